@@ -1,0 +1,52 @@
+// Calendar arithmetic for the journal: dates as day numbers, ISO weeks,
+// timestamps with offsets, and the school's UTC offset. Pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jp {
+
+/// A civil date as the number of days since 1970-01-01 (can be compared and subtracted).
+using Day = int32_t;
+
+/// Parses `YYYY-MM-DD` strictly (two-digit month and day, a real calendar date).
+std::optional<Day> parse_date(std::string_view s);
+std::string format_date(Day d);  // YYYY-MM-DD
+int year_of(Day d);
+int month_of(Day d);
+int day_of_month(Day d);
+/// 1 = Monday ... 7 = Sunday (ISO).
+int weekday(Day d);
+/// The Monday of the ISO week containing d.
+Day week_monday(Day d);
+/// ISO week label, e.g. `2024-W07`.
+std::string iso_week(Day d);
+/// Parses an ISO week label back to its Monday.
+std::optional<Day> parse_iso_week(std::string_view s);
+
+/// A moment: seconds since the epoch (UTC), with the offset it was written in.
+struct Timestamp {
+  int64_t utc = 0;
+  int offset_minutes = 0;
+};
+/// Parses ISO 8601 with an offset: `2024-03-12T14:05:00+05:00`, `...Z`; seconds optional.
+std::optional<Timestamp> parse_timestamp(std::string_view s);
+/// The local calendar date of a moment at a given UTC offset.
+Day local_day(int64_t utc, int offset_minutes);
+
+/// Parses a bell time `HH:MM` to minutes after midnight.
+std::optional<int> parse_clock(std::string_view s);
+
+/// The standard UTC offset of an IANA zone, read from the POSIX rule at the end of
+/// its TZif file (Russian zones have had no DST since 2014, so one offset suffices).
+/// Returns nullopt if the zone is unknown on this machine.
+std::optional<int> zone_offset_minutes(const std::string& zone,
+                                       const std::string& zoneinfo_dir = "/usr/share/zoneinfo");
+
+/// Parses the standard offset out of a POSIX TZ string such as `MSK-3` or `<+05>-5`.
+std::optional<int> posix_tz_offset_minutes(std::string_view rule);
+
+}  // namespace jp

@@ -1,0 +1,63 @@
+// A thin RAII seam over SQLite: every failure throws with what was being attempted
+// and SQLite's own message (the database is the environment, not the input).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jp {
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, std::string_view sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, std::string_view s);       ///< empty string binds NULL
+  Stmt& bind_text(int i, std::string_view s);  ///< binds '' for empty
+  Stmt& bind(int i, long long v);
+  Stmt& bind(int i, int v) { return bind(i, static_cast<long long>(v)); }
+  Stmt& bind(int i, double v);
+  Stmt& bind_null(int i);
+  template <class T>
+  Stmt& bind(int i, const std::optional<T>& v) {
+    return v ? bind(i, *v) : bind_null(i);
+  }
+  /// Runs an INSERT/UPDATE/DELETE to completion and resets for the next row.
+  void run();
+  /// Steps a query: true while there is a row.
+  bool step();
+  void reset();
+  std::string text(int col) const;
+  long long integer(int col) const;
+  double real(int col) const;
+  bool is_null(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  std::string sql_;
+};
+
+class Db {
+ public:
+  /// Opens (and with `create`, creates) a database file.
+  Db(const std::string& path, bool create);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(std::string_view sql);
+  sqlite3* handle() { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace jp

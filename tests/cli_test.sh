@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: help, version, bad arguments, exit codes,
+# and the import's messages for a bad file. Run by ctest: cli_test.sh BINARY SOURCE_DIR
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() {  # check NAME EXPECTED_RC EXPECTED_SUBSTRING -- command...
+  local name=$1 want_rc=$2 want=$3
+  shift 4
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [[ $rc != "$want_rc" ]]; then
+    echo "FAIL $name: exit $rc, expected $want_rc"; echo "$out" | head -20; fail=1; return
+  fi
+  if [[ $out != *"$want"* ]]; then
+    echo "FAIL $name: output lacks: $want"; echo "$out" | head -20; fail=1; return
+  fi
+  echo "ok   $name"
+}
+check help 0 "Subcommands:" -- "$bin" --help
+check help-import 0 "All or nothing" -- "$bin" import --help
+check help-sample 0 "--students" -- "$bin" sample --help
+check version 0 "journalpress 0." -- "$bin" --version
+check no-command 106 "A subcommand is required" -- "$bin"
+check unknown-command 2 'unknown command "frobnicate"; the commands are: import, sample.' -- "$bin" frobnicate
+check import-no-db 106 "--db is required" -- "$bin" import "$src/data"
+check import-missing-path 105 "PATH: Path does not exist: /nonexistent" -- "$bin" import /nonexistent --db "$tmp/x.db"
+check sample-bad-students 105 "--students: Value 3 not in range 10 to 20000" -- "$bin" sample --out "$tmp/s" --students 3
+check sample-not-a-number 105 "--students: Value abc not in range 10 to 20000" -- "$bin" sample --out "$tmp/s" --students abc
+check import-bad 1 "$src/tests/corpus/023_mark_not_enrolled/extra.json: /marks/0 (id m1041): student \"s2\" is not enrolled in 5А on 2024-02-12" \
+  -- "$bin" import "$src/tests/corpus/base" "$src/tests/corpus/023_mark_not_enrolled/extra.json" --db "$tmp/bad.db"
+[[ -e $tmp/bad.db ]] && { echo "FAIL import-bad created the database"; fail=1; }
+check import-ok 0 "4 classes, 4 students, 3 guardians" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
+check import-again 0 "(replacing the earlier import)" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
+echo "not a database" > "$tmp/junk.db"
+check import-junk-db 2 "journalpress: error: " -- "$bin" import "$src/tests/corpus/base" --db "$tmp/junk.db"
+[[ $(cat "$tmp/junk.db") == "not a database" ]] || { echo "FAIL junk db was changed"; fail=1; }
+exit $fail

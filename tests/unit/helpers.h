@@ -1,0 +1,33 @@
+// Shared by the unit tests: run the import stages on journal text held in memory.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "checks.h"
+#include "diag.h"
+#include "load.h"
+#include "validate.h"
+
+namespace jp::test {
+
+/// The corpus base journal (tests/corpus/base/*.json) as one file's text, plus `extra`
+/// sections spliced in at the end (`"marks": [...]` etc., without braces).
+std::string base_journal(const std::string& extra = "");
+
+/// Runs load, validate and (if clean) the regulation checks; returns each diagnostic
+/// formatted, in order.
+std::vector<std::string> diagnose(const std::string& text, bool checks = true);
+
+/// Only the diagnostics whose text contains `needle`.
+std::vector<std::string> matching(const std::vector<std::string>& all, const std::string& needle);
+
+/// The whole content of a file, as bytes.
+std::string slurp(const std::filesystem::path& p);
+
+/// A fresh path under the system temp directory, unique to this process and `name`
+/// (removed first if it exists).
+std::filesystem::path temp_path(const std::string& name);
+
+}  // namespace jp::test

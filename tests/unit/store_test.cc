@@ -1,0 +1,168 @@
+#include "store.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "helpers.h"
+#include "import.h"
+#include "sqlite.h"
+
+using namespace jp;
+using jp::test::slurp;
+using jp::test::temp_path;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A temporary directory, removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() : path(temp_path("store-" + std::to_string(counter()++))) {
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+std::string corpus(const std::string& rel) {
+  return std::string(JP_SOURCE_DIR) + "/tests/corpus/" + rel;
+}
+
+int import(const std::vector<std::string>& inputs, const fs::path& db, std::string* err = nullptr) {
+  ImportOptions o;
+  o.inputs = inputs;
+  o.db = db.string();
+  o.imported_at = "2024-06-01T00:00:00Z";
+  std::ostringstream out, e;
+  int rc = run_import(o, out, e);
+  if (err) *err = e.str();
+  return rc;
+}
+
+long long count(const fs::path& db, const std::string& sql) {
+  Db d(db.string(), false);
+  Stmt st(d.handle(), sql);
+  REQUIRE(st.step());
+  return st.integer(0);
+}
+
+}  // namespace
+
+TEST_CASE("store: import writes every record, tagged with its dataset") {
+  TempDir t;
+  auto db = t.path / "j.db";
+  REQUIRE(import({corpus("base")}, db) == 0);
+  auto counts = dataset_counts(db.string(), 1);
+  std::map<std::string, long long> m(counts.begin(), counts.end());
+  CHECK(m["students"] == 4);
+  CHECK(m["enrollments"] == 5);
+  CHECK(m["enrollment_groups"] == 2);
+  CHECK(m["lessons"] == 6);
+  CHECK(m["marks"] == 3);
+  CHECK(m["attendance"] == 2);
+  CHECK(m["final_marks"] == 2);
+  CHECK(m["groups"] == 2);
+  CHECK(m["guardian_children"] == 4);
+  CHECK(m["event_classes"] == 1);
+  CHECK(m["import_warnings"] == 0);
+  CHECK(
+      count(db,
+            "SELECT count(*) FROM datasets WHERE school_id = 's1' AND year_label = '2023/2024'") ==
+      1);
+  CHECK(count(db, "PRAGMA user_version") == kSchemaVersion);
+  CHECK(count(db, "SELECT count(*) FROM lessons WHERE cancelled = 1") == 1);
+  CHECK(count(db,
+              "SELECT count(*) FROM marks WHERE value = '5' AND work_type = 'answer' AND author = "
+              "'t1'") == 1);
+}
+
+TEST_CASE("store: importing the same school and year again replaces it; others are kept") {
+  TempDir t;
+  auto db = t.path / "j.db";
+  REQUIRE(import({corpus("base")}, db) == 0);
+  REQUIRE(import({corpus("base")}, db) == 0);
+  CHECK(count(db, "SELECT count(*) FROM datasets") == 1);
+  CHECK(count(db, "SELECT count(*) FROM marks") == 3);
+  // A second school in the same database.
+  fs::create_directories(t.path / "other");
+  for (auto f : {"people.json", "journal.json"})
+    fs::copy(corpus("base/") + f, t.path / "other" / f);
+  std::string school = slurp(corpus("base/school.json"));
+  school.replace(school.find("\"id\": \"s1\""), 10, "\"id\": \"s2\"");
+  std::ofstream(t.path / "other" / "school.json") << school;
+  REQUIRE(import({(t.path / "other").string()}, db) == 0);
+  CHECK(count(db, "SELECT count(*) FROM datasets") == 2);
+  CHECK(count(db, "SELECT count(*) FROM marks") == 6);
+  CHECK(count(db, "SELECT count(DISTINCT ds) FROM students") == 2);
+}
+
+TEST_CASE("store: warnings are stored with their code and location") {
+  TempDir t;
+  auto db = t.path / "j.db";
+  REQUIRE(import({corpus("base"), corpus("041_warn_osv/extra.json")}, db) == 0);
+  Db d(db.string(), false);
+  Stmt st(
+      d.handle(),
+      "SELECT code, file, pointer, record, message FROM import_warnings WHERE code = 'osv-final'");
+  REQUIRE(st.step());
+  CHECK(st.text(0) == "osv-final");
+  CHECK(st.text(1) == corpus("041_warn_osv/extra.json"));
+  CHECK(st.text(2) == "/final_marks/0");
+  CHECK(st.text(3) == "student s1, subject pe, period y");
+  CHECK_FALSE(st.step());
+}
+
+TEST_CASE("store: a refused import leaves an existing database byte for byte") {
+  TempDir t;
+  auto db = t.path / "j.db";
+  REQUIRE(import({corpus("base")}, db) == 0);
+  std::string before = slurp(db);
+  std::string err;
+  CHECK(import({corpus("base"), corpus("013_unknown_references/extra.json")}, db, &err) == 1);
+  CHECK(err.find("unknown student \"s77\"") != std::string::npos);
+  CHECK(err.find("import refused: 13 errors, 0 warnings; the database") != std::string::npos);
+  CHECK(slurp(db) == before);
+  CHECK_FALSE(fs::exists(t.path / "j.db-journal"));
+}
+
+TEST_CASE("store: a refused import into a new path creates no file") {
+  TempDir t;
+  auto db = t.path / "new.db";
+  CHECK(import({corpus("001_syntax_error/extra.json")}, db) == 1);
+  CHECK_FALSE(fs::exists(db));
+}
+
+TEST_CASE("store: a database of another schema version is refused with a clear error") {
+  TempDir t;
+  auto db = t.path / "j.db";
+  REQUIRE(import({corpus("base")}, db) == 0);
+  {
+    Db d(db.string(), false);
+    d.exec("PRAGMA user_version = 7");
+  }
+  std::string before = slurp(db);
+  CHECK_THROWS_WITH(check_database(db.string()),
+                    db.string() + " has database schema version 7, but this journalpress " +
+                        JOURNALPRESS_VERSION + " uses version 1; use a newer journalpress");
+  CHECK_THROWS_WITH(import({corpus("base")}, db), Catch::Contains("has database schema version 7"));
+  CHECK(slurp(db) == before);
+}
+
+TEST_CASE("store: a foreign SQLite file is not touched") {
+  TempDir t;
+  auto db = t.path / "other.db";
+  {
+    Db d(db.string(), true);
+    d.exec("CREATE TABLE x(a)");
+  }
+  std::string before = slurp(db);
+  CHECK_THROWS_WITH(
+      import({corpus("base")}, db),
+      db.string() + " is an SQLite database of another program, not a journalpress one");
+  CHECK(slurp(db) == before);
+}

@@ -1,0 +1,49 @@
+#include "text.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <vector>
+
+#include "journal.h"
+
+using namespace jp;
+
+TEST_CASE("decomposed ё and й are composed") {
+  CHECK(nfc_cyrillic("Ковале\xcc\x88в") == "Ковалёв");
+  CHECK(nfc_cyrillic("Е\xcc\x88жиков") == "Ёжиков");
+  CHECK(nfc_cyrillic("Андреи\xcc\x86") == "Андрей");
+  CHECK(nfc_cyrillic("Соловьёв") == "Соловьёв");
+  CHECK(nfc_cyrillic("a\xcc\x88") == "a\xcc\x88");  // only the Russian letters are composed
+}
+
+TEST_CASE("Russian alphabetical order puts ё right after е") {
+  std::vector<std::string> names{"Ёжиков",  "Жуков",   "Егоров", "Ежов",
+                                 "абрамов", "Яковлев", "Белых"};
+  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+    return collation_key(a) < collation_key(b);
+  });
+  CHECK(names == std::vector<std::string>{"абрамов", "Белых", "Егоров", "Ежов", "Ёжиков", "Жуков",
+                                          "Яковлев"});
+  // A shorter name sorts before its extensions; the space separates surname and first name.
+  CHECK(collation_key("Иванов Пётр") < collation_key("Иванова Анна"));
+}
+
+TEST_CASE("plural forms") {
+  auto p = [](long n) { return std::string(plural(n, "пропуск", "пропуска", "пропусков")); };
+  CHECK(p(1) == "пропуск");
+  CHECK(p(2) == "пропуска");
+  CHECK(p(5) == "пропусков");
+  CHECK(p(11) == "пропусков");
+  CHECK(p(12) == "пропусков");
+  CHECK(p(21) == "пропуск");
+  CHECK(p(22) == "пропуска");
+  CHECK(p(111) == "пропусков");
+  CHECK(p(0) == "пропусков");
+}
+
+TEST_CASE("names in full and short") {
+  Person p{"Иванова", "Алёна", "Сергеевна"};
+  CHECK(full_name(p) == "Иванова Алёна Сергеевна");
+  CHECK(short_name(p) == "Иванова А. С.");
+  CHECK(short_name(Person{"Ким", "Ева", ""}) == "Ким Е.");
+}
