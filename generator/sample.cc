@@ -1165,14 +1165,12 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     auto& co = outs[ci];
     n_marks += co.marks.size();
     n_lessons += co.lessons.size();
-    // Two files a class, as exports split by kind: lessons with attendance, then marks.
-    write_file(fs::path(o.out) / "journal" / (g.classes[ci].id + "-lessons.json"),
-               {{"lessons", co.lessons},
-                {"individual_homework", co.ihw},
-                {"attendance", co.attendance},
-                {"remarks", co.remarks}});
-    write_file(fs::path(o.out) / "journal" / (g.classes[ci].id + "-marks.json"),
-               {{"marks", co.marks}, {"final_marks", co.finals}, {"mark_changes", co.changes}});
+    // Three files a class, as exports split by kind (each stays well under 2 MB).
+    std::string base = (fs::path(o.out) / "journal" / g.classes[ci].id).string();
+    write_file(base + "-lessons.json",
+               {{"lessons", co.lessons}, {"individual_homework", co.ihw}, {"remarks", co.remarks}});
+    write_file(base + "-marks.json", {{"marks", co.marks}, {"mark_changes", co.changes}});
+    write_file(base + "-results.json", {{"attendance", co.attendance}, {"final_marks", co.finals}});
   }
   out << fmt::format(
       "wrote a sample journal to {}: {} classes, {} students, {} guardians, {} teachers, "
