@@ -34,6 +34,11 @@ Stmt& Stmt::bind(int i, double v) {
   return *this;
 }
 
+Stmt& Stmt::bind_blob(int i, const void* data, size_t n) {
+  sqlite3_bind_blob64(st_, i, data, n, SQLITE_TRANSIENT);
+  return *this;
+}
+
 Stmt& Stmt::bind_null(int i) {
   sqlite3_bind_null(st_, i);
   return *this;

@@ -23,6 +23,8 @@ class Stmt {
   Stmt& bind(int i, int v) { return bind(i, static_cast<long long>(v)); }
   Stmt& bind(int i, double v);
   Stmt& bind_null(int i);
+  Stmt& bind_blob(int i, const void* data, size_t n);
+  sqlite3_stmt* raw() const { return st_; }
   template <class T>
   Stmt& bind(int i, const std::optional<T>& v) {
     return v ? bind(i, *v) : bind_null(i);

@@ -1,0 +1,143 @@
+#include "build.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ostream>
+#include <stdexcept>
+
+#include "build_state.h"
+#include "checks.h"
+#include "model.h"
+#include "secrets.h"
+#include "site.h"
+#include "sqlite.h"
+#include "store.h"
+
+namespace jp {
+namespace {
+
+std::string now_utc() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// The items "new since the last publication" compares, in a canonical order.
+std::vector<uint64_t> item_keys(const Journal& j) {
+  std::vector<uint64_t> k;
+  k.reserve(j.marks.size() + j.final_marks.size() + j.remarks.size());
+  for (const auto& m : j.marks) k.push_back(item_key(m));
+  for (const auto& f : j.final_marks) k.push_back(item_key(f));
+  for (const auto& r : j.remarks) k.push_back(item_key(r));
+  std::sort(k.begin(), k.end());
+  k.erase(std::unique(k.begin(), k.end()), k.end());
+  return k;
+}
+
+}  // namespace
+
+Day school_today(const std::string& override_date, int offset_minutes) {
+  if (!override_date.empty()) {
+    auto d = parse_date(override_date);
+    if (!d) throw std::runtime_error(fmt::format("--today: expected a date YYYY-MM-DD, got \"{}\"", override_date));
+    return *d;
+  }
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+  return local_day(now, offset_minutes);
+}
+
+int run_build(const BuildOptions& in, std::ostream& out) {
+  BuildOptions o = in;
+  if (in.archive || in.extracts)
+    throw std::runtime_error("--archive and --extracts are not implemented yet; only --site is");
+  o.site = true;  // with no output flag every output is built: so far that is the site
+  auto started = std::chrono::steady_clock::now();
+  DatasetRef ds = choose_dataset(o.db, o.school, o.year);
+  Journal j = read_journal(o.db, ds);
+  Day today = school_today(o.today, school_offset_minutes(j.school));
+  DiaryIndex ix(j);
+  Db db(o.db, false);
+  ensure_build_state(db);
+
+  if (o.site) {
+    if (o.site_key.empty()) throw std::runtime_error("the site needs --site-key FILE (made by `journalpress keygen`)");
+    SiteOptions so;
+    so.site_key = read_site_key(o.site_key);
+    so.base_url = o.base_url;
+    if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
+    so.today = today;
+    so.threads = o.threads;
+
+    // "New since the last publication": the item set of the publication before the
+    // latest change of data, so that a rebuild without changes renders the same pages.
+    Publication pub = load_publication(db, j.school.id);
+    std::vector<uint64_t> keys = item_keys(j);
+    std::string digest = sha256_hex(std::string_view(reinterpret_cast<const char*>(keys.data()), keys.size() * 8));
+    Publication next = pub;
+    NewSince since;
+    if (!pub.exists) {
+      next.exists = true;
+      next.digest = digest, next.current = keys, next.current_at = format_date(today);
+      next.previous.clear(), next.previous_at.clear();
+    } else if (pub.digest != digest) {
+      next.previous = pub.current, next.previous_at = pub.current_at;
+      next.digest = digest, next.current = keys, next.current_at = format_date(today);
+    }
+    if (!next.previous_at.empty()) {
+      since.first = false;
+      since.since = Locale::ru().date_full(*parse_date(next.previous_at));
+      since.known.insert(next.previous.begin(), next.previous.end());
+    }
+
+    Writer w(o.out, "site", load_published(db, j.school.id, "site"), o.dry_run);
+    auto t0 = std::chrono::steady_clock::now();
+    SiteResult r = build_site(ix, load_epochs(db, j.school.id), since, so, w);
+    double render_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    WriteStats st = w.commit();
+    if (!o.dry_run) {
+      db.exec("BEGIN");
+      save_published(db, j.school.id, "site", w.state(), w.changed(), w.removed());
+      save_publication(db, j.school.id, next);
+      Stmt(db.handle(), "INSERT OR REPLACE INTO builds(school_id, output, built_at, today) VALUES(?,?,?,?)")
+          .bind(1, j.school.id).bind(2, std::string("site")).bind(3, now_utc()).bind(4, format_date(today)).run();
+      db.exec("COMMIT");
+      write_file_atomic(std::filesystem::path(o.out) / "private" / "access.csv", r.access_csv);
+    }
+    double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    out << fmt::format(
+        "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} files for {} family areas: "
+        "{} written, {} unchanged, {} deleted; {:.2f} s in all\n",
+        o.dry_run ? " (dry run, nothing written)" : "", r.pages_rendered, render_s,
+        r.pages_rendered / std::max(render_s, 1e-9), r.files, r.areas, st.written, st.unchanged, st.deleted,
+        total_s);
+    if (!o.dry_run)
+      out << fmt::format("  {}/site/ is ready to publish; addresses for the access letters: {}/private/access.csv\n",
+                         o.out, o.out);
+  }
+  return 0;
+}
+
+int run_revoke(const RevokeOptions& o, std::ostream& out) {
+  DatasetRef ds = choose_dataset(o.db, o.school, o.year);
+  Journal j = read_journal(o.db, ds);
+  const Guardian* g = nullptr;
+  for (const auto& x : j.guardians)
+    if (x.id == o.guardian) g = &x;
+  if (!g)
+    throw std::runtime_error(fmt::format("there is no guardian \"{}\" in {} {}", o.guardian, ds.school_id, ds.year_label));
+  Db db(o.db, false);
+  long long epoch = bump_epoch(db, ds.school_id, g->id, now_utc());
+  out << fmt::format(
+      "revoked the diary address of {} ({}): access epoch {}. The next build removes the old "
+      "area and publishes a new address (see private/access.csv).\n",
+      g->id, full_name(g->person), epoch);
+  return 0;
+}
+
+}  // namespace jp

@@ -1,0 +1,28 @@
+// `journalpress build`: reads a dataset from the database and publishes the outputs.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "dates.h"
+
+namespace jp {
+
+struct BuildOptions {
+  std::string db, out, site_key, school, year, today, base_url;
+  bool site = false, archive = false, extracts = false;
+  bool dry_run = false;
+  unsigned threads = 0;
+};
+
+int run_build(const BuildOptions& o, std::ostream& out);
+
+struct RevokeOptions {
+  std::string guardian, db, school, year;
+};
+int run_revoke(const RevokeOptions& o, std::ostream& out);
+
+/// The school's today: now in the school's UTC offset, or `--today` when given.
+Day school_today(const std::string& override_date, int offset_minutes);
+
+}  // namespace jp

@@ -1,0 +1,110 @@
+#include "site.h"
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "embedded.h"
+#include "secrets.h"
+
+namespace jp {
+namespace {
+
+/// RFC 4180 field.
+std::string csv(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string r = "\"";
+  for (char c : s) r += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return r + "\"";
+}
+
+}  // namespace
+
+std::string area_folder(const std::string& site_key, const Journal& j, const Guardian& g, long long epoch) {
+  return "f/" + access_token(site_key, j.school.id, g.id, epoch);
+}
+
+SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long long>& epochs,
+                      const NewSince& since, const SiteOptions& o, Writer& w) {
+  const Journal& j = ix.journal();
+  HtmlRenderer html(ix, Locale::ru(), o.today);
+  SiteResult r;
+
+  // Who gets an area: electronic guardians, with their children who consented
+  // (paper guardians and students without consent get nothing).
+  std::vector<std::vector<std::string>> areas_of(j.students.size());
+  r.access_csv = "guardian_id,full_name,children,url,epoch\n";
+  for (const auto& g : j.guardians) {
+    if (g.delivery != "electronic") continue;
+    std::vector<int> kids;
+    for (int c : g.children_ix)
+      if (j.students[c].consent) kids.push_back(c);
+    if (kids.empty()) continue;
+    auto e = epochs.find(g.id);
+    long long epoch = e == epochs.end() ? 1 : e->second;
+    std::string folder = area_folder(o.site_key, j, g, epoch);
+    for (int c : kids) areas_of[c].push_back(folder);
+    w.put(folder + "/index.html", html.family_page(g, kids));
+    ++r.areas;
+    std::string names;
+    for (int c : kids) names += (names.empty() ? "" : "; ") + full_name(j.students[c].person);
+    r.access_csv += csv(g.id) + "," + csv(full_name(g.person)) + "," + csv(names) + "," +
+                    csv(o.base_url + folder + "/") + "," + std::to_string(epoch) + "\n";
+    r.files++;
+  }
+
+  // Shared files: nothing personal, and an index.html in every folder (no listings).
+  w.put("index.html", html.root_page());
+  w.put("f/index.html", html.empty_folder_page());
+  w.put("robots.txt", "User-agent: *\nDisallow: /\n");
+  w.put("style.css", embedded_files().at("style.css"));
+  r.files += 4;
+  r.pages_rendered = r.areas + 2;
+
+  // Each child's pages are rendered once and written into every area that shows the child.
+  std::atomic<size_t> next{0}, pages{0}, files{0};
+  std::exception_ptr failure;
+  std::mutex failure_mu;
+  auto work = [&] {
+    // A renderer per thread: kainjow templates keep render state in the template object.
+    HtmlRenderer html(ix, Locale::ru(), o.today);
+    std::vector<std::string> paths;
+    auto put = [&](const std::vector<std::string>& areas, const std::string& file, const std::string& bytes) {
+      paths.clear();
+      for (const auto& a : areas) paths.push_back(a + "/" + file);
+      w.put_many(paths, bytes);
+      ++pages;
+      files += paths.size();
+    };
+    for (size_t s; (s = next++) < j.students.size();) try {
+      const auto& areas = areas_of[s];
+      if (areas.empty()) continue;
+      const Student& st = j.students[s];
+      int si = int(s);
+      put(areas, HtmlRenderer::page_file(st, "current"), html.week_page(si, html.landing_week(si), true));
+      for (Day week : ix.weeks(si)) put(areas, HtmlRenderer::week_file(st, week), html.week_page(si, week));
+      for (int subj : ix.subjects(si))
+        put(areas, HtmlRenderer::subject_file(st, j.subjects[subj]), html.subject_page(si, subj));
+      put(areas, HtmlRenderer::page_file(st, "results"), html.results_page(si));
+      put(areas, HtmlRenderer::page_file(st, "attendance"), html.attendance_page(si));
+      put(areas, HtmlRenderer::page_file(st, "notes"), html.notes_page(si));
+      put(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mu);
+      if (!failure) failure = std::current_exception();
+      next = j.students.size();  // stop the other threads too
+    }
+  };
+  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+  r.pages_rendered += pages;
+  r.files += files;
+  return r;
+}
+
+}  // namespace jp

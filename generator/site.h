@@ -1,0 +1,39 @@
+// Output 1: the parents' diary site. Decides who gets an area and where every page
+// goes; renders with render_html and hands the bytes to the writer.
+//
+// Privacy (Положение 3.10): one area per electronic guardian, `f/<token>/`, where the
+// token is an HMAC of the guardian and access epoch under the site key; a child's pages
+// appear only in their own guardians' areas; nothing outside the areas names anyone.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "diary.h"
+#include "render_html.h"
+#include "writer.h"
+
+namespace jp {
+
+struct SiteOptions {
+  std::string site_key;  ///< raw key bytes
+  std::string base_url;  ///< prefix of the addresses in access.csv (may be empty)
+  Day today = 0;
+  unsigned threads = 0;
+};
+
+struct SiteResult {
+  size_t pages_rendered = 0;  ///< distinct pages (a child's page is rendered once for all areas)
+  size_t files = 0;           ///< files offered (pages times areas, plus the shared files)
+  size_t areas = 0;
+  std::string access_csv;     ///< for DIR/private/access.csv
+};
+
+/// The folder of a guardian's area, e.g. `f/3f9c...`.
+std::string area_folder(const std::string& site_key, const Journal& j, const Guardian& g, long long epoch);
+
+/// Renders the whole site into the writer (which skips unchanged files).
+SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long long>& epochs,
+                      const NewSince& since, const SiteOptions& o, Writer& w);
+
+}  // namespace jp
