@@ -507,6 +507,10 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
   namespace fs = std::filesystem;
   bool existed = fs::exists(db_path);
   ImportResult result;
+  if (!existed) {
+    auto parent = fs::path(db_path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent);
+  }
   try {
     Db db(db_path, true);
     // One transaction: the rollback journal keeps the old pages, so a failure (or a kill)

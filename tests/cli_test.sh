@@ -26,7 +26,7 @@ check help-import 0 "All or nothing" -- "$bin" import --help
 check help-sample 0 "--students" -- "$bin" sample --help
 check version 0 "journalpress 0." -- "$bin" --version
 check no-command 106 "A subcommand is required" -- "$bin"
-check unknown-command 2 'unknown command "frobnicate"; the commands are: import, sample.' -- "$bin" frobnicate
+check unknown-command 2 'unknown command "frobnicate"; the commands are: import, sample, build, keygen, revoke.' -- "$bin" frobnicate
 check import-no-db 106 "--db is required" -- "$bin" import "$src/data"
 check import-missing-path 105 "PATH: Path does not exist: /nonexistent" -- "$bin" import /nonexistent --db "$tmp/x.db"
 check sample-bad-students 105 "--students: Value 3 not in range 10 to 20000" -- "$bin" sample --out "$tmp/s" --students 3
@@ -39,4 +39,14 @@ check import-again 0 "(replacing the earlier import)" -- "$bin" import "$src/tes
 echo "not a database" > "$tmp/junk.db"
 check import-junk-db 2 "journalpress: error: " -- "$bin" import "$src/tests/corpus/base" --db "$tmp/junk.db"
 [[ $(cat "$tmp/junk.db") == "not a database" ]] || { echo "FAIL junk db was changed"; fail=1; }
+check keygen 0 "wrote the site key" -- "$bin" keygen --out "$tmp/secrets"
+check keygen-again 2 "exists; a new site key changes every family's address" -- "$bin" keygen --out "$tmp/secrets"
+check build-no-key 2 "the site needs --site-key FILE" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out"
+check build-bad-today 2 '--today: expected a date YYYY-MM-DD, got "14.02.2024"' -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 14.02.2024
+check build-archive 2 "--archive and --extracts are not implemented yet" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive
+check build 0 "written, 0 unchanged, 0 deleted" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2023-09-06
+check rebuild 0 " 0 written, " -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2023-09-06
+check revoke-unknown 2 'there is no guardian "g404" in s1 2023/2024' -- "$bin" revoke g404 --db "$tmp/ok.db"
+check revoke 0 "access epoch 2" -- "$bin" revoke g1 --db "$tmp/ok.db"
+check build-missing-db 2 "does not exist; run \`journalpress import\` first" -- "$bin" build --db "$tmp/none.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key"
 exit $fail

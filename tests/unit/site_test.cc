@@ -1,0 +1,229 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "build.h"
+#include "helpers.h"
+#include "import.h"
+#include "model.h"
+#include "secrets.h"
+
+using namespace jp;
+using jp::test::slurp;
+using jp::test::temp_path;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string src(const std::string& rel) { return std::string(JP_SOURCE_DIR) + "/" + rel; }
+
+void import_into(const std::vector<std::string>& inputs, const fs::path& db) {
+  ImportOptions o;
+  o.inputs = inputs;
+  o.db = db.string();
+  o.imported_at = "2024-06-01T00:00:00Z";
+  std::ostringstream out, err;
+  INFO(err.str());
+  REQUIRE(run_import(o, out, err) == 0);
+}
+
+std::string build(const fs::path& db, const fs::path& out, const std::string& key, const std::string& today) {
+  BuildOptions o;
+  o.db = db.string();
+  o.out = out.string();
+  o.site_key = key;
+  o.today = today;
+  o.base_url = "https://school.example/diary";
+  std::ostringstream s;
+  REQUIRE(run_build(o, s) == 0);
+  return s.str();
+}
+
+std::map<std::string, std::string> tree(const fs::path& dir) {
+  std::map<std::string, std::string> r;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) r[fs::relative(e.path(), dir).string()] = slurp(e.path());
+  return r;
+}
+
+const std::string kGolden = src("tests/golden/001_base_site");
+
+}  // namespace
+
+TEST_CASE("site golden: the base fixture's pages, byte for byte", "[site]") {
+  // tests/golden/001_base_site: the corpus base journal, the fixed test key, --today
+  // 2023-09-06. JP_UPDATE=1 rewrites the expected pages (review the diff).
+  auto dir = temp_path("golden");
+  import_into({src("tests/corpus/base")}, dir / "j.db");
+  build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
+  auto site = tree(dir / "out/site");
+  bool update = std::getenv("JP_UPDATE") && std::string(std::getenv("JP_UPDATE")) == "1";
+  std::ifstream list(kGolden + "/pages.txt");
+  std::vector<std::string> pages;
+  for (std::string line; std::getline(list, line);)
+    if (!line.empty() && line[0] != '#') pages.push_back(line);
+  REQUIRE(pages.size() >= 10);
+  for (const auto& p : pages) {
+    INFO(p);
+    REQUIRE(site.count(p) == 1);
+    fs::path expected = fs::path(kGolden) / "expected" / p;
+    if (update) {
+      fs::create_directories(expected.parent_path());
+      std::ofstream(expected, std::ios::binary) << site[p];
+    } else {
+      CHECK(site[p] == slurp(expected));
+    }
+  }
+  // g1 (s1) and g3 (s4, s2) get areas; g2 is on paper, and s3 is only g2's child.
+  std::set<std::string> areas;
+  for (const auto& [p, b] : site)
+    if (p.rfind("f/", 0) == 0 && p.size() > 35) areas.insert(p.substr(0, 34));
+  CHECK(areas.size() == 2);
+  for (const auto& [p, b] : site) CHECK(p.find("s3-") == std::string::npos);
+  CHECK(slurp(dir / "out/private/access.csv") == slurp(kGolden + "/access.csv"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("site: enrollment dates and groups decide which lessons a child sees", "[site]") {
+  auto dir = temp_path("enrol");
+  import_into({src("tests/corpus/base")}, dir / "j.db");
+  build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
+  std::string area;
+  for (const auto& e : fs::directory_iterator(dir / "out/site/f"))
+    if (fs::exists(e.path() / "s2-current.html")) area = e.path().string();
+  REQUIRE(!area.empty());
+  // s2 is in group 5a-en2: the en1 lesson "My family" (l2) is not theirs.
+  std::string w36 = slurp(area + "/s2-week-2023-W36.html");
+  CHECK(w36.find("Натуральные числа") != std::string::npos);
+  CHECK(w36.find("My family") == std::string::npos);
+  CHECK(w36.find("Отсутствовал(-а) по болезни") != std::string::npos);
+  // After the transfer s2 sees 5Б's lessons; in the gap between classes, nothing.
+  std::string w02 = slurp(area + "/s2-week-2024-W02.html");
+  CHECK(w02.find("Дроби") != std::string::npos);
+  CHECK(w02.find("контрольная работа") != std::string::npos);
+  // Monday 8 January falls between the two enrollments; the week before has no page.
+  CHECK(w02.find("Не обучался(-ась) в классе в этот день.") != std::string::npos);
+  CHECK_FALSE(fs::exists(area + "/s2-week-2024-W01.html"));
+  CHECK(fs::exists(area + "/s2-week-2023-W52.html"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("site: a rebuild without changes writes nothing; revoke replaces the area", "[site]") {
+  auto dir = temp_path("rebuild");
+  import_into({src("tests/corpus/base")}, dir / "j.db");
+  auto first = build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
+  CHECK(first.find(" 0 unchanged, 0 deleted") != std::string::npos);
+  auto before = tree(dir / "out/site");
+  auto again = build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
+  CHECK(again.find(" 0 written, ") != std::string::npos);
+  CHECK(again.find(" 0 deleted") != std::string::npos);
+  CHECK(tree(dir / "out/site") == before);
+
+  std::string csv = slurp(dir / "out/private/access.csv");
+  std::smatch m;
+  REQUIRE(std::regex_search(csv, m, std::regex("g1,[^\\n]*/(f/[0-9a-f]{32})/,1")));
+  std::string old_area = m[1];
+  RevokeOptions r;
+  r.guardian = "g1";
+  r.db = (dir / "j.db").string();
+  std::ostringstream s;
+  REQUIRE(run_revoke(r, s) == 0);
+  build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
+  CHECK_FALSE(fs::exists(dir / "out/site" / old_area));
+  csv = slurp(dir / "out/private/access.csv");
+  REQUIRE(std::regex_search(csv, m, std::regex("g1,[^\\n]*/(f/[0-9a-f]{32})/,2")));
+  CHECK(m[1] != old_area);
+  CHECK(fs::exists(dir / "out/site" / std::string(m[1]) / "s1-current.html"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("site: script and HTML in names, topics, homework, remarks and events come out inert", "[site]") {
+  auto dir = temp_path("inject");
+  fs::create_directories(dir / "in");
+  std::ofstream(dir / "in/evil.json") << R"json({"format": "journalpress/1",
+    "students": [{"id": "s9", "last_name": "<script>alert(1)</script>", "first_name": "Ева\"><img src=x onerror=alert(2)>",
+                  "enrollments": [{"class": "5a", "from": "2023-09-01", "groups": ["5a-en1"]}]}],
+    "guardians": [{"id": "g9", "last_name": "Злая", "first_name": "<b>Мать</b>", "children": ["s9"], "email": "e@x"}],
+    "lessons": [{"id": "l9", "class": "5a", "subject": "math", "teacher": "t1", "date": "2023-09-06", "number": 2,
+                 "topic": "<script>alert(3)</script>",
+                 "homework": "<script>alert(4)</script>\n\n[click](javascript:alert(5)) <img src=x onerror=alert(6)>"}],
+    "remarks": [{"id": "r9", "student": "s9", "date": "2023-09-06", "teacher": "t1", "text": "<iframe src=//evil></iframe> **ok**"}],
+    "events": [{"id": "e9", "date": "2023-09-07", "title": "<svg onload=alert(7)>", "text": "[x](data:text/html,<script>alert(8)</script>)"}]})json";
+  import_into({src("tests/corpus/base"), (dir / "in").string()}, dir / "j.db");
+  build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
+  size_t pages = 0;
+  bool saw_escaped = false;
+  for (const auto& [p, b] : tree(dir / "out/site")) {
+    ++pages;
+    INFO(p);
+    CHECK(b.find("<script") == std::string::npos);
+    CHECK(b.find("<img") == std::string::npos);
+    CHECK(b.find("<iframe") == std::string::npos);
+    CHECK(b.find("<svg") == std::string::npos);
+    CHECK(b.find("<b>") == std::string::npos);
+    CHECK(b.find("javascript:") == std::string::npos);
+    CHECK(b.find("data:text") == std::string::npos);
+    saw_escaped = saw_escaped || b.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos;
+  }
+  CHECK(pages > 50);
+  CHECK(saw_escaped);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("site leak test: no family's pages name another family's child; nothing outside names anyone", "[site][e2e]") {
+  // The whole sample site (data/): for every area, the full names of the students it
+  // may show are its guardian's consenting children; every other student's name must
+  // be absent. Outside the areas no student name may appear at all.
+  auto dir = temp_path("leak");
+  import_into({src("data")}, dir / "j.db");
+  write_site_key((dir / "site.key").string(), false);
+  build(dir / "j.db", dir / "out", (dir / "site.key").string(), "2024-02-14");
+  Journal j = read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  std::vector<std::string> names;
+  for (const auto& s : j.students) names.push_back(full_name(s.person));
+  std::map<std::string, std::set<int>> allowed;  // area folder -> students
+  std::string csv = slurp(dir / "out/private/access.csv");
+  std::string key = read_site_key((dir / "site.key").string());
+  for (const auto& g : j.guardians) {
+    if (g.delivery != "electronic") continue;
+    std::string area = "f/" + access_token(key, j.school.id, g.id, 1);
+    for (int c : g.children_ix)
+      if (j.students[c].consent) allowed[area].insert(c);
+  }
+  size_t files = 0, areas_seen = 0;
+  std::set<std::string> seen_areas;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "out/site")) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    std::string rel = fs::relative(e.path(), dir / "out/site").string();
+    std::string body = slurp(e.path());
+    std::set<int> ok;
+    if (rel.size() > 35 && rel.rfind("f/", 0) == 0) {
+      std::string area = rel.substr(0, 34);
+      REQUIRE(allowed.count(area) == 1);
+      ok = allowed[area];
+      seen_areas.insert(area);
+    }
+    for (size_t s = 0; s < names.size(); ++s) {
+      if (ok.count(int(s))) continue;
+      if (body.find(names[s]) != std::string::npos) FAIL(rel << " names " << names[s]);
+    }
+    // Links stay inside the area (or go to the shared stylesheet, or out to homework links).
+    static const std::regex href_re("href=\"([^\"]*)\"");
+    for (std::sregex_iterator it(body.begin(), body.end(), href_re), end; it != end; ++it) {
+      std::string href = (*it)[1];
+      bool inside = href.find('/') == std::string::npos || href == "../../style.css" || href == "../style.css" ||
+                    href.rfind("https://", 0) == 0 || href == "style.css" || href[0] == '#';
+      if (!inside) FAIL(rel << " links to " << href);
+    }
+  }
+  areas_seen = seen_areas.size();
+  CHECK(files > 5000);
+  CHECK(areas_seen == allowed.size());
+  fs::remove_all(dir);
+}

@@ -1,0 +1,96 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "helpers.h"
+#include "writer.h"
+
+using namespace jp;
+using jp::test::slurp;
+using jp::test::temp_path;
+namespace fs = std::filesystem;
+
+namespace {
+std::map<std::string, std::string> publish(const fs::path& out, std::map<std::string, std::string> prev,
+                                           const std::map<std::string, std::string>& files, WriteStats* stats = nullptr) {
+  Writer w(out, "site", std::move(prev));
+  for (const auto& [p, b] : files) w.put(p, b);
+  auto s = w.commit();
+  if (stats) *stats = s;
+  return w.state();
+}
+}  // namespace
+
+TEST_CASE("writer: a cold build appears whole; a rebuild touches only what changed") {
+  auto out = temp_path("writer-cold");
+  WriteStats s;
+  auto state = publish(out, {}, {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/a/x.html", "X"}}, &s);
+  CHECK(s.written == 3);
+  CHECK(slurp(out / "site/f/a/x.html") == "X");
+  CHECK_FALSE(fs::exists(out / ".jp-staging-site"));
+  CHECK_FALSE(fs::exists(out / ".jp-commit-site"));
+  auto mtime = fs::last_write_time(out / "site/f/a/index.html");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Same bytes: nothing written; one page changed, one new area, one page gone.
+  state = publish(out, state, {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/b/index.html", "B"}}, &s);
+  CHECK(s.written == 1);
+  CHECK(s.unchanged == 2);
+  CHECK(s.deleted == 1);
+  CHECK(fs::last_write_time(out / "site/f/a/index.html") == mtime);
+  CHECK_FALSE(fs::exists(out / "site/f/a/x.html"));
+  CHECK(slurp(out / "site/f/b/index.html") == "B");
+  // A whole area removed: its folder goes too.
+  state = publish(out, state, {{"index.html", "root"}, {"f/b/index.html", "B"}}, &s);
+  CHECK(s.deleted == 1);
+  CHECK_FALSE(fs::exists(out / "site/f/a"));
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: a build that never commits leaves the published site as it was") {
+  auto out = temp_path("writer-abort");
+  auto state = publish(out, {}, {{"index.html", "v1"}, {"f/a/index.html", "A1"}});
+  {
+    Writer w(out, "site", state);
+    w.put("index.html", "v2");
+    w.put("f/c/index.html", "C");
+    // ... and then the build fails: no commit.
+  }
+  CHECK(slurp(out / "site/index.html") == "v1");
+  CHECK_FALSE(fs::exists(out / "site/f/c"));
+  CHECK_FALSE(fs::exists(out / ".jp-staging-site"));
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: a commit cut short is finished at the next start; an unfinished journal is ignored") {
+  auto out = temp_path("writer-recover");
+  publish(out, {}, {{"index.html", "v1"}, {"old.html", "old"}});
+  fs::create_directories(out / ".jp-staging-site/f/n");
+  std::ofstream(out / ".jp-staging-site/index.html") << "v2";
+  std::ofstream(out / ".jp-staging-site/f/n/index.html") << "N";
+  // The journal of a commit killed after it was written, before any move.
+  std::ofstream(out / ".jp-commit-site") << "R .jp-staging-site/index.html\tsite/index.html\n"
+                                            "R .jp-staging-site/f\tsite/f\nD site/old.html\nEND\n";
+  Writer::recover(out, "site");
+  CHECK(slurp(out / "site/index.html") == "v2");
+  CHECK(slurp(out / "site/f/n/index.html") == "N");
+  CHECK_FALSE(fs::exists(out / "site/old.html"));
+  CHECK_FALSE(fs::exists(out / ".jp-commit-site"));
+  // A journal without its END line was being written when the build died: nothing moves.
+  fs::create_directories(out / ".jp-staging-site");
+  std::ofstream(out / ".jp-staging-site/index.html") << "v3";
+  std::ofstream(out / ".jp-commit-site") << "R .jp-staging-site/index.html\tsite/index.html\n";
+  Writer::recover(out, "site");
+  CHECK(slurp(out / "site/index.html") == "v2");
+  CHECK_FALSE(fs::exists(out / ".jp-staging-site"));
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: offering a path twice is a bug, reported") {
+  auto out = temp_path("writer-twice");
+  Writer w(out, "site", {});
+  w.put("a.html", "1");
+  CHECK_THROWS_WITH(w.put("a.html", "2"), "the build offered a.html twice");
+  fs::remove_all(out);
+}
