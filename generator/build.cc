@@ -44,11 +44,14 @@ std::vector<uint64_t> item_keys(const Journal& j) {
 Day school_today(const std::string& override_date, int offset_minutes) {
   if (!override_date.empty()) {
     auto d = parse_date(override_date);
-    if (!d) throw std::runtime_error(fmt::format("--today: expected a date YYYY-MM-DD, got \"{}\"", override_date));
+    if (!d)
+      throw std::runtime_error(
+          fmt::format("--today: expected a date YYYY-MM-DD, got \"{}\"", override_date));
     return *d;
   }
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch()).count();
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
   return local_day(now, offset_minutes);
 }
 
@@ -66,7 +69,8 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   ensure_build_state(db);
 
   if (o.site) {
-    if (o.site_key.empty()) throw std::runtime_error("the site needs --site-key FILE (made by `journalpress keygen`)");
+    if (o.site_key.empty())
+      throw std::runtime_error("the site needs --site-key FILE (made by `journalpress keygen`)");
     SiteOptions so;
     so.site_key = read_site_key(o.site_key);
     so.base_url = o.base_url;
@@ -78,7 +82,8 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     // latest change of data, so that a rebuild without changes renders the same pages.
     Publication pub = load_publication(db, j.school.id);
     std::vector<uint64_t> keys = item_keys(j);
-    std::string digest = sha256_hex(std::string_view(reinterpret_cast<const char*>(keys.data()), keys.size() * 8));
+    std::string digest =
+        sha256_hex(std::string_view(reinterpret_cast<const char*>(keys.data()), keys.size() * 8));
     Publication next = pub;
     NewSince since;
     if (!pub.exists) {
@@ -104,21 +109,29 @@ int run_build(const BuildOptions& in, std::ostream& out) {
       db.exec("BEGIN");
       save_published(db, j.school.id, "site", w.state(), w.changed(), w.removed());
       save_publication(db, j.school.id, next);
-      Stmt(db.handle(), "INSERT OR REPLACE INTO builds(school_id, output, built_at, today) VALUES(?,?,?,?)")
-          .bind(1, j.school.id).bind(2, std::string("site")).bind(3, now_utc()).bind(4, format_date(today)).run();
+      Stmt(db.handle(),
+           "INSERT OR REPLACE INTO builds(school_id, output, built_at, today) VALUES(?,?,?,?)")
+          .bind(1, j.school.id)
+          .bind(2, std::string("site"))
+          .bind(3, now_utc())
+          .bind(4, format_date(today))
+          .run();
       db.exec("COMMIT");
       write_file_atomic(std::filesystem::path(o.out) / "private" / "access.csv", r.access_csv);
     }
-    double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double total_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     out << fmt::format(
         "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} files for {} family areas: "
         "{} written, {} unchanged, {} deleted; {:.2f} s in all\n",
         o.dry_run ? " (dry run, nothing written)" : "", r.pages_rendered, render_s,
-        r.pages_rendered / std::max(render_s, 1e-9), r.files, r.areas, st.written, st.unchanged, st.deleted,
-        total_s);
+        r.pages_rendered / std::max(render_s, 1e-9), r.files, r.areas, st.written, st.unchanged,
+        st.deleted, total_s);
     if (!o.dry_run)
-      out << fmt::format("  {}/site/ is ready to publish; addresses for the access letters: {}/private/access.csv\n",
-                         o.out, o.out);
+      out << fmt::format(
+          "  {}/site/ is ready to publish; addresses for the access letters: "
+          "{}/private/access.csv\n",
+          o.out, o.out);
   }
   return 0;
 }
@@ -130,7 +143,8 @@ int run_revoke(const RevokeOptions& o, std::ostream& out) {
   for (const auto& x : j.guardians)
     if (x.id == o.guardian) g = &x;
   if (!g)
-    throw std::runtime_error(fmt::format("there is no guardian \"{}\" in {} {}", o.guardian, ds.school_id, ds.year_label));
+    throw std::runtime_error(fmt::format("there is no guardian \"{}\" in {} {}", o.guardian,
+                                         ds.school_id, ds.year_label));
   Db db(o.db, false);
   long long epoch = bump_epoch(db, ds.school_id, g->id, now_utc());
   out << fmt::format(

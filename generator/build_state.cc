@@ -23,11 +23,13 @@ std::map<std::string, std::string> load_published(Db& db, const std::string& sch
 
 void save_published(Db& db, const std::string& school, const std::string& output,
                     const std::map<std::string, std::string>& state,
-                    const std::vector<std::string>& changed, const std::vector<std::string>& removed) {
+                    const std::vector<std::string>& changed,
+                    const std::vector<std::string>& removed) {
   Stmt up(db.handle(),
           "INSERT INTO build_files(school_id, output, path, hash) VALUES(?,?,?,?) "
           "ON CONFLICT(school_id, output, path) DO UPDATE SET hash = excluded.hash");
-  for (const auto& p : changed) up.bind(1, school).bind(2, output).bind(3, p).bind(4, state.at(p)).run();
+  for (const auto& p : changed)
+    up.bind(1, school).bind(2, output).bind(3, p).bind(4, state.at(p)).run();
   Stmt del(db.handle(), "DELETE FROM build_files WHERE school_id = ? AND output = ? AND path = ?");
   for (const auto& p : removed) del.bind(1, school).bind(2, output).bind(3, p).run();
 }
@@ -40,10 +42,12 @@ std::map<std::string, long long> load_epochs(Db& db, const std::string& school) 
   return r;
 }
 
-long long bump_epoch(Db& db, const std::string& school, const std::string& guardian, const std::string& at) {
+long long bump_epoch(Db& db, const std::string& school, const std::string& guardian,
+                     const std::string& at) {
   Stmt st(db.handle(),
           "INSERT INTO guardian_access(school_id, guardian, epoch, revoked_at) VALUES(?, ?, 2, ?) "
-          "ON CONFLICT(school_id, guardian) DO UPDATE SET epoch = epoch + 1, revoked_at = excluded.revoked_at");
+          "ON CONFLICT(school_id, guardian) DO UPDATE SET epoch = epoch + 1, revoked_at = "
+          "excluded.revoked_at");
   st.bind(1, school).bind(2, guardian).bind(3, at).run();
   Stmt q(db.handle(), "SELECT epoch FROM guardian_access WHERE school_id = ? AND guardian = ?");
   q.bind(1, school).bind(2, guardian);
@@ -53,7 +57,8 @@ long long bump_epoch(Db& db, const std::string& school, const std::string& guard
 
 namespace {
 std::vector<uint64_t> keys_col(const Stmt& st, int col) {
-  auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(const_cast<sqlite3_stmt*>(st.raw()), col));
+  auto* p = static_cast<const unsigned char*>(
+      sqlite3_column_blob(const_cast<sqlite3_stmt*>(st.raw()), col));
   int n = sqlite3_column_bytes(const_cast<sqlite3_stmt*>(st.raw()), col);
   std::vector<uint64_t> r(size_t(n) / 8);
   if (p && n) std::memcpy(r.data(), p, r.size() * 8);
@@ -63,9 +68,10 @@ std::vector<uint64_t> keys_col(const Stmt& st, int col) {
 
 Publication load_publication(Db& db, const std::string& school) {
   Publication p;
-  Stmt st(db.handle(),
-          "SELECT digest, current_keys, current_at, previous_keys, previous_at FROM publications WHERE "
-          "school_id = ?");
+  Stmt st(
+      db.handle(),
+      "SELECT digest, current_keys, current_at, previous_keys, previous_at FROM publications WHERE "
+      "school_id = ?");
   st.bind(1, school);
   if (st.step()) {
     p.exists = true;
@@ -80,7 +86,8 @@ Publication load_publication(Db& db, const std::string& school) {
 
 void save_publication(Db& db, const std::string& school, const Publication& p) {
   Stmt st(db.handle(),
-          "INSERT OR REPLACE INTO publications(school_id, digest, current_keys, current_at, previous_keys, "
+          "INSERT OR REPLACE INTO publications(school_id, digest, current_keys, current_at, "
+          "previous_keys, "
           "previous_at) VALUES(?,?,?,?,?,?)");
   st.bind(1, school).bind(2, p.digest);
   st.bind_blob(3, p.current.data(), p.current.size() * 8).bind(4, p.current_at);

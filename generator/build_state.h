@@ -18,7 +18,8 @@ std::map<std::string, std::string> load_published(Db& db, const std::string& sch
 /// Records the files of a finished build: `state` for the changed paths, and the removed ones.
 void save_published(Db& db, const std::string& school, const std::string& output,
                     const std::map<std::string, std::string>& state,
-                    const std::vector<std::string>& changed, const std::vector<std::string>& removed);
+                    const std::vector<std::string>& changed,
+                    const std::vector<std::string>& removed);
 
 /// Access epochs of guardians (1 for a guardian never revoked).
 std::map<std::string, long long> load_epochs(Db& db, const std::string& school);
@@ -29,10 +30,10 @@ long long bump_epoch(Db& db, const std::string& school, const std::string& guard
 /// What earlier publications contained, for "new since the last publication".
 struct Publication {
   bool exists = false;
-  std::string digest;                  ///< of the current item set
-  std::vector<uint64_t> current;       ///< item keys of the latest publication
-  std::vector<uint64_t> previous;      ///< of the one before the latest change
-  std::string current_at, previous_at; ///< school dates (YYYY-MM-DD)
+  std::string digest;                   ///< of the current item set
+  std::vector<uint64_t> current;        ///< item keys of the latest publication
+  std::vector<uint64_t> previous;       ///< of the one before the latest change
+  std::string current_at, previous_at;  ///< school dates (YYYY-MM-DD)
 };
 Publication load_publication(Db& db, const std::string& school);
 void save_publication(Db& db, const std::string& school, const Publication& p);

@@ -6,8 +6,8 @@
 
 #include "build.h"
 #include "import.h"
-#include "secrets.h"
 #include "sample.h"
+#include "secrets.h"
 
 namespace jp {
 
@@ -57,31 +57,43 @@ int run_cli(int argc, char** argv) {
 
   BuildOptions bld;
   auto* build = app.add_subcommand(
-      "build", "Publish a dataset of the database: the parents' diary site (DIR/site/).\n"
-               "Only changed files are written; a failed build leaves the published site as it was.");
+      "build",
+      "Publish a dataset of the database: the parents' diary site (DIR/site/).\n"
+      "Only changed files are written; a failed build leaves the published site as it was.");
   build->add_option("--db", bld.db, "database made by `journalpress import`")->required();
-  build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)")->required();
+  build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)")
+      ->required();
   build->add_option("--site-key", bld.site_key, "site key file (made by `journalpress keygen`)");
   build->add_flag("--site", bld.site, "build the diary site (with no output flag: every output)");
   build->add_flag("--archive", bld.archive, "build the signed PDF archive (not implemented yet)");
-  build->add_flag("--extracts", bld.extracts, "build the weekly paper extracts (not implemented yet)");
-  build->add_option("--today", bld.today, "the school's date to build for, YYYY-MM-DD (default: today in the school's time zone)");
-  build->add_option("--base-url", bld.base_url, "public address of site/, for the addresses in private/access.csv");
+  build->add_flag("--extracts", bld.extracts,
+                  "build the weekly paper extracts (not implemented yet)");
+  build->add_option(
+      "--today", bld.today,
+      "the school's date to build for, YYYY-MM-DD (default: today in the school's time zone)");
+  build->add_option("--base-url", bld.base_url,
+                    "public address of site/, for the addresses in private/access.csv");
   build->add_option("--school", bld.school, "school id, when the database holds several");
   build->add_option("--year", bld.year, "year label (2023/2024), when the database holds several");
   build->add_flag("--dry-run", bld.dry_run, "render everything in memory, write nothing");
-  build->add_option("--threads", bld.threads, "render threads (0: one per core)")->capture_default_str();
+  build->add_option("--threads", bld.threads, "render threads (0: one per core)")
+      ->capture_default_str();
 
   std::string key_dir;
   bool key_force = false;
-  auto* keygen = app.add_subcommand("keygen", "Make the secrets a build needs: DIR/site.key (the key of the family addresses).");
-  keygen->add_option("--out", key_dir, "folder for the secrets (keep it outside the published output)")->required();
+  auto* keygen = app.add_subcommand(
+      "keygen", "Make the secrets a build needs: DIR/site.key (the key of the family addresses).");
+  keygen
+      ->add_option("--out", key_dir,
+                   "folder for the secrets (keep it outside the published output)")
+      ->required();
   keygen->add_flag("--force", key_force, "replace an existing key (every family address changes)");
 
   RevokeOptions rev;
   auto* revoke = app.add_subcommand(
-      "revoke", "Revoke a guardian's diary address (after a reported breach): the next build\n"
-                "removes the old area and publishes a new address.");
+      "revoke",
+      "Revoke a guardian's diary address (after a reported breach): the next build\n"
+      "removes the old area and publishes a new address.");
   revoke->add_option("GUARDIAN_ID", rev.guardian, "the guardian's id in the journal")->required();
   revoke->add_option("--db", rev.db, "the database")->required();
   revoke->add_option("--school", rev.school, "school id, when the database holds several");

@@ -13,14 +13,18 @@ void AttendanceCount::add(const Attendance& a) {
     return;
   }
   ++absent;
-  if (a.reason == "illness") ++illness;
-  else if (a.reason == "valid") ++valid;
-  else ++unexcused;  // an absence without a reason counts as without good reason
+  if (a.reason == "illness")
+    ++illness;
+  else if (a.reason == "valid")
+    ++valid;
+  else
+    ++unexcused;  // an absence without a reason counts as without good reason
 }
 
 DiaryIndex::DiaryIndex(const Journal& j) : j_(j) {
   size_t n = j.students.size();
-  lessons_.resize(n), marks_.resize(n), attendance_.resize(n), finals_.resize(n), remarks_.resize(n);
+  lessons_.resize(n), marks_.resize(n), attendance_.resize(n), finals_.resize(n),
+      remarks_.resize(n);
   // Lessons by class, in date and number order.
   std::vector<std::vector<int>> by_class(j.classes.size());
   for (size_t i = 0; i < j.lessons.size(); ++i) by_class[j.lessons[i].class_ix].push_back(int(i));
@@ -67,10 +71,12 @@ DiaryIndex::DiaryIndex(const Journal& j) : j_(j) {
     const auto& h = j.individual_homework[i];
     homework_at_[key(h.student_ix, h.lesson_ix)].push_back(int(i));
   }
-  for (size_t i = 0; i < j.final_marks.size(); ++i) finals_[j.final_marks[i].student_ix].push_back(int(i));
+  for (size_t i = 0; i < j.final_marks.size(); ++i)
+    finals_[j.final_marks[i].student_ix].push_back(int(i));
   for (size_t i = 0; i < j.remarks.size(); ++i) remarks_[j.remarks[i].student_ix].push_back(int(i));
   for (auto& v : remarks_)
-    std::stable_sort(v.begin(), v.end(), [&](int a, int b) { return j.remarks[a].date < j.remarks[b].date; });
+    std::stable_sort(v.begin(), v.end(),
+                     [&](int a, int b) { return j.remarks[a].date < j.remarks[b].date; });
   for (size_t i = 0; i < j.bells.size(); ++i) bell_ix_[j.bells[i].number] = int(i);
 }
 
@@ -99,7 +105,8 @@ std::vector<int> DiaryIndex::events(int s) const {
     for (int c : e.classes_ix) mine = mine || classes.count(c);
     if (mine) r.push_back(int(i));
   }
-  std::stable_sort(r.begin(), r.end(), [&](int a, int b) { return j_.events[a].date < j_.events[b].date; });
+  std::stable_sort(r.begin(), r.end(),
+                   [&](int a, int b) { return j_.events[a].date < j_.events[b].date; });
   return r;
 }
 

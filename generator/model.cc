@@ -14,7 +14,8 @@ namespace {
 
 Day date_col(const Stmt& st, int col) {
   auto d = parse_date(st.text(col));
-  if (!d) throw std::runtime_error(fmt::format("the database holds a bad date \"{}\"", st.text(col)));
+  if (!d)
+    throw std::runtime_error(fmt::format("the database holds a bad date \"{}\"", st.text(col)));
   return *d;
 }
 
@@ -60,7 +61,8 @@ DatasetRef choose_dataset(const std::string& db_path, const std::string& school,
                           const std::string& year) {
   check_database(db_path);
   Db db(db_path, false);
-  Stmt st(db.handle(), "SELECT ds, school_id, year_label FROM datasets ORDER BY school_id, year_label");
+  Stmt st(db.handle(),
+          "SELECT ds, school_id, year_label FROM datasets ORDER BY school_id, year_label");
   std::vector<DatasetRef> all, match;
   while (st.step()) {
     DatasetRef r{st.integer(0), st.text(1), st.text(2)};
@@ -70,14 +72,18 @@ DatasetRef choose_dataset(const std::string& db_path, const std::string& school,
   }
   if (match.size() == 1) return match[0];
   std::string list;
-  for (const auto& r : all) list += fmt::format("\n  --school {} --year {}", r.school_id, r.year_label);
-  if (all.empty()) throw std::runtime_error(fmt::format("the database {} holds no journal; run `journalpress import` first", db_path));
+  for (const auto& r : all)
+    list += fmt::format("\n  --school {} --year {}", r.school_id, r.year_label);
+  if (all.empty())
+    throw std::runtime_error(
+        fmt::format("the database {} holds no journal; run `journalpress import` first", db_path));
   if (match.empty())
-    throw std::runtime_error(fmt::format("the database {} holds no journal for{}{}; it holds:{}", db_path,
-                                         school.empty() ? "" : " school " + school,
+    throw std::runtime_error(fmt::format("the database {} holds no journal for{}{}; it holds:{}",
+                                         db_path, school.empty() ? "" : " school " + school,
                                          year.empty() ? "" : " year " + year, list));
-  throw std::runtime_error(fmt::format(
-      "the database {} holds several journals; choose one with --school and --year:{}", db_path, list));
+  throw std::runtime_error(
+      fmt::format("the database {} holds several journals; choose one with --school and --year:{}",
+                  db_path, list));
 }
 
 Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
@@ -117,18 +123,21 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          p.src = src;
          j.periods.push_back(std::move(p));
        });
-  each(db, ds, "SELECT start, end, name FROM holidays WHERE ds = ?1 ORDER BY seq", [&](Stmt& st, Src src) {
-    j.holidays.push_back({date_col(st, 0), date_col(st, 1), st.text(2), src});
-  });
-  each(db, ds, "SELECT number, start, end FROM bells WHERE ds = ?1 ORDER BY seq", [&](Stmt& st, Src src) {
-    j.bells.push_back({int(st.integer(0)), clock_col(st, 1), clock_col(st, 2), src});
-  });
+  each(db, ds, "SELECT start, end, name FROM holidays WHERE ds = ?1 ORDER BY seq",
+       [&](Stmt& st, Src src) {
+         j.holidays.push_back({date_col(st, 0), date_col(st, 1), st.text(2), src});
+       });
+  each(db, ds, "SELECT number, start, end FROM bells WHERE ds = ?1 ORDER BY seq",
+       [&](Stmt& st, Src src) {
+         j.bells.push_back({int(st.integer(0)), clock_col(st, 1), clock_col(st, 2), src});
+       });
   each(db, ds, "SELECT id, name, weight, control FROM work_types WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
          j.work_types.push_back({st.text(0), st.text(1), st.real(2), st.integer(3) != 0, src});
        });
   each(db, ds,
-       "SELECT id, name, short_name, ord, graded, control_limit FROM subjects WHERE ds = ?1 ORDER BY seq",
+       "SELECT id, name, short_name, ord, graded, control_limit FROM subjects WHERE ds = ?1 ORDER "
+       "BY seq",
        [&](Stmt& st, Src src) {
          Subject s;
          s.id = st.text(0), s.name = st.text(1), s.short_name = st.text(2);
@@ -139,12 +148,14 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          j.subjects.push_back(std::move(s));
        });
   each(db, ds,
-       "SELECT id, last_name, first_name, middle_name, position FROM teachers WHERE ds = ?1 ORDER BY seq",
+       "SELECT id, last_name, first_name, middle_name, position FROM teachers WHERE ds = ?1 ORDER "
+       "BY seq",
        [&](Stmt& st, Src src) {
          j.teachers.push_back({st.text(0), {st.text(1), st.text(2), st.text(3)}, st.text(4), src});
        });
   each(db, ds,
-       "SELECT id, name, grade, homeroom_teacher, days_per_week FROM classes WHERE ds = ?1 ORDER BY seq",
+       "SELECT id, name, grade, homeroom_teacher, days_per_week FROM classes WHERE ds = ?1 ORDER "
+       "BY seq",
        [&](Stmt& st, Src src) {
          SchoolClass c;
          c.id = st.text(0), c.name = st.text(1), c.grade = int(st.integer(2));
@@ -164,7 +175,8 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
   }
   std::map<std::string, size_t> student_ix;
   each(db, ds,
-       "SELECT id, last_name, first_name, middle_name, birth_date, consent FROM students WHERE ds = ?1 "
+       "SELECT id, last_name, first_name, middle_name, birth_date, consent FROM students WHERE ds "
+       "= ?1 "
        "ORDER BY seq",
        [&](Stmt& st, Src src) {
          Student s;
@@ -177,7 +189,8 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          j.students.push_back(std::move(s));
        });
   each(db, ds,
-       "SELECT student, class, from_date, to_date, reason_in, reason_out FROM enrollments WHERE ds = ?1 "
+       "SELECT student, class, from_date, to_date, reason_in, reason_out FROM enrollments WHERE ds "
+       "= ?1 "
        "ORDER BY student, seq",
        [&](Stmt& st, Src) {
          Enrollment e;
@@ -187,39 +200,49 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          e.reason_in = st.text(4), e.reason_out = st.text(5);
          j.students[student_ix.at(st.text(0))].enrollments.push_back(std::move(e));
        });
-  each(db, ds, "SELECT student, seq, grp FROM enrollment_groups WHERE ds = ?1 ORDER BY student, seq, grp",
+  each(db, ds,
+       "SELECT student, seq, grp FROM enrollment_groups WHERE ds = ?1 ORDER BY student, seq, grp",
        [&](Stmt& st, Src) {
-         j.students[student_ix.at(st.text(0))].enrollments.at(st.integer(1)).groups.push_back(st.text(2));
+         j.students[student_ix.at(st.text(0))]
+             .enrollments.at(st.integer(1))
+             .groups.push_back(st.text(2));
        });
   {
     std::map<std::string, size_t> guardian_ix;
     each(db, ds,
-         "SELECT id, last_name, first_name, middle_name, relation, email, phone, delivery FROM guardians "
+         "SELECT id, last_name, first_name, middle_name, relation, email, phone, delivery FROM "
+         "guardians "
          "WHERE ds = ?1 ORDER BY seq",
          [&](Stmt& st, Src src) {
            Guardian g;
            g.id = st.text(0);
            g.person = {st.text(1), st.text(2), st.text(3)};
-           g.relation = st.text(4), g.email = st.text(5), g.phone = st.text(6), g.delivery = st.text(7);
+           g.relation = st.text(4), g.email = st.text(5), g.phone = st.text(6),
+           g.delivery = st.text(7);
            g.src = src;
            guardian_ix[g.id] = j.guardians.size();
            j.guardians.push_back(std::move(g));
          });
     // The children in the order the input gave them is not kept; order by the student's seq.
     each(db, ds,
-         "SELECT gc.guardian, gc.student FROM guardian_children gc JOIN students s ON s.ds = gc.ds AND "
+         "SELECT gc.guardian, gc.student FROM guardian_children gc JOIN students s ON s.ds = gc.ds "
+         "AND "
          "s.id = gc.student WHERE gc.ds = ?1 ORDER BY gc.guardian, s.seq",
-         [&](Stmt& st, Src) { j.guardians[guardian_ix.at(st.text(0))].children.push_back(st.text(1)); });
+         [&](Stmt& st, Src) {
+           j.guardians[guardian_ix.at(st.text(0))].children.push_back(st.text(1));
+         });
   }
   each(db, ds,
-       "SELECT id, class, subject, teacher, date, number, grp, substitute, topic, homework, kind, room, "
+       "SELECT id, class, subject, teacher, date, number, grp, substitute, topic, homework, kind, "
+       "room, "
        "cancelled, homework_set_at FROM lessons WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
          Lesson l;
          l.id = st.text(0), l.class_id = st.text(1), l.subject = st.text(2), l.teacher = st.text(3);
          l.date = date_col(st, 4);
          l.number = int(st.integer(5));
-         l.group = st.text(6), l.substitute = st.text(7), l.topic = st.text(8), l.homework = st.text(9);
+         l.group = st.text(6), l.substitute = st.text(7), l.topic = st.text(8),
+         l.homework = st.text(9);
          l.kind = st.text(10), l.room = st.text(11);
          l.cancelled = st.integer(12) != 0;
          l.homework_set_at = st.text(13);
@@ -235,7 +258,8 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          j.individual_homework.push_back(std::move(h));
        });
   each(db, ds,
-       "SELECT id, student, lesson, value, work_type, weight, comment, created_at, author FROM marks "
+       "SELECT id, student, lesson, value, work_type, weight, comment, created_at, author FROM "
+       "marks "
        "WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
          Mark m;
@@ -247,25 +271,30 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          m.src = src;
          j.marks.push_back(std::move(m));
        });
-  each(db, ds, "SELECT student, lesson, status, reason, minutes FROM attendance WHERE ds = ?1 ORDER BY seq",
+  each(db, ds,
+       "SELECT student, lesson, status, reason, minutes FROM attendance WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
          Attendance a;
-         a.student = st.text(0), a.lesson = st.text(1), a.status = st.text(2), a.reason = st.text(3);
+         a.student = st.text(0), a.lesson = st.text(1), a.status = st.text(2),
+         a.reason = st.text(3);
          if (!st.is_null(4)) a.minutes = int(st.integer(4));
          a.src = src;
          j.attendance.push_back(std::move(a));
        });
   each(db, ds,
-       "SELECT student, subject, period, value, created_at, author FROM final_marks WHERE ds = ?1 ORDER BY seq",
+       "SELECT student, subject, period, value, created_at, author FROM final_marks WHERE ds = ?1 "
+       "ORDER BY seq",
        [&](Stmt& st, Src src) {
          FinalMark f;
-         f.student = st.text(0), f.subject = st.text(1), f.period = st.text(2), f.value = st.text(3);
+         f.student = st.text(0), f.subject = st.text(1), f.period = st.text(2),
+         f.value = st.text(3);
          f.created_at = st.text(4), f.author = st.text(5);
          if (!f.created_at.empty()) f.created_ts = parse_timestamp(f.created_at);
          f.src = src;
          j.final_marks.push_back(std::move(f));
        });
-  each(db, ds, "SELECT mark, changed_at, teacher, old, new FROM mark_changes WHERE ds = ?1 ORDER BY seq",
+  each(db, ds,
+       "SELECT mark, changed_at, teacher, old, new FROM mark_changes WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
          MarkChange c;
          c.mark = st.text(0), c.changed_at = st.text(1), c.teacher = st.text(2);
@@ -275,10 +304,12 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          c.src = src;
          j.mark_changes.push_back(std::move(c));
        });
-  each(db, ds, "SELECT id, student, date, teacher, text, kind FROM remarks WHERE ds = ?1 ORDER BY seq",
+  each(db, ds,
+       "SELECT id, student, date, teacher, text, kind FROM remarks WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
          Remark r;
-         r.id = st.text(0), r.student = st.text(1), r.date = date_col(st, 2), r.teacher = st.text(3);
+         r.id = st.text(0), r.student = st.text(1), r.date = date_col(st, 2),
+         r.teacher = st.text(3);
          r.text = st.text(4), r.kind = st.text(5);
          r.src = src;
          j.remarks.push_back(std::move(r));
@@ -286,7 +317,8 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
   {
     std::map<std::string, size_t> event_ix;
     each(db, ds,
-         "SELECT id, date, end_date, title, text, whole_school FROM events WHERE ds = ?1 ORDER BY seq",
+         "SELECT id, date, end_date, title, text, whole_school FROM events WHERE ds = ?1 ORDER BY "
+         "seq",
          [&](Stmt& st, Src src) {
            Event e;
            e.id = st.text(0), e.date = date_col(st, 1), e.end_date = opt_date_col(st, 2);

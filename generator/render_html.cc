@@ -4,10 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <kainjow/mustache.hpp>
 #include <stdexcept>
+#include <thread>
 
 #include "embedded.h"
+#include "skeleton.h"
 #include "validate.h"
 
 namespace jp {
@@ -51,20 +54,124 @@ std::string markdown_html(const std::string& md) {
 }
 
 struct HtmlRenderer::Templates {
-  mu::mustache layout, root, family, week, subject, results, attendance, notes, news;
+  mu::mustache layout, root, family, week, subject, results, attendance, notes, news, nav, day,
+      lesson_student, mark, subject_period, mark_row, result_item;
   static mu::mustache load(const char* name) {
     mu::mustache m{std::string(embedded_files().at(name))};
-    if (!m.is_valid()) throw std::logic_error(std::string("template ") + name + ": " + m.error_message());
+    if (!m.is_valid())
+      throw std::logic_error(std::string("template ") + name + ": " + m.error_message());
     return m;
   }
   Templates()
-      : layout(load("layout.mustache")), root(load("root.mustache")), family(load("family.mustache")),
-        week(load("week.mustache")), subject(load("subject.mustache")), results(load("results.mustache")),
-        attendance(load("attendance.mustache")), notes(load("notes.mustache")), news(load("new.mustache")) {}
+      : layout(load("layout.mustache")),
+        root(load("root.mustache")),
+        family(load("family.mustache")),
+        week(load("week.mustache")),
+        subject(load("subject.mustache")),
+        results(load("results.mustache")),
+        attendance(load("attendance.mustache")),
+        notes(load("notes.mustache")),
+        news(load("new.mustache")),
+        nav(load("nav.mustache")),
+        day(load("day.mustache")),
+        lesson_student(load("lesson_student.mustache")),
+        mark(load("mark.mustache")),
+        subject_period(load("subject_period.mustache")),
+        mark_row(load("mark_row.mustache")),
+        result_item(load("result_item.mustache")) {}
 };
 
-HtmlRenderer::HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day today)
-    : ix_(index), j_(index.journal()), loc_(locale), today_(today), t_(std::make_unique<Templates>()) {}
+LessonFragments::LessonFragments(const DiaryIndex& ix, const Locale& loc, unsigned threads) {
+  const Journal& j = ix.journal();
+  frags_.resize(j.lessons.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    mu::mustache tmpl{std::string(embedded_files().at("lesson.mustache"))};
+    for (size_t li; (li = next++) < j.lessons.size();) {
+      const Lesson& l = j.lessons[li];
+      mu::data x;
+      x.set("number", std::to_string(l.number));
+      if (const Bell* b = ix.bell(l.number))
+        x.set("time", fmt::format("{}:{:02}–{}:{:02}", b->start / 60, b->start % 60, b->end / 60,
+                                  b->end % 60));
+      put(x, "room", l.room);
+      const Subject& subj = j.subjects[l.subject_ix];
+      x.set("subject", subj.name);
+      // \x01 stands for the student id (file names are per student), \x02 for the student's part.
+      x.set("subject_href", std::string("\x01-subject-") + subj.id + ".html");
+      if (l.group_ref.class_ix >= 0) x.set("group", j.group(l.group_ref).name);
+      if (l.kind != "lesson") x.set("kind", loc.text("lesson_kinds." + l.kind));
+      if (l.cancelled) x.set("cancelled", true);
+      x.set("teacher", full_name(j.teachers[l.teacher_ix].person));
+      if (l.substitute_ix >= 0) x.set("substitute", full_name(j.teachers[l.substitute_ix].person));
+      put(x, "topic", l.topic);
+      // Grade 1 gets no homework (Положение 3.11).
+      if (!l.homework.empty() && j.classes[l.class_ix].grade != 1)
+        x.set("homework", markdown_html(l.homework));
+      x.set("student", std::string("\x02"));
+      std::string html = tmpl.render(x);
+      size_t a = html.find('\x01'), b = html.find('\x02');
+      Fragment& f = frags_[li];
+      f.before_id = html.substr(0, a);
+      f.after_id = html.substr(a + 1, b - a - 1);
+      f.tail = html.substr(b + 1);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < std::max(1u, threads); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+HtmlRenderer::HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day today,
+                           const LessonFragments* lessons)
+    : ix_(index),
+      j_(index.journal()),
+      loc_(locale),
+      today_(today),
+      t_(std::make_unique<Templates>()),
+      lessons_(lessons),
+      no_work_type_(locale.text("no_work_type")),
+      footer_(locale.text("footer")) {}
+
+const Skeleton& HtmlRenderer::skeleton(const char* name, int variant,
+                                       const std::vector<std::string>& vars,
+                                       const mu::data& fixed) const {
+  auto key = std::make_pair(std::string(name), variant);
+  auto it = skeletons_.find(key);
+  if (it == skeletons_.end())
+    it = skeletons_.emplace(key, Skeleton(std::string(embedded_files().at(name)), vars, fixed))
+             .first;
+  return it->second;
+}
+
+const std::string& HtmlRenderer::nav(int student, const char* current) const {
+  if (nav_student_ != student) {
+    nav_cache_.clear();
+    nav_student_ = student;
+  }
+  std::string key = current ? current : "";
+  auto it = nav_cache_.find(key);
+  if (it != nav_cache_.end()) return it->second;
+  const Student& s = j_.students[student];
+  mu::data links = list();
+  auto link = [&](const std::string& href, const std::string& label, const char* k) {
+    mu::data l;
+    l.set("href", href);
+    l.set("label", label);
+    if (key == k) l.set("current", true);
+    links.push_back(l);
+  };
+  link(page_file(s, "current"), loc_.text("nav.week"), "current");
+  link(page_file(s, "results"), loc_.text("nav.results"), "results");
+  link(page_file(s, "attendance"), loc_.text("nav.attendance"), "attendance");
+  link(page_file(s, "notes"), loc_.text("nav.notes"), "notes");
+  link(page_file(s, "new"), loc_.text("nav.new"), "new");
+  link("index.html", loc_.text("nav.family"), "family");
+  mu::data d;
+  d.set("links", links);
+  return nav_cache_[key] = t_->nav.render(d);
+}
 
 HtmlRenderer::~HtmlRenderer() = default;
 
@@ -78,15 +185,7 @@ std::string HtmlRenderer::page_file(const Student& s, const char* page) {
   return s.id + "-" + page + ".html";
 }
 
-Day HtmlRenderer::landing_week(int student) const {
-  auto weeks = ix_.weeks(student);
-  if (weeks.empty()) return week_monday(today_);
-  Day w = week_monday(today_);
-  if (w <= weeks.front()) return weeks.front();
-  if (w >= weeks.back()) return weeks.back();
-  auto it = std::lower_bound(weeks.begin(), weeks.end(), w);
-  return *it;
-}
+Day HtmlRenderer::landing_week(int student) const { return cache(student).landing; }
 
 std::string HtmlRenderer::class_name(int student, Day d) const {
   const Student& s = j_.students[student];
@@ -113,28 +212,15 @@ std::string HtmlRenderer::layout(const std::string& title, const std::string& he
   d.set("content", content);
   d.set("footer", loc_.text("footer"));
   if (student >= 0) {
-    const Student& s = j_.students[student];
-    mu::data child;
-    child.set("name", full_name(s.person));
-    child.set("class", class_name(student, today_));
-    d.set("child", child);
-    mu::data links = list();
-    auto link = [&](const std::string& href, const std::string& label, const char* key) {
-      mu::data l;
-      l.set("href", href);
-      l.set("label", label);
-      if (current && std::string(current) == key) l.set("current", true);
-      links.push_back(l);
-    };
-    link(page_file(s, "current"), loc_.text("nav.week"), "current");
-    link(page_file(s, "results"), loc_.text("nav.results"), "results");
-    link(page_file(s, "attendance"), loc_.text("nav.attendance"), "attendance");
-    link(page_file(s, "notes"), loc_.text("nav.notes"), "notes");
-    link(page_file(s, "new"), loc_.text("nav.new"), "new");
-    link("index.html", loc_.text("nav.family"), "family");
-    mu::data nav;
-    nav.set("links", links);
-    d.set("nav", nav);
+    static const std::vector<std::string> vars{"title",  "school", "root",  "heading", "content",
+                                               "footer", "child",  "class", "nav"};
+    const Skeleton& sk = skeleton("layout.mustache", 1, vars, {});
+    std::string out;
+    out.reserve(content.size() + 2048);
+    sk.fill(out,
+            {title, school, root, heading, content, footer_, full_name(j_.students[student].person),
+             class_name(student, today_), nav(student, current)});
+    return out;
   }
   return t_->layout.render(d);
 }
@@ -151,7 +237,8 @@ std::string HtmlRenderer::empty_folder_page() const {
 
 std::string HtmlRenderer::family_page(const Guardian& g, const std::vector<int>& children) const {
   mu::data d;
-  std::string name = g.person.first_name + (g.person.middle_name.empty() ? "" : " " + g.person.middle_name);
+  std::string name =
+      g.person.first_name + (g.person.middle_name.empty() ? "" : " " + g.person.middle_name);
   d.set("greeting", loc_.format("greeting", {{"name", name}}));
   d.set("updated", loc_.format("updated", {{"date", loc_.date_full(today_)}}));
   mu::data kids = list();
@@ -167,10 +254,79 @@ std::string HtmlRenderer::family_page(const Guardian& g, const std::vector<int>&
   return layout(title, title, t_->family.render(d), -1, nullptr, "../../");
 }
 
+void HtmlRenderer::student_part(std::string& out, int student, int li, bool unmarked) const {
+  const Attendance* a = ix_.attendance_at(student, li);
+  const std::vector<int>* hw = unmarked ? nullptr : ix_.homework_at(student, li);
+  const std::vector<int>* ms = unmarked ? nullptr : ix_.marks_at(student, li);
+  if (!a && !hw && !ms) return;
+  std::string ind, marks, att, att_class;
+  if (hw)
+    for (int h : *hw) ind += markdown_html(j_.individual_homework[h].text);
+  if (ms) {
+    for (int mi : *ms) {
+      const Mark& m = j_.marks[mi];
+      static const std::vector<std::string> plain{"value", "value_class", "work", "weight"},
+          commented{"value", "value_class", "work", "weight", "comment"};
+      std::string work = m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_;
+      std::string weight = Locale::number(mark_weight(j_, m), 2, false);
+      if (m.comment.empty())
+        skeleton("mark.mustache", 0, plain, {})
+            .fill(marks, {m.value, value_class(m.value), work, weight});
+      else
+        skeleton("mark.mustache", 1, commented, {})
+            .fill(marks, {m.value, value_class(m.value), work, weight, m.comment});
+    }
+  }
+  if (a) {
+    if (a->status == "late") {
+      att = loc_.text("attendance.late") +
+            (a->minutes ? " " + loc_.count(*a->minutes, "minutes") : "");
+      att_class = "late";
+    } else {
+      att = loc_.text("attendance." + (a->reason.empty() ? std::string("absent") : a->reason));
+      att_class = "absent";
+    }
+  }
+  // One skeleton per combination of the template's three sections.
+  int mask = (hw ? 1 : 0) | (ms ? 2 : 0) | (a ? 4 : 0);
+  std::vector<std::string> vars;
+  if (hw) vars.push_back("individual");
+  if (ms) vars.push_back("marks");
+  if (a) vars.push_back("attendance"), vars.push_back("attendance_class");
+  const Skeleton& sk = skeleton("lesson_student.mustache", mask, vars, {});
+  switch (mask) {
+    case 1:
+      sk.fill(out, {ind});
+      break;
+    case 2:
+      sk.fill(out, {marks});
+      break;
+    case 3:
+      sk.fill(out, {ind, marks});
+      break;
+    case 4:
+      sk.fill(out, {att, att_class});
+      break;
+    case 5:
+      sk.fill(out, {ind, att, att_class});
+      break;
+    case 6:
+      sk.fill(out, {marks, att, att_class});
+      break;
+    default:
+      sk.fill(out, {ind, marks, att, att_class});
+      break;
+  }
+}
+
 std::string HtmlRenderer::week_page(int student, Day monday, bool current) const {
+  if (!lessons_) {
+    const_cast<HtmlRenderer*>(this)->own_lessons_ = std::make_unique<LessonFragments>(ix_, loc_, 1);
+    const_cast<HtmlRenderer*>(this)->lessons_ = own_lessons_.get();
+  }
   const Student& s = j_.students[student];
-  bool unmarked = ix_.unmarked(student);
-  auto weeks = ix_.weeks(student);
+  bool unmarked = cache(student).unmarked;
+  const auto& weeks = cache(student).weeks;
   auto wit = std::lower_bound(weeks.begin(), weeks.end(), monday);
   mu::data d;
   if (wit != weeks.begin()) {
@@ -195,88 +351,56 @@ std::string HtmlRenderer::week_page(int student, Day monday, bool current) const
   // Days shown: the class's school week (5 or 6 days), or more if lessons fall later.
   int days = 5;
   for (const auto& e : s.enrollments)
-    if (e.from <= monday + 6 && (!e.to || *e.to >= monday)) days = std::max(days, j_.classes[e.class_ix].days_per_week);
+    if (e.from <= monday + 6 && (!e.to || *e.to >= monday))
+      days = std::max(days, j_.classes[e.class_ix].days_per_week);
   const auto& lessons = ix_.lessons(student);
   auto lit = std::lower_bound(lessons.begin(), lessons.end(), monday,
                               [&](int li, Day d) { return j_.lessons[li].date < d; });
   for (auto it = lit; it != lessons.end() && j_.lessons[*it].date < monday + 7; ++it)
     days = std::max(days, weekday(j_.lessons[*it].date));
-  mu::data day_list = list();
+  std::string days_html;
   for (int k = 0; k < days; ++k) {
     Day day = monday + k;
-    mu::data dd;
-    dd.set("n", std::to_string(k + 1));
-    dd.set("date", loc_.date_long(day));
-    if (current && day == today_) dd.set("today", true);
-    mu::data ls = list();
+    std::string ls;
     bool any = false;
     for (; lit != lessons.end() && j_.lessons[*lit].date == day; ++lit) {
       any = true;
       int li = *lit;
-      const Lesson& l = j_.lessons[li];
-      mu::data x;
-      x.set("number", std::to_string(l.number));
-      if (const Bell* b = ix_.bell(l.number))
-        x.set("time", fmt::format("{}:{:02}–{}:{:02}", b->start / 60, b->start % 60, b->end / 60, b->end % 60));
-      put(x, "room", l.room);
-      const Subject& subj = j_.subjects[l.subject_ix];
-      x.set("subject", subj.name);
-      x.set("subject_href", subject_file(s, subj));
-      if (l.group_ref.class_ix >= 0) x.set("group", j_.group(l.group_ref).name);
-      if (l.kind != "lesson") x.set("kind", loc_.text("lesson_kinds." + l.kind));
-      if (l.cancelled) x.set("cancelled", true);
-      x.set("teacher", full_name(j_.teachers[l.teacher_ix].person));
-      if (l.substitute_ix >= 0) x.set("substitute", full_name(j_.teachers[l.substitute_ix].person));
-      put(x, "topic", l.topic);
-      if (!unmarked) {
-        if (!l.homework.empty()) x.set("homework", markdown_html(l.homework));
-        if (const auto* hw = ix_.homework_at(student, li)) {
-          mu::data ind = list();
-          for (int h : *hw) {
-            mu::data t;
-            t.set("text", markdown_html(j_.individual_homework[h].text));
-            ind.push_back(t);
-          }
-          x.set("individual", ind);
-        }
-        if (const auto* ms = ix_.marks_at(student, li)) {
-          mu::data marks = list();
-          for (int mi : *ms) {
-            const Mark& m = j_.marks[mi];
-            mu::data md;
-            md.set("value", m.value);
-            md.set("value_class", value_class(m.value));
-            md.set("work", m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : loc_.text("no_work_type"));
-            md.set("weight", Locale::number(mark_weight(j_, m), 2, false));
-            put(md, "comment", m.comment);
-            marks.push_back(md);
-          }
-          x.set("marks", marks);
-          x.set("has_marks", true);
-        }
-      }
-      if (const Attendance* a = ix_.attendance_at(student, li)) {
-        if (a->status == "late") {
-          x.set("attendance", loc_.text("attendance.late") +
-                                  (a->minutes ? " " + loc_.count(*a->minutes, "minutes") : ""));
-          x.set("attendance_class", "late");
-        } else {
-          x.set("attendance", loc_.text("attendance." + (a->reason.empty() ? std::string("absent") : a->reason)));
-          x.set("attendance_class", "absent");
-        }
-      }
-      ls.push_back(x);
+      const LessonFragments::Fragment& f = (*lessons_)[li];
+      ls += f.before_id;
+      ls += s.id;
+      ls += f.after_id;
+      student_part(ls, student, li, unmarked);
+      ls += f.tail;
     }
-    if (any) {
-      dd.set("lessons", ls);
-      dd.set("has_lessons", true);
+    {
+      // Skeleton per combination of the day's sections; the values are the slots.
+      bool is_today = current && day == today_;
+      const Holiday* hol = ix_.holiday_on(day);
+      bool absent = !hol && !any && class_on(s, day) < 0;
+      bool empty = !hol && !any && !absent;
+      int mask =
+          (is_today ? 1 : 0) | (hol ? 2 : 0) | (absent ? 4 : 0) | (empty ? 8 : 0) | (any ? 16 : 0);
+      std::vector<std::string> vars{"n", "date"};
+      if (hol) vars.push_back("holiday");
+      if (any) vars.push_back("lessons");
+      mu::data fixed;
+      if (is_today) fixed.set("today", true);
+      if (absent) fixed.set("absent_from_class", true);
+      if (empty) fixed.set("empty", true);
+      const Skeleton& sk = skeleton("day.mustache", mask, vars, fixed);
+      std::string n = std::to_string(k + 1), date = loc_.date_long(day);
+      if (hol && any)
+        sk.fill(days_html, {n, date, hol->name, ls});
+      else if (hol)
+        sk.fill(days_html, {n, date, hol->name});
+      else if (any)
+        sk.fill(days_html, {n, date, ls});
+      else
+        sk.fill(days_html, {n, date});
     }
-    if (const Holiday* h = ix_.holiday_on(day)) dd.set("holiday", h->name);
-    else if (!any && class_on(s, day) < 0) dd.set("absent_from_class", true);
-    else if (!any) dd.set("empty", true);
-    day_list.push_back(dd);
   }
-  d.set("days", day_list);
+  d.set("days", days_html);
   std::string range = loc_.range(monday, monday + days - 1);
   std::string title = loc_.format("titles.week", {{"range", range}});
   return layout(title, title, t_->week.render(d), student, current ? "current" : "week", "../../");
@@ -284,95 +408,124 @@ std::string HtmlRenderer::week_page(int student, Day monday, bool current) const
 
 std::string HtmlRenderer::subject_page(int student, int subject) const {
   const Subject& subj = j_.subjects[subject];
-  bool unmarked = ix_.unmarked(student);
+  const StudentCache& c = cache(student);
   mu::data d;
-  if (unmarked) d.set("unmarked", true);
+  if (c.unmarked) d.set("unmarked", true);
   const Settings& set = j_.settings;
   std::string thresholds;
   if (set.forecast_thresholds.size() == 3)
-    thresholds = loc_.format("forecast_rule", {{"t5", Locale::number(set.forecast_thresholds[0].second, 2, false)},
-                                               {"t4", Locale::number(set.forecast_thresholds[1].second, 2, false)},
-                                               {"t3", Locale::number(set.forecast_thresholds[2].second, 2, false)}});
-  mu::data periods = list();
+    thresholds = loc_.format("forecast_rule",
+                             {{"t5", Locale::number(set.forecast_thresholds[0].second, 2, false)},
+                              {"t4", Locale::number(set.forecast_thresholds[1].second, 2, false)},
+                              {"t3", Locale::number(set.forecast_thresholds[2].second, 2, false)}});
+  // The student's marks in this subject, in date order (marks(student) is date-ordered).
+  std::vector<int> marks;
+  if (!c.unmarked)
+    for (int mi : ix_.marks(student))
+      if (j_.lessons[j_.marks[mi].lesson_ix].subject_ix == subject) marks.push_back(mi);
+  std::string periods_html;
   int n = 0;
-  for (int p : ix_.periods(student)) {
+  for (int p : c.periods) {
     const Period& per = j_.periods[p];
-    mu::data pd;
-    pd.set("n", std::to_string(++n));
-    pd.set("name", per.name);
-    pd.set("range", loc_.range(per.start, per.end));
-    mu::data marks = list();
-    std::string formula;
+    std::string rows, formula;
     double sum = 0, weights = 0;
     int count = 0;
-    if (!unmarked)
-      for (int mi : ix_.marks(student)) {
-        const Mark& m = j_.marks[mi];
-        const Lesson& l = j_.lessons[m.lesson_ix];
-        if (l.subject_ix != subject || l.date < per.start || l.date > per.end) continue;
-        ++count;
-        double w = mark_weight(j_, m);
-        mu::data md;
-        md.set("date", loc_.day_month(l.date));
-        md.set("value", m.value);
-        md.set("value_class", value_class(m.value));
-        md.set("work", m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : loc_.text("no_work_type"));
-        md.set("weight", Locale::number(w, 2, false));
-        marks.push_back(md);
-        if (auto v = numeric_value(set, m.value)) {
-          formula += (formula.empty() ? "" : " + ") + m.value + "×" + Locale::number(w, 2, false);
-          sum += *v * w;
-          weights += w;
-        }
+    for (int mi : marks) {
+      const Mark& m = j_.marks[mi];
+      const Lesson& l = j_.lessons[m.lesson_ix];
+      if (l.date < per.start || l.date > per.end) continue;
+      ++count;
+      double w = mark_weight(j_, m);
+      std::string wtext = Locale::number(w, 2, false);
+      static const std::vector<std::string> row_vars{"date", "value", "value_class", "work",
+                                                     "weight"};
+      skeleton("mark_row.mustache", 0, row_vars, {})
+          .fill(rows,
+                {loc_.day_month(l.date), m.value, value_class(m.value),
+                 m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_, wtext});
+      if (auto v = numeric_value(set, m.value)) {
+        if (!formula.empty()) formula += " + ";
+        formula += m.value + "×" + wtext;
+        sum += *v * w;
+        weights += w;
       }
-    if (count > 0) {
-      pd.set("marks", marks);
-      pd.set("has_marks", true);
-      pd.set("count", std::to_string(count));
     }
+    // A skeleton per combination of the period section's parts.
+    std::string average, sum_text, weights_text, fc, final_value;
     if (weights > 0) {
       double avg = sum / weights;
-      mu::data a;
-      pd.set("average", Locale::number(avg, 2, true));
-      pd.set("formula", formula);
-      pd.set("sum", Locale::number(sum, 2, false));
-      pd.set("weights", Locale::number(weights, 2, false));
-      if (subj.graded) {
-        pd.set("forecast", forecast(set, avg));
-        pd.set("thresholds", thresholds);
-      }
+      average = Locale::number(avg, 2, true);
+      sum_text = Locale::number(sum, 2, false);
+      weights_text = Locale::number(weights, 2, false);
+      if (subj.graded) fc = forecast(set, avg);
     }
     for (int fi : ix_.final_marks(student)) {
       const FinalMark& f = j_.final_marks[fi];
-      if (f.subject_ix == subject && f.period_ix == p) {
-        pd.set("final", f.value);
-        pd.set("value_class", value_class(f.value));
-      }
+      if (f.subject_ix == subject && f.period_ix == p) final_value = f.value;
     }
-    periods.push_back(pd);
+    int mask = (count > 0 ? 1 : 0) | (count == 0 && !c.unmarked ? 2 : 0) | (weights > 0 ? 4 : 0) |
+               (!fc.empty() ? 8 : 0) | (!final_value.empty() ? 16 : 0);
+    std::vector<std::string> vars{"n", "name", "range"};
+    ++n;
+    std::vector<std::string_view> vals;
+    std::string n_text = std::to_string(n), range = loc_.range(per.start, per.end),
+                count_text = std::to_string(count);
+    vals = {n_text, per.name, range};
+    if (mask & 1)
+      vars.insert(vars.end(), {"rows", "count"}), vals.insert(vals.end(), {rows, count_text});
+    if (mask & 4)
+      vars.insert(vars.end(), {"average", "formula", "sum", "weights"}),
+          vals.insert(vals.end(), {average, formula, sum_text, weights_text});
+    if (mask & 8)
+      vars.insert(vars.end(), {"forecast", "thresholds"}),
+          vals.insert(vals.end(), {fc, thresholds});
+    std::string vclass = value_class(final_value);
+    if (mask & 16)
+      vars.insert(vars.end(), {"final", "value_class"}),
+          vals.insert(vals.end(), {final_value, vclass});
+    mu::data fixed;
+    if (mask & 2) fixed.set("no_marks", true);
+    skeleton("subject_period.mustache", mask, vars, fixed).fill_all(periods_html, vals);
   }
-  d.set("periods", periods);
-  mu::data results = list();
+  d.set("periods", periods_html);
+  std::string results;
   for (int fi : ix_.final_marks(student)) {
     const FinalMark& f = j_.final_marks[fi];
     if (f.subject_ix != subject || f.period_ix >= 0) continue;
     mu::data r;
     r.set("label", loc_.text("result_columns." + f.period));
     r.set("value", f.value);
-    results.push_back(r);
+    results += t_->result_item.render(r);
   }
-  if (!results.is_empty_list()) {
-    d.set("results", results);
-    d.set("has_results", true);
-  }
+  put(d, "results", results);
   return layout(subj.name, subj.name, t_->subject.render(d), student, "subjects", "../../");
+}
+
+const HtmlRenderer::StudentCache& HtmlRenderer::cache(int student) const {
+  if (cache_student_ != student) {
+    cache_student_ = student;
+    cache_.weeks = ix_.weeks(student);
+    cache_.periods = ix_.periods(student);
+    cache_.unmarked = ix_.unmarked(student);
+    Day w = week_monday(today_);
+    const auto& weeks = cache_.weeks;
+    if (weeks.empty())
+      cache_.landing = w;
+    else if (w <= weeks.front())
+      cache_.landing = weeks.front();
+    else if (w >= weeks.back())
+      cache_.landing = weeks.back();
+    else
+      cache_.landing = *std::lower_bound(weeks.begin(), weeks.end(), w);
+  }
+  return cache_;
 }
 
 std::string HtmlRenderer::results_page(int student) const {
   const Student& s = j_.students[student];
   mu::data d;
-  if (ix_.unmarked(student)) d.set("unmarked", true);
-  std::vector<int> periods = ix_.periods(student);
+  if (cache(student).unmarked) d.set("unmarked", true);
+  const std::vector<int>& periods = cache(student).periods;
   mu::data cols = list();
   for (int p : periods) cols.push_back(mu::data{j_.periods[p].name});
   bool exam = false, final = false;
@@ -391,7 +544,8 @@ std::string HtmlRenderer::results_page(int student) const {
     auto cell = [&](int period_ix, const std::string& special) {
       for (int fi : ix_.final_marks(student)) {
         const FinalMark& f = j_.final_marks[fi];
-        if (f.subject_ix == subject && f.period_ix == period_ix && (period_ix >= 0 || f.period == special))
+        if (f.subject_ix == subject && f.period_ix == period_ix &&
+            (period_ix >= 0 || f.period == special))
           return f.value;
       }
       return std::string("—");
@@ -423,7 +577,7 @@ std::string HtmlRenderer::attendance_page(int student) const {
     r.set("late", std::to_string(c.late));
     rows.push_back(r);
   };
-  for (int p : ix_.periods(student)) {
+  for (int p : cache(student).periods) {
     const Period& per = j_.periods[p];
     if (per.kind == "year") continue;
     AttendanceCount c;
@@ -435,9 +589,10 @@ std::string HtmlRenderer::attendance_page(int student) const {
   }
   row(loc_.text("year_total"), total);
   d.set("rows", rows);
-  d.set("summary", loc_.format("attendance_summary", {{"missed", loc_.count(total.absent, "lessons_missed")},
-                                                      {"illness", std::to_string(total.illness)},
-                                                      {"lates", loc_.count(total.late, "lates")}}));
+  d.set("summary",
+        loc_.format("attendance_summary", {{"missed", loc_.count(total.absent, "lessons_missed")},
+                                           {"illness", std::to_string(total.illness)},
+                                           {"lates", loc_.count(total.late, "lates")}}));
   mu::data items = list();
   for (int ai : ix_.attendance(student)) {
     const Attendance& a = j_.attendance[ai];
@@ -445,9 +600,11 @@ std::string HtmlRenderer::attendance_page(int student) const {
     mu::data x;
     x.set("date", loc_.date_long(l.date));
     x.set("subject", j_.subjects[l.subject_ix].name);
-    std::string what = a.status == "late" ? loc_.text("attendance_short.late") +
-                                                (a.minutes ? ", " + loc_.count(*a.minutes, "minutes") : "")
-                                          : loc_.text("attendance_short." + (a.reason.empty() ? std::string("absent") : a.reason));
+    std::string what = a.status == "late"
+                           ? loc_.text("attendance_short.late") +
+                                 (a.minutes ? ", " + loc_.count(*a.minutes, "minutes") : "")
+                           : loc_.text("attendance_short." +
+                                       (a.reason.empty() ? std::string("absent") : a.reason));
     x.set("what", what);
     items.push_back(x);
   }
@@ -480,7 +637,8 @@ std::string HtmlRenderer::notes_page(int student) const {
   for (int ei : ix_.events(student)) {
     const Event& e = j_.events[ei];
     mu::data x;
-    x.set("date", e.end_date && *e.end_date != e.date ? loc_.range(e.date, *e.end_date) : loc_.date_full(e.date));
+    x.set("date", e.end_date && *e.end_date != e.date ? loc_.range(e.date, *e.end_date)
+                                                      : loc_.date_full(e.date));
     x.set("title", e.title);
     if (!e.text.empty()) x.set("text", markdown_html(e.text));
     events.push_back(x);
@@ -500,7 +658,7 @@ std::string HtmlRenderer::new_page(int student, const NewSince& since) const {
     d.set("first", true);
   } else {
     d.set("since", since.since);
-    bool unmarked = ix_.unmarked(student);
+    bool unmarked = cache(student).unmarked;
     mu::data marks = list(), finals = list(), remarks = list();
     if (!unmarked) {
       for (int mi : ix_.marks(student)) {
@@ -513,7 +671,7 @@ std::string HtmlRenderer::new_page(int student, const NewSince& since) const {
         x.set("href", subject_file(s, j_.subjects[l.subject_ix]));
         x.set("value", m.value);
         x.set("value_class", value_class(m.value));
-        x.set("work", m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : loc_.text("no_work_type"));
+        x.set("work", m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_);
         marks.push_back(x);
       }
       for (int fi : ix_.final_marks(student)) {
@@ -522,7 +680,8 @@ std::string HtmlRenderer::new_page(int student, const NewSince& since) const {
         mu::data x;
         x.set("subject", j_.subjects[f.subject_ix].name);
         x.set("href", subject_file(s, j_.subjects[f.subject_ix]));
-        x.set("period", f.period_ix >= 0 ? j_.periods[f.period_ix].name : loc_.text("result_columns." + f.period));
+        x.set("period", f.period_ix >= 0 ? j_.periods[f.period_ix].name
+                                         : loc_.text("result_columns." + f.period));
         x.set("value", f.value);
         finals.push_back(x);
       }

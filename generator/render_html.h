@@ -3,20 +3,22 @@
 // writer writes.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "diary.h"
+#include "skeleton.h"
 #include "wording.h"
 
 namespace jp {
 
 /// What was published before, for "new since the last publication".
 struct NewSince {
-  bool first = true;   ///< no earlier publication
-  std::string since;   ///< when the earlier publication was made (school date, Russian)
+  bool first = true;  ///< no earlier publication
+  std::string since;  ///< when the earlier publication was made (school date, Russian)
   std::unordered_set<uint64_t> known;  ///< item keys of the earlier publication
 };
 
@@ -29,9 +31,28 @@ uint64_t item_key(const Remark& r);
 /// CommonMark to HTML with raw HTML omitted and unsafe links (javascript:, data:, ...) removed.
 std::string markdown_html(const std::string& md);
 
+/// The part of each lesson that is the same for every student of the class (subject,
+/// teacher, topic, rendered homework), rendered once per build and shared by all
+/// threads: a class's 30 students then cost one cmark and one template render per lesson.
+class LessonFragments {
+ public:
+  LessonFragments(const DiaryIndex& index, const Locale& locale, unsigned threads);
+  /// `before_id` + student id + `after_id` + the student's part + `tail`.
+  struct Fragment {
+    std::string before_id, after_id, tail;
+  };
+  const Fragment& operator[](int lesson) const { return frags_[lesson]; }
+
+ private:
+  std::vector<Fragment> frags_;
+};
+
 class HtmlRenderer {
  public:
-  HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day today);
+  /// One renderer per thread (kainjow keeps render state in its templates); `lessons`
+  /// is shared. The renderer caches a student's navigation between calls.
+  HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day today,
+               const LessonFragments* lessons = nullptr);
   ~HtmlRenderer();
 
   /// File names inside a family's folder (no directories: creating one costs 1-2 ms).
@@ -56,15 +77,37 @@ class HtmlRenderer {
 
  private:
   struct Templates;
-  std::string layout(const std::string& title, const std::string& heading, const std::string& content,
-                     int student, const char* current, const std::string& root) const;
+  std::string layout(const std::string& title, const std::string& heading,
+                     const std::string& content, int student, const char* current,
+                     const std::string& root) const;
   std::string class_name(int student, Day d) const;
+  const std::string& nav(int student, const char* current) const;
+  void student_part(std::string& out, int student, int lesson, bool unmarked) const;
+  /// A template compiled into a skeleton, one per variant of its sections (cached).
+  const Skeleton& skeleton(const char* name, int variant, const std::vector<std::string>& vars,
+                           const kainjow::mustache::data& fixed) const;
+  mutable std::map<std::pair<std::string, int>, Skeleton> skeletons_;
 
   const DiaryIndex& ix_;
   const Journal& j_;
   const Locale& loc_;
   Day today_;
   std::unique_ptr<Templates> t_;
+  const LessonFragments* lessons_;
+  std::string no_work_type_, footer_;  ///< locale strings used on every page
+  std::unique_ptr<LessonFragments> own_lessons_;
+  struct StudentCache {
+    std::vector<Day> weeks;
+    std::vector<int> periods;
+    bool unmarked = false;
+    Day landing = 0;
+  };
+  /// Per-student figures used by every page of the student (computed once per student).
+  const StudentCache& cache(int student) const;
+  mutable int cache_student_ = -1;
+  mutable StudentCache cache_;
+  mutable int nav_student_ = -1;
+  mutable std::map<std::string, std::string> nav_cache_;
 };
 
 }  // namespace jp

@@ -1114,16 +1114,12 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
             {"days_per_week", c.days}};
     ojson groups = ojson::array();
     if (c.groups_eng) {
-      groups.push_back(
-          {{"id", c.id + "-en1"}, {"subject", "eng"}, {"name", "1 группа"}});
-      groups.push_back(
-          {{"id", c.id + "-en2"}, {"subject", "eng"}, {"name", "2 группа"}});
+      groups.push_back({{"id", c.id + "-en1"}, {"subject", "eng"}, {"name", "1 группа"}});
+      groups.push_back({{"id", c.id + "-en2"}, {"subject", "eng"}, {"name", "2 группа"}});
     }
     if (c.groups_tech) {
-      groups.push_back(
-          {{"id", c.id + "-tech1"}, {"subject", "tech"}, {"name", "1 группа"}});
-      groups.push_back(
-          {{"id", c.id + "-tech2"}, {"subject", "tech"}, {"name", "2 группа"}});
+      groups.push_back({{"id", c.id + "-tech1"}, {"subject", "tech"}, {"name", "1 группа"}});
+      groups.push_back({{"id", c.id + "-tech2"}, {"subject", "tech"}, {"name", "2 группа"}});
     }
     if (!groups.empty()) x["groups"] = groups;
     jclasses.push_back(x);

@@ -42,12 +42,14 @@ void write_site_key(const std::string& path, bool force) {
         path));
   unsigned char key[32];
   if (RAND_bytes(key, sizeof key) != 1)
-    throw std::runtime_error("OpenSSL could not make random bytes for the site key: " + openssl_error());
+    throw std::runtime_error("OpenSSL could not make random bytes for the site key: " +
+                             openssl_error());
   std::string text = hex(key, sizeof key) + "\n";
   OPENSSL_cleanse(key, sizeof key);
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
   bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
@@ -61,7 +63,8 @@ std::string read_site_key(const std::string& path) {
   in >> text;
   if (text.size() != 64 || text.find_first_not_of("0123456789abcdef") != std::string::npos)
     throw std::runtime_error(fmt::format(
-        "{}: expected a site key of 64 lowercase hex digits (made by `journalpress keygen`)", path));
+        "{}: expected a site key of 64 lowercase hex digits (made by `journalpress keygen`)",
+        path));
   std::string key(32, '\0');
   for (size_t i = 0; i < 32; ++i) key[i] = char(std::stoi(text.substr(2 * i, 2), nullptr, 16));
   return key;
@@ -70,12 +73,12 @@ std::string read_site_key(const std::string& path) {
 std::string access_token(const std::string& key, const std::string& school_id,
                          const std::string& guardian_id, long long epoch) {
   // Length-prefixed fields: ("a", "bc") and ("ab", "c") must not collide.
-  std::string msg = fmt::format("journalpress-access-v1\n{}:{}\n{}:{}\n{}", school_id.size(), school_id,
-                                guardian_id.size(), guardian_id, epoch);
+  std::string msg = fmt::format("journalpress-access-v1\n{}:{}\n{}:{}\n{}", school_id.size(),
+                                school_id, guardian_id.size(), guardian_id, epoch);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(msg.data()),
-            msg.size(), mac, &len))
+  if (!HMAC(EVP_sha256(), key.data(), int(key.size()),
+            reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len))
     throw std::runtime_error("OpenSSL HMAC-SHA256 failed for an access token: " + openssl_error());
   return hex(mac, 16);
 }

@@ -21,7 +21,8 @@ std::string csv(const std::string& s) {
 
 }  // namespace
 
-std::string area_folder(const std::string& site_key, const Journal& j, const Guardian& g, long long epoch) {
+std::string area_folder(const std::string& site_key, const Journal& j, const Guardian& g,
+                        long long epoch) {
   return "f/" + access_token(site_key, j.school.id, g.id, epoch);
 }
 
@@ -63,14 +64,17 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   r.pages_rendered = r.areas + 2;
 
   // Each child's pages are rendered once and written into every area that shows the child.
+  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  LessonFragments lessons(ix, Locale::ru(), threads);
   std::atomic<size_t> next{0}, pages{0}, files{0};
   std::exception_ptr failure;
   std::mutex failure_mu;
   auto work = [&] {
     // A renderer per thread: kainjow templates keep render state in the template object.
-    HtmlRenderer html(ix, Locale::ru(), o.today);
+    HtmlRenderer html(ix, Locale::ru(), o.today, &lessons);
     std::vector<std::string> paths;
-    auto put = [&](const std::vector<std::string>& areas, const std::string& file, const std::string& bytes) {
+    auto put = [&](const std::vector<std::string>& areas, const std::string& file,
+                   const std::string& bytes) {
       paths.clear();
       for (const auto& a : areas) paths.push_back(a + "/" + file);
       w.put_many(paths, bytes);
@@ -78,25 +82,26 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
       files += paths.size();
     };
     for (size_t s; (s = next++) < j.students.size();) try {
-      const auto& areas = areas_of[s];
-      if (areas.empty()) continue;
-      const Student& st = j.students[s];
-      int si = int(s);
-      put(areas, HtmlRenderer::page_file(st, "current"), html.week_page(si, html.landing_week(si), true));
-      for (Day week : ix.weeks(si)) put(areas, HtmlRenderer::week_file(st, week), html.week_page(si, week));
-      for (int subj : ix.subjects(si))
-        put(areas, HtmlRenderer::subject_file(st, j.subjects[subj]), html.subject_page(si, subj));
-      put(areas, HtmlRenderer::page_file(st, "results"), html.results_page(si));
-      put(areas, HtmlRenderer::page_file(st, "attendance"), html.attendance_page(si));
-      put(areas, HtmlRenderer::page_file(st, "notes"), html.notes_page(si));
-      put(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mu);
-      if (!failure) failure = std::current_exception();
-      next = j.students.size();  // stop the other threads too
-    }
+        const auto& areas = areas_of[s];
+        if (areas.empty()) continue;
+        const Student& st = j.students[s];
+        int si = int(s);
+        put(areas, HtmlRenderer::page_file(st, "current"),
+            html.week_page(si, html.landing_week(si), true));
+        for (Day week : ix.weeks(si))
+          put(areas, HtmlRenderer::week_file(st, week), html.week_page(si, week));
+        for (int subj : ix.subjects(si))
+          put(areas, HtmlRenderer::subject_file(st, j.subjects[subj]), html.subject_page(si, subj));
+        put(areas, HtmlRenderer::page_file(st, "results"), html.results_page(si));
+        put(areas, HtmlRenderer::page_file(st, "attendance"), html.attendance_page(si));
+        put(areas, HtmlRenderer::page_file(st, "notes"), html.notes_page(si));
+        put(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mu);
+        if (!failure) failure = std::current_exception();
+        next = j.students.size();  // stop the other threads too
+      }
   };
-  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
   work();

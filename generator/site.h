@@ -26,11 +26,12 @@ struct SiteResult {
   size_t pages_rendered = 0;  ///< distinct pages (a child's page is rendered once for all areas)
   size_t files = 0;           ///< files offered (pages times areas, plus the shared files)
   size_t areas = 0;
-  std::string access_csv;     ///< for DIR/private/access.csv
+  std::string access_csv;  ///< for DIR/private/access.csv
 };
 
 /// The folder of a guardian's area, e.g. `f/3f9c...`.
-std::string area_folder(const std::string& site_key, const Journal& j, const Guardian& g, long long epoch);
+std::string area_folder(const std::string& site_key, const Journal& j, const Guardian& g,
+                        long long epoch);
 
 /// Renders the whole site into the writer (which skips unchanged files).
 SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long long>& epochs,

@@ -32,7 +32,8 @@ const nlohmann::json& Locale::at(const std::string& path) const {
 
 std::string Locale::text(const std::string& path) const { return at(path).get<std::string>(); }
 
-std::string Locale::format(const std::string& path, const std::map<std::string, std::string>& args) const {
+std::string Locale::format(const std::string& path,
+                           const std::map<std::string, std::string>& args) const {
   std::string s = text(path);
   for (const auto& [k, v] : args) {
     std::string key = "{" + k + "}";
@@ -43,14 +44,17 @@ std::string Locale::format(const std::string& path, const std::map<std::string, 
 }
 
 std::string Locale::day_month(Day d) const {
-  return std::to_string(day_of_month(d)) + " " + j_["months_genitive"][month_of(d) - 1].get<std::string>();
+  return std::to_string(day_of_month(d)) + " " +
+         j_["months_genitive"][month_of(d) - 1].get<std::string>();
 }
 
 std::string Locale::date_long(Day d) const {
   return j_["weekdays_short"][weekday(d) - 1].get<std::string>() + ", " + day_month(d);
 }
 
-std::string Locale::date_full(Day d) const { return day_month(d) + " " + std::to_string(year_of(d)); }
+std::string Locale::date_full(Day d) const {
+  return day_month(d) + " " + std::to_string(year_of(d));
+}
 
 std::string Locale::date_short(Day d) const {
   return fmt::format("{:02}.{:02}.{}", day_of_month(d), month_of(d), year_of(d));
@@ -66,7 +70,8 @@ std::string Locale::range(Day a, Day b) const {
 std::string Locale::count(long n, const std::string& key) const {
   const auto& forms = at(key);
   return std::to_string(n) + " " +
-         std::string(plural(n, forms[0].get_ref<const std::string&>(), forms[1].get_ref<const std::string&>(),
+         std::string(plural(n, forms[0].get_ref<const std::string&>(),
+                            forms[1].get_ref<const std::string&>(),
                             forms[2].get_ref<const std::string&>()));
 }
 

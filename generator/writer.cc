@@ -21,7 +21,8 @@ namespace {
 
 void write_all(const fs::path& p, std::string_view bytes, bool sync) {
   int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot create {}: {}", p.string(), std::strerror(errno)));
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot create {}: {}", p.string(), std::strerror(errno)));
   const char* d = bytes.data();
   size_t left = bytes.size();
   while (left > 0) {
@@ -45,7 +46,8 @@ void write_all(const fs::path& p, std::string_view bytes, bool sync) {
 
 void rename_or_throw(const fs::path& a, const fs::path& b) {
   if (std::rename(a.c_str(), b.c_str()) != 0)
-    throw std::runtime_error(fmt::format("cannot move {} to {}: {}", a.string(), b.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot move {} to {}: {}", a.string(), b.string(), std::strerror(errno)));
 }
 
 /// Journal lines: `R <from>\t<to>` (rename if `from` still exists), `D <path>` (delete),
@@ -96,13 +98,18 @@ void Writer::recover(const fs::path& out_dir, const std::string& name) {
   ss << in.rdbuf();
   std::string text = ss.str();
   // A journal is complete only with its final line; an incomplete one was never acted on.
-  if (text.size() >= 4 && text.compare(text.size() - 4, 4, "END\n") == 0) apply_journal(out_dir, text);
+  if (text.size() >= 4 && text.compare(text.size() - 4, 4, "END\n") == 0)
+    apply_journal(out_dir, text);
   fs::remove_all(out_dir / (".jp-staging-" + name), ec);
   fs::remove(journal, ec);
 }
 
-Writer::Writer(fs::path out_dir, std::string name, std::map<std::string, std::string> previous, bool dry_run)
-    : out_(std::move(out_dir)), name_(std::move(name)), previous_(std::move(previous)), dry_run_(dry_run) {
+Writer::Writer(fs::path out_dir, std::string name, std::map<std::string, std::string> previous,
+               bool dry_run)
+    : out_(std::move(out_dir)),
+      name_(std::move(name)),
+      previous_(std::move(previous)),
+      dry_run_(dry_run) {
   target_ = out_ / name_;
   staging_ = out_ / (".jp-staging-" + name_);
   journal_ = out_ / (".jp-commit-" + name_);
@@ -140,7 +147,8 @@ void Writer::put_many(const std::vector<std::string>& rels, std::string_view byt
       state_[rel] = hash;
       auto it = previous_.find(rel);
       std::error_code ec;
-      unchanged = it != previous_.end() && it->second == hash && (dry_run_ || fs::exists(target_ / rel, ec));
+      unchanged = it != previous_.end() && it->second == hash &&
+                  (dry_run_ || fs::exists(target_ / rel, ec));
       if (unchanged) {
         ++stats_.unchanged;
         continue;

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -32,7 +31,8 @@ void import_into(const std::vector<std::string>& inputs, const fs::path& db) {
   REQUIRE(run_import(o, out, err) == 0);
 }
 
-std::string build(const fs::path& db, const fs::path& out, const std::string& key, const std::string& today) {
+std::string build(const fs::path& db, const fs::path& out, const std::string& key,
+                  const std::string& today) {
   BuildOptions o;
   o.db = db.string();
   o.out = out.string();
@@ -142,7 +142,8 @@ TEST_CASE("site: a rebuild without changes writes nothing; revoke replaces the a
   fs::remove_all(dir);
 }
 
-TEST_CASE("site: script and HTML in names, topics, homework, remarks and events come out inert", "[site]") {
+TEST_CASE("site: script and HTML in names, topics, homework, remarks and events come out inert",
+          "[site]") {
   auto dir = temp_path("inject");
   fs::create_directories(dir / "in");
   std::ofstream(dir / "in/evil.json") << R"json({"format": "journalpress/1",
@@ -168,14 +169,17 @@ TEST_CASE("site: script and HTML in names, topics, homework, remarks and events 
     CHECK(b.find("<b>") == std::string::npos);
     CHECK(b.find("javascript:") == std::string::npos);
     CHECK(b.find("data:text") == std::string::npos);
-    saw_escaped = saw_escaped || b.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos;
+    saw_escaped =
+        saw_escaped || b.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos;
   }
   CHECK(pages > 50);
   CHECK(saw_escaped);
   fs::remove_all(dir);
 }
 
-TEST_CASE("site leak test: no family's pages name another family's child; nothing outside names anyone", "[site][e2e]") {
+TEST_CASE(
+    "site leak test: no family's pages name another family's child; nothing outside names anyone",
+    "[site][e2e]") {
   // The whole sample site (data/): for every area, the full names of the students it
   // may show are its guardian's consenting children; every other student's name must
   // be absent. Outside the areas no student name may appear at all.
@@ -183,7 +187,8 @@ TEST_CASE("site leak test: no family's pages name another family's child; nothin
   import_into({src("data")}, dir / "j.db");
   write_site_key((dir / "site.key").string(), false);
   build(dir / "j.db", dir / "out", (dir / "site.key").string(), "2024-02-14");
-  Journal j = read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  Journal j =
+      read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
   std::vector<std::string> names;
   for (const auto& s : j.students) names.push_back(full_name(s.person));
   std::map<std::string, std::set<int>> allowed;  // area folder -> students
@@ -217,8 +222,9 @@ TEST_CASE("site leak test: no family's pages name another family's child; nothin
     static const std::regex href_re("href=\"([^\"]*)\"");
     for (std::sregex_iterator it(body.begin(), body.end(), href_re), end; it != end; ++it) {
       std::string href = (*it)[1];
-      bool inside = href.find('/') == std::string::npos || href == "../../style.css" || href == "../style.css" ||
-                    href.rfind("https://", 0) == 0 || href == "style.css" || href[0] == '#';
+      bool inside = href.find('/') == std::string::npos || href == "../../style.css" ||
+                    href == "../style.css" || href.rfind("https://", 0) == 0 ||
+                    href == "style.css" || href[0] == '#';
       if (!inside) FAIL(rel << " links to " << href);
     }
   }

@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "writer.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "helpers.h"
-#include "writer.h"
 
 using namespace jp;
 using jp::test::slurp;
@@ -13,8 +13,10 @@ using jp::test::temp_path;
 namespace fs = std::filesystem;
 
 namespace {
-std::map<std::string, std::string> publish(const fs::path& out, std::map<std::string, std::string> prev,
-                                           const std::map<std::string, std::string>& files, WriteStats* stats = nullptr) {
+std::map<std::string, std::string> publish(const fs::path& out,
+                                           std::map<std::string, std::string> prev,
+                                           const std::map<std::string, std::string>& files,
+                                           WriteStats* stats = nullptr) {
   Writer w(out, "site", std::move(prev));
   for (const auto& [p, b] : files) w.put(p, b);
   auto s = w.commit();
@@ -26,7 +28,8 @@ std::map<std::string, std::string> publish(const fs::path& out, std::map<std::st
 TEST_CASE("writer: a cold build appears whole; a rebuild touches only what changed") {
   auto out = temp_path("writer-cold");
   WriteStats s;
-  auto state = publish(out, {}, {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/a/x.html", "X"}}, &s);
+  auto state =
+      publish(out, {}, {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/a/x.html", "X"}}, &s);
   CHECK(s.written == 3);
   CHECK(slurp(out / "site/f/a/x.html") == "X");
   CHECK_FALSE(fs::exists(out / ".jp-staging-site"));
@@ -34,7 +37,8 @@ TEST_CASE("writer: a cold build appears whole; a rebuild touches only what chang
   auto mtime = fs::last_write_time(out / "site/f/a/index.html");
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   // Same bytes: nothing written; one page changed, one new area, one page gone.
-  state = publish(out, state, {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/b/index.html", "B"}}, &s);
+  state = publish(out, state,
+                  {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/b/index.html", "B"}}, &s);
   CHECK(s.written == 1);
   CHECK(s.unchanged == 2);
   CHECK(s.deleted == 1);
@@ -63,7 +67,8 @@ TEST_CASE("writer: a build that never commits leaves the published site as it wa
   fs::remove_all(out);
 }
 
-TEST_CASE("writer: a commit cut short is finished at the next start; an unfinished journal is ignored") {
+TEST_CASE(
+    "writer: a commit cut short is finished at the next start; an unfinished journal is ignored") {
   auto out = temp_path("writer-recover");
   publish(out, {}, {{"index.html", "v1"}, {"old.html", "old"}});
   fs::create_directories(out / ".jp-staging-site/f/n");
