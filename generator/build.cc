@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <ostream>
 #include <stdexcept>
 
 #include "build_state.h"
 #include "checks.h"
+#include "embedded.h"
 #include "model.h"
 #include "secrets.h"
 #include "site.h"
@@ -62,17 +64,64 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   o.site = true;  // with no output flag every output is built: so far that is the site
   auto started = std::chrono::steady_clock::now();
   DatasetRef ds = choose_dataset(o.db, o.school, o.year);
-  Journal j = read_journal(o.db, ds);
-  Day today = school_today(o.today, school_offset_minutes(j.school));
-  DiaryIndex ix(j);
   Db db(o.db, false);
   ensure_build_state(db);
+  if (o.site && o.site_key.empty())
+    throw std::runtime_error("the site needs --site-key FILE (made by `journalpress keygen`)");
+  std::string site_key = o.site ? read_site_key(o.site_key) : std::string();
+
+  // Everything a site depends on, in one digest: if it equals the last build's and every
+  // published file is still there, the build has nothing to do (the nightly no-change case).
+  School school_row;
+  std::string content_digest;
+  {
+    Stmt st(db.handle(),
+            "SELECT d.content_digest, s.timezone FROM datasets d JOIN schools s ON s.ds = d.ds "
+            "WHERE d.ds = ?");
+    st.bind(1, ds.ds);
+    if (st.step()) content_digest = st.text(0), school_row.timezone = st.text(1);
+  }
+  Day today = school_today(o.today, school_offset_minutes(school_row));
+  std::string epochs_text;
+  for (const auto& [g, e] : load_epochs(db, ds.school_id))
+    epochs_text += g + ":" + std::to_string(e) + ";";
+  std::string templates;
+  for (const auto& [name, text] : embedded_files())
+    templates += std::string(name) + "\n" + std::string(text) + "\n";
+  std::string fingerprint = sha256_hex(fmt::format(
+      "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates), content_digest,
+      format_date(today), o.base_url, sha256_hex(site_key), epochs_text));
+  if (o.site && !o.dry_run && !content_digest.empty()) {
+    Stmt st(db.handle(),
+            "SELECT fingerprint, built_at FROM builds WHERE school_id = ? AND output = 'site'");
+    st.bind(1, ds.school_id);
+    if (st.step() && st.text(0) == fingerprint) {
+      auto published = load_published(db, ds.school_id, "site");
+      bool all_there = true;
+      std::error_code ec;
+      for (const auto& [path, hash] : published)
+        if (!std::filesystem::exists(std::filesystem::path(o.out) / "site" / path, ec)) {
+          all_there = false;
+          break;
+        }
+      if (all_there) {
+        double total_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        out << fmt::format(
+            "site: up to date (same journal, date, keys and templates as the build of {}): "
+            "0 written, {} unchanged, 0 deleted; {:.2f} s in all\n",
+            st.text(1), published.size(), total_s);
+        return 0;
+      }
+    }
+  }
+
+  Journal j = read_journal(o.db, ds);
+  DiaryIndex ix(j);
 
   if (o.site) {
-    if (o.site_key.empty())
-      throw std::runtime_error("the site needs --site-key FILE (made by `journalpress keygen`)");
     SiteOptions so;
-    so.site_key = read_site_key(o.site_key);
+    so.site_key = site_key;
     so.base_url = o.base_url;
     if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
     so.today = today;
@@ -110,11 +159,13 @@ int run_build(const BuildOptions& in, std::ostream& out) {
       save_published(db, j.school.id, "site", w.state(), w.changed(), w.removed());
       save_publication(db, j.school.id, next);
       Stmt(db.handle(),
-           "INSERT OR REPLACE INTO builds(school_id, output, built_at, today) VALUES(?,?,?,?)")
+           "INSERT OR REPLACE INTO builds(school_id, output, built_at, today, fingerprint) "
+           "VALUES(?,?,?,?,?)")
           .bind(1, j.school.id)
           .bind(2, std::string("site"))
           .bind(3, now_utc())
           .bind(4, format_date(today))
+          .bind(5, fingerprint)
           .run();
       db.exec("COMMIT");
       write_file_atomic(std::filesystem::path(o.out) / "private" / "access.csv", r.access_csv);

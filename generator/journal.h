@@ -219,6 +219,9 @@ struct Event {
 struct Journal {
   std::vector<std::string> files;  ///< input files, in the order they were concatenated
   std::string exported_at;
+  /// SHA-256 over the input files' names and bytes: equal digests, equal journals (a
+  /// rebuild from an unchanged import can skip all its work).
+  std::string content_digest;
   School school;
   Year year;
   Settings settings;

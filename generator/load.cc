@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "secrets.h"
 #include "text.h"
 
 namespace jp {
@@ -64,6 +65,7 @@ struct FileResult {
   UnknownMap unknown;
   bool has_school = false, has_year = false, has_settings = false;
   bool unreadable = false;  ///< not parsed at all: its sections are unknown
+  std::string digest;       ///< SHA-256 of the file's bytes
 };
 
 /// Reads the fields of one JSON object (a record, or an object inside one), reporting
@@ -974,6 +976,9 @@ Journal merge(const std::vector<std::string>& files, std::vector<FileResult>& pa
       }
     }
   }
+  std::string digests;
+  for (size_t f = 0; f < parts.size(); ++f) digests += files[f] + "\n" + parts[f].digest + "\n";
+  j.content_digest = sha256_hex(digests);
   // A file that could not be parsed may well hold the school; don't guess.
   if (!files.empty() && !unreadable) {
     if (first_with[0] < 0)
@@ -1017,6 +1022,7 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, u
         parts[i].unreadable = true;
         continue;
       }
+      parts[i].digest = sha256_hex(text);
       parse_file(files[i], uint32_t(i), text, parts[i]);
     }
   };
@@ -1029,6 +1035,7 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, u
 
 Journal load_journal_text(const std::string& name, const std::string& text, Diagnostics& diag) {
   std::vector<FileResult> parts(1);
+  parts[0].digest = sha256_hex(text);
   parse_file(name, 0, text, parts[0]);
   return merge({name}, parts, diag);
 }

@@ -17,7 +17,7 @@ constexpr const char* kSchema = R"sql(
 CREATE TABLE datasets(
   ds INTEGER PRIMARY KEY, school_id TEXT NOT NULL, year_label TEXT NOT NULL,
   imported_at TEXT NOT NULL, exported_at TEXT, sources TEXT NOT NULL,
-  settings TEXT NOT NULL, UNIQUE(school_id, year_label));
+  settings TEXT NOT NULL, content_digest TEXT NOT NULL, UNIQUE(school_id, year_label));
 CREATE TABLE schools(
   ds INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, short_name TEXT, city TEXT,
   address TEXT, phone TEXT, email TEXT, website TEXT, timezone TEXT NOT NULL,
@@ -83,7 +83,7 @@ CREATE TABLE guardian_access(school_id TEXT, guardian TEXT, epoch INTEGER NOT NU
 CREATE TABLE build_files(school_id TEXT, output TEXT, path TEXT, hash TEXT NOT NULL,
   fingerprint TEXT, PRIMARY KEY(school_id, output, path));
 CREATE TABLE builds(school_id TEXT, output TEXT, built_at TEXT NOT NULL, today TEXT NOT NULL,
-  PRIMARY KEY(school_id, output));
+  fingerprint TEXT, PRIMARY KEY(school_id, output));
 )sql";
 
 // The tables that hold one dataset's journal; all are cleared on re-import.
@@ -534,24 +534,26 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
               .bind(1, result.dataset)
               .run();
         Stmt(db.handle(),
-             "UPDATE datasets SET imported_at = ?, exported_at = ?, sources = ?, settings = ? "
-             "WHERE ds = ?")
+             "UPDATE datasets SET imported_at = ?, exported_at = ?, sources = ?, settings = ?, "
+             "content_digest = ? WHERE ds = ?")
             .bind_text(1, imported_at)
             .bind(2, j.exported_at)
             .bind_text(3, sources)
             .bind_text(4, settings_json(j.settings))
-            .bind(5, result.dataset)
+            .bind_text(5, j.content_digest)
+            .bind(6, result.dataset)
             .run();
       } else {
         Stmt ins(db.handle(),
                  "INSERT INTO datasets(school_id, year_label, imported_at, exported_at, sources, "
-                 "settings) VALUES(?,?,?,?,?,?)");
+                 "settings, content_digest) VALUES(?,?,?,?,?,?,?)");
         ins.bind(1, j.school.id)
             .bind_text(2, j.year.label)
             .bind_text(3, imported_at)
             .bind(4, j.exported_at)
             .bind_text(5, sources)
             .bind_text(6, settings_json(j.settings))
+            .bind_text(7, j.content_digest)
             .run();
         result.dataset = sqlite3_last_insert_rowid(db.handle());
       }

@@ -123,6 +123,19 @@ TEST_CASE("site: a rebuild without changes writes nothing; revoke replaces the a
   CHECK(again.find(" 0 written, ") != std::string::npos);
   CHECK(again.find(" 0 deleted") != std::string::npos);
   CHECK(tree(dir / "out/site") == before);
+  // A published file that went missing is noticed: the quick "nothing changed" path is
+  // only taken when every published file is still there.
+  std::string some_page;
+  for (const auto& [p, bytes] : before)
+    if (p.find("-results.html") != std::string::npos) some_page = p;
+  fs::remove(dir / "out/site" / some_page);
+  auto repaired = build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
+  CHECK(repaired.find(" 1 written, ") != std::string::npos);
+  CHECK(tree(dir / "out/site") == before);
+  // Another day: the date in the family pages changes, nothing else.
+  auto next_day = build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-07");
+  CHECK(next_day.find(" 0 deleted") != std::string::npos);
+  CHECK(next_day.find(" 0 written, ") == std::string::npos);
 
   std::string csv = slurp(dir / "out/private/access.csv");
   std::smatch m;

@@ -148,7 +148,7 @@ TEST_CASE("store: a database of another schema version is refused with a clear e
   std::string before = slurp(db);
   CHECK_THROWS_WITH(check_database(db.string()),
                     db.string() + " has database schema version 7, but this journalpress " +
-                        JOURNALPRESS_VERSION + " uses version 1; use a newer journalpress");
+                        JOURNALPRESS_VERSION + " uses version 2; use a newer journalpress");
   CHECK_THROWS_WITH(import({corpus("base")}, db), Catch::Contains("has database schema version 7"));
   CHECK(slurp(db) == before);
 }
