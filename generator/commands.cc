@@ -54,6 +54,8 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(10, 20000));
   sample->add_option("--seed", smp.seed, "random seed")->capture_default_str();
+  sample->add_option("--until", smp.until,
+                     "cut the year after this date, YYYY-MM-DD (lessons, marks and final marks up to it)");
 
   BuildOptions bld;
   auto* build = app.add_subcommand(

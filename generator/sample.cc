@@ -415,6 +415,15 @@ ojson person_json(const std::string& id, const std::string& last, const std::str
 int run_sample(const SampleOptions& o, std::ostream& out) {
   Gen g(o.seed);
   Rng& r = g.r;
+  // Each phase draws from its own stream, so that cutting the year (--until) changes
+  // only what comes after the cut, not the families or the other classes.
+  auto phase = [&](uint64_t n) { g.r = Rng(o.seed * 7919 + n); };
+  Day until = D("2099-12-31");
+  if (!o.until.empty()) {
+    auto d = parse_date(o.until);
+    if (!d) throw std::runtime_error("--until: expected a date YYYY-MM-DD, got \"" + o.until + "\"");
+    until = *d;
+  }
   static const int bell_times[][2] = {{510, 555}, {565, 610}, {630, 675}, {695, 740},
                                       {750, 795}, {805, 850}, {860, 905}, {915, 960}};
   g.holidays = {{D("2023-10-28"), D("2023-11-06")}, {D("2023-12-30"), D("2024-01-08")},
@@ -581,7 +590,6 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
   std::vector<ClassOut> outs(g.classes.size());
   // Running sums for period marks: (student, subject, period) -> (sum w*v, sum w).
   std::map<std::tuple<int, std::string, std::string>, std::pair<double, double>> sums;
-  long long lesson_no = 0, mark_no = 0, deleted_no = 0;
   struct Period {
     const char* id;
     const char* kind;
@@ -603,11 +611,14 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
   };
   const std::map<std::string, std::string> work_of{{"lab", "lab"}, {"practical", "practical"}};
   bool grade1_mark_done = false, grade1_hw_done = false, extra_control_done = false;
-  int no_topic_left = 3, late_hw_left = 3;
 
   for (size_t ci = 0; ci < g.classes.size(); ++ci) {
     ClassG& c = g.classes[ci];
     ClassOut& co = outs[ci];
+    phase(100 + ci);
+    int no_topic_left = 1, late_hw_left = 1;
+    // Ids count within the class, so that cutting the year keeps every other class's ids.
+    long long lesson_no = 0, mark_no = 0, deleted_no = 0;
     // Weekly timetable: deal each subject's hours over the days, then shuffle each day.
     std::vector<std::vector<std::string>> week(c.days);
     std::vector<std::pair<std::string, int>> plan = c.plan;
@@ -620,7 +631,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
       for (size_t k = day.size(); k > 1; --k) std::swap(day[k - 1], day[r.below(int(k))]);
     std::map<std::string, int> seen_count;  // lessons of a subject so far (topic index)
     std::map<std::pair<std::string, std::string>, int> control_done;  // (subject/group, period)
-    for (Day d = g.study_start; d <= g.study_end; ++d) {
+    for (Day d = g.study_start; d <= std::min(g.study_end, until); ++d) {
       if (!g.school_day(c, d)) continue;
       const Period* per = period_of(c.grade, d);
       if (!per) continue;
@@ -637,7 +648,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
         int topic_ix = seen_count[subj]++;
         for (const auto& grp : groups) {
           ojson l;
-          std::string lid = fmt::format("l{:06}", ++lesson_no);
+          std::string lid = fmt::format("{}-l{:05}", c.id, ++lesson_no);
           std::string teacher = grp.empty() ? c.teacher[subj] : c.group_teacher[grp];
           l["id"] = lid;
           l["class"] = c.id;
@@ -755,7 +766,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
             if (!give) continue;
             if (c.grade == 1) grade1_mark_done = true;  // seeds the grade1-mark warning
             ojson m;
-            m["id"] = fmt::format("m{:07}", ++mark_no);
+            m["id"] = fmt::format("{}-m{:06}", c.id, ++mark_no);
             m["student"] = s.id;
             m["lesson"] = lid;
             std::string value = mark_value(r, s.level + s.subject_shift[subj]);
@@ -798,7 +809,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
             }
             if (r.chance(0.0005)) {
               ojson ch;
-              ch["mark"] = fmt::format("md{:05}", ++deleted_no);
+              ch["mark"] = fmt::format("{}-md{:04}", c.id, ++deleted_no);
               ch["changed_at"] = ts(d + delay, 16 * 60 + r.below(4 * 60));
               ch["teacher"] = author;
               ch["old"] = "2";
@@ -813,8 +824,8 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
   }
   // One change long after the edit lock ("1m" in settings) to seed the late-change warning.
   for (auto& co : outs)
-    if (!co.marks.empty()) {
-      const ojson& m = co.marks[co.marks.size() / 2];
+    if (co.marks.size() > 100) {
+      const ojson& m = co.marks[100];
       std::string when = m["created_at"].get<std::string>();
       Day d = *parse_date(when.substr(0, 10)) + 45;
       ojson ch;
@@ -827,7 +838,16 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
       break;
     }
 
+  // Nothing is recorded after the cut: mark changes made later are dropped too.
+  for (auto& co : outs) {
+    ojson kept = ojson::array();
+    for (auto& ch : co.changes)
+      if (*parse_date(ch["changed_at"].get<std::string>().substr(0, 10)) <= until) kept.push_back(ch);
+    co.changes = kept;
+  }
+
   // ---- final marks: period marks from the weighted averages, then year, exam, final ----
+  phase(1);
   bool mismatch_done = false, osv_done = false;
   for (size_t ci = 0; ci < g.classes.size(); ++ci) {
     ClassG& c = g.classes[ci];
@@ -845,7 +865,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
         const SubjectDef& sd = subject_def(subj);
         std::vector<double> period_values;
         for (const auto& p : periods) {
-          if (p.senior != (c.grade >= 10) || !in_class_at(p.end)) continue;
+          if (p.senior != (c.grade >= 10) || !in_class_at(p.end) || p.end > until) continue;
           auto it = sums.find({si, subj, p.id});
           std::string value;
           if (!sd.graded) {
@@ -863,7 +883,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
           outs[ci].finals.push_back(
               final_json(s.id, subj, p.id, value, ts(p.end, 16 * 60), c.teacher[subj]));
         }
-        if (!at_year_end) continue;
+        if (!at_year_end || D("2024-05-24") > until) continue;
         std::string year_value = "зач";
         if (sd.graded) {
           if (period_values.empty()) {
@@ -880,7 +900,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
         }
         outs[ci].finals.push_back(final_json(s.id, subj, "year", year_value,
                                              ts(D("2024-05-24"), 17 * 60), c.teacher[subj]));
-        if (c.grade != 9 && c.grade != 11) continue;
+        if ((c.grade != 9 && c.grade != 11) || D("2024-06-20") > until) continue;
         std::string final_value = year_value;
         bool exam_subject = subj == "rus" || subj == "alg";
         if (exam_subject && year_value.size() == 1) {
@@ -897,6 +917,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
   }
 
   // ---- remarks ----
+  phase(2);
   static const std::vector<std::pair<const char*, const char*>> remark_texts{
       {"praise", "Благодарность за **активное участие** в школьной олимпиаде"},
       {"praise", "Отличный ответ на уроке, так держать!"},
@@ -923,12 +944,13 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
         m["teacher"] = c.teacher[c.plan[r.below(int(c.plan.size()))].first];
         m["text"] = text;
         m["kind"] = kind;
-        outs[ci].remarks.push_back(m);
+        if (d <= until) outs[ci].remarks.push_back(m);
       }
     }
   }
 
   // ---- guardians ----
+  phase(3);
   ojson guardians = ojson::array();
   int guardian_no = 0;
   bool mixed_done = false;
