@@ -696,7 +696,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
           if (kind != "lesson") l["kind"] = kind;
           if (cancelled) {
             l["cancelled"] = true;
-          } else if (no_topic_left > 0 && r.chance(0.0005)) {
+          } else if (no_topic_left > 0 && r.chance(0.002)) {
             --no_topic_left;  // seeds the no-topic warning
           } else {
             l["topic"] = topic;
@@ -709,7 +709,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
             // Teachers mostly enter homework within the hour after the lesson.
             int minute = bell_times[std::min<size_t>(pos, 7)][1] + r.below(60);
             Day set_day = d;
-            if (late_hw_left > 0 && r.chance(0.0007)) {
+            if (late_hw_left > 0 && r.chance(0.002)) {
               --late_hw_left;  // seeds the late-homework warning
               set_day = d + 1;
             }
@@ -1187,7 +1187,11 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     std::string base = (fs::path(o.out) / "journal" / g.classes[ci].id).string();
     write_file(base + "-lessons.json",
                {{"lessons", co.lessons}, {"individual_homework", co.ihw}, {"remarks", co.remarks}});
-    write_file(base + "-marks.json", {{"marks", co.marks}, {"mark_changes", co.changes}});
+    // Marks in two halves of the year's list, so that no file grows past 2 MB.
+    ojson first = ojson::array(), second = ojson::array();
+    for (size_t k = 0; k < co.marks.size(); ++k) (k < co.marks.size() / 2 ? first : second).push_back(co.marks[k]);
+    write_file(base + "-marks-1.json", {{"marks", first}});
+    write_file(base + "-marks-2.json", {{"marks", second}, {"mark_changes", co.changes}});
     write_file(base + "-results.json", {{"attendance", co.attendance}, {"final_marks", co.finals}});
   }
   out << fmt::format(
