@@ -12,6 +12,7 @@ struct BuildOptions {
   std::string db, out, site_key, school, year, today, base_url;
   bool site = false, archive = false, extracts = false;
   bool dry_run = false;
+  bool timings = false;
   unsigned threads = 0;
 };
 

@@ -54,8 +54,9 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(10, 20000));
   sample->add_option("--seed", smp.seed, "random seed")->capture_default_str();
-  sample->add_option("--until", smp.until,
-                     "cut the year after this date, YYYY-MM-DD (lessons, marks and final marks up to it)");
+  sample->add_option(
+      "--until", smp.until,
+      "cut the year after this date, YYYY-MM-DD (lessons, marks and final marks up to it)");
 
   BuildOptions bld;
   auto* build = app.add_subcommand(
@@ -78,6 +79,7 @@ int run_cli(int argc, char** argv) {
   build->add_option("--school", bld.school, "school id, when the database holds several");
   build->add_option("--year", bld.year, "year label (2023/2024), when the database holds several");
   build->add_flag("--dry-run", bld.dry_run, "render everything in memory, write nothing");
+  build->add_flag("--timings", bld.timings, "print the time of each phase of the build");
   build->add_option("--threads", bld.threads, "render threads (0: one per core)")
       ->capture_default_str();
 

@@ -421,7 +421,8 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
   Day until = D("2099-12-31");
   if (!o.until.empty()) {
     auto d = parse_date(o.until);
-    if (!d) throw std::runtime_error("--until: expected a date YYYY-MM-DD, got \"" + o.until + "\"");
+    if (!d)
+      throw std::runtime_error("--until: expected a date YYYY-MM-DD, got \"" + o.until + "\"");
     until = *d;
   }
   static const int bell_times[][2] = {{510, 555}, {565, 610}, {630, 675}, {695, 740},
@@ -842,7 +843,8 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
   for (auto& co : outs) {
     ojson kept = ojson::array();
     for (auto& ch : co.changes)
-      if (*parse_date(ch["changed_at"].get<std::string>().substr(0, 10)) <= until) kept.push_back(ch);
+      if (*parse_date(ch["changed_at"].get<std::string>().substr(0, 10)) <= until)
+        kept.push_back(ch);
     co.changes = kept;
   }
 
@@ -1189,7 +1191,8 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
                {{"lessons", co.lessons}, {"individual_homework", co.ihw}, {"remarks", co.remarks}});
     // Marks in two halves of the year's list, so that no file grows past 2 MB.
     ojson first = ojson::array(), second = ojson::array();
-    for (size_t k = 0; k < co.marks.size(); ++k) (k < co.marks.size() / 2 ? first : second).push_back(co.marks[k]);
+    for (size_t k = 0; k < co.marks.size(); ++k)
+      (k < co.marks.size() / 2 ? first : second).push_back(co.marks[k]);
     write_file(base + "-marks-1.json", {{"marks", first}});
     write_file(base + "-marks-2.json", {{"marks", second}, {"mark_changes", co.changes}});
     write_file(base + "-results.json", {{"attendance", co.attendance}, {"final_marks", co.finals}});

@@ -246,3 +246,15 @@ TEST_CASE(
   CHECK(areas_seen == allowed.size());
   fs::remove_all(dir);
 }
+
+TEST_CASE("site: the same database gives a byte-identical site", "[site]") {
+  auto dir = temp_path("same");
+  import_into({src("tests/corpus/base")}, dir / "j.db");
+  build(dir / "j.db", dir / "a", kGolden + "/site.key", "2023-09-06");
+  build(dir / "j.db", dir / "b", kGolden + "/site.key", "2023-09-06");
+  auto a = tree(dir / "a/site"), b = tree(dir / "b/site");
+  CHECK(a.size() > 100);
+  CHECK(a == b);
+  CHECK(slurp(dir / "a/private/access.csv") == slurp(dir / "b/private/access.csv"));
+  fs::remove_all(dir);
+}
