@@ -183,7 +183,8 @@ int run_build(const BuildOptions& in, std::ostream& out) {
           .bind(5, fingerprint)
           .run();
       db.exec("COMMIT");
-      write_file_atomic(std::filesystem::path(o.out) / "private" / "access.csv", r.access_csv);
+      write_file_atomic(std::filesystem::path(o.out) / "private" / "access.csv", r.access_csv,
+                        true);
       mark("state saved");
     }
     double total_s =

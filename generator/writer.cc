@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_all(const fs::path& p, std::string_view bytes, bool sync) {
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+void write_all(const fs::path& p, std::string_view bytes, bool sync, mode_t mode = 0644) {
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0)
     throw std::runtime_error(fmt::format("cannot create {}: {}", p.string(), std::strerror(errno)));
   const char* d = bytes.data();
@@ -81,11 +81,13 @@ void apply_journal(const fs::path& out, const std::string& text) {
 
 }  // namespace
 
-void write_file_atomic(const fs::path& path, std::string_view bytes) {
+void write_file_atomic(const fs::path& path, std::string_view bytes, bool private_file) {
   fs::create_directories(path.parent_path());
+  if (private_file)
+    fs::permissions(path.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
   fs::path tmp = path;
   tmp += ".tmp";
-  write_all(tmp, bytes, true);
+  write_all(tmp, bytes, true, private_file ? 0600 : 0644);
   rename_or_throw(tmp, path);
 }
 

@@ -60,6 +60,9 @@ class Writer {
 };
 
 /// Replaces one file atomically (temp file, fsync, rename), creating its folder.
-void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+/// `private_file`: readable by the owner only, in a folder only the owner can enter
+/// (access.csv holds every family's secret address).
+void write_file_atomic(const std::filesystem::path& path, std::string_view bytes,
+                       bool private_file = false);
 
 }  // namespace jp

@@ -138,6 +138,10 @@ TEST_CASE("site: a rebuild without changes writes nothing; revoke replaces the a
   CHECK(next_day.find(" 0 written, ") == std::string::npos);
 
   std::string csv = slurp(dir / "out/private/access.csv");
+  // The addresses are secrets: owner-only file and folder.
+  CHECK(fs::status(dir / "out/private/access.csv").permissions() ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(fs::status(dir / "out/private").permissions() == fs::perms::owner_all);
   std::smatch m;
   REQUIRE(std::regex_search(csv, m, std::regex("g1,[^\\n]*/(f/[0-9a-f]{32})/,1")));
   std::string old_area = m[1];
