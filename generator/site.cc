@@ -32,15 +32,22 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   HtmlRenderer html(ix, Locale::ru(), o.today);
   SiteResult r;
 
-  // Who gets an area: electronic guardians, with their children who consented
-  // (paper guardians and students without consent get nothing).
+  // Who gets an area: electronic guardians, with their children who consented and still
+  // study at the school (paper guardians, students without consent and students who have
+  // left get nothing; a departed student's pages are removed at the next build).
   std::vector<std::vector<std::string>> areas_of(j.students.size());
+  auto published = [&](const Student& s) {
+    if (!s.consent) return false;
+    for (const auto& e : s.enrollments)
+      if (!e.to || *e.to >= o.today) return true;
+    return false;
+  };
   r.access_csv = "guardian_id,full_name,children,url,epoch\n";
   for (const auto& g : j.guardians) {
     if (g.delivery != "electronic") continue;
     std::vector<int> kids;
     for (int c : g.children_ix)
-      if (j.students[c].consent) kids.push_back(c);
+      if (published(j.students[c])) kids.push_back(c);
     if (kids.empty()) continue;
     auto e = epochs.find(g.id);
     long long epoch = e == epochs.end() ? 1 : e->second;

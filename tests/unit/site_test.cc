@@ -214,8 +214,12 @@ TEST_CASE(
   for (const auto& g : j.guardians) {
     if (g.delivery != "electronic") continue;
     std::string area = "f/" + access_token(key, j.school.id, g.id, 1);
-    for (int c : g.children_ix)
-      if (j.students[c].consent) allowed[area].insert(c);
+    for (int c : g.children_ix) {
+      bool enrolled = false;
+      for (const auto& e : j.students[c].enrollments)
+        enrolled = enrolled || !e.to || *e.to >= *parse_date("2024-02-14");
+      if (j.students[c].consent && enrolled) allowed[area].insert(c);
+    }
   }
   size_t files = 0, areas_seen = 0;
   std::set<std::string> seen_areas;
@@ -260,5 +264,31 @@ TEST_CASE("site: the same database gives a byte-identical site", "[site]") {
   CHECK(a.size() > 100);
   CHECK(a == b);
   CHECK(slurp(dir / "a/private/access.csv") == slurp(dir / "b/private/access.csv"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("site: a student who has left is removed at the next build", "[site]") {
+  auto dir = temp_path("left");
+  import_into({src("data")}, dir / "j.db");
+  write_site_key((dir / "site.key").string(), false);
+  Journal j =
+      read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  // The sample's departure (an enrollment that ends, with no later one).
+  const Student* left = nullptr;
+  for (const auto& s : j.students)
+    if (s.enrollments.size() == 1 && s.enrollments[0].to) left = &s;
+  REQUIRE(left);
+  Day last = *left->enrollments[0].to;
+  auto names_in_site = [&] {
+    size_t n = 0;
+    for (const auto& [p, b] : tree(dir / "out/site"))
+      if (b.find(full_name(left->person)) != std::string::npos) ++n;
+    return n;
+  };
+  build(dir / "j.db", dir / "out", (dir / "site.key").string(), format_date(last));
+  CHECK(names_in_site() > 10);
+  auto out = build(dir / "j.db", dir / "out", (dir / "site.key").string(), format_date(last + 1));
+  CHECK(names_in_site() == 0);
+  CHECK(out.find(" 0 deleted") == std::string::npos);
   fs::remove_all(dir);
 }
