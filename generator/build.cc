@@ -20,15 +20,6 @@
 namespace jp {
 namespace {
 
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 /// The items "new since the last publication" compares, in a canonical order.
 std::vector<uint64_t> item_keys(const Journal& j) {
   std::vector<uint64_t> k;
@@ -178,7 +169,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
            "VALUES(?,?,?,?,?)")
           .bind(1, j.school.id)
           .bind(2, std::string("site"))
-          .bind(3, now_utc())
+          .bind(3, utc_now_iso())
           .bind(4, format_date(today))
           .bind(5, fingerprint)
           .run();
@@ -215,7 +206,7 @@ int run_revoke(const RevokeOptions& o, std::ostream& out) {
     throw std::runtime_error(fmt::format("there is no guardian \"{}\" in {} {}", o.guardian,
                                          ds.school_id, ds.year_label));
   Db db(o.db, false);
-  long long epoch = bump_epoch(db, ds.school_id, g->id, now_utc());
+  long long epoch = bump_epoch(db, ds.school_id, g->id, utc_now_iso());
   out << fmt::format(
       "revoked the diary address of {} ({}): access epoch {}. The next build removes the old "
       "area and publishes a new address (see private/access.csv).\n",

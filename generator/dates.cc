@@ -1,6 +1,7 @@
 #include "dates.h"
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -121,6 +122,15 @@ Day local_day(int64_t utc, int offset_minutes) {
   int64_t d = local / 86400;
   if (local % 86400 < 0) --d;
   return Day(d);
+}
+
+std::string utc_now_iso() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 std::optional<int> parse_clock(std::string_view s) {

@@ -37,6 +37,9 @@ std::optional<Timestamp> parse_timestamp(std::string_view s);
 /// The local calendar date of a moment at a given UTC offset.
 Day local_day(int64_t utc, int offset_minutes);
 
+/// The current moment in UTC as `2024-03-12T09:05:00Z` (for "imported at" / "built at").
+std::string utc_now_iso();
+
 /// Parses a bell time `HH:MM` to minutes after midnight.
 std::optional<int> parse_clock(std::string_view s);
 

@@ -13,15 +13,6 @@
 namespace jp {
 namespace {
 
-std::string now_utc() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
@@ -41,7 +32,7 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
         diag.warnings() == 1 ? "warning" : "warnings", o.db);
     return 1;
   }
-  auto r = store_journal(o.db, j, diag, o.imported_at.empty() ? now_utc() : o.imported_at);
+  auto r = store_journal(o.db, j, diag, o.imported_at.empty() ? utc_now_iso() : o.imported_at);
   out << fmt::format(
       "imported {} ({}), year {}, from {} {} into {}{}:\n"
       "  {} classes, {} students, {} guardians, {} teachers, {} lessons, {} marks, "
