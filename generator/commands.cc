@@ -86,12 +86,16 @@ int run_cli(int argc, char** argv) {
   std::string key_dir;
   bool key_force = false;
   auto* keygen = app.add_subcommand(
-      "keygen", "Make the secrets a build needs: DIR/site.key (the key of the family addresses).");
+      "keygen",
+      "Make the secrets a build needs, those that are missing: DIR/site.key (the key of the "
+      "family\n"
+      "addresses) and a demonstration signing key and self-signed certificate (DIR/sign.key.pem,\n"
+      "DIR/sign.cert.pem).");
   keygen
       ->add_option("--out", key_dir,
                    "folder for the secrets (keep it outside the published output)")
       ->required();
-  keygen->add_flag("--force", key_force, "replace an existing key (every family address changes)");
+  keygen->add_flag("--force", key_force, "replace existing secrets (every family address changes)");
 
   RevokeOptions rev;
   auto* revoke = app.add_subcommand(
@@ -125,10 +129,28 @@ int run_cli(int argc, char** argv) {
   if (build->parsed()) return run_build(bld, std::cout);
   if (revoke->parsed()) return run_revoke(rev, std::cout);
   if (keygen->parsed()) {
-    std::filesystem::create_directories(key_dir);
-    std::string path = (std::filesystem::path(key_dir) / "site.key").string();
-    write_site_key(path, key_force);
-    std::cout << "wrote the site key " << path << " (readable by its owner only)\n";
+    // Makes what is missing; an existing secret is kept unless --force (a new site key
+    // changes every family's address, a new signing key every signature to come).
+    namespace fs = std::filesystem;
+    fs::create_directories(key_dir);
+    std::string site = (fs::path(key_dir) / "site.key").string();
+    std::string sign_key = (fs::path(key_dir) / "sign.key.pem").string();
+    std::string sign_cert = (fs::path(key_dir) / "sign.cert.pem").string();
+    if (!fs::exists(site) || key_force) {
+      write_site_key(site, true);
+      std::cout << "wrote the site key " << site << " (readable by its owner only)\n";
+    } else {
+      std::cout << "kept the site key " << site
+                << " (--force makes a new one: every family address changes)\n";
+    }
+    if (!fs::exists(sign_key) || !fs::exists(sign_cert) || key_force) {
+      write_demo_signer(sign_key, sign_cert);
+      std::cout << "wrote a demonstration signing key " << sign_key
+                << " and its self-signed certificate " << sign_cert
+                << " (for trying the archive; a school signs with its own)\n";
+    } else {
+      std::cout << "kept the signing key " << sign_key << " and certificate " << sign_cert << "\n";
+    }
     return 0;
   }
   return 0;

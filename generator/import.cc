@@ -11,9 +11,7 @@
 #include "validate.h"
 
 namespace jp {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
   Diagnostics diag;

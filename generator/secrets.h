@@ -21,3 +21,12 @@ std::string access_token(const std::string& key, const std::string& school_id,
 std::string sha256_hex(std::string_view bytes);
 
 }  // namespace jp
+
+namespace jp {
+
+/// Writes a demonstration signing key (RSA 2048, PEM, owner-only) and a self-signed X.509
+/// certificate for it (valid `days` days from now), for trying the signed archive without
+/// a school's real key. Real schools bring their own key and certificate.
+void write_demo_signer(const std::string& key_path, const std::string& cert_path, int days = 730);
+
+}  // namespace jp

@@ -1,0 +1,80 @@
+#include "secrets.h"
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "helpers.h"
+
+using namespace jp;
+using jp::test::temp_path;
+namespace fs = std::filesystem;
+
+TEST_CASE("secrets: access tokens are 128 bits, keyed, and change with the epoch") {
+  std::string key(32, 'k'), other(32, 'o');
+  std::string t = access_token(key, "s1", "g1", 1);
+  CHECK(t.size() == 32);
+  CHECK(t.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(t == access_token(key, "s1", "g1", 1));
+  CHECK(t != access_token(key, "s1", "g1", 2));
+  CHECK(t != access_token(key, "s1", "g2", 1));
+  CHECK(t != access_token(key, "s2", "g1", 1));
+  CHECK(t != access_token(other, "s1", "g1", 1));
+  // Length-prefixed fields: moving a character between school and guardian changes the token.
+  CHECK(access_token(key, "s1", "1g", 1) != access_token(key, "s11", "g", 1));
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("secrets: the site key is private, read back, and not replaced by accident") {
+  auto dir = temp_path("key");
+  fs::create_directories(dir);
+  std::string path = (dir / "site.key").string();
+  write_site_key(path, false);
+  CHECK(fs::status(path).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(read_site_key(path).size() == 32);
+  CHECK_THROWS_WITH(write_site_key(path, false),
+                    path +
+                        " exists; a new site key changes every family's address, so it is not "
+                        "replaced without --force");
+  std::ofstream(dir / "bad.key") << "not a key\n";
+  CHECK_THROWS_WITH(
+      read_site_key((dir / "bad.key").string()),
+      (dir / "bad.key").string() +
+          ": expected a site key of 64 lowercase hex digits (made by `journalpress keygen`)");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("secrets: the demonstration signer is a matching key and self-signed certificate") {
+  auto dir = temp_path("signer");
+  fs::create_directories(dir);
+  auto key_path = (dir / "sign.key.pem").string(), cert_path = (dir / "sign.cert.pem").string();
+  write_demo_signer(key_path, cert_path, 30);
+  CHECK(fs::status(key_path).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  FILE* kf = std::fopen(key_path.c_str(), "r");
+  FILE* cf = std::fopen(cert_path.c_str(), "r");
+  REQUIRE(kf);
+  REQUIRE(cf);
+  EVP_PKEY* key = PEM_read_PrivateKey(kf, nullptr, nullptr, nullptr);
+  X509* cert = PEM_read_X509(cf, nullptr, nullptr, nullptr);
+  std::fclose(kf);
+  std::fclose(cf);
+  REQUIRE(key);
+  REQUIRE(cert);
+  CHECK(X509_check_private_key(cert, key) == 1);
+  CHECK(X509_verify(cert, key) == 1);  // self-signed
+  CHECK(X509_get_version(cert) == 2);
+  CHECK(X509_cmp_current_time(X509_get0_notBefore(cert)) <= 0);
+  CHECK(X509_cmp_current_time(X509_get0_notAfter(cert)) > 0);
+  CHECK((X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE) != 0);
+  char cn[256];
+  X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+  CHECK(std::string(cn) == "Демонстрационная подпись журнала");
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  fs::remove_all(dir);
+}
