@@ -75,6 +75,40 @@ std::string Locale::count(long n, const std::string& key) const {
                             forms[2].get_ref<const std::string&>()));
 }
 
+std::string Locale::number_words(long n, bool feminine) const {
+  if (n < 0 || n > 999999) throw std::logic_error("number_words: out of range");
+  const auto& w = j_["number_words"];
+  if (n == 0) return w["zero"].get<std::string>();
+  auto below_thousand = [&](long x, bool fem) {
+    std::string r;
+    auto add = [&](const nlohmann::json& word) {
+      const std::string& s = word.get_ref<const std::string&>();
+      if (s.empty()) return;
+      if (!r.empty()) r += ' ';
+      r += s;
+    };
+    add(w["hundreds"][x / 100]);
+    long rest = x % 100;
+    if (rest >= 10 && rest < 20) {
+      add(w["teens"][rest - 10]);
+    } else {
+      add(w["tens"][rest / 10]);
+      add(w[fem ? "units_f" : "units_m"][rest % 10]);
+    }
+    return r;
+  };
+  std::string r;
+  if (long th = n / 1000) {
+    const auto& forms = w["thousands"];
+    r = below_thousand(th, true) + " " +
+        std::string(plural(th, forms[0].get_ref<const std::string&>(),
+                           forms[1].get_ref<const std::string&>(),
+                           forms[2].get_ref<const std::string&>()));
+  }
+  if (long rest = n % 1000) r += (r.empty() ? "" : " ") + below_thousand(rest, feminine);
+  return r;
+}
+
 std::string Locale::number(double v, int digits, bool fixed) {
   std::string s = fmt::format("{:.{}f}", v, digits);
   if (!fixed && s.find('.') != std::string::npos) {

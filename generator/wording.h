@@ -30,6 +30,10 @@ class Locale {
   std::string range(Day from, Day to) const;
   /// `5 пропущенных уроков`: the number and the form of `key` (an array of three forms).
   std::string count(long n, const std::string& key) const;
+  /// A number in Russian words, 0 to 999 999: `сорок два`; `feminine` for feminine nouns
+  /// (`одна тысяча`, `две страницы`). For the certification sheet of a bound archive:
+  /// "Пронумеровано ... 42 (сорок два) листа".
+  std::string number_words(long n, bool feminine = false) const;
   /// 4,33 (Russian decimal comma; at most `digits` decimals, trailing zeros dropped unless fixed).
   static std::string number(double v, int digits, bool fixed);
 
