@@ -1,0 +1,194 @@
+#include "pdf.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace jp {
+namespace {
+
+constexpr float kMm = 72.0f / 25.4f;
+const char* kFontFiles[] = {"/usr/share/fonts/truetype/paratype/PTS55F.ttf",
+                            "/usr/share/fonts/truetype/paratype/PTS75F.ttf",
+                            "/usr/share/fonts/truetype/paratype/PTN57F.ttf"};
+
+void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
+  // libharu is C: never throw through it. Remember the error; check() reports it.
+  auto* codes = static_cast<unsigned long*>(user);
+  codes[0] = error;
+  codes[1] = detail;
+}
+
+size_t utf8_len(unsigned char c) {
+  return c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+}
+
+}  // namespace
+
+void PdfDoc::check(HPDF_STATUS s, const char* what) const {
+  if (s == HPDF_OK && error_ == 0) return;
+  throw std::runtime_error(fmt::format("libharu failed to {}: error {:#06x} (detail {})", what,
+                                       error_ ? error_ : s, detail_));
+}
+
+PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::string& subject) {
+  doc_ = HPDF_New(on_error, &error_);
+  if (!doc_) throw std::runtime_error("libharu could not create a document (out of memory)");
+  // The known pitfalls: the UTF-8 encoder before any text (info, outlines), compression
+  // before pages and fonts.
+  check(HPDF_UseUTFEncodings(doc_), "enable UTF-8");
+  check(HPDF_SetCurrentEncoder(doc_, "UTF-8"), "select the UTF-8 encoder");
+  check(HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL), "enable compression");
+  for (int f = 0; f < 3; ++f) {
+    const char* name = HPDF_LoadTTFontFromFile(doc_, kFontFiles[f], HPDF_TRUE);
+    if (!name)
+      check(HPDF_FAILD_TO_ALLOC_MEM, (std::string("load the font ") + kFontFiles[f]).c_str());
+    fonts_[f] = HPDF_GetFont(doc_, name, "UTF-8");
+    if (!fonts_[f]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
+  }
+  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_TITLE, title.c_str()), "set the title");
+  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_AUTHOR, author.c_str()), "set the author");
+  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_SUBJECT, subject.c_str()), "set the subject");
+  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_CREATOR, "journalpress"), "set the creator");
+}
+
+PdfDoc::~PdfDoc() {
+  if (doc_) HPDF_Free(doc_);
+}
+
+void PdfDoc::new_page(bool landscape) {
+  page_ = HPDF_AddPage(doc_);
+  if (!page_) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
+  check(HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4,
+                          landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT),
+        "size a page");
+  pages_.push_back(page_);
+  float w = HPDF_Page_GetWidth(page_), h = HPDF_Page_GetHeight(page_);
+  bool odd = pages_.size() % 2 == 1;
+  float inner = 25 * kMm, outer = 12 * kMm;
+  left_ = odd ? inner : outer;
+  right_ = w - (odd ? outer : inner);
+  top_ = h - 12 * kMm;
+  bottom_ = 15 * kMm;  // room for the page number
+}
+
+float PdfDoc::width(Font f, float size, const std::string& text) const {
+  HPDF_TextWidth tw = HPDF_Font_TextWidth(
+      fonts_[f], reinterpret_cast<const HPDF_BYTE*>(text.data()), HPDF_UINT(text.size()));
+  return float(tw.width) * size / 1000.0f;
+}
+
+std::vector<std::string> PdfDoc::wrap(Font f, float size, const std::string& text,
+                                      float max_width) const {
+  std::vector<std::string> lines;
+  std::string line;
+  auto flush = [&] {
+    lines.push_back(line);
+    line.clear();
+  };
+  size_t p = 0;
+  while (p <= text.size()) {
+    size_t sp = text.find(' ', p);
+    if (sp == std::string::npos) sp = text.size();
+    std::string word = text.substr(p, sp - p);
+    std::string candidate = line.empty() ? word : line + " " + word;
+    if (width(f, size, candidate) <= max_width) {
+      line = candidate;
+    } else {
+      if (!line.empty()) flush();
+      // A word wider than the line: break it between UTF-8 characters.
+      while (width(f, size, word) > max_width) {
+        size_t cut = 0, next = 0;
+        while (next < word.size() &&
+               width(f, size, word.substr(0, next + utf8_len(word[next]))) <= max_width)
+          next += utf8_len(word[next]);
+        cut = next ? next : utf8_len(word[0]);
+        line = word.substr(0, cut);
+        flush();
+        word = word.substr(cut);
+      }
+      line = word;
+    }
+    p = sp + 1;
+  }
+  if (!line.empty() || lines.empty()) flush();
+  return lines;
+}
+
+void PdfDoc::text(float x, float y, Font f, float size, const std::string& s) {
+  check(HPDF_Page_BeginText(page_), "begin text");
+  check(HPDF_Page_SetFontAndSize(page_, fonts_[f], size), "set the font");
+  check(HPDF_Page_TextOut(page_, x, y, s.c_str()), "write text");
+  check(HPDF_Page_EndText(page_), "end text");
+}
+
+void PdfDoc::line(float x1, float y1, float x2, float y2, float w) {
+  check(HPDF_Page_SetLineWidth(page_, w), "set the line width");
+  check(HPDF_Page_MoveTo(page_, x1, y1), "draw");
+  check(HPDF_Page_LineTo(page_, x2, y2), "draw");
+  check(HPDF_Page_Stroke(page_), "draw");
+}
+
+void PdfDoc::table(const Table& t, float& y) {
+  const float pad = 2, lead = t.size * 1.2f;
+  auto layout = [&](const std::vector<std::string>& cells, Font f) {
+    std::vector<std::vector<std::string>> wrapped;
+    size_t lines = 1;
+    for (size_t c = 0; c < t.widths.size(); ++c) {
+      wrapped.push_back(wrap(f, t.size, c < cells.size() ? cells[c] : "", t.widths[c] - 2 * pad));
+      lines = std::max(lines, wrapped.back().size());
+    }
+    return std::make_pair(wrapped, float(lines) * lead + 2 * pad);
+  };
+  auto draw = [&](const std::vector<std::vector<std::string>>& wrapped, float height, Font f) {
+    float x = left_;
+    line(
+        left_, y,
+        x +
+            [&] {
+              float s = 0;
+              for (float w : t.widths) s += w;
+              return s;
+            }(),
+        y);
+    for (size_t c = 0; c < t.widths.size(); ++c) {
+      line(x, y, x, y - height);
+      for (size_t k = 0; k < wrapped[c].size(); ++k)
+        text(x + pad, y - pad - t.size - float(k) * lead + 1, f, t.size, wrapped[c][k]);
+      x += t.widths[c];
+    }
+    line(x, y, x, y - height);
+    y -= height;
+    line(left_, y, x, y);
+  };
+  auto [head, head_h] = layout(t.header, t.header_font);
+  draw(head, head_h, t.header_font);
+  for (const auto& row : t.rows) {
+    auto [cells, h] = layout(row, regular);
+    if (y - h < bottom_) {
+      new_page(t.landscape);
+      y = top_;
+      draw(head, head_h, t.header_font);
+    }
+    draw(cells, h, regular);
+  }
+}
+
+std::string PdfDoc::finish(const std::string& prefix) {
+  for (size_t i = 0; i < pages_.size(); ++i) {
+    page_ = pages_[i];
+    float w = HPDF_Page_GetWidth(page_);
+    std::string label = prefix + std::to_string(i + 1);
+    text((w - width(regular, 9, label)) / 2, 8 * kMm, regular, 9, label);
+  }
+  check(HPDF_SaveToStream(doc_), "write the document");
+  HPDF_UINT32 size = HPDF_GetStreamSize(doc_);
+  std::string out(size, '\0');
+  HPDF_UINT32 n = size;
+  HPDF_STATUS s = HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &n);
+  if (s != HPDF_OK && s != HPDF_STREAM_EOF) check(s, "read the document back");
+  out.resize(n);
+  return out;
+}
+
+}  // namespace jp

@@ -1,0 +1,66 @@
+// A small layer over libharu 2.3 for the printed documents: one document with the
+// Cyrillic fonts loaded once, A4 pages with a mirrored binding margin for duplex printing,
+// our own line breaking (libharu's TextRect silently drops what does not fit), tables that
+// break across pages with repeated headers, and numbered pages. Produces bytes in memory.
+#pragma once
+
+#include <hpdf.h>
+
+#include <string>
+#include <vector>
+
+namespace jp {
+
+class PdfDoc {
+ public:
+  enum Font { regular, bold, narrow };
+  /// Fonts are embedded from fonts-paratype (PT Sans, PT Sans Narrow).
+  PdfDoc(const std::string& title, const std::string& author, const std::string& subject);
+  ~PdfDoc();
+  PdfDoc(const PdfDoc&) = delete;
+  PdfDoc& operator=(const PdfDoc&) = delete;
+
+  /// Starts a page; the inner (binding) margin is 25 mm, on the left of odd pages and the
+  /// right of even ones.
+  void new_page(bool landscape);
+  int pages() const { return int(pages_.size()); }
+  /// The printable box of the current page (PDF points, origin bottom left).
+  float left() const { return left_; }
+  float right() const { return right_; }
+  float top() const { return top_; }
+  float bottom() const { return bottom_; }
+
+  float width(Font f, float size, const std::string& text) const;
+  /// Breaks text into lines no wider than `max_width` (at spaces; a word longer than the
+  /// line is broken between characters, never inside a UTF-8 character).
+  std::vector<std::string> wrap(Font f, float size, const std::string& text, float max_width) const;
+  void text(float x, float y, Font f, float size, const std::string& text);
+  void line(float x1, float y1, float x2, float y2, float width = 0.5f);
+
+  /// A table: column widths in points; cells wrap; rows never split; the header row is
+  /// repeated on every page. `y` is where the table starts and is left below it.
+  struct Table {
+    std::vector<float> widths;
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    float size = 8;
+    Font header_font = narrow;
+    bool landscape = true;
+  };
+  void table(const Table& t, float& y);
+
+  /// Adds `стр. N из M`-style numbers (text from the caller) to every page and returns the
+  /// finished PDF.
+  std::string finish(const std::string& page_label_prefix);
+
+ private:
+  void check(HPDF_STATUS s, const char* what) const;
+  HPDF_Doc doc_ = nullptr;
+  HPDF_Page page_ = nullptr;
+  std::vector<HPDF_Page> pages_;
+  HPDF_Font fonts_[3] = {};
+  float left_ = 0, right_ = 0, top_ = 0, bottom_ = 0;
+  unsigned long error_ = 0, detail_ = 0;
+};
+
+}  // namespace jp

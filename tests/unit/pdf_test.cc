@@ -1,0 +1,85 @@
+#include "pdf.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "helpers.h"
+#include "text.h"
+
+using namespace jp;
+using jp::test::slurp;
+using jp::test::temp_path;
+namespace fs = std::filesystem;
+
+namespace {
+bool valid_utf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    i += n;
+  }
+  return true;
+}
+}  // namespace
+
+TEST_CASE("pdf: line breaking keeps every character and never splits one") {
+  PdfDoc doc("Тест", "journalpress", "тест");
+  std::string surname = "Константинопольская-Великорецкая-Новодевичья";  // > 40 characters
+  REQUIRE(utf8_length(surname) > 40);
+  auto lines = doc.wrap(PdfDoc::regular, 9, surname + " Алёна Сергеевна", 60);
+  std::string joined;
+  for (const auto& l : lines) {
+    CHECK(valid_utf8(l));
+    CHECK(doc.width(PdfDoc::regular, 9, l) <= 60.0f);
+    joined += l;
+  }
+  std::string expected = surname + "АлёнаСергеевна";  // spaces at breaks are dropped
+  std::string no_spaces;
+  for (char c : joined)
+    if (c != ' ') no_spaces += c;
+  CHECK(no_spaces == expected);
+}
+
+TEST_CASE(
+    "pdf: a long table breaks across pages with its header repeated; qpdf and pdftotext read it") {
+  PdfDoc doc("Сводная ведомость", "МБОУ «СОШ № 1»", "тест таблицы");
+  doc.new_page(true);
+  float y = doc.top();
+  PdfDoc::Table t;
+  t.widths = {30, 200, 300};
+  t.header = {"№", "Фамилия, имя, отчество", "Тема урока"};
+  std::string topic;
+  while (utf8_length(topic) < 300) topic += "Правописание безударных гласных в корне слова, ";
+  for (int i = 1; i <= 120; ++i)
+    t.rows.push_back({std::to_string(i), "Ученик" + std::to_string(i) + " Ёлкин-Палкин Пётр",
+                      i == 7 ? topic : "Дроби"});
+  doc.table(t, y);
+  int pages = doc.pages();
+  CHECK(pages > 2);
+  std::string pdf = doc.finish("стр. ");
+  auto dir = temp_path("pdf");
+  fs::create_directories(dir);
+  std::ofstream(dir / "t.pdf", std::ios::binary) << pdf;
+  CHECK(std::system(("qpdf --check " + (dir / "t.pdf").string() + " > /dev/null").c_str()) == 0);
+  // libharu 2.3 writes a ToUnicode CMap that poppler warns about (text still extracts);
+  // the warning goes to /dev/null to keep the test log readable.
+  REQUIRE(std::system(("pdftotext -layout " + (dir / "t.pdf").string() + " " +
+                       (dir / "t.txt").string() + " 2>/dev/null")
+                          .c_str()) == 0);
+  std::string text = slurp(dir / "t.txt");
+  for (int i = 1; i <= 120; ++i)
+    CHECK(text.find("Ученик" + std::to_string(i) + " ") != std::string::npos);
+  size_t headers = 0;
+  for (size_t p = text.find("Тема урока"); p != std::string::npos;
+       p = text.find("Тема урока", p + 1))
+    ++headers;
+  CHECK(int(headers) == pages);
+  CHECK(text.find("стр. " + std::to_string(pages)) != std::string::npos);
+  CHECK(text.find("безударных") != std::string::npos);
+  fs::remove_all(dir);
+}
