@@ -12,6 +12,7 @@
 #include "checks.h"
 #include "embedded.h"
 #include "model.h"
+#include "render_pdf_summary.h"
 #include "secrets.h"
 #include "site.h"
 #include "sqlite.h"
@@ -50,9 +51,9 @@ Day school_today(const std::string& override_date, int offset_minutes) {
 
 int run_build(const BuildOptions& in, std::ostream& out) {
   BuildOptions o = in;
-  if (in.archive || in.extracts)
-    throw std::runtime_error("--archive and --extracts are not implemented yet; only --site is");
-  o.site = true;  // with no output flag every output is built: so far that is the site
+  if (in.extracts) throw std::runtime_error("--extracts is not implemented yet");
+  // With no output flag every output is built (so far: the site and the archive's summary sheets).
+  if (!in.site && !in.archive) o.site = o.archive = true;
   auto started = std::chrono::steady_clock::now();
   // --timings: where the time of a build goes, phase by phase (for administrators tuning
   // a nightly run, and for the benchmarks).
@@ -92,7 +93,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   std::string fingerprint = sha256_hex(fmt::format(
       "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates), content_digest,
       format_date(today), o.base_url, sha256_hex(site_key), epochs_text));
-  if (o.site && !o.dry_run && !content_digest.empty()) {
+  if (o.site && !o.archive && !o.dry_run && !content_digest.empty()) {
     Stmt st(db.handle(),
             "SELECT fingerprint, built_at FROM builds WHERE school_id = ? AND output = 'site'");
     st.bind(1, ds.school_id);
@@ -192,6 +193,29 @@ int run_build(const BuildOptions& in, std::ostream& out) {
           "  {}/site/ is ready to publish; addresses for the access letters: "
           "{}/private/access.csv\n",
           o.out, o.out);
+  }
+  if (o.archive) {
+    // The archive so far: the summary sheets of final marks, one PDF per class (unsigned:
+    // the signature, the class journals, the Excel copies and the manifest are to come).
+    std::string year_dir = j.year.label;
+    for (auto& c : year_dir)
+      if (c == '/') c = '-';
+    Writer w(o.out, "archive", load_published(db, j.school.id, "archive"), o.dry_run);
+    for (size_t c = 0; c < j.classes.size(); ++c)
+      w.put(year_dir + "/" + j.classes[c].id + "-summary.pdf",
+            render_pdf_summary(j, int(c), today));
+    WriteStats st = w.commit();
+    if (!o.dry_run) {
+      db.exec("BEGIN");
+      save_published(db, j.school.id, "archive", w.state(), w.changed(), w.removed());
+      db.exec("COMMIT");
+    }
+    out << fmt::format(
+        "archive: summary sheets of {} classes in {}/archive/{}/: {} written, {} unchanged, {} "
+        "deleted "
+        "(not signed yet: signatures, class journals, Excel copies and the manifest are not "
+        "implemented)\n",
+        j.classes.size(), o.out, year_dir, st.written, st.unchanged, st.deleted);
   }
   return 0;
 }

@@ -68,7 +68,8 @@ int run_cli(int argc, char** argv) {
       ->required();
   build->add_option("--site-key", bld.site_key, "site key file (made by `journalpress keygen`)");
   build->add_flag("--site", bld.site, "build the diary site (with no output flag: every output)");
-  build->add_flag("--archive", bld.archive, "build the signed PDF archive (not implemented yet)");
+  build->add_flag("--archive", bld.archive,
+                  "build the PDF archive (so far: unsigned summary sheets of final marks)");
   build->add_flag("--extracts", bld.extracts,
                   "build the weekly paper extracts (not implemented yet)");
   build->add_option(

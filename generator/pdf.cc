@@ -56,6 +56,11 @@ PdfDoc::~PdfDoc() {
   if (doc_) HPDF_Free(doc_);
 }
 
+void PdfDoc::set_date(int year, int month, int day) {
+  HPDF_Date d{year, month, day, 0, 0, 0, 'Z', 0, 0};
+  check(HPDF_SetInfoDateAttr(doc_, HPDF_INFO_CREATION_DATE, d), "set the creation date");
+}
+
 void PdfDoc::new_page(bool landscape) {
   page_ = HPDF_AddPage(doc_);
   if (!page_) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");

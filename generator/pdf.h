@@ -20,6 +20,8 @@ class PdfDoc {
   PdfDoc(const PdfDoc&) = delete;
   PdfDoc& operator=(const PdfDoc&) = delete;
 
+  /// The document's creation date (the build's school date: the bytes stay reproducible).
+  void set_date(int year, int month, int day);
   /// Starts a page; the inner (binding) margin is 25 mm, on the left of odd pages and the
   /// right of even ones.
   void new_page(bool landscape);

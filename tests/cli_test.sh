@@ -43,7 +43,7 @@ check keygen 0 "wrote the site key" -- "$bin" keygen --out "$tmp/secrets"
 check keygen-again 0 "kept the site key $tmp/secrets/site.key" -- "$bin" keygen --out "$tmp/secrets"
 check build-no-key 2 "the site needs --site-key FILE" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out"
 check build-bad-today 2 '--today: expected a date YYYY-MM-DD, got "14.02.2024"' -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 14.02.2024
-check build-archive 2 "--archive and --extracts are not implemented yet" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive
+check build-extracts 2 "--extracts is not implemented yet" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --extracts
 check build 0 "written, 0 unchanged, 0 deleted" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2023-09-06
 check rebuild 0 " 0 written, " -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2023-09-06
 check revoke-unknown 2 'there is no guardian "g404" in s1 2023/2024' -- "$bin" revoke g404 --db "$tmp/ok.db"
