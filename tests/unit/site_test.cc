@@ -39,6 +39,7 @@ std::string build(const fs::path& db, const fs::path& out, const std::string& ke
   o.site_key = key;
   o.today = today;
   o.base_url = "https://school.example/diary";
+  o.site = true;
   std::ostringstream s;
   REQUIRE(run_build(o, s) == 0);
   return s.str();
