@@ -93,7 +93,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   std::string fingerprint = sha256_hex(fmt::format(
       "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates), content_digest,
       format_date(today), o.base_url, sha256_hex(site_key), epochs_text));
-  if (o.site && !o.archive && !o.dry_run && !content_digest.empty()) {
+  if (o.site && !o.dry_run && !content_digest.empty()) {
     Stmt st(db.handle(),
             "SELECT fingerprint, built_at FROM builds WHERE school_id = ? AND output = 'site'");
     st.bind(1, ds.school_id);
@@ -113,7 +113,8 @@ int run_build(const BuildOptions& in, std::ostream& out) {
             "site: up to date (same journal, date, keys and templates as the build of {}): "
             "0 written, {} unchanged, 0 deleted; {:.2f} s in all\n",
             st.text(1), published.size(), total_s);
-        return 0;
+        o.site = false;  // done; other outputs still run
+        if (!o.archive) return 0;
       }
     }
   }
