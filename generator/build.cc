@@ -202,9 +202,13 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     for (auto& c : year_dir)
       if (c == '/') c = '-';
     Writer w(o.out, "archive", load_published(db, j.school.id, "archive"), o.dry_run);
-    for (size_t c = 0; c < j.classes.size(); ++c)
+    size_t sheets = 0;
+    for (size_t c = 0; c < j.classes.size(); ++c) {
+      if (j.classes[c].grade == 1) continue;  // grade 1 is not marked (Положение 3.11): no sheet
       w.put(year_dir + "/" + j.classes[c].id + "-summary.pdf",
             render_pdf_summary(j, int(c), today));
+      ++sheets;
+    }
     WriteStats st = w.commit();
     if (!o.dry_run) {
       db.exec("BEGIN");
@@ -216,7 +220,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
         "deleted "
         "(not signed yet: signatures, class journals, Excel copies and the manifest are not "
         "implemented)\n",
-        j.classes.size(), o.out, year_dir, st.written, st.unchanged, st.deleted);
+        sheets, o.out, year_dir, st.written, st.unchanged, st.deleted);
   }
   return 0;
 }

@@ -38,6 +38,7 @@ TEST_CASE(
   REQUIRE(run_build(bo, out) == 0);
   fs::path pdf = dir / "out/archive/2023-2024/5a-summary.pdf";
   REQUIRE(fs::exists(pdf));
+  CHECK_FALSE(fs::exists(dir / "out/archive/2023-2024/1a-summary.pdf"));  // grade 1 is not marked
   CHECK(std::system(("qpdf --check " + pdf.string() + " > /dev/null").c_str()) == 0);
   REQUIRE(std::system(("pdftotext -layout " + pdf.string() + " " + (dir / "t.txt").string() +
                        " 2>/dev/null")
