@@ -77,8 +77,8 @@ void check_regulations(const Journal& j, Diagnostics& diag) {
 
   // Homework entered more than homework_deadline_hours after the class's last lesson that day.
   {
-    std::unordered_map<std::string, int> bell_end;
-    for (const auto& b : j.bells) bell_end[std::to_string(b.number)] = b.end;
+    std::unordered_map<int, int> bell_end;  // lesson number -> end, minutes after midnight
+    for (const auto& b : j.bells) bell_end[b.number] = b.end;
     std::map<std::pair<int, Day>, int> last_number;
     for (const auto& l : j.lessons) {
       if (l.cancelled) continue;
@@ -89,7 +89,7 @@ void check_regulations(const Journal& j, Diagnostics& diag) {
       if (!l.homework_set_ts || l.homework.empty()) continue;
       auto ln = last_number.find({l.class_ix, l.date});
       if (ln == last_number.end()) continue;
-      auto be = bell_end.find(std::to_string(ln->second));
+      auto be = bell_end.find(ln->second);
       if (be == bell_end.end()) continue;
       int64_t day_end_utc =
           int64_t(l.date) * 86400 + int64_t(be->second) * 60 - int64_t(offset) * 60;

@@ -61,8 +61,9 @@ int run_cli(int argc, char** argv) {
   BuildOptions bld;
   auto* build = app.add_subcommand(
       "build",
-      "Publish a dataset of the database: the parents' diary site (DIR/site/).\n"
-      "Only changed files are written; a failed build leaves the published site as it was.");
+      "Publish a dataset of the database: the parents' diary site (DIR/site/) and the archive\n"
+      "(DIR/archive/; so far the summary sheets). Only changed files are written; a failed\n"
+      "build leaves the published site as it was.");
   build->add_option("--db", bld.db, "database made by `journalpress import`")->required();
   build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)")
       ->required();

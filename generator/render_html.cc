@@ -54,8 +54,10 @@ std::string markdown_html(const std::string& md) {
 }
 
 struct HtmlRenderer::Templates {
-  mu::mustache layout, root, family, week, subject, results, attendance, notes, news, nav, day,
-      lesson_student, mark, subject_period, mark_row, result_item;
+  // Templates rendered with kainjow data; day, lesson_student, mark, mark_row and
+  // subject_period are only used as skeletons (see skeleton()).
+  mu::mustache layout, root, family, week, subject, results, attendance, notes, news, nav,
+      result_item;
   static mu::mustache load(const char* name) {
     mu::mustache m{std::string(embedded_files().at(name))};
     if (!m.is_valid())
@@ -73,11 +75,6 @@ struct HtmlRenderer::Templates {
         notes(load("notes.mustache")),
         news(load("new.mustache")),
         nav(load("nav.mustache")),
-        day(load("day.mustache")),
-        lesson_student(load("lesson_student.mustache")),
-        mark(load("mark.mustache")),
-        subject_period(load("subject_period.mustache")),
-        mark_row(load("mark_row.mustache")),
         result_item(load("result_item.mustache")) {}
 };
 

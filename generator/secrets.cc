@@ -33,6 +33,18 @@ std::string openssl_error() {
   return buf;
 }
 
+/// Writes a secret file whole (temp file, fsync, rename) with the given permissions.
+void write_private(const std::string& path, const std::string& text, mode_t mode) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
+  bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+}
+
 }  // namespace
 
 void write_site_key(const std::string& path, bool force) {
@@ -48,14 +60,7 @@ void write_site_key(const std::string& path, bool force) {
                              openssl_error());
   std::string text = hex(key, sizeof key) + "\n";
   OPENSSL_cleanse(key, sizeof key);
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0)
-    throw std::runtime_error(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
-  bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  write_private(path, text, 0600);
 }
 
 std::string read_site_key(const std::string& path) {
@@ -123,17 +128,6 @@ std::string pem(const std::function<int(BIO*)>& write) {
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, size_t(n));
-}
-
-void write_private(const std::string& path, const std::string& text, mode_t mode) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
-  if (fd < 0)
-    throw std::runtime_error(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
-  bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
 }
 
 }  // namespace

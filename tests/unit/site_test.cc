@@ -80,6 +80,8 @@ TEST_CASE("site golden: the base fixture's pages, byte for byte", "[site]") {
       CHECK(site[p] == slurp(expected));
     }
   }
+  // The stylesheet is published as the template holds it.
+  CHECK(site["style.css"] == slurp(src("templates/style.css")));
   // g1 (s1) and g3 (s4, s2) get areas; g2 is on paper, and s3 is only g2's child.
   std::set<std::string> areas;
   for (const auto& [p, b] : site)
