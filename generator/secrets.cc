@@ -1,5 +1,7 @@
 #include "secrets.h"
 
+#include "ossl.h"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/crypto.h>
@@ -26,12 +28,7 @@ std::string hex(const unsigned char* p, size_t n) {
   return r;
 }
 
-std::string openssl_error() {
-  unsigned long e = ERR_get_error();
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
-  return buf;
-}
+std::string openssl_error() { return ossl::error_text(); }
 
 /// Writes a secret file whole (temp file, fsync, rename) with the given permissions.
 void write_private(const std::string& path, const std::string& text, mode_t mode) {
@@ -109,18 +106,7 @@ std::string sha256_hex(std::string_view bytes) {
 namespace jp {
 namespace {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-
-void check(bool ok, const char* what) {
-  if (!ok)
-    throw std::runtime_error(std::string("OpenSSL could not ") + what + ": " + openssl_error());
-}
+using namespace ossl;
 
 std::string pem(const std::function<int(BIO*)>& write) {
   BioPtr bio(BIO_new(BIO_s_mem()));
@@ -141,7 +127,7 @@ void write_demo_signer(const std::string& key_path, const std::string& cert_path
   unsigned char serial[16];
   check(RAND_bytes(serial, sizeof serial) == 1, "make a serial number");
   serial[0] &= 0x7f;  // positive
-  std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>> bn(BN_bin2bn(serial, sizeof serial, nullptr));
+  std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> bn(BN_bin2bn(serial, sizeof serial, nullptr));
   check(bn && BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get())),
         "set the serial number");
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);

@@ -1,0 +1,122 @@
+#include "sign.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "helpers.h"
+#include "pdf.h"
+#include "secrets.h"
+
+using namespace jp;
+using jp::test::slurp;
+using jp::test::temp_path;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string run(const std::string& cmd) {
+  std::string out = (fs::temp_directory_path() / "jp-sign-run.txt").string();
+  int rc = std::system((cmd + " > " + out + " 2>&1").c_str());
+  std::string text = slurp(out);
+  fs::remove(out);
+  return std::to_string(WEXITSTATUS(rc)) + "\n" + text;
+}
+
+std::string small_pdf() {
+  PdfDoc doc("Проверка подписи", "Школа № 1", "тест");
+  doc.set_date(2024, 5, 30);
+  doc.new_page(false);
+  doc.text(doc.left(), doc.top() - 20, PdfDoc::regular, 12, "Первая страница");
+  doc.new_page(false);
+  doc.text(doc.left(), doc.top() - 20, PdfDoc::regular, 12, "Последняя страница");
+  return doc.finish("стр. ");
+}
+
+}  // namespace
+
+TEST_CASE("sign: an embedded signature that pdfsig and qpdf accept, and our check agrees",
+          "[sign]") {
+  auto dir = temp_path("sign");
+  fs::create_directories(dir);
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  Signer signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  CHECK(signer.info().subject == "Демонстрационная подпись журнала");
+  CHECK(signer.info().serial.size() >= 30);
+  CHECK(signer.info().not_after - signer.info().not_before == 730);
+
+  std::string pdf = small_pdf();
+  long long when = time(nullptr);  // within the demo certificate's validity
+  std::string signed_pdf = sign_pdf(pdf, signer, when, "100 100 300 160");
+  // The unsigned document is kept byte for byte: an incremental update.
+  REQUIRE(signed_pdf.compare(0, pdf.size(), pdf) == 0);
+  // Deterministic: the same input and time give the same bytes.
+  CHECK(sign_pdf(pdf, signer, when, "100 100 300 160") == signed_pdf);
+  std::ofstream(dir / "s.pdf", std::ios::binary) << signed_pdf;
+
+  std::string sig = run("pdfsig " + (dir / "s.pdf").string());
+  INFO(sig);
+  CHECK(sig.find("Signature is Valid.") != std::string::npos);
+  CHECK(sig.find("Total document signed") != std::string::npos);
+  CHECK(sig.find("adbe.pkcs7.detached") != std::string::npos);
+  CHECK(run("qpdf --check " + (dir / "s.pdf").string()).rfind("0\n", 0) == 0);
+  // Both pages are still there and the text reads.
+  std::string text = run("pdftotext " + (dir / "s.pdf").string() + " -");
+  CHECK(text.find("Последняя страница") != std::string::npos);
+
+  auto ok = check_pdf_signature(signed_pdf, "");
+  CHECK(ok.ok);
+  CHECK(ok.signer.find("CN=Демонстрационная подпись журнала") != std::string::npos);
+  CHECK(is_signed_copy(signed_pdf, pdf, signer));
+  CHECK_FALSE(is_signed_copy(signed_pdf, pdf + " ", signer));
+  auto trusted = check_pdf_signature(signed_pdf, slurp(dir / "c.pem"));
+  INFO(trusted.problem);
+  CHECK(trusted.ok);
+
+  SECTION("one changed byte in the signed part is caught") {
+    std::string bad = signed_pdf;
+    size_t at = bad.find("Haru");
+    REQUIRE(at != std::string::npos);
+    bad[at] = 'h';
+    auto r = check_pdf_signature(bad, "");
+    CHECK_FALSE(r.ok);
+    CHECK(r.problem == "the signature does not match the contents: changed after signing");
+    std::ofstream(dir / "bad.pdf", std::ios::binary) << bad;
+    CHECK(run("pdfsig " + (dir / "bad.pdf").string()).find("Signature is Valid.") ==
+          std::string::npos);
+  }
+  SECTION("bytes appended after signing are caught") {
+    auto r = check_pdf_signature(signed_pdf + "% more\n", "");
+    CHECK_FALSE(r.ok);
+    CHECK(r.problem.find("does not cover the whole file") != std::string::npos);
+  }
+  SECTION("a document without a signature is reported as such") {
+    CHECK(check_pdf_signature(pdf, "").problem == "it has no embedded signature");
+  }
+  SECTION("another CA does not vouch for the signer") {
+    write_demo_signer((dir / "k2.pem").string(), (dir / "c2.pem").string());
+    auto r = check_pdf_signature(signed_pdf, slurp(dir / "c2.pem"));
+    CHECK_FALSE(r.ok);
+    CHECK(r.problem.find("not trusted by --ca") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("sign: key and certificate problems name the file", "[sign]") {
+  auto dir = temp_path("sign-bad");
+  fs::create_directories(dir);
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  write_demo_signer((dir / "k2.pem").string(), (dir / "c2.pem").string());
+  std::ofstream(dir / "junk.pem") << "not a key\n";
+  CHECK_THROWS_WITH(Signer((dir / "k.pem").string(), (dir / "c2.pem").string()),
+                    Catch::Contains((dir / "c2.pem").string() + " is not the certificate of the key"));
+  CHECK_THROWS_WITH(Signer((dir / "junk.pem").string(), (dir / "c.pem").string()),
+                    Catch::StartsWith((dir / "junk.pem").string() +
+                                      ": expected an unencrypted private key in PEM"));
+  CHECK_THROWS_WITH(Signer((dir / "k.pem").string(), (dir / "missing.pem").string()),
+                    Catch::Equals("cannot read the signing certificate " +
+                                  (dir / "missing.pem").string()));
+  fs::remove_all(dir);
+}
