@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <memory>
 #include <filesystem>
 #include <ostream>
 #include <stdexcept>
@@ -12,13 +14,14 @@
 #include "checks.h"
 #include "embedded.h"
 #include "model.h"
-#include "render_pdf_summary.h"
+#include "archive.h"
 #include "secrets.h"
 #include "site.h"
 #include "sqlite.h"
 #include "store.h"
 
 namespace jp {
+namespace fs = std::filesystem;
 namespace {
 
 /// The items "new since the last publication" compares, in a canonical order.
@@ -52,7 +55,7 @@ Day school_today(const std::string& override_date, int offset_minutes) {
 int run_build(const BuildOptions& in, std::ostream& out) {
   BuildOptions o = in;
   if (in.extracts) throw std::runtime_error("--extracts is not implemented yet");
-  // With no output flag every output is built (so far: the site and the archive's summary sheets).
+  // With no output flag every output is built (so far: the site and the archive).
   if (!in.site && !in.archive) o.site = o.archive = true;
   auto started = std::chrono::steady_clock::now();
   // --timings: where the time of a build goes, phase by phase (for administrators tuning
@@ -71,6 +74,15 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   if (o.site && o.site_key.empty())
     throw std::runtime_error("the site needs --site-key FILE (made by `journalpress keygen`)");
   std::string site_key = o.site ? read_site_key(o.site_key) : std::string();
+  // The archive is signed (Положение 6.x): load and check the signer before any work.
+  std::unique_ptr<Signer> signer;
+  if (o.archive) {
+    if (o.sign_key.empty() || o.sign_cert.empty())
+      throw std::runtime_error(
+          "the archive is signed: it needs --sign-key KEY.pem and --sign-cert CERT.pem "
+          "(`journalpress keygen` makes a demonstration pair)");
+    signer = std::make_unique<Signer>(o.sign_key, o.sign_cert, o.sign_chain);
+  }
 
   // Everything a site depends on, in one digest: if it equals the last build's and every
   // published file is still there, the build has nothing to do (the nightly no-change case).
@@ -196,31 +208,28 @@ int run_build(const BuildOptions& in, std::ostream& out) {
           o.out, o.out);
   }
   if (o.archive) {
-    // The archive so far: the summary sheets of final marks, one PDF per class (unsigned:
-    // the signature, the class journals, the Excel copies and the manifest are to come).
-    std::string year_dir = j.year.label;
-    for (auto& c : year_dir)
-      if (c == '/') c = '-';
-    Writer w(o.out, "archive", load_published(db, j.school.id, "archive"), o.dry_run);
-    size_t sheets = 0;
-    for (size_t c = 0; c < j.classes.size(); ++c) {
-      if (j.classes[c].grade == 1) continue;  // grade 1 is not marked (Положение 3.11): no sheet
-      w.put(year_dir + "/" + j.classes[c].id + "-summary.pdf",
-            render_pdf_summary(j, int(c), today));
-      ++sheets;
-    }
+    auto t0 = std::chrono::steady_clock::now();
+    std::string year_dir = archive_year_dir(j);
+    fs::path archive_dir = fs::path(o.out) / "archive";
+    Writer w(archive_dir, year_dir, load_published(db, j.school.id, "archive/" + year_dir),
+             o.dry_run);
+    ArchiveResult r = build_archive(ix, today, *signer, std::time(nullptr), archive_dir / year_dir,
+                                    w, o.threads);
     WriteStats st = w.commit();
     if (!o.dry_run) {
       db.exec("BEGIN");
-      save_published(db, j.school.id, "archive", w.state(), w.changed(), w.removed());
+      save_published(db, j.school.id, "archive/" + year_dir, w.state(), w.changed(), w.removed());
       db.exec("COMMIT");
     }
+    mark("archive");
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out << fmt::format(
-        "archive: summary sheets of {} classes in {}/archive/{}/: {} written, {} unchanged, {} "
-        "deleted "
-        "(not signed yet: signatures, class journals, Excel copies and the manifest are not "
-        "implemented)\n",
-        sheets, o.out, year_dir, st.written, st.unchanged, st.deleted);
+        "archive{}: {} signed PDFs ({} signed now, {} kept as signed before), {} Excel copies, "
+        "MANIFEST.sha256 and its signature in {}/: {} written, {} unchanged, {} deleted; {:.2f} "
+        "s\n",
+        o.dry_run ? " (dry run, nothing written)" : "", r.pdfs, r.signed_now, r.kept, r.workbooks,
+        (archive_dir / year_dir).string(), st.written, st.unchanged, st.deleted, secs);
+    if (o.timings && !o.site) out << "timings:\n" << timings;
   }
   return 0;
 }

@@ -10,6 +10,7 @@ namespace jp {
 
 struct BuildOptions {
   std::string db, out, site_key, school, year, today, base_url;
+  std::string sign_key, sign_cert, sign_chain;  ///< the archive's signer
   bool site = false, archive = false, extracts = false;
   bool dry_run = false;
   bool timings = false;

@@ -7,6 +7,7 @@
 #include "build.h"
 #include "import.h"
 #include "sample.h"
+#include "verify.h"
 #include "secrets.h"
 
 namespace jp {
@@ -61,16 +62,21 @@ int run_cli(int argc, char** argv) {
   BuildOptions bld;
   auto* build = app.add_subcommand(
       "build",
-      "Publish a dataset of the database: the parents' diary site (DIR/site/) and the archive\n"
-      "(DIR/archive/; so far the summary sheets). Only changed files are written; a failed\n"
-      "build leaves the published site as it was.");
+      "Publish a dataset of the database: the parents' diary site (DIR/site/) and the signed\n"
+      "archive (DIR/archive/<year>/). Only changed files are written; a failed build leaves\n"
+      "the published outputs as they were.");
   build->add_option("--db", bld.db, "database made by `journalpress import`")->required();
   build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)")
       ->required();
   build->add_option("--site-key", bld.site_key, "site key file (made by `journalpress keygen`)");
   build->add_flag("--site", bld.site, "build the diary site (with no output flag: every output)");
   build->add_flag("--archive", bld.archive,
-                  "build the PDF archive (so far: unsigned summary sheets of final marks)");
+                  "build the signed archive: summary sheets, class journals, school summary, "
+                  "Excel copies, MANIFEST.sha256");
+  build->add_option("--sign-key", bld.sign_key, "the archive's signing key (PEM)");
+  build->add_option("--sign-cert", bld.sign_cert, "the signing key's certificate (PEM)");
+  build->add_option("--sign-chain", bld.sign_chain,
+                    "intermediate certificates to embed with the signatures (PEM)");
   build->add_flag("--extracts", bld.extracts,
                   "build the weekly paper extracts (not implemented yet)");
   build->add_option(
@@ -109,6 +115,25 @@ int run_cli(int argc, char** argv) {
   revoke->add_option("--school", rev.school, "school id, when the database holds several");
   revoke->add_option("--year", rev.year, "year label, when the database holds several");
 
+  VerifyOptions ver;
+  auto* verify = app.add_subcommand(
+      "verify",
+      "Check an archive: every file against MANIFEST.sha256 (changed, added, removed), the\n"
+      "manifest's signature and every PDF's embedded signature. Exits 1 on any problem.");
+  verify->add_option("DIR", ver.dir, "an archive year folder, or a folder of them (e.g. out/archive)")
+      ->required();
+  verify->add_option("--ca", ver.ca,
+                     "trusted certificates (PEM): also check that they vouch for the signer");
+
+  ArchiveCopyOptions cpy;
+  auto* archive_copy = app.add_subcommand(
+      "archive-copy",
+      "Copy a verified archive to each destination (a second carrier) and verify each copy.");
+  archive_copy->add_option("DIR", cpy.dir, "an archive year folder, or a folder of them")
+      ->required();
+  archive_copy->add_option("DEST", cpy.destinations, "destination folders")->required();
+  archive_copy->add_option("--ca", cpy.ca, "trusted certificates (PEM), as for verify");
+
   // CLI11 would say only "A subcommand is required" for a misspelt command.
   std::string names;
   bool known = false;
@@ -130,6 +155,8 @@ int run_cli(int argc, char** argv) {
   if (sample->parsed()) return run_sample(smp, std::cout);
   if (build->parsed()) return run_build(bld, std::cout);
   if (revoke->parsed()) return run_revoke(rev, std::cout);
+  if (verify->parsed()) return run_verify(ver, std::cout);
+  if (archive_copy->parsed()) return run_archive_copy(cpy, std::cout);
   if (keygen->parsed()) {
     // Makes what is missing; an existing secret is kept unless --force (a new site key
     // changes every family's address, a new signing key every signature to come).

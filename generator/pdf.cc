@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace jp {
@@ -177,6 +178,43 @@ void PdfDoc::table(const Table& t, float& y) {
     }
     draw(cells, h, regular);
   }
+}
+
+void PdfDoc::bookmark(const std::string& title, int level) {
+  HPDF_Encoder enc = HPDF_GetEncoder(doc_, "UTF-8");
+  HPDF_Outline parent = level > 0 && section_ ? section_ : nullptr;
+  HPDF_Outline o = HPDF_CreateOutline(doc_, parent, title.c_str(), enc);
+  if (!o) check(HPDF_FAILD_TO_ALLOC_MEM, "add a bookmark");
+  HPDF_Destination dst = HPDF_Page_CreateDestination(page_);
+  if (!dst) check(HPDF_FAILD_TO_ALLOC_MEM, "add a bookmark");
+  check(HPDF_Outline_SetDestination(o, dst), "point a bookmark");
+  if (level == 0) {
+    section_ = o;
+    // Readers open with the bookmarks shown.
+    check(HPDF_SetPageMode(doc_, HPDF_PAGE_MODE_USE_OUTLINE), "show the bookmarks");
+  } else {
+    check(HPDF_Outline_SetOpened(section_, HPDF_FALSE), "fold a bookmark");
+  }
+}
+
+std::string PdfDoc::stamp(const std::vector<std::string>& lines) {
+  const float size = 8, lead = 10.5f, pad = 5;
+  float w = 0;
+  for (const auto& l : lines) w = std::max(w, width(regular, size, l));
+  w += 2 * pad;
+  float h = float(lines.size()) * lead + 2 * pad;
+  float x1 = right_ - w, y1 = bottom_ + 4, x2 = right_, y2 = y1 + h;
+  check(HPDF_Page_SetLineWidth(page_, 1.2f), "draw the stamp");
+  check(HPDF_Page_SetRGBStroke(page_, 0.1f, 0.2f, 0.6f), "draw the stamp");
+  check(HPDF_Page_Rectangle(page_, x1, y1, w, h), "draw the stamp");
+  check(HPDF_Page_Stroke(page_), "draw the stamp");
+  check(HPDF_Page_SetRGBStroke(page_, 0, 0, 0), "draw the stamp");
+  check(HPDF_Page_SetRGBFill(page_, 0.1f, 0.2f, 0.6f), "draw the stamp");
+  float y = y2 - pad - size;
+  for (size_t i = 0; i < lines.size(); ++i, y -= lead)
+    text(x1 + pad, y, i == 0 ? bold : regular, size, lines[i]);
+  check(HPDF_Page_SetRGBFill(page_, 0, 0, 0), "draw the stamp");
+  return fmt::format("{:.2f} {:.2f} {:.2f} {:.2f}", x1, y1, x2, y2);
 }
 
 std::string PdfDoc::finish(const std::string& prefix) {

@@ -51,6 +51,14 @@ class PdfDoc {
   };
   void table(const Table& t, float& y);
 
+  /// A bookmark (outline entry) to the current page; `level` 0 is a section, 1 a part of
+  /// the last section.
+  void bookmark(const std::string& title, int level = 0);
+
+  /// Draws a framed stamp of text lines at the bottom right of the current page, above the
+  /// page number; returns its rectangle as "x1 y1 x2 y2" (for the signature's widget).
+  std::string stamp(const std::vector<std::string>& lines);
+
   /// Adds `стр. N из M`-style numbers (text from the caller) to every page and returns the
   /// finished PDF.
   std::string finish(const std::string& page_label_prefix);
@@ -61,6 +69,7 @@ class PdfDoc {
   HPDF_Page page_ = nullptr;
   std::vector<HPDF_Page> pages_;
   HPDF_Font fonts_[3] = {};
+  HPDF_Outline section_ = nullptr;
   float left_ = 0, right_ = 0, top_ = 0, bottom_ = 0;
   unsigned long error_ = 0, detail_ = 0;
 };

@@ -53,6 +53,41 @@ std::string markdown_html(const std::string& md) {
   return r;
 }
 
+std::string markdown_plain(const std::string& md) {
+  cmark_node* doc = cmark_parse_document(md.data(), md.size(), CMARK_OPT_DEFAULT | CMARK_OPT_SMART);
+  if (!doc) throw std::runtime_error("cmark could not parse markdown (out of memory)");
+  std::string out;
+  auto space = [&] {
+    if (!out.empty() && out.back() != ' ') out += ' ';
+  };
+  cmark_iter* it = cmark_iter_new(doc);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* n = cmark_iter_get_node(it);
+    switch (cmark_node_get_type(n)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+      case CMARK_NODE_CODE_BLOCK:
+        if (const char* t = cmark_node_get_literal(n)) out += t;
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        space();
+        break;
+      case CMARK_NODE_PARAGRAPH:
+      case CMARK_NODE_HEADING:
+      case CMARK_NODE_ITEM:
+        if (ev == CMARK_EVENT_EXIT) space();
+        break;
+      default:
+        break;  // raw HTML is dropped, as on the site
+    }
+  }
+  cmark_iter_free(it);
+  cmark_node_free(doc);
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
+  return out;
+}
+
 struct HtmlRenderer::Templates {
   // Templates rendered with kainjow data; day, lesson_student, mark, mark_row and
   // subject_period are only used as skeletons (see skeleton()).

@@ -30,6 +30,9 @@ uint64_t item_key(const Remark& r);
 
 /// CommonMark to HTML with raw HTML omitted and unsafe links (javascript:, data:, ...) removed.
 std::string markdown_html(const std::string& md);
+/// The text of markdown without its markup, for print (paragraphs and list items joined
+/// by spaces): `**упр. 5**, с. 12` -> `упр. 5, с. 12`.
+std::string markdown_plain(const std::string& md);
 
 /// The part of each lesson that is the same for every student of the class (subject,
 /// teacher, topic, rendered homework), rendered once per build and shared by all

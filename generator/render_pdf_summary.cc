@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "archive_doc.h"
 #include "pdf.h"
 #include "summary.h"
 #include "text.h"
@@ -15,10 +16,11 @@ std::string avg(const std::optional<double>& v) { return v ? Locale::number(*v, 
 
 }  // namespace
 
-std::string render_pdf_summary(const Journal& j, int class_ix, Day today) {
+ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today,
+                              const SignerInfo* signer) {
   const Locale& loc = Locale::ru();
   const SchoolClass& cls = j.classes[class_ix];
-  std::string school = j.school.short_name.empty() ? j.school.name : j.school.short_name;
+  std::string school = school_label(j);
   std::string subject =
       loc.format("pdf.summary_subject", {{"class", cls.name}, {"year", j.year.label}});
   PdfDoc doc(loc.text("pdf.summary_title") + ". " + subject, school, subject);
@@ -28,6 +30,7 @@ std::string render_pdf_summary(const Journal& j, int class_ix, Day today) {
 
   for (const SummarySheet& sh : summary_sheets(j, class_ix)) {
     doc.new_page(true);
+    doc.bookmark(sh.title);
     float y = doc.top();
     doc.text(doc.left(), y - 10, PdfDoc::regular, 10, school);
     doc.text(doc.left(), y - 26, PdfDoc::bold, 13,
@@ -101,28 +104,7 @@ std::string render_pdf_summary(const Journal& j, int class_ix, Day today) {
     }
   }
 
-  // The certification sheet: the sheets of the bound document, in figures and in words.
-  doc.new_page(true);
-  int pages = doc.pages();
-  int sheets = (pages + 1) / 2;  // printed on both sides
-  std::string cert = loc.format(
-      "pdf.certification",
-      {{"count", std::to_string(sheets)},
-       {"words", loc.number_words(sheets)},
-       {"sheets", std::string(plural(sheets, loc.text("pdf.sheets_one"), loc.text("pdf.sheets_few"),
-                                     loc.text("pdf.sheets_many")))}});
-  float y = doc.top() - 40;
-  for (const auto& line : doc.wrap(PdfDoc::regular, 12, cert, doc.right() - doc.left())) {
-    doc.text(doc.left(), y, PdfDoc::regular, 12, line);
-    y -= 18;
-  }
-  y -= 30;
-  doc.text(doc.left(), y, PdfDoc::regular, 11,
-           loc.format("pdf.sign_director", {{"name", director}}));
-  doc.text(
-      doc.left(), y - 22, PdfDoc::regular, 11,
-      loc.text("pdf.seal") + "        " + loc.format("pdf.date", {{"date", loc.date_full(today)}}));
-  return doc.finish(loc.text("pdf.page"));
+  return finish_archive_pdf(doc, j, today, true, signer);
 }
 
 }  // namespace jp

@@ -5,10 +5,13 @@
 
 #include <string>
 
+#include "archive_doc.h"
 #include "journal.h"
 
 namespace jp {
 
-std::string render_pdf_summary(const Journal& j, int class_ix, Day today);
+/// `signer`: the stamp to draw on the last page (null: unsigned).
+ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today,
+                              const SignerInfo* signer);
 
 }  // namespace jp

@@ -123,3 +123,36 @@ std::vector<SummarySheet> summary_sheets(const Journal& j, int class_ix) {
 }
 
 }  // namespace jp
+
+namespace jp {
+
+std::vector<SchoolSummary> school_summary(const Journal& j) {
+  std::vector<SchoolSummary> out;
+  for (size_t c = 0; c < j.classes.size(); ++c) {
+    if (j.classes[c].grade == 1) continue;
+    for (const SummarySheet& sh : summary_sheets(j, int(c))) {
+      auto it = std::find_if(out.begin(), out.end(),
+                             [&](const SchoolSummary& s) { return s.title == sh.title; });
+      if (it == out.end()) {
+        out.push_back({sh.title, {}, {}});
+        it = out.end() - 1;
+      }
+      ClassSummary line;
+      line.class_ix = int(c);
+      line.students = int(sh.students.size());
+      line.excellent = sh.excellent, line.good = sh.good;
+      line.single_three = sh.single_three, line.failing = sh.failing;
+      line.marks = sh.total;
+      ClassSummary& t = it->total;
+      t.students += line.students, t.excellent += line.excellent, t.good += line.good;
+      t.single_three += line.single_three, t.failing += line.failing;
+      for (int k = 0; k < 4; ++k) t.marks.by_value[k] += line.marks.by_value[k];
+      t.marks.graded += line.marks.graded, t.marks.failed += line.marks.failed;
+      t.marks.sum += line.marks.sum, t.marks.numeric += line.marks.numeric;
+      it->classes.push_back(line);
+    }
+  }
+  return out;
+}
+
+}  // namespace jp

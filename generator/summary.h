@@ -48,3 +48,26 @@ struct SummarySheet {
 std::vector<SummarySheet> summary_sheets(const Journal& j, int class_ix);
 
 }  // namespace jp
+
+namespace jp {
+
+/// One class's line in the school's summary of a column.
+struct ClassSummary {
+  int class_ix = -1;  ///< -1 for the school's total line
+  int students = 0, excellent = 0, good = 0, single_three = 0, failing = 0;
+  MarkCounts marks;
+};
+
+/// The school's summary of one column title (`1 четверть`, `Год`, ...): a line per class
+/// that has the column (grade 1 is not marked and has none), and the total.
+struct SchoolSummary {
+  std::string title;
+  std::vector<ClassSummary> classes;
+  ClassSummary total;
+};
+
+/// From the classes' summary sheets, grouped by column title in the order first met
+/// (periods of quarters and of halves are different columns).
+std::vector<SchoolSummary> school_summary(const Journal& j);
+
+}  // namespace jp

@@ -26,7 +26,7 @@ check help-import 0 "All or nothing" -- "$bin" import --help
 check help-sample 0 "--students" -- "$bin" sample --help
 check version 0 "journalpress 0." -- "$bin" --version
 check no-command 106 "A subcommand is required" -- "$bin"
-check unknown-command 2 'unknown command "frobnicate"; the commands are: import, sample, build, keygen, revoke.' -- "$bin" frobnicate
+check unknown-command 2 'unknown command "frobnicate"; the commands are: import, sample, build, keygen, revoke, verify, archive-copy.' -- "$bin" frobnicate
 check import-no-db 106 "--db is required" -- "$bin" import "$src/data"
 check import-missing-path 105 "PATH: Path does not exist: /nonexistent" -- "$bin" import /nonexistent --db "$tmp/x.db"
 check sample-bad-students 105 "--students: Value 3 not in range 10 to 20000" -- "$bin" sample --out "$tmp/s" --students 3
@@ -42,10 +42,28 @@ check import-junk-db 2 "journalpress: error: " -- "$bin" import "$src/tests/corp
 check keygen 0 "wrote the site key" -- "$bin" keygen --out "$tmp/secrets"
 check keygen-again 0 "kept the site key $tmp/secrets/site.key" -- "$bin" keygen --out "$tmp/secrets"
 check build-no-key 2 "the site needs --site-key FILE" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out"
-check build-bad-today 2 '--today: expected a date YYYY-MM-DD, got "14.02.2024"' -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 14.02.2024
+sign=(--sign-key "$tmp/secrets/sign.key.pem" --sign-cert "$tmp/secrets/sign.cert.pem")
+check build-no-sign-key 2 "the archive is signed: it needs --sign-key KEY.pem and --sign-cert CERT.pem" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive
+check build-wrong-cert 2 "$tmp/out.pem" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive --sign-key "$tmp/secrets/sign.key.pem" --sign-cert "$tmp/out.pem"
+check build-bad-today 2 '--today: expected a date YYYY-MM-DD, got "14.02.2024"' -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 14.02.2024
 check build-extracts 2 "--extracts is not implemented yet" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --extracts
-check build 0 "written, 0 unchanged, 0 deleted" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2023-09-06
-check rebuild 0 " 0 written, " -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2023-09-06
+check build 0 "written, 0 unchanged, 0 deleted" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-09-06
+check rebuild 0 " 0 written, " -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-09-06
+check rebuild-archive-kept 0 "0 signed now, 8 kept as signed before" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive "${sign[@]}" --today 2023-09-06
+check verify 0 "2023-2024: intact: " -- "$bin" verify "$tmp/out/archive"
+check verify-ca 0 "trusted by --ca" -- "$bin" verify "$tmp/out/archive/2023-2024" --ca "$tmp/secrets/sign.cert.pem"
+check verify-nothing 2 "no MANIFEST.sha256 here or in its year folders" -- "$bin" verify "$tmp/secrets"
+check archive-copy 0 "$tmp/copy2/2023-2024: copied and verified" -- "$bin" archive-copy "$tmp/out/archive" "$tmp/copy1" "$tmp/copy2"
+check verify-copy 0 "intact" -- "$bin" verify "$tmp/copy1"
+printf '\n%% appended\n' >> "$tmp/copy1/2023-2024/5a-summary.pdf"
+echo "extra" > "$tmp/copy1/2023-2024/notes.txt"
+rm "$tmp/copy1/2023-2024/5a-summary.xlsx"
+check verify-damaged 1 "5a-summary.pdf: changed (its SHA-256 differs from MANIFEST.sha256)" -- "$bin" verify "$tmp/copy1"
+check verify-damaged-added 1 "notes.txt: added (not in MANIFEST.sha256)" -- "$bin" verify "$tmp/copy1"
+check verify-damaged-removed 1 "5a-summary.xlsx: removed (listed in MANIFEST.sha256)" -- "$bin" verify "$tmp/copy1"
+check verify-damaged-signature 1 "5a-summary.pdf: embedded signature: the signature does not cover the whole file" -- "$bin" verify "$tmp/copy1"
+check archive-copy-damaged 2 "is not intact (4 problems): not copied" -- "$bin" archive-copy "$tmp/copy1" "$tmp/copy3"
+[[ -e $tmp/copy3/2023-2024 ]] && { echo "FAIL archive-copy copied a damaged archive"; fail=1; }
 check revoke-unknown 2 'there is no guardian "g404" in s1 2023/2024' -- "$bin" revoke g404 --db "$tmp/ok.db"
 check revoke 0 "access epoch 2" -- "$bin" revoke g1 --db "$tmp/ok.db"
 check build-missing-db 2 "does not exist; run \`journalpress import\` first" -- "$bin" build --db "$tmp/none.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key"

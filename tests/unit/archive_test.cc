@@ -8,6 +8,7 @@
 #include "build.h"
 #include "helpers.h"
 #include "import.h"
+#include "secrets.h"
 
 using namespace jp;
 using jp::test::slurp;
@@ -35,6 +36,9 @@ TEST_CASE(
   bo.out = (dir / "out").string();
   bo.archive = true;
   bo.today = "2024-05-30";
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  bo.sign_key = (dir / "k.pem").string();
+  bo.sign_cert = (dir / "c.pem").string();
   REQUIRE(run_build(bo, out) == 0);
   fs::path pdf = dir / "out/archive/2023-2024/5a-summary.pdf";
   REQUIRE(fs::exists(pdf));

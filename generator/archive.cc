@@ -1,0 +1,131 @@
+#include "archive.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "render_pdf_journal.h"
+#include "render_pdf_school.h"
+#include "render_pdf_summary.h"
+#include "render_xlsx.h"
+#include "secrets.h"
+
+namespace jp {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_if_exists(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return {};
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Task {
+  std::string name;
+  std::function<ArchivePdf()> pdf;          ///< a document to sign, or
+  std::function<std::string()> workbook;    ///< an Excel copy
+};
+
+}  // namespace
+
+std::string archive_year_dir(const Journal& j) {
+  std::string d = j.year.label;
+  for (auto& c : d)
+    if (c == '/') c = '-';
+  return d;
+}
+
+std::string manifest_text(const std::map<std::string, std::string>& hashes) {
+  std::string m;
+  for (const auto& [path, hash] : hashes) m += hash + "  " + path + "\n";
+  return m;
+}
+
+ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signer,
+                            long long when, const fs::path& published, Writer& w,
+                            unsigned threads) {
+  const Journal& j = ix.journal();
+  const SignerInfo* si = &signer.info();
+  std::vector<Task> tasks;
+  for (size_t c = 0; c < j.classes.size(); ++c) {
+    const std::string& id = j.classes[c].id;
+    int ci = int(c);
+    // Grade 1 is not marked (Положение 3.11): no summary sheet, but a class journal.
+    if (j.classes[c].grade != 1) {
+      tasks.push_back({id + "-summary.pdf", [&, ci] { return render_pdf_summary(j, ci, today, si); }, {}});
+      tasks.push_back({id + "-summary.xlsx", {}, [&, ci] { return summary_xlsx(j, ci, today); }});
+    }
+    tasks.push_back({id + "-journal.pdf", [&, ci] { return render_pdf_journal(ix, ci, today, si); }, {}});
+  }
+  tasks.push_back({"school-summary.pdf", [&] { return render_pdf_school(j, today, si); }, {}});
+  tasks.push_back({"school-summary.xlsx", {}, [&] { return school_xlsx(j, today); }});
+
+  ArchiveResult r;
+  std::map<std::string, std::string> hashes;
+  std::mutex mu;
+  std::atomic<size_t> next{0};
+  std::exception_ptr error;
+  auto work = [&] {
+    try {
+      for (size_t t; (t = next++) < tasks.size();) {
+        const Task& task = tasks[t];
+        std::string bytes;
+        bool kept = false;
+        if (task.pdf) {
+          ArchivePdf doc = task.pdf();
+          std::string existing = read_if_exists(published / task.name);
+          // A document already signed with the same content is kept: signing it again
+          // would change it (the signing time) and make every copy of the archive stale.
+          if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer)) {
+            bytes = std::move(existing);
+            kept = true;
+          } else {
+            bytes = sign_pdf(doc.bytes, signer, when, doc.stamp_rect);
+          }
+        } else {
+          bytes = task.workbook();
+        }
+        std::string hash = sha256_hex(bytes);
+        w.put(task.name, bytes);
+        std::lock_guard<std::mutex> lock(mu);
+        hashes[task.name] = hash;
+        if (task.pdf) {
+          ++r.pdfs;
+          ++(kept ? r.kept : r.signed_now);
+        } else {
+          ++r.workbooks;
+        }
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!error) error = std::current_exception();
+      next = tasks.size();
+    }
+  };
+  unsigned n = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < n; ++k) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+
+  // The manifest covers every file of the folder; its detached signature covers the
+  // manifest (and is kept when the manifest did not change, like the documents).
+  std::string manifest = manifest_text(hashes);
+  w.put("MANIFEST.sha256", manifest);
+  std::string p7s = read_if_exists(published / "MANIFEST.sha256.p7s");
+  if (p7s.empty() || !is_signature_of(p7s, manifest, signer)) p7s = signer.sign(manifest, when);
+  w.put("MANIFEST.sha256.p7s", p7s);
+  return r;
+}
+
+}  // namespace jp

@@ -1,0 +1,40 @@
+// `journalpress verify` and `journalpress archive-copy`: the integrity control of the
+// archive (Положение 6.x: an electronic signature, at least two carriers). A year folder
+// is intact when every file matches MANIFEST.sha256, no file was added or removed, the
+// manifest's detached signature holds and every PDF's embedded signature holds.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace jp {
+
+/// The year folders under `dir`: itself if it holds MANIFEST.sha256, else its
+/// subfolders (or those of `dir/archive`) that do. Throws if there are none.
+std::vector<std::filesystem::path> archive_folders(const std::filesystem::path& dir);
+
+struct FolderCheck {
+  std::vector<std::string> problems;  ///< one line per problem, naming the file
+  size_t files = 0, pdfs = 0;
+  std::string signer;                 ///< of the manifest signature
+};
+/// Checks one year folder. `ca_pem`: trusted certificates (empty: signatures are checked
+/// with the certificate they carry, the signer is not checked against a CA).
+FolderCheck check_archive_folder(const std::filesystem::path& folder, const std::string& ca_pem);
+
+struct VerifyOptions {
+  std::string dir, ca;
+};
+int run_verify(const VerifyOptions& o, std::ostream& out);
+
+struct ArchiveCopyOptions {
+  std::string dir, ca;
+  std::vector<std::string> destinations;
+};
+/// Copies each year folder to every destination (into a temporary folder that is renamed
+/// into place only once the copy verifies) and verifies each copy.
+int run_archive_copy(const ArchiveCopyOptions& o, std::ostream& out);
+
+}  // namespace jp
