@@ -10,7 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" import "$src/data" --db "$tmp/j.db" >/dev/null 2>&1
 "$bin" keygen --out "$tmp/secrets" >/dev/null
-"$bin" build --db "$tmp/j.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2024-02-14 >/dev/null
+"$bin" build --site --db "$tmp/j.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2024-02-14 >/dev/null
 site=$tmp/out/site
 pages=("$site/index.html" "$site/f/index.html")
 # A child of each stage: the class is on the family page; take the first area per grade.

@@ -3,11 +3,13 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <algorithm>
 #include <sstream>
 
 #include "build.h"
 #include "helpers.h"
 #include "import.h"
+#include "verify.h"
 #include "secrets.h"
 
 using namespace jp;
@@ -76,4 +78,212 @@ TEST_CASE(
           "Title: +Сводная ведомость итоговой успеваемости\\. Класс 5А, 2023/2024 учебный год")));
   CHECK(std::regex_search(info, std::regex("CreationDate: +Thu May 30 00:00:00 2024")));
   fs::remove_all(dir);
+}
+
+namespace {
+
+std::string sh(const std::string& cmd) {
+  auto out = temp_path("archive-sh") / "out.txt";
+  fs::create_directories(out.parent_path());
+  int rc = std::system((cmd + " > " + out.string() + " 2>/dev/null").c_str());
+  std::string text = slurp(out);
+  fs::remove_all(out.parent_path());
+  return std::to_string(WEXITSTATUS(rc)) + "\n" + text;
+}
+
+std::string no_space(const std::string& s) {
+  std::string r;
+  for (char c : s)
+    if (c != ' ' && c != '\n' && c != '\f') r += c;
+  return r;
+}
+
+/// The corpus base plus a student with a 44-character surname who arrives in October, a
+/// lesson with a 300-character topic taught by a substitute, a mark and an absence.
+struct ArchiveFixture {
+  fs::path dir;
+  std::string topic;
+  BuildOptions bo;
+  ArchiveFixture() {
+    dir = temp_path("archive-journal");
+    fs::create_directories(dir / "in");
+    for (int i = 1; topic.size() < 300; ++i)
+      topic += (topic.empty() ? "" : " ") + std::string("раздел-") + std::to_string(i);
+    std::ofstream(dir / "in/extra.json") << R"({"format": "journalpress/1",
+      "students": [{"id": "s5", "last_name": "Константинопольская-Великорецкая-Новодевичья",
+        "first_name": "Ангелина", "enrollments": [{"class": "5a", "from": "2023-10-02",
+        "groups": ["5a-en1"], "reason_in": "прибыла из школы № 7"}]}],
+      "lessons": [{"id": "l7", "class": "5a", "subject": "math", "teacher": "t1", "substitute": "t2",
+        "date": "2023-10-02", "number": 2, "topic": ")" + topic + R"(",
+        "homework": "**Упр. 15**, с. 40"}],
+      "marks": [{"id": "m4", "student": "s5", "lesson": "l7", "value": "4"}],
+      "attendance": [{"student": "s1", "lesson": "l7", "status": "absent"}]})";
+    ImportOptions io;
+    io.inputs = {std::string(JP_SOURCE_DIR) + "/tests/corpus/base", (dir / "in").string()};
+    io.db = (dir / "j.db").string();
+    std::ostringstream out, err;
+    if (run_import(io, out, err) != 0) throw std::runtime_error(err.str());
+    write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string());
+    bo.db = io.db;
+    bo.out = (dir / "out").string();
+    bo.archive = true;
+    bo.today = "2024-05-30";
+    bo.sign_key = (dir / "k.pem").string();
+    bo.sign_cert = (dir / "c.pem").string();
+    if (run_build(bo, out) != 0) throw std::runtime_error(out.str());
+  }
+  ~ArchiveFixture() { fs::remove_all(dir); }
+  fs::path year() const { return dir / "out/archive/2023-2024"; }
+};
+
+}  // namespace
+
+TEST_CASE("archive: the class journal has every student, mark, code, topic and change", "[archive]") {
+  ArchiveFixture f;
+  fs::path pdf = f.year() / "5a-journal.pdf";
+  REQUIRE(fs::exists(pdf));
+  CHECK(sh("qpdf --check " + pdf.string()).rfind("0\n", 0) == 0);
+  std::string sig = sh("pdfsig " + pdf.string());
+  CHECK(sig.find("Signature is Valid.") != std::string::npos);
+  CHECK(sig.find("Total document signed") != std::string::npos);
+  std::string layout = sh("pdftotext -layout " + pdf.string() + " -");
+  std::string raw = sh("pdftotext " + pdf.string() + " -");
+  std::smatch m;
+  // Class list: arrivals and departures, dated, with reasons.
+  CHECK(std::regex_search(layout, std::regex("Римская-Корсакова Алёна +29\\.12\\.2023, перевод в 5Б")));
+  CHECK(no_space(raw).find("02.10.2023,прибылаизшколы№7") != std::string::npos);
+  // The 44-character surname is never cut: all of it is there, only wrapped.
+  CHECK(no_space(raw).find("Константинопольская-Великорецкая-Новодевичья") != std::string::npos);
+  // The maths grid: held lessons only (the cancelled one of 05.09 is not a column);
+  // Соловьёв has 5 on 04.09 and Н on 02.10, Римская-Корсакова Б (illness) on 04.09.
+  CHECK(std::regex_search(layout, std::regex("04\\.09 +02\\.10\\n")));
+  CHECK(std::regex_search(layout, std::regex("Римская-Корсакова Алёна +Б\\n")));
+  CHECK(std::regex_search(layout, std::regex("Соловьёв Пётр Ильич +5 +Н\\n")));
+  // The long surname's row holds her mark under 02.10 and a dash before she arrived.
+  CHECK(std::regex_search(layout, std::regex("Константинопольская-[^\\n]*— +4\\n")));
+  // English, group 1: Соловьёв was late (ОП).
+  CHECK(layout.find("Английский язык (1 группа): отметки и посещаемость") != std::string::npos);
+  CHECK(std::regex_search(layout, std::regex("Соловьёв Пётр Ильич +ОП\\n")));
+  // Lessons: the 300-character topic whole, the substitution and the cancellation marked,
+  // homework without its markdown.
+  for (size_t p = 0, q; p < f.topic.size(); p = q + 1) {
+    q = f.topic.find(' ', p);
+    if (q == std::string::npos) q = f.topic.size();
+    std::string word = f.topic.substr(p, q - p);
+    CHECK(std::regex_search(raw, std::regex("(^|\\s)" + word + "(\\s|$)")));
+  }
+  CHECK(no_space(raw).find(no_space("Ким О. И. (замена; вместо Фёдорова И. П.)")) != std::string::npos);
+  CHECK(layout.find("Урок отменён") != std::string::npos);
+  CHECK(layout.find("Упр. 15, с. 40") != std::string::npos);
+  CHECK(layout.find("**") == std::string::npos);
+  // Period marks, attendance summary, the change log.
+  CHECK(layout.find("Математика: отметки за периоды, год, экзамен и итоговые") != std::string::npos);
+  CHECK(std::regex_search(layout, std::regex("Соловьёв Пётр Ильич +5\\n")));
+  CHECK(std::regex_search(layout, std::regex("Соловьёв Пётр Ильич( +[0-9]+){3}")));
+  CHECK(std::regex_search(
+      layout, std::regex("05\\.09\\.2023 09:00 +Фёдорова И\\. П\\. +Соловьёв Пётр Ильич +Математика +04\\.09\\.2023 +4 +5")));
+  // Nothing is drawn off the page.
+  std::string boxes = sh("pdftotext -bbox " + pdf.string() + " -");
+  std::regex page("<page width=\"([0-9.]+)\" height=\"([0-9.]+)\">"),
+      word("<word xMin=\"([0-9.-]+)\" yMin=\"([0-9.-]+)\" xMax=\"([0-9.-]+)\" yMax=\"([0-9.-]+)\">");
+  double w = 0, h = 0;
+  int words = 0, outside = 0;
+  std::regex tags("<page[^>]*>|<word[^>]*>");
+  for (auto it = std::sregex_iterator(boxes.begin(), boxes.end(), tags);
+       it != std::sregex_iterator(); ++it) {
+    std::string tag = it->str();
+    std::smatch t;
+    if (std::regex_match(tag, t, page)) {
+      w = std::stod(t[1]), h = std::stod(t[2]);
+    } else if (std::regex_match(tag, t, word)) {
+      ++words;
+      if (std::stod(t[1]) < 0 || std::stod(t[2]) < 0 || std::stod(t[3]) > w || std::stod(t[4]) > h)
+        ++outside;
+    }
+  }
+  CHECK(words > 500);
+  CHECK(outside == 0);
+  // Bookmarks per section.
+  std::string outlines = sh("qpdf --json=2 --json-key=outlines " + pdf.string());
+  for (const char* b : {"Титульный лист", "Список класса", "Математика", "Темы уроков",
+                        "Посещаемость", "Журнал изменений отметок", "Заверительный лист"})
+    CHECK(outlines.find(std::string("\"title\": \"") + b) != std::string::npos);
+  // The certification sheet agrees with the page count; the stamp names the signer.
+  std::string info = sh("pdfinfo " + pdf.string());
+  REQUIRE(std::regex_search(info, m, std::regex("Pages: +([0-9]+)")));
+  int sheets = (std::stoi(m[1]) + 1) / 2;
+  REQUIRE(std::regex_search(layout, m, std::regex("скреплено печатью ([0-9]+) \\(")));
+  CHECK(std::stoi(m[1]) == sheets);
+  CHECK(layout.find("ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ") != std::string::npos);
+  CHECK(layout.find("Владелец: Демонстрационная подпись журнала") != std::string::npos);
+  CHECK(std::regex_search(info, std::regex("Title: +Классный журнал\\. Класс 5А, 2023/2024 учебный год")));
+
+  // Grade 1: attendance and topics only.
+  std::string first = sh("pdftotext -layout " + (f.year() / "1a-journal.pdf").string() + " -");
+  CHECK(first.find("Математика: посещаемость (лист 1 из 1)") != std::string::npos);
+  CHECK(first.find("Домашнее задание") == std::string::npos);
+  CHECK(first.find("Счёт до десяти") != std::string::npos);
+}
+
+TEST_CASE("archive: school summary, Excel copies, manifest; verify catches one changed byte",
+          "[archive]") {
+  ArchiveFixture f;
+  std::string school = sh("pdftotext -layout " + (f.year() / "school-summary.pdf").string() + " -");
+  CHECK(school.find("Сводная ведомость итоговой успеваемости по школе — 1 четверть") !=
+        std::string::npos);
+  CHECK(std::regex_search(school, std::regex("5А +3 +1 +0 +0 +0 +1 +0 +0 +0 +100 +100 +5,00")));
+  CHECK(std::regex_search(school, std::regex("Итого по школе +[0-9]+")));
+  // Excel copies: real workbooks with the students and the marks as numbers.
+  std::string shared = sh("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/sharedStrings.xml");
+  CHECK(shared.find("Соловьёв Пётр Ильич") != std::string::npos);
+  std::string sheet1 = sh("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/worksheets/sheet1.xml");
+  CHECK(sheet1.find("<v>5</v>") != std::string::npos);
+  std::string wb = sh("unzip -p " + (f.year() / "school-summary.xlsx").string() + " xl/workbook.xml");
+  CHECK(wb.find("name=\"1 четверть\"") != std::string::npos);
+
+  // The manifest lists every file; the folder verifies.
+  std::string manifest = slurp(f.year() / "MANIFEST.sha256");
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(f.year())) {
+    std::string name = e.path().filename().string();
+    if (name.rfind("MANIFEST", 0) == 0) continue;
+    ++files;
+    CHECK(manifest.find("  " + name + "\n") != std::string::npos);
+  }
+  CHECK(std::count(manifest.begin(), manifest.end(), '\n') == long(files));
+  CHECK(check_archive_folder(f.year(), "").problems.empty());
+  CHECK(check_archive_folder(f.year(), slurp(f.dir / "c.pem")).problems.empty());
+
+  // A rebuild keeps the signed documents byte for byte (nothing to sign again).
+  {
+    std::ostringstream out;
+    REQUIRE(run_build(f.bo, out) == 0);
+    CHECK(out.str().find(" 0 written, ") != std::string::npos);
+  }
+
+  SECTION("one byte inside a signed PDF") {
+    fs::path p = f.year() / "5a-journal.pdf";
+    std::string bytes = slurp(p);
+    size_t at = bytes.find("Haru");
+    bytes[at] = 'h';
+    std::ofstream(p, std::ios::binary) << bytes;
+    auto c = check_archive_folder(f.year(), "");
+    REQUIRE(c.problems.size() == 2);
+    CHECK(c.problems[0] == "5a-journal.pdf: changed (its SHA-256 differs from MANIFEST.sha256)");
+    CHECK(c.problems[1] ==
+          "5a-journal.pdf: embedded signature: the signature does not match the contents: "
+          "changed after signing");
+  }
+  SECTION("one byte of the manifest") {
+    fs::path p = f.year() / "MANIFEST.sha256";
+    std::string bytes = slurp(p);
+    bytes[3] = bytes[3] == 'a' ? 'b' : 'a';
+    std::ofstream(p, std::ios::binary) << bytes;
+    auto c = check_archive_folder(f.year(), "");
+    REQUIRE(c.problems.size() == 2);
+    CHECK(c.problems[0] ==
+          "MANIFEST.sha256: the signature does not match the contents: changed after signing");
+    CHECK(c.problems[1].find(": changed (its SHA-256 differs from MANIFEST.sha256)") !=
+          std::string::npos);
+  }
 }
