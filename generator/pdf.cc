@@ -86,34 +86,52 @@ float PdfDoc::width(Font f, float size, const std::string& text) const {
 
 std::vector<std::string> PdfDoc::wrap(Font f, float size, const std::string& text,
                                       float max_width) const {
+  // Widths add up (libharu measures without kerning), so each word is measured once:
+  // a table of a few thousand pages wraps hundreds of thousands of cells.
   std::vector<std::string> lines;
+  if (width(f, size, text) <= max_width) {
+    lines.push_back(text);
+    return lines;
+  }
+  const float space = width(f, size, " ");
   std::string line;
+  float line_w = 0;
   auto flush = [&] {
     lines.push_back(line);
     line.clear();
+    line_w = 0;
   };
   size_t p = 0;
   while (p <= text.size()) {
     size_t sp = text.find(' ', p);
     if (sp == std::string::npos) sp = text.size();
     std::string word = text.substr(p, sp - p);
-    std::string candidate = line.empty() ? word : line + " " + word;
-    if (width(f, size, candidate) <= max_width) {
-      line = candidate;
+    float word_w = width(f, size, word);
+    float candidate = line.empty() ? word_w : line_w + space + word_w;
+    if (candidate <= max_width) {
+      line = line.empty() ? word : line + " " + word;
+      line_w = candidate;
     } else {
       if (!line.empty()) flush();
       // A word wider than the line: break it between UTF-8 characters.
-      while (width(f, size, word) > max_width) {
-        size_t cut = 0, next = 0;
-        while (next < word.size() &&
-               width(f, size, word.substr(0, next + utf8_len(word[next]))) <= max_width)
-          next += utf8_len(word[next]);
-        cut = next ? next : utf8_len(word[0]);
+      while (word_w > max_width) {
+        size_t next = 0;
+        float w = 0;
+        while (next < word.size()) {
+          size_t n = utf8_len(word[next]);
+          float cw = width(f, size, word.substr(next, n));
+          if (w + cw > max_width) break;
+          w += cw;
+          next += n;
+        }
+        size_t cut = next ? next : utf8_len(word[0]);
         line = word.substr(0, cut);
         flush();
         word = word.substr(cut);
+        word_w = width(f, size, word);
       }
       line = word;
+      line_w = word_w;
     }
     p = sp + 1;
   }
@@ -146,38 +164,57 @@ void PdfDoc::table(const Table& t, float& y) {
     }
     return std::make_pair(wrapped, float(lines) * lead + 2 * pad);
   };
-  auto draw = [&](const std::vector<std::vector<std::string>>& wrapped, float height, Font f) {
+  float total = 0;
+  for (float w : t.widths) total += w;
+  // A journal's grids are hundreds of thousands of cells, and every operator costs
+  // number formatting in libharu: a row is one horizontal rule and one text object; the
+  // column rules are drawn once per page, from the header's top to the last row.
+  float block_top = y;
+  auto rules = [&] {
     float x = left_;
-    line(
-        left_, y,
-        x +
-            [&] {
-              float s = 0;
-              for (float w : t.widths) s += w;
-              return s;
-            }(),
-        y);
+    for (size_t c = 0; c <= t.widths.size(); ++c) {
+      check(HPDF_Page_MoveTo(page_, x, block_top), "draw");
+      check(HPDF_Page_LineTo(page_, x, y), "draw");
+      if (c < t.widths.size()) x += t.widths[c];
+    }
+    check(HPDF_Page_Stroke(page_), "draw");
+  };
+  auto draw = [&](const std::vector<std::vector<std::string>>& wrapped, float height, Font f) {
+    if (y == block_top) {
+      check(HPDF_Page_SetLineWidth(page_, 0.5f), "set the line width");
+      check(HPDF_Page_MoveTo(page_, left_, y), "draw");
+      check(HPDF_Page_LineTo(page_, left_ + total, y), "draw");
+    }
+    check(HPDF_Page_MoveTo(page_, left_, y - height), "draw");
+    check(HPDF_Page_LineTo(page_, left_ + total, y - height), "draw");
+    check(HPDF_Page_Stroke(page_), "draw");
+    check(HPDF_Page_BeginText(page_), "begin text");
+    check(HPDF_Page_SetFontAndSize(page_, fonts_[f], t.size), "set the font");
+    float x = left_;
     for (size_t c = 0; c < t.widths.size(); ++c) {
-      line(x, y, x, y - height);
       for (size_t k = 0; k < wrapped[c].size(); ++k)
-        text(x + pad, y - pad - t.size - float(k) * lead + 1, f, t.size, wrapped[c][k]);
+        if (!wrapped[c][k].empty())
+          check(HPDF_Page_TextOut(page_, x + pad, y - pad - t.size - float(k) * lead + 1,
+                                  wrapped[c][k].c_str()),
+                "write text");
       x += t.widths[c];
     }
-    line(x, y, x, y - height);
+    check(HPDF_Page_EndText(page_), "end text");
     y -= height;
-    line(left_, y, x, y);
   };
   auto [head, head_h] = layout(t.header, t.header_font);
   draw(head, head_h, t.header_font);
   for (const auto& row : t.rows) {
     auto [cells, h] = layout(row, regular);
     if (y - h < bottom_) {
+      rules();
       new_page(t.landscape);
-      y = top_;
+      y = block_top = top_;
       draw(head, head_h, t.header_font);
     }
     draw(cells, h, regular);
   }
+  rules();
 }
 
 void PdfDoc::bookmark(const std::string& title, int level) {
