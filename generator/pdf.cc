@@ -204,13 +204,36 @@ void PdfDoc::table(const Table& t, float& y) {
   };
   auto [head, head_h] = layout(t.header, t.header_font);
   draw(head, head_h, t.header_font);
+  auto page_break = [&] {
+    rules();
+    new_page(t.landscape);
+    y = block_top = top_;
+    draw(head, head_h, t.header_font);
+  };
   for (const auto& row : t.rows) {
     auto [cells, h] = layout(row, regular);
-    if (y - h < bottom_) {
-      rules();
-      new_page(t.landscape);
-      y = block_top = top_;
-      draw(head, head_h, t.header_font);
+    while (y - h < bottom_) {
+      if (h <= top_ - head_h - bottom_) {  // fits on a fresh page: never split it
+        page_break();
+        continue;
+      }
+      // Taller than a whole page (a very long homework): it continues on the next page,
+      // line by line, so that nothing is lost.
+      size_t fit = size_t(std::max(0.0f, (y - bottom_ - 2 * pad) / lead));
+      if (fit == 0) {
+        page_break();
+        continue;
+      }
+      std::vector<std::vector<std::string>> first(cells.size()), rest(cells.size());
+      size_t lines = 0;
+      for (size_t c = 0; c < cells.size(); ++c) {
+        for (size_t k = 0; k < cells[c].size(); ++k) (k < fit ? first : rest)[c].push_back(cells[c][k]);
+        lines = std::max(lines, rest[c].size());
+      }
+      draw(first, float(fit) * lead + 2 * pad, regular);
+      page_break();
+      cells = std::move(rest);
+      h = float(std::max<size_t>(lines, 1)) * lead + 2 * pad;
     }
     draw(cells, h, regular);
   }

@@ -218,6 +218,14 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
   CHECK(layout.find("Владелец: Демонстрационная подпись журнала") != std::string::npos);
   CHECK(std::regex_search(info, std::regex("Title: +Классный журнал\\. Класс 5А, 2023/2024 учебный год")));
 
+  // The other classes' marks in their own journals: Белых's 4 in 10А; Римская-Корсакова's 3
+  // in 5Б after her transfer, with her arrival dated.
+  std::string tenth = sh("pdftotext -layout " + (f.year() / "10a-journal.pdf").string() + " -");
+  CHECK(std::regex_search(tenth, std::regex("Белых Семён +4\n")));
+  std::string fifth_b = sh("pdftotext -layout " + (f.year() / "5b-journal.pdf").string() + " -");
+  CHECK(std::regex_search(fifth_b, std::regex("Римская-Корсакова Алёна +3\n")));
+  CHECK(std::regex_search(fifth_b, std::regex("Римская-Корсакова Алёна +09\.01\.2024, перевод из 5А")));
+
   // Grade 1: attendance and topics only.
   std::string first = sh("pdftotext -layout " + (f.year() / "1a-journal.pdf").string() + " -");
   CHECK(first.find("Математика: посещаемость (лист 1 из 1)") != std::string::npos);

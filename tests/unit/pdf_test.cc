@@ -83,3 +83,40 @@ TEST_CASE(
   CHECK(text.find("безударных") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("pdf: a cell taller than a page continues on the next page, nothing lost") {
+  PdfDoc doc("Длинное задание", "МБОУ «СОШ № 1»", "тест");
+  doc.new_page(false);
+  float y = doc.top() - 200;  // part of the page is already used
+  PdfDoc::Table t;
+  t.landscape = false;
+  t.widths = {30, 300};
+  t.header = {"№", "Домашнее задание"};
+  std::string homework;
+  for (int i = 1; i <= 1000; ++i) homework += "задание-" + std::to_string(i) + " ";
+  t.rows = {{"1", "коротко"}, {"2", homework}, {"3", "после"}};
+  doc.table(t, y);
+  CHECK(doc.pages() >= 3);
+  std::string pdf = doc.finish("стр. ");
+  auto dir = temp_path("pdf-tall");
+  fs::create_directories(dir);
+  std::ofstream(dir / "t.pdf", std::ios::binary) << pdf;
+  REQUIRE(std::system(("pdftotext " + (dir / "t.pdf").string() + " " + (dir / "t.txt").string() +
+                       " 2>/dev/null")
+                          .c_str()) == 0);
+  std::string text = slurp(dir / "t.txt");
+  for (int i = 1; i <= 1000; ++i)
+    CHECK((text.find("задание-" + std::to_string(i) + "\n") != std::string::npos ||
+           text.find("задание-" + std::to_string(i) + " ") != std::string::npos));
+  CHECK(text.find("после") != std::string::npos);
+  // Every word inside its page.
+  REQUIRE(std::system(("pdftotext -bbox " + (dir / "t.pdf").string() + " " +
+                       (dir / "b.html").string() + " 2>/dev/null")
+                          .c_str()) == 0);
+  std::string boxes = slurp(dir / "b.html");
+  size_t outside = 0;
+  for (size_t p = boxes.find("yMin=\""); p != std::string::npos; p = boxes.find("yMin=\"", p + 1))
+    if (std::stod(boxes.substr(p + 6)) < 0) ++outside;
+  CHECK(outside == 0);
+  fs::remove_all(dir);
+}
