@@ -2,14 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
-#include <exception>
 #include <fstream>
 #include <functional>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
+#include "parallel.h"
 #include "render_pdf_journal.h"
 #include "render_pdf_school.h"
 #include "render_pdf_summary.h"
@@ -72,51 +70,35 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
   ArchiveResult r;
   std::map<std::string, std::string> hashes;
   std::mutex mu;
-  std::atomic<size_t> next{0};
-  std::exception_ptr error;
-  auto work = [&] {
-    try {
-      for (size_t t; (t = next++) < tasks.size();) {
-        const Task& task = tasks[t];
-        std::string bytes;
-        bool kept = false;
-        if (task.pdf) {
-          ArchivePdf doc = task.pdf();
-          std::string existing = read_if_exists(published / task.name);
-          // A document already signed with the same content is kept: signing it again
-          // would change it (the signing time) and make every copy of the archive stale.
-          if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer)) {
-            bytes = std::move(existing);
-            kept = true;
-          } else {
-            bytes = sign_pdf(doc.bytes, signer, when, doc.stamp_rect);
-          }
-        } else {
-          bytes = task.workbook();
-        }
-        std::string hash = sha256_hex(bytes);
-        w.put(task.name, bytes);
-        std::lock_guard<std::mutex> lock(mu);
-        hashes[task.name] = hash;
-        if (task.pdf) {
-          ++r.pdfs;
-          ++(kept ? r.kept : r.signed_now);
-        } else {
-          ++r.workbooks;
-        }
+  parallel_for(tasks.size(), threads, [&](size_t t) {
+    const Task& task = tasks[t];
+    std::string bytes;
+    bool kept = false;
+    if (task.pdf) {
+      ArchivePdf doc = task.pdf();
+      std::string existing = read_if_exists(published / task.name);
+      // A document already signed with the same content is kept: signing it again
+      // would change it (the signing time) and make every copy of the archive stale.
+      if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer)) {
+        bytes = std::move(existing);
+        kept = true;
+      } else {
+        bytes = sign_pdf(doc.bytes, signer, when, doc.stamp_rect);
       }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!error) error = std::current_exception();
-      next = tasks.size();
+    } else {
+      bytes = task.workbook();
     }
-  };
-  unsigned n = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (unsigned k = 1; k < n; ++k) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+    std::string hash = sha256_hex(bytes);
+    w.put(task.name, bytes);
+    std::lock_guard<std::mutex> lock(mu);
+    hashes[task.name] = hash;
+    if (task.pdf) {
+      ++r.pdfs;
+      ++(kept ? r.kept : r.signed_now);
+    } else {
+      ++r.workbooks;
+    }
+  });
 
   // The manifest covers every file of the folder; its detached signature covers the
   // manifest (and is kept when the manifest did not change, like the documents).

@@ -15,6 +15,9 @@
 #include "embedded.h"
 #include "model.h"
 #include "archive.h"
+#include "extracts.h"
+#include "render_pdf_letters.h"
+#include "wording.h"
 #include "secrets.h"
 #include "site.h"
 #include "sqlite.h"
@@ -54,9 +57,19 @@ Day school_today(const std::string& override_date, int offset_minutes) {
 
 int run_build(const BuildOptions& in, std::ostream& out) {
   BuildOptions o = in;
-  if (in.extracts) throw std::runtime_error("--extracts is not implemented yet");
-  // With no output flag every output is built (so far: the site and the archive).
-  if (!in.site && !in.archive) o.site = o.archive = true;
+  // With no output flag every output is built; the access letters only when the site's
+  // public address is known (--base-url): a letter without an address is useless.
+  if (!in.site && !in.archive && !in.extracts && !in.letters) {
+    o.site = o.archive = o.extracts = true;
+    o.letters = !in.base_url.empty();
+  }
+  if (o.letters && o.base_url.empty())
+    throw std::runtime_error(
+        "--letters needs --base-url URL, the public address of site/ (the letters print it)");
+  if (!o.extracts && (!o.week.empty() || !o.from.empty() || !o.to.empty() || !o.classes.empty() ||
+                      !o.students.empty() || o.all || o.a5))
+    throw std::runtime_error(
+        "--week, --from, --to, --class, --student, --all and --a5 choose extracts: add --extracts");
   auto started = std::chrono::steady_clock::now();
   // --timings: where the time of a build goes, phase by phase (for administrators tuning
   // a nightly run, and for the benchmarks).
@@ -71,9 +84,10 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   DatasetRef ds = choose_dataset(o.db, o.school, o.year);
   Db db(o.db, false);
   ensure_build_state(db);
-  if (o.site && o.site_key.empty())
-    throw std::runtime_error("the site needs --site-key FILE (made by `journalpress keygen`)");
-  std::string site_key = o.site ? read_site_key(o.site_key) : std::string();
+  if ((o.site || o.letters) && o.site_key.empty())
+    throw std::runtime_error(fmt::format("the {} needs --site-key FILE (made by `journalpress keygen`)",
+                                         o.site ? "site" : "access letters"));
+  std::string site_key = o.site || o.letters ? read_site_key(o.site_key) : std::string();
   // The archive is signed (Положение 6.x): load and check the signer before any work.
   std::unique_ptr<Signer> signer;
   if (o.archive) {
@@ -126,7 +140,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
             "0 written, {} unchanged, 0 deleted; {:.2f} s in all\n",
             st.text(1), published.size(), total_s);
         o.site = false;  // done; other outputs still run
-        if (!o.archive) return 0;
+        if (!o.archive && !o.extracts && !o.letters) return 0;
       }
     }
   }
@@ -229,8 +243,64 @@ int run_build(const BuildOptions& in, std::ostream& out) {
         "s\n",
         o.dry_run ? " (dry run, nothing written)" : "", r.pdfs, r.signed_now, r.kept, r.workbooks,
         (archive_dir / year_dir).string(), st.written, st.unchanged, st.deleted, secs);
-    if (o.timings && !o.site) out << "timings:\n" << timings;
   }
+  if (o.extracts) {
+    auto t0 = std::chrono::steady_clock::now();
+    ExtractOptions eo;
+    eo.week = o.week, eo.from = o.from, eo.to = o.to;
+    eo.classes = o.classes, eo.students = o.students;
+    eo.all = o.all, eo.a5 = o.a5;
+    ExtractPeriod period = extract_period(eo, today);
+    auto batches = extract_batches(j, period, eo);
+    fs::path dir = fs::path(o.out) / "extracts";
+    auto previous = load_published(db, j.school.id, "extracts/" + period.folder);
+    std::erase_if(previous, [&](const auto& kv) {
+      return !extract_file_in_scope(j, eo, batches, kv.first);
+    });
+    Writer w(dir, period.folder, std::move(previous), o.dry_run);
+    ExtractsResult r = build_extracts(ix, batches, today, w, o.threads);
+    WriteStats st = w.commit();
+    if (!o.dry_run) {
+      db.exec("BEGIN");
+      save_published(db, j.school.id, "extracts/" + period.folder, w.state(), w.changed(),
+                     w.removed());
+      db.exec("COMMIT");
+    }
+    mark("extracts");
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out << fmt::format(
+        "extracts{}: {} for {} ({}), {} extracts in {} PDFs in {}/: {} written, {} "
+        "unchanged, {} deleted; {:.2f} s\n",
+        o.dry_run ? " (dry run, nothing written)" : "",
+        o.all ? "every student" : o.students.empty() ? "students with a paper delivery" : "the students asked for",
+        format_date(period.from) + " to " + format_date(period.to), period.folder,
+        r.students, r.classes,
+        (dir / period.folder).string(), st.written, st.unchanged, st.deleted, secs);
+  }
+  if (o.letters) {
+    std::string base = o.base_url;
+    if (base.back() != '/') base += '/';
+    auto batches = letter_batches(j, family_areas(j, load_epochs(db, j.school.id), site_key, today), today);
+    Writer w(fs::path(o.out), "letters", load_published(db, j.school.id, "letters"), o.dry_run);
+    size_t notices = 0;
+    for (const auto& b : batches) {
+      w.put(j.classes[b.class_ix].id + ".pdf", render_pdf_letters(j, b, base, today));
+      notices += b.areas.size();
+    }
+    WriteStats st = w.commit();
+    if (!o.dry_run) {
+      db.exec("BEGIN");
+      save_published(db, j.school.id, "letters", w.state(), w.changed(), w.removed());
+      db.exec("COMMIT");
+    }
+    mark("letters");
+    out << fmt::format(
+        "letters{}: {} notices to electronic guardians in {} class PDFs in {}/letters/: {} "
+        "written, {} unchanged, {} deleted\n",
+        o.dry_run ? " (dry run, nothing written)" : "", notices, batches.size(), o.out, st.written,
+        st.unchanged, st.deleted);
+  }
+  if (o.timings && !o.site) out << "timings:\n" << timings;
   return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "dates.h"
 
@@ -11,7 +12,11 @@ namespace jp {
 struct BuildOptions {
   std::string db, out, site_key, school, year, today, base_url;
   std::string sign_key, sign_cert, sign_chain;  ///< the archive's signer
-  bool site = false, archive = false, extracts = false;
+  bool site = false, archive = false, extracts = false, letters = false;
+  /// The extracts' period and scope (see extracts.h).
+  std::string week, from, to;
+  std::vector<std::string> classes, students;
+  bool all = false, a5 = false;
   bool dry_run = false;
   bool timings = false;
   unsigned threads = 0;

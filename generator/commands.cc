@@ -62,8 +62,9 @@ int run_cli(int argc, char** argv) {
   BuildOptions bld;
   auto* build = app.add_subcommand(
       "build",
-      "Publish a dataset of the database: the parents' diary site (DIR/site/) and the signed\n"
-      "archive (DIR/archive/<year>/). Only changed files are written; a failed build leaves\n"
+      "Publish a dataset of the database: the parents' diary site (DIR/site/), the signed\n"
+      "archive (DIR/archive/<year>/), the printed extracts (DIR/extracts/<week>/) and the\n"
+      "access letters (DIR/letters/). Only changed files are written; a failed build leaves\n"
       "the published outputs as they were.");
   build->add_option("--db", bld.db, "database made by `journalpress import`")->required();
   build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)")
@@ -78,7 +79,17 @@ int run_cli(int argc, char** argv) {
   build->add_option("--sign-chain", bld.sign_chain,
                     "intermediate certificates to embed with the signatures (PEM)");
   build->add_flag("--extracts", bld.extracts,
-                  "build the weekly paper extracts (not implemented yet)");
+                  "build the printed extracts (default: last complete week, students with a "
+                  "paper guardian)");
+  build->add_option("--week", bld.week, "extracts for an ISO week, e.g. 2024-W12");
+  build->add_option("--from", bld.from, "extracts from this date, YYYY-MM-DD (with --to)");
+  build->add_option("--to", bld.to, "extracts up to this date, YYYY-MM-DD (with --from)");
+  build->add_option("--class", bld.classes, "extracts for this class id only (repeatable)");
+  build->add_option("--student", bld.students, "extracts for this student id (repeatable)");
+  build->add_flag("--all", bld.all, "extracts for every student, not only paper deliveries");
+  build->add_flag("--a5", bld.a5, "two A5 extracts per A4 sheet");
+  build->add_flag("--letters", bld.letters,
+                  "build the access letters to electronic guardians (needs --base-url)");
   build->add_option(
       "--today", bld.today,
       "the school's date to build for, YYYY-MM-DD (default: today in the school's time zone)");

@@ -1,6 +1,7 @@
 #include "pdf.h"
 
 #include <fmt/format.h>
+#include <qrencode.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -63,6 +64,24 @@ void PdfDoc::set_date(int year, int month, int day) {
 }
 
 void PdfDoc::new_page(bool landscape) {
+  if (a5_) {
+    // Halves of an A4 landscape sheet: left, right, then a new sheet.
+    if (page_ && half_ == 0) {
+      half_ = 1;
+    } else {
+      page_ = HPDF_AddPage(doc_);
+      if (!page_) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
+      check(HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE), "size a page");
+      pages_.push_back(page_);
+      half_ = 0;
+    }
+    float half = HPDF_Page_GetWidth(page_) / 2, h = HPDF_Page_GetHeight(page_);
+    left_ = half * float(half_) + 12 * kMm;
+    right_ = half * float(half_ + 1) - 12 * kMm;
+    top_ = h - 12 * kMm;
+    bottom_ = 12 * kMm;
+    return;
+  }
   page_ = HPDF_AddPage(doc_);
   if (!page_) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
   check(HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4,
@@ -210,8 +229,10 @@ void PdfDoc::table(const Table& t, float& y) {
     y = block_top = top_;
     draw(head, head_h, t.header_font);
   };
-  for (const auto& row : t.rows) {
-    auto [cells, h] = layout(row, regular);
+  for (size_t ri = 0; ri < t.rows.size(); ++ri) {
+    const auto& row = t.rows[ri];
+    Font font = std::find(t.bold_rows.begin(), t.bold_rows.end(), ri) != t.bold_rows.end() ? bold : regular;
+    auto [cells, h] = layout(row, font);
     while (y - h < bottom_) {
       if (h <= top_ - head_h - bottom_) {  // fits on a fresh page: never split it
         page_break();
@@ -230,12 +251,12 @@ void PdfDoc::table(const Table& t, float& y) {
         for (size_t k = 0; k < cells[c].size(); ++k) (k < fit ? first : rest)[c].push_back(cells[c][k]);
         lines = std::max(lines, rest[c].size());
       }
-      draw(first, float(fit) * lead + 2 * pad, regular);
+      draw(first, float(fit) * lead + 2 * pad, font);
       page_break();
       cells = std::move(rest);
       h = float(std::max<size_t>(lines, 1)) * lead + 2 * pad;
     }
-    draw(cells, h, regular);
+    draw(cells, h, font);
   }
   rules();
 }
@@ -277,8 +298,30 @@ std::string PdfDoc::stamp(const std::vector<std::string>& lines) {
   return fmt::format("{:.2f} {:.2f} {:.2f} {:.2f}", x1, y1, x2, y2);
 }
 
+void PdfDoc::qr(float x, float y, float size, const std::string& text) {
+  QRcode* code = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (!code) throw std::runtime_error("libqrencode could not encode " + text);
+  const int quiet = 4, n = code->width + 2 * quiet;
+  const float m = size / float(n);
+  // Dark modules as horizontal runs: one rectangle per run keeps the page small.
+  for (int r = 0; r < code->width; ++r)
+    for (int c = 0; c < code->width;) {
+      if (!(code->data[r * code->width + c] & 1)) {
+        ++c;
+        continue;
+      }
+      int run = c;
+      while (run < code->width && (code->data[r * code->width + run] & 1)) ++run;
+      HPDF_Page_Rectangle(page_, x + float(quiet + c) * m, y - float(quiet + r + 1) * m,
+                          float(run - c) * m, m);
+      c = run;
+    }
+  QRcode_free(code);
+  check(HPDF_Page_Fill(page_), "draw a QR code");
+}
+
 std::string PdfDoc::finish(const std::string& prefix) {
-  for (size_t i = 0; i < pages_.size(); ++i) {
+  for (size_t i = 0; i < pages_.size() && !prefix.empty(); ++i) {
     page_ = pages_[i];
     float w = HPDF_Page_GetWidth(page_);
     std::string label = prefix + std::to_string(i + 1);

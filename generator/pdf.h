@@ -23,9 +23,16 @@ class PdfDoc {
   /// The document's creation date (the build's school date: the bytes stay reproducible).
   void set_date(int year, int month, int day);
   /// Starts a page; the inner (binding) margin is 25 mm, on the left of odd pages and the
-  /// right of even ones.
+  /// right of even ones. In A5 mode, starts the next A5 half instead (see `use_a5_halves`).
   void new_page(bool landscape);
   int pages() const { return int(pages_.size()); }
+  /// Two A5 portrait halves per A4 landscape sheet (printed one-sided and cut): from now on
+  /// `new_page` moves to the right half of the current sheet, or to the left half of a new
+  /// one. The box of each half has 12 mm margins.
+  void use_a5_halves() { a5_ = true; }
+  /// Whether the current box is the left half of its sheet (A5 mode) — the caller may want
+  /// the next item on a fresh sheet.
+  bool on_left_half() const { return a5_ && half_ == 0; }
   /// The printable box of the current page (PDF points, origin bottom left).
   float left() const { return left_; }
   float right() const { return right_; }
@@ -48,6 +55,7 @@ class PdfDoc {
     float size = 8;
     Font header_font = narrow;
     bool landscape = true;
+    std::vector<size_t> bold_rows;  ///< rows set in bold (e.g. a group's heading)
   };
   void table(const Table& t, float& y);
 
@@ -59,8 +67,12 @@ class PdfDoc {
   /// page number; returns its rectangle as "x1 y1 x2 y2" (for the signature's widget).
   std::string stamp(const std::vector<std::string>& lines);
 
-  /// Adds `стр. N из M`-style numbers (text from the caller) to every page and returns the
-  /// finished PDF.
+  /// Draws a QR code of `text` (error correction M) as a square of side `size` points with
+  /// its top left corner at (x, y), quiet zone included.
+  void qr(float x, float y, float size, const std::string& text);
+
+  /// Adds `<prefix>N` page numbers to every page (none when the prefix is empty) and returns
+  /// the finished PDF.
   std::string finish(const std::string& page_label_prefix);
 
  private:
@@ -70,6 +82,8 @@ class PdfDoc {
   std::vector<HPDF_Page> pages_;
   HPDF_Font fonts_[3] = {};
   HPDF_Outline section_ = nullptr;
+  bool a5_ = false;
+  int half_ = 0;
   float left_ = 0, right_ = 0, top_ = 0, bottom_ = 0;
   unsigned long error_ = 0, detail_ = 0;
 };

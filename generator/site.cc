@@ -26,39 +26,49 @@ std::string area_folder(const std::string& site_key, const Journal& j, const Gua
   return "f/" + access_token(site_key, j.school.id, g.id, epoch);
 }
 
+std::vector<FamilyArea> family_areas(const Journal& j,
+                                     const std::map<std::string, long long>& epochs,
+                                     const std::string& site_key, Day today) {
+  auto published = [&](const Student& s) {
+    if (!s.consent) return false;
+    for (const auto& e : s.enrollments)
+      if (!e.to || *e.to >= today) return true;
+    return false;
+  };
+  std::vector<FamilyArea> areas;
+  for (size_t gi = 0; gi < j.guardians.size(); ++gi) {
+    const Guardian& g = j.guardians[gi];
+    if (g.delivery != "electronic") continue;
+    FamilyArea a;
+    a.guardian = int(gi);
+    for (int c : g.children_ix)
+      if (published(j.students[c])) a.children.push_back(c);
+    if (a.children.empty()) continue;
+    auto e = epochs.find(g.id);
+    a.epoch = e == epochs.end() ? 1 : e->second;
+    a.folder = area_folder(site_key, j, g, a.epoch);
+    areas.push_back(std::move(a));
+  }
+  return areas;
+}
+
 SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long long>& epochs,
                       const NewSince& since, const SiteOptions& o, Writer& w) {
   const Journal& j = ix.journal();
   HtmlRenderer html(ix, Locale::ru(), o.today);
   SiteResult r;
 
-  // Who gets an area: electronic guardians, with their children who consented and still
-  // study at the school (paper guardians, students without consent and students who have
-  // left get nothing; a departed student's pages are removed at the next build).
   std::vector<std::vector<std::string>> areas_of(j.students.size());
-  auto published = [&](const Student& s) {
-    if (!s.consent) return false;
-    for (const auto& e : s.enrollments)
-      if (!e.to || *e.to >= o.today) return true;
-    return false;
-  };
   r.access_csv = "guardian_id,full_name,children,url,epoch\n";
-  for (const auto& g : j.guardians) {
-    if (g.delivery != "electronic") continue;
-    std::vector<int> kids;
-    for (int c : g.children_ix)
-      if (published(j.students[c])) kids.push_back(c);
-    if (kids.empty()) continue;
-    auto e = epochs.find(g.id);
-    long long epoch = e == epochs.end() ? 1 : e->second;
-    std::string folder = area_folder(o.site_key, j, g, epoch);
-    for (int c : kids) areas_of[c].push_back(folder);
-    w.put(folder + "/index.html", html.family_page(g, kids));
+  for (const FamilyArea& a : family_areas(j, epochs, o.site_key, o.today)) {
+    const Guardian& g = j.guardians[a.guardian];
+    for (int c : a.children) areas_of[c].push_back(a.folder);
+    w.put(a.folder + "/index.html", html.family_page(g, a.children));
     ++r.areas;
     std::string names;
-    for (int c : kids) names += (names.empty() ? "" : "; ") + full_name(j.students[c].person);
+    for (int c : a.children) names += (names.empty() ? "" : "; ") + full_name(j.students[c].person);
     r.access_csv += csv(g.id) + "," + csv(full_name(g.person)) + "," + csv(names) + "," +
-                    csv(o.base_url + folder + "/") + "," + std::to_string(epoch) + "\n";
+                    csv(o.base_url + a.folder + "/") + "," + std::to_string(a.epoch) + "\n";
     r.files++;
   }
 

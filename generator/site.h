@@ -33,6 +33,19 @@ struct SiteResult {
 std::string area_folder(const std::string& site_key, const Journal& j, const Guardian& g,
                         long long epoch);
 
+/// An electronic guardian's private area and the children it shows.
+struct FamilyArea {
+  int guardian = -1;
+  std::vector<int> children;  ///< published children (consent, still at school)
+  std::string folder;         ///< `f/<token>`
+  long long epoch = 1;
+};
+/// Who gets an area: electronic guardians, with their children who consented and still
+/// study at the school on `today` (paper guardians, students without consent and students
+/// who have left get nothing). In the journal's guardian order.
+std::vector<FamilyArea> family_areas(const Journal& j, const std::map<std::string, long long>& epochs,
+                                     const std::string& site_key, Day today);
+
 /// Renders the whole site into the writer (which skips unchanged files).
 SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long long>& epochs,
                       const NewSince& since, const SiteOptions& o, Writer& w);

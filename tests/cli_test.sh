@@ -46,7 +46,9 @@ sign=(--sign-key "$tmp/secrets/sign.key.pem" --sign-cert "$tmp/secrets/sign.cert
 check build-no-sign-key 2 "the archive is signed: it needs --sign-key KEY.pem and --sign-cert CERT.pem" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive
 check build-wrong-cert 2 "$tmp/out.pem" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive --sign-key "$tmp/secrets/sign.key.pem" --sign-cert "$tmp/out.pem"
 check build-bad-today 2 '--today: expected a date YYYY-MM-DD, got "14.02.2024"' -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 14.02.2024
-check build-extracts 2 "--extracts is not implemented yet" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --extracts
+check build-extracts 0 "extracts: students with a paper delivery for 2023-08-28 to 2023-09-03 (2023-W35)" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --extracts --today 2023-09-06
+check build-extracts-bad-week 2 "--week: expected an ISO week such as 2024-W12, got \"12\"" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --extracts --week 12
+check build-letters-no-url 2 "--letters needs --base-url URL" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --letters --site-key "$tmp/secrets/site.key"
 check build 0 "written, 0 unchanged, 0 deleted" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-09-06
 check rebuild 0 " 0 written, " -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-09-06
 check rebuild-archive-kept 0 "0 signed now, 8 kept as signed before" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive "${sign[@]}" --today 2023-09-06

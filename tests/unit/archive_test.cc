@@ -15,6 +15,7 @@
 using namespace jp;
 using jp::test::slurp;
 using jp::test::temp_path;
+using jp::test::run_command;
 namespace fs = std::filesystem;
 
 TEST_CASE(
@@ -82,15 +83,6 @@ TEST_CASE(
 
 namespace {
 
-std::string sh(const std::string& cmd) {
-  auto out = temp_path("archive-sh") / "out.txt";
-  fs::create_directories(out.parent_path());
-  int rc = std::system((cmd + " > " + out.string() + " 2>/dev/null").c_str());
-  std::string text = slurp(out);
-  fs::remove_all(out.parent_path());
-  return std::to_string(WEXITSTATUS(rc)) + "\n" + text;
-}
-
 std::string no_space(const std::string& s) {
   std::string r;
   for (char c : s)
@@ -142,12 +134,12 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
   ArchiveFixture f;
   fs::path pdf = f.year() / "5a-journal.pdf";
   REQUIRE(fs::exists(pdf));
-  CHECK(sh("qpdf --check " + pdf.string()).rfind("0\n", 0) == 0);
-  std::string sig = sh("pdfsig " + pdf.string());
+  CHECK(run_command("qpdf --check " + pdf.string()).rfind("0\n", 0) == 0);
+  std::string sig = run_command("pdfsig " + pdf.string());
   CHECK(sig.find("Signature is Valid.") != std::string::npos);
   CHECK(sig.find("Total document signed") != std::string::npos);
-  std::string layout = sh("pdftotext -layout " + pdf.string() + " -");
-  std::string raw = sh("pdftotext " + pdf.string() + " -");
+  std::string layout = run_command("pdftotext -layout " + pdf.string() + " -");
+  std::string raw = run_command("pdftotext " + pdf.string() + " -");
   std::smatch m;
   // Class list: arrivals and departures, dated, with reasons.
   CHECK(std::regex_search(layout, std::regex("Римская-Корсакова Алёна +29\\.12\\.2023, перевод в 5Б")));
@@ -183,7 +175,7 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
   CHECK(std::regex_search(
       layout, std::regex("05\\.09\\.2023 09:00 +Фёдорова И\\. П\\. +Соловьёв Пётр Ильич +Математика +04\\.09\\.2023 +4 +5")));
   // Nothing is drawn off the page.
-  std::string boxes = sh("pdftotext -bbox " + pdf.string() + " -");
+  std::string boxes = run_command("pdftotext -bbox " + pdf.string() + " -");
   std::regex page("<page width=\"([0-9.]+)\" height=\"([0-9.]+)\">"),
       word("<word xMin=\"([0-9.-]+)\" yMin=\"([0-9.-]+)\" xMax=\"([0-9.-]+)\" yMax=\"([0-9.-]+)\">");
   double w = 0, h = 0;
@@ -204,12 +196,12 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
   CHECK(words > 500);
   CHECK(outside == 0);
   // Bookmarks per section.
-  std::string outlines = sh("qpdf --json=2 --json-key=outlines " + pdf.string());
+  std::string outlines = run_command("qpdf --json=2 --json-key=outlines " + pdf.string());
   for (const char* b : {"Титульный лист", "Список класса", "Математика", "Темы уроков",
                         "Посещаемость", "Журнал изменений отметок", "Заверительный лист"})
     CHECK(outlines.find(std::string("\"title\": \"") + b) != std::string::npos);
   // The certification sheet agrees with the page count; the stamp names the signer.
-  std::string info = sh("pdfinfo " + pdf.string());
+  std::string info = run_command("pdfinfo " + pdf.string());
   REQUIRE(std::regex_search(info, m, std::regex("Pages: +([0-9]+)")));
   int sheets = (std::stoi(m[1]) + 1) / 2;
   REQUIRE(std::regex_search(layout, m, std::regex("скреплено печатью ([0-9]+) \\(")));
@@ -220,14 +212,14 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
 
   // The other classes' marks in their own journals: Белых's 4 in 10А; Римская-Корсакова's 3
   // in 5Б after her transfer, with her arrival dated.
-  std::string tenth = sh("pdftotext -layout " + (f.year() / "10a-journal.pdf").string() + " -");
+  std::string tenth = run_command("pdftotext -layout " + (f.year() / "10a-journal.pdf").string() + " -");
   CHECK(std::regex_search(tenth, std::regex("Белых Семён +4\n")));
-  std::string fifth_b = sh("pdftotext -layout " + (f.year() / "5b-journal.pdf").string() + " -");
+  std::string fifth_b = run_command("pdftotext -layout " + (f.year() / "5b-journal.pdf").string() + " -");
   CHECK(std::regex_search(fifth_b, std::regex("Римская-Корсакова Алёна +3\n")));
-  CHECK(std::regex_search(fifth_b, std::regex("Римская-Корсакова Алёна +09\.01\.2024, перевод из 5А")));
+  CHECK(std::regex_search(fifth_b, std::regex("Римская-Корсакова Алёна +09\\.01\\.2024, перевод из 5А")));
 
   // Grade 1: attendance and topics only.
-  std::string first = sh("pdftotext -layout " + (f.year() / "1a-journal.pdf").string() + " -");
+  std::string first = run_command("pdftotext -layout " + (f.year() / "1a-journal.pdf").string() + " -");
   CHECK(first.find("Математика: посещаемость (лист 1 из 1)") != std::string::npos);
   CHECK(first.find("Домашнее задание") == std::string::npos);
   CHECK(first.find("Счёт до десяти") != std::string::npos);
@@ -236,17 +228,17 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
 TEST_CASE("archive: school summary, Excel copies, manifest; verify catches one changed byte",
           "[archive]") {
   ArchiveFixture f;
-  std::string school = sh("pdftotext -layout " + (f.year() / "school-summary.pdf").string() + " -");
+  std::string school = run_command("pdftotext -layout " + (f.year() / "school-summary.pdf").string() + " -");
   CHECK(school.find("Сводная ведомость итоговой успеваемости по школе — 1 четверть") !=
         std::string::npos);
   CHECK(std::regex_search(school, std::regex("5А +3 +1 +0 +0 +0 +1 +0 +0 +0 +100 +100 +5,00")));
   CHECK(std::regex_search(school, std::regex("Итого по школе +[0-9]+")));
   // Excel copies: real workbooks with the students and the marks as numbers.
-  std::string shared = sh("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/sharedStrings.xml");
+  std::string shared = run_command("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/sharedStrings.xml");
   CHECK(shared.find("Соловьёв Пётр Ильич") != std::string::npos);
-  std::string sheet1 = sh("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/worksheets/sheet1.xml");
+  std::string sheet1 = run_command("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/worksheets/sheet1.xml");
   CHECK(sheet1.find("<v>5</v>") != std::string::npos);
-  std::string wb = sh("unzip -p " + (f.year() / "school-summary.xlsx").string() + " xl/workbook.xml");
+  std::string wb = run_command("unzip -p " + (f.year() / "school-summary.xlsx").string() + " xl/workbook.xml");
   CHECK(wb.find("name=\"1 четверть\"") != std::string::npos);
 
   // The manifest lists every file; the folder verifies.

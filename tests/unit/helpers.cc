@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -54,6 +55,14 @@ std::filesystem::path temp_path(const std::string& name) {
            ("jp-test-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(p);
   return p;
+}
+
+std::string run_command(const std::string& cmd) {
+  auto out = temp_path("command-output");
+  int rc = std::system((cmd + " > " + out.string() + " 2>/dev/null").c_str());
+  std::string text = slurp(out);
+  std::filesystem::remove(out);
+  return std::to_string(WEXITSTATUS(rc)) + "\n" + text;
 }
 
 }  // namespace jp::test

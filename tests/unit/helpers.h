@@ -30,4 +30,8 @@ std::string slurp(const std::filesystem::path& p);
 /// (removed first if it exists).
 std::filesystem::path temp_path(const std::string& name);
 
+/// Runs a shell command; returns its exit status, a newline, then its standard output
+/// (standard error is dropped: poppler's warnings about libharu's ToUnicode maps).
+std::string run_command(const std::string& cmd);
+
 }  // namespace jp::test

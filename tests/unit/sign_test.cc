@@ -13,17 +13,10 @@
 using namespace jp;
 using jp::test::slurp;
 using jp::test::temp_path;
+using jp::test::run_command;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string run(const std::string& cmd) {
-  std::string out = (fs::temp_directory_path() / "jp-sign-run.txt").string();
-  int rc = std::system((cmd + " > " + out + " 2>&1").c_str());
-  std::string text = slurp(out);
-  fs::remove(out);
-  return std::to_string(WEXITSTATUS(rc)) + "\n" + text;
-}
 
 std::string small_pdf() {
   PdfDoc doc("Проверка подписи", "Школа № 1", "тест");
@@ -56,14 +49,14 @@ TEST_CASE("sign: an embedded signature that pdfsig and qpdf accept, and our chec
   CHECK(sign_pdf(pdf, signer, when, "100 100 300 160") == signed_pdf);
   std::ofstream(dir / "s.pdf", std::ios::binary) << signed_pdf;
 
-  std::string sig = run("pdfsig " + (dir / "s.pdf").string());
+  std::string sig = run_command("pdfsig " + (dir / "s.pdf").string());
   INFO(sig);
   CHECK(sig.find("Signature is Valid.") != std::string::npos);
   CHECK(sig.find("Total document signed") != std::string::npos);
   CHECK(sig.find("adbe.pkcs7.detached") != std::string::npos);
-  CHECK(run("qpdf --check " + (dir / "s.pdf").string()).rfind("0\n", 0) == 0);
+  CHECK(run_command("qpdf --check " + (dir / "s.pdf").string()).rfind("0\n", 0) == 0);
   // Both pages are still there and the text reads.
-  std::string text = run("pdftotext " + (dir / "s.pdf").string() + " -");
+  std::string text = run_command("pdftotext " + (dir / "s.pdf").string() + " -");
   CHECK(text.find("Последняя страница") != std::string::npos);
 
   auto ok = check_pdf_signature(signed_pdf, "");
@@ -84,7 +77,7 @@ TEST_CASE("sign: an embedded signature that pdfsig and qpdf accept, and our chec
     CHECK_FALSE(r.ok);
     CHECK(r.problem == "the signature does not match the contents: changed after signing");
     std::ofstream(dir / "bad.pdf", std::ios::binary) << bad;
-    CHECK(run("pdfsig " + (dir / "bad.pdf").string()).find("Signature is Valid.") ==
+    CHECK(run_command("pdfsig " + (dir / "bad.pdf").string()).find("Signature is Valid.") ==
           std::string::npos);
   }
   SECTION("bytes appended after signing are caught") {
