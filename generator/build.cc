@@ -157,6 +157,9 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
     so.today = today;
     so.threads = o.threads;
+    // A dry run renders every page (it measures rendering); a real build skips the pages
+    // whose inputs did not change.
+    if (!o.dry_run) so.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates);
 
     // "New since the last publication": the item set of the publication before the
     // latest change of data, so that a rebuild without changes renders the same pages.
@@ -180,7 +183,9 @@ int run_build(const BuildOptions& in, std::ostream& out) {
       since.known.insert(next.previous.begin(), next.previous.end());
     }
 
-    Writer w(o.out, "site", load_published(db, j.school.id, "site"), o.dry_run);
+    FileHashes fingerprints;
+    Writer w(o.out, "site", load_published(db, j.school.id, "site", &fingerprints), o.dry_run);
+    w.set_previous_fingerprints(std::move(fingerprints));
     mark("build state loaded");
     auto t0 = std::chrono::steady_clock::now();
     SiteResult r = build_site(ix, load_epochs(db, j.school.id), since, so, w);
@@ -190,7 +195,8 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     mark("committed");
     if (!o.dry_run) {
       db.exec("BEGIN");
-      save_published(db, j.school.id, "site", w.state(), w.changed(), w.removed());
+      save_published(db, j.school.id, "site", w.state(), w.changed(), w.removed(),
+                     &w.fingerprints(), &w.refingerprinted());
       save_publication(db, j.school.id, next);
       Stmt(db.handle(),
            "INSERT OR REPLACE INTO builds(school_id, output, built_at, today, fingerprint) "
@@ -209,11 +215,11 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     double total_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     out << fmt::format(
-        "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} files for {} family areas: "
-        "{} written, {} unchanged, {} deleted; {:.2f} s in all\n",
+        "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} kept (inputs unchanged), {} "
+        "files for {} family areas: {} written, {} unchanged, {} deleted; {:.2f} s in all\n",
         o.dry_run ? " (dry run, nothing written)" : "", r.pages_rendered, render_s,
-        r.pages_rendered / std::max(render_s, 1e-9), r.files, r.areas, st.written, st.unchanged,
-        st.deleted, total_s);
+        r.pages_rendered / std::max(render_s, 1e-9), r.pages_kept, r.files, r.areas, st.written,
+        st.unchanged, st.deleted, total_s);
     if (o.timings) out << "timings:\n" << timings;
     if (!o.dry_run)
       out << fmt::format(

@@ -12,24 +12,40 @@ void ensure_build_state(Db& db) {
       "current_keys BLOB, current_at TEXT, previous_keys BLOB, previous_at TEXT)");
 }
 
-std::map<std::string, std::string> load_published(Db& db, const std::string& school,
-                                                  const std::string& output) {
-  std::map<std::string, std::string> r;
-  Stmt st(db.handle(), "SELECT path, hash FROM build_files WHERE school_id = ? AND output = ?");
+FileHashes load_published(Db& db, const std::string& school, const std::string& output,
+                          FileHashes* fingerprints) {
+  FileHashes r;
+  Stmt st(db.handle(),
+          "SELECT path, hash, fingerprint FROM build_files WHERE school_id = ? AND output = ?");
   st.bind(1, school).bind(2, output);
-  while (st.step()) r.emplace(st.text(0), st.text(1));
+  while (st.step()) {
+    std::string path = st.text(0);
+    if (fingerprints && !st.is_null(2)) fingerprints->emplace(path, st.text(2));
+    r.emplace(std::move(path), st.text(1));
+  }
   return r;
 }
 
 void save_published(Db& db, const std::string& school, const std::string& output,
-                    const std::map<std::string, std::string>& state,
-                    const std::vector<std::string>& changed,
-                    const std::vector<std::string>& removed) {
+                    const FileHashes& state, const std::vector<std::string>& changed,
+                    const std::vector<std::string>& removed, const FileHashes* fingerprints,
+                    const std::vector<std::string>* refingerprinted) {
   Stmt up(db.handle(),
-          "INSERT INTO build_files(school_id, output, path, hash) VALUES(?,?,?,?) "
-          "ON CONFLICT(school_id, output, path) DO UPDATE SET hash = excluded.hash");
-  for (const auto& p : changed)
-    up.bind(1, school).bind(2, output).bind(3, p).bind(4, state.at(p)).run();
+          "INSERT INTO build_files(school_id, output, path, hash, fingerprint) VALUES(?,?,?,?,?) "
+          "ON CONFLICT(school_id, output, path) DO UPDATE SET hash = excluded.hash, "
+          "fingerprint = excluded.fingerprint");
+  auto save = [&](const std::string& p) {
+    up.bind(1, school).bind(2, output).bind(3, p).bind(4, state.at(p));
+    auto f = fingerprints ? fingerprints->find(p) : decltype(fingerprints->end()){};
+    if (fingerprints && f != fingerprints->end())
+      up.bind(5, f->second);
+    else
+      up.bind_null(5);
+    up.run();
+  };
+  for (const auto& p : changed) save(p);
+  if (refingerprinted)
+    for (const auto& p : *refingerprinted) save(p);
   Stmt del(db.handle(), "DELETE FROM build_files WHERE school_id = ? AND output = ? AND path = ?");
   for (const auto& p : removed) del.bind(1, school).bind(2, output).bind(3, p).run();
 }

@@ -8,18 +8,23 @@
 #include <string>
 #include <vector>
 
+#include "writer.h"
+
 namespace jp {
 
 class Db;
 
-/// Published files of one output (`site`, ...): path -> SHA-256.
-std::map<std::string, std::string> load_published(Db& db, const std::string& school,
-                                                  const std::string& output);
-/// Records the files of a finished build: `state` for the changed paths, and the removed ones.
+/// Published files of one output (`site`, ...): path -> SHA-256; and, if asked, each
+/// path's input fingerprint (site pages: see site_inputs.h).
+FileHashes load_published(Db& db, const std::string& school, const std::string& output,
+                          FileHashes* fingerprints = nullptr);
+/// Records the files of a finished build: `state` for the changed paths, and the removed
+/// ones; with fingerprints, also the paths whose fingerprint alone changed.
 void save_published(Db& db, const std::string& school, const std::string& output,
-                    const std::map<std::string, std::string>& state,
-                    const std::vector<std::string>& changed,
-                    const std::vector<std::string>& removed);
+                    const FileHashes& state, const std::vector<std::string>& changed,
+                    const std::vector<std::string>& removed,
+                    const FileHashes* fingerprints = nullptr,
+                    const std::vector<std::string>* refingerprinted = nullptr);
 
 /// Access epochs of guardians (1 for a guardian never revoked).
 std::map<std::string, long long> load_epochs(Db& db, const std::string& school);

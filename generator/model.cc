@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <thread>
 
 #include "sqlite.h"
 #include "store.h"
@@ -91,10 +93,42 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
   Journal j;
   j.files = {db_path};
   long long ds = ref.ds;
+  // One read transaction: its shared lock keeps an import from committing while the
+  // tables are read (on two connections, below).
+  db.exec("BEGIN");
   each(db, ds, "SELECT exported_at, settings FROM datasets WHERE ds = ?1", [&](Stmt& st, Src) {
     j.exported_at = st.text(0);
     j.settings = settings_from_json(st.text(1));
   });
+  // The marks, the largest table, are read on a second connection and core meanwhile.
+  std::exception_ptr marks_error;
+  std::thread marks_reader([&] {
+    try {
+      Db db2(db_path, false);
+    each(db2, ds,
+         "SELECT id, student, lesson, value, work_type, weight, comment, created_at, author FROM "
+         "marks "
+         "WHERE ds = ?1 ORDER BY seq",
+         [&](Stmt& st, Src src) {
+           Mark m;
+           m.id = st.text(0), m.student = st.text(1), m.lesson = st.text(2), m.value = st.text(3);
+           m.work_type = st.text(4);
+           if (!st.is_null(5)) m.weight = st.real(5);
+           m.comment = st.text(6), m.created_at = st.text(7), m.author = st.text(8);
+           if (!m.created_at.empty()) m.created_ts = parse_timestamp(m.created_at);
+           m.src = src;
+           j.marks.push_back(std::move(m));
+         });
+    } catch (...) {
+      marks_error = std::current_exception();
+    }
+  });
+  struct Join {
+    std::thread& t;
+    ~Join() {
+      if (t.joinable()) t.join();
+    }
+  } join{marks_reader};
   each(db, ds,
        "SELECT id, name, short_name, city, address, phone, email, website, timezone, "
        "director_last_name, director_first_name, director_middle_name FROM schools WHERE ds = ?1",
@@ -258,20 +292,6 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          j.individual_homework.push_back(std::move(h));
        });
   each(db, ds,
-       "SELECT id, student, lesson, value, work_type, weight, comment, created_at, author FROM "
-       "marks "
-       "WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         Mark m;
-         m.id = st.text(0), m.student = st.text(1), m.lesson = st.text(2), m.value = st.text(3);
-         m.work_type = st.text(4);
-         if (!st.is_null(5)) m.weight = st.real(5);
-         m.comment = st.text(6), m.created_at = st.text(7), m.author = st.text(8);
-         if (!m.created_at.empty()) m.created_ts = parse_timestamp(m.created_at);
-         m.src = src;
-         j.marks.push_back(std::move(m));
-       });
-  each(db, ds,
        "SELECT student, lesson, status, reason, minutes FROM attendance WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
          Attendance a;
@@ -332,6 +352,9 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          [&](Stmt& st, Src) { j.events[event_ix.at(st.text(0))].classes->push_back(st.text(1)); });
   }
   Diagnostics diag;
+  marks_reader.join();
+  if (marks_error) std::rethrow_exception(marks_error);
+  db.exec("COMMIT");
   validate(j, diag);
   if (diag.errors() > 0)
     throw std::runtime_error(fmt::format("the journal stored in {} does not resolve: {}", db_path,

@@ -113,46 +113,45 @@ struct HtmlRenderer::Templates {
         result_item(load("result_item.mustache")) {}
 };
 
-LessonFragments::LessonFragments(const DiaryIndex& ix, const Locale& loc, unsigned threads) {
-  const Journal& j = ix.journal();
-  frags_.resize(j.lessons.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    mu::mustache tmpl{std::string(embedded_files().at("lesson.mustache"))};
-    for (size_t li; (li = next++) < j.lessons.size();) {
-      const Lesson& l = j.lessons[li];
-      mu::data x;
-      x.set("number", std::to_string(l.number));
-      if (const Bell* b = ix.bell(l.number))
-        x.set("time", fmt::format("{}:{:02}–{}:{:02}", b->start / 60, b->start % 60, b->end / 60,
-                                  b->end % 60));
-      put(x, "room", l.room);
-      const Subject& subj = j.subjects[l.subject_ix];
-      x.set("subject", subj.name);
-      // \x01 stands for the student id (file names are per student), \x02 for the student's part.
-      x.set("subject_href", std::string("\x01-subject-") + subj.id + ".html");
-      if (l.group_ref.class_ix >= 0) x.set("group", j.group(l.group_ref).name);
-      if (l.kind != "lesson") x.set("kind", loc.text("lesson_kinds." + l.kind));
-      if (l.cancelled) x.set("cancelled", true);
-      x.set("teacher", full_name(j.teachers[l.teacher_ix].person));
-      if (l.substitute_ix >= 0) x.set("substitute", full_name(j.teachers[l.substitute_ix].person));
-      put(x, "topic", l.topic);
-      // Grade 1 gets no homework (Положение 3.11).
-      if (!l.homework.empty() && j.classes[l.class_ix].grade != 1)
-        x.set("homework", markdown_html(l.homework));
-      x.set("student", std::string("\x02"));
-      std::string html = tmpl.render(x);
-      size_t a = html.find('\x01'), b = html.find('\x02');
-      Fragment& f = frags_[li];
-      f.before_id = html.substr(0, a);
-      f.after_id = html.substr(a + 1, b - a - 1);
-      f.tail = html.substr(b + 1);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::max(1u, threads); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+LessonFragments::LessonFragments(const DiaryIndex& ix, const Locale& loc)
+    : ix_(ix),
+      loc_(loc),
+      frags_(ix.journal().lessons.size()),
+      once_(new std::once_flag[ix.journal().lessons.size()]) {}
+
+void LessonFragments::build(int li) const {
+  const Journal& j = ix_.journal();
+  const Locale& loc = loc_;
+  const DiaryIndex& ix = ix_;
+  // kainjow keeps render state in the template: one per thread.
+  thread_local mu::mustache tmpl{std::string(embedded_files().at("lesson.mustache"))};
+  const Lesson& l = j.lessons[size_t(li)];
+  mu::data x;
+  x.set("number", std::to_string(l.number));
+  if (const Bell* b = ix.bell(l.number))
+    x.set("time", fmt::format("{}:{:02}–{}:{:02}", b->start / 60, b->start % 60, b->end / 60,
+                              b->end % 60));
+  put(x, "room", l.room);
+  const Subject& subj = j.subjects[l.subject_ix];
+  x.set("subject", subj.name);
+  // \x01 stands for the student id (file names are per student), \x02 for the student's part.
+  x.set("subject_href", std::string("\x01-subject-") + subj.id + ".html");
+  if (l.group_ref.class_ix >= 0) x.set("group", j.group(l.group_ref).name);
+  if (l.kind != "lesson") x.set("kind", loc.text("lesson_kinds." + l.kind));
+  if (l.cancelled) x.set("cancelled", true);
+  x.set("teacher", full_name(j.teachers[l.teacher_ix].person));
+  if (l.substitute_ix >= 0) x.set("substitute", full_name(j.teachers[l.substitute_ix].person));
+  put(x, "topic", l.topic);
+  // Grade 1 gets no homework (Положение 3.11).
+  if (!l.homework.empty() && j.classes[l.class_ix].grade != 1)
+    x.set("homework", markdown_html(l.homework));
+  x.set("student", std::string("\x02"));
+  std::string html = tmpl.render(x);
+  size_t a = html.find('\x01'), b = html.find('\x02');
+  Fragment& f = frags_[size_t(li)];
+  f.before_id = html.substr(0, a);
+  f.after_id = html.substr(a + 1, b - a - 1);
+  f.tail = html.substr(b + 1);
 }
 
 HtmlRenderer::HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day today,
@@ -353,7 +352,7 @@ void HtmlRenderer::student_part(std::string& out, int student, int li, bool unma
 
 std::string HtmlRenderer::week_page(int student, Day monday, bool current) const {
   if (!lessons_) {
-    const_cast<HtmlRenderer*>(this)->own_lessons_ = std::make_unique<LessonFragments>(ix_, loc_, 1);
+    const_cast<HtmlRenderer*>(this)->own_lessons_ = std::make_unique<LessonFragments>(ix_, loc_);
     const_cast<HtmlRenderer*>(this)->lessons_ = own_lessons_.get();
   }
   const Student& s = j_.students[student];

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -39,15 +40,24 @@ std::string markdown_plain(const std::string& md);
 /// threads: a class's 30 students then cost one cmark and one template render per lesson.
 class LessonFragments {
  public:
-  LessonFragments(const DiaryIndex& index, const Locale& locale, unsigned threads);
+  LessonFragments(const DiaryIndex& index, const Locale& locale);
   /// `before_id` + student id + `after_id` + the student's part + `tail`.
   struct Fragment {
     std::string before_id, after_id, tail;
   };
-  const Fragment& operator[](int lesson) const { return frags_[lesson]; }
+  /// Rendered on first use (a nightly rebuild renders only the pages that changed, so
+  /// most lessons are never needed); safe from several threads.
+  const Fragment& operator[](int lesson) const {
+    std::call_once(once_[size_t(lesson)], [&] { build(lesson); });
+    return frags_[size_t(lesson)];
+  }
 
  private:
-  std::vector<Fragment> frags_;
+  void build(int lesson) const;
+  const DiaryIndex& ix_;
+  const Locale& loc_;
+  mutable std::vector<Fragment> frags_;
+  std::unique_ptr<std::once_flag[]> once_;
 };
 
 class HtmlRenderer {

@@ -2,11 +2,13 @@
 
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "embedded.h"
 #include "secrets.h"
+#include "site_inputs.h"
 
 namespace jp {
 namespace {
@@ -82,37 +84,72 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
 
   // Each child's pages are rendered once and written into every area that shows the child.
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  LessonFragments lessons(ix, Locale::ru(), threads);
-  std::atomic<size_t> next{0}, pages{0}, files{0};
+  LessonFragments lessons(ix, Locale::ru());
+  std::atomic<size_t> next{0}, pages{0}, files{0}, kept{0};
+  std::unique_ptr<PageInputs> inputs;
+  if (!o.inputs_digest.empty()) inputs = std::make_unique<PageInputs>(ix, o.inputs_digest, o.today);
   std::exception_ptr failure;
   std::mutex failure_mu;
   auto work = [&] {
     // A renderer per thread: kainjow templates keep render state in the template object.
     HtmlRenderer html(ix, Locale::ru(), o.today, &lessons);
     std::vector<std::string> paths;
-    auto put = [&](const std::vector<std::string>& areas, const std::string& file,
-                   const std::string& bytes) {
+    auto paths_of = [&](const std::vector<std::string>& areas, const std::string& file) {
       paths.clear();
       for (const auto& a : areas) paths.push_back(a + "/" + file);
+      files += paths.size();
+    };
+    // A page whose inputs have the fingerprint it was published with is kept as it is;
+    // otherwise rendered. `render` is only called when needed.
+    auto page = [&](const std::vector<std::string>& areas, const std::string& file,
+                    uint64_t fp, auto render) {
+      paths_of(areas, file);
+      std::string f = PageInputs::hex(fp);
+      if (inputs && w.keep(paths, f)) {
+        ++kept;
+        return;
+      }
+      std::string bytes = render();
+      if (inputs)
+        w.put_many(paths, bytes, f);
+      else
+        w.put_many(paths, bytes);
+      ++pages;
+    };
+    auto always = [&](const std::vector<std::string>& areas, const std::string& file,
+                      const std::string& bytes) {
+      paths_of(areas, file);
       w.put_many(paths, bytes);
       ++pages;
-      files += paths.size();
     };
     for (size_t s; (s = next++) < j.students.size();) try {
         const auto& areas = areas_of[s];
         if (areas.empty()) continue;
         const Student& st = j.students[s];
         int si = int(s);
-        put(areas, HtmlRenderer::page_file(st, "current"),
-            html.week_page(si, html.landing_week(si), true));
+        Day landing = html.landing_week(si);
+        PageInputs::Student in;
+        if (inputs) in = inputs->student(si);
+        auto fp = [&](auto f) { return inputs ? f() : 0; };
+        page(areas, HtmlRenderer::page_file(st, "current"),
+             fp([&] { return inputs->week(in, landing, true); }),
+             [&] { return html.week_page(si, landing, true); });
         for (Day week : ix.weeks(si))
-          put(areas, HtmlRenderer::week_file(st, week), html.week_page(si, week));
+          page(areas, HtmlRenderer::week_file(st, week),
+               fp([&] { return inputs->week(in, week, false); }),
+               [&] { return html.week_page(si, week); });
         for (int subj : ix.subjects(si))
-          put(areas, HtmlRenderer::subject_file(st, j.subjects[subj]), html.subject_page(si, subj));
-        put(areas, HtmlRenderer::page_file(st, "results"), html.results_page(si));
-        put(areas, HtmlRenderer::page_file(st, "attendance"), html.attendance_page(si));
-        put(areas, HtmlRenderer::page_file(st, "notes"), html.notes_page(si));
-        put(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
+          page(areas, HtmlRenderer::subject_file(st, j.subjects[subj]),
+               fp([&] { return inputs->subject(in, subj); }),
+               [&] { return html.subject_page(si, subj); });
+        page(areas, HtmlRenderer::page_file(st, "results"), fp([&] { return inputs->results(in); }),
+             [&] { return html.results_page(si); });
+        page(areas, HtmlRenderer::page_file(st, "attendance"),
+             fp([&] { return inputs->attendance(in); }), [&] { return html.attendance_page(si); });
+        page(areas, HtmlRenderer::page_file(st, "notes"), fp([&] { return inputs->notes(in); }),
+             [&] { return html.notes_page(si); });
+        // What is new changes with every publication: always rendered.
+        always(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
       } catch (...) {
         std::lock_guard<std::mutex> lock(failure_mu);
         if (!failure) failure = std::current_exception();
@@ -125,6 +162,7 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
   r.pages_rendered += pages;
+  r.pages_kept = kept;
   r.files += files;
   return r;
 }

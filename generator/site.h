@@ -20,10 +20,14 @@ struct SiteOptions {
   std::string base_url;  ///< prefix of the addresses in access.csv (may be empty)
   Day today = 0;
   unsigned threads = 0;
+  /// What pages depend on besides the journal (version, templates): part of every page's
+  /// input fingerprint. Empty: every page is rendered (no fingerprints kept).
+  std::string inputs_digest;
 };
 
 struct SiteResult {
   size_t pages_rendered = 0;  ///< distinct pages (a child's page is rendered once for all areas)
+  size_t pages_kept = 0;      ///< not rendered: their inputs did not change
   size_t files = 0;           ///< files offered (pages times areas, plus the shared files)
   size_t areas = 0;
   std::string access_csv;  ///< for DIR/private/access.csv

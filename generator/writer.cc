@@ -1,6 +1,7 @@
 #include "writer.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -52,7 +53,40 @@ void rename_or_throw(const fs::path& a, const fs::path& b) {
 
 /// Journal lines: `R <from>\t<to>` (rename if `from` still exists), `D <path>` (delete),
 /// `E <dir>` (remove if empty). Paths are relative to the output folder.
-void apply_journal(const fs::path& out, const std::string& text) {
+void overwrite_from_pack(const fs::path& out, const fs::path& pack, uint64_t off, uint64_t len,
+                         const fs::path& target) {
+  (void)out;
+  std::string bytes(len, '\0');
+  int in = ::open(pack.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0)
+    throw std::runtime_error(fmt::format("cannot read {}: {}", pack.string(), std::strerror(errno)));
+  ssize_t got = ::pread(in, bytes.data(), len, off_t(off));
+  ::close(in);
+  if (got != ssize_t(len))
+    throw std::runtime_error(fmt::format("{} is cut short (a commit interrupted while it was "
+                                         "written?)", pack.string()));
+  std::error_code ec;
+  if (!fs::exists(target.parent_path(), ec)) fs::create_directories(target.parent_path());
+  // No O_TRUNC: on ext4, truncating and rewriting a file costs ~0.4 ms, writing over it
+  // ~0.03 ms (measured here); the tail is cut only when the file got shorter.
+  int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0;
+  for (uint64_t done = 0; ok && done < len;) {
+    ssize_t n = ::pwrite(fd, bytes.data() + done, len - done, off_t(done));
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += uint64_t(n);
+  }
+  if (ok && uint64_t(st.st_size) > len) ok = ::ftruncate(fd, off_t(len)) == 0;
+  int e = errno;
+  ::close(fd);
+  if (!ok) throw std::runtime_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(e)));
+}
+
+void apply_journal(const fs::path& out, const std::string& text, const fs::path& pack) {
   std::istringstream in(text);
   std::string line;
   std::set<fs::path, std::greater<>> dirs;
@@ -60,7 +94,15 @@ void apply_journal(const fs::path& out, const std::string& text) {
     if (line.size() < 2) continue;
     std::string arg = line.substr(2);
     std::error_code ec;
-    if (line[0] == 'R') {
+    if (line[0] == 'P') {
+      // `P <offset> <length>\t<path>`: the bytes at offset in the pack, written over the
+      // file in place (see Writer::commit for why not a rename).
+      auto tab = line.find('\t');
+      std::istringstream nums(line.substr(2, tab - 2));
+      uint64_t off = 0, len = 0;
+      nums >> off >> len;
+      overwrite_from_pack(out, pack, off, len, out / line.substr(tab + 1));
+    } else if (line[0] == 'R') {
       auto tab = arg.find('\t');
       fs::path from = out / arg.substr(0, tab), to = out / arg.substr(tab + 1);
       if (fs::exists(from, ec)) {
@@ -101,12 +143,13 @@ void Writer::recover(const fs::path& out_dir, const std::string& name) {
   std::string text = ss.str();
   // A journal is complete only with its final line; an incomplete one was never acted on.
   if (text.size() >= 4 && text.compare(text.size() - 4, 4, "END\n") == 0)
-    apply_journal(out_dir, text);
+    apply_journal(out_dir, text, out_dir / (".jp-pack-" + name));
   fs::remove_all(out_dir / (".jp-staging-" + name), ec);
+  fs::remove(out_dir / (".jp-pack-" + name), ec);
   fs::remove(journal, ec);
 }
 
-Writer::Writer(fs::path out_dir, std::string name, std::map<std::string, std::string> previous,
+Writer::Writer(fs::path out_dir, std::string name, FileHashes previous,
                bool dry_run)
     : out_(std::move(out_dir)),
       name_(std::move(name)),
@@ -115,18 +158,24 @@ Writer::Writer(fs::path out_dir, std::string name, std::map<std::string, std::st
   target_ = out_ / name_;
   staging_ = out_ / (".jp-staging-" + name_);
   journal_ = out_ / (".jp-commit-" + name_);
+  pack_ = out_ / (".jp-pack-" + name_);
   if (dry_run_) return;
   fs::create_directories(out_);
   recover(out_, name_);
   std::error_code ec;
   fs::remove_all(staging_, ec);
   fs::create_directories(staging_);
+  pack_fd_ = ::open(pack_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (pack_fd_ < 0)
+    throw std::runtime_error(fmt::format("cannot create {}: {}", pack_.string(), std::strerror(errno)));
 }
 
 Writer::~Writer() {
+  if (pack_fd_ >= 0) ::close(pack_fd_);
   if (!committed_ && !dry_run_) {
     std::error_code ec;
     fs::remove_all(staging_, ec);
+    fs::remove(pack_, ec);
   }
 }
 
@@ -139,28 +188,90 @@ void Writer::stage(const std::string& rel, std::string_view bytes) {
 
 void Writer::put(const std::string& rel, std::string_view bytes) { put_many({rel}, bytes); }
 
+void Writer::set_previous_fingerprints(FileHashes fingerprints) {
+  fp_previous_ = std::move(fingerprints);
+}
+
+bool Writer::keep(const std::vector<std::string>& rels, const std::string& fingerprint) {
+  {
+    // Lookups only: the maps are not written to until the lock below.
+    for (const auto& rel : rels) {
+      auto f = fp_previous_.find(rel);
+      if (f == fp_previous_.end() || f->second != fingerprint || !previous_.count(rel))
+        return false;
+    }
+  }
+  if (!dry_run_)
+    for (const auto& rel : rels) {
+      std::error_code ec;
+      if (!fs::exists(target_ / rel, ec)) return false;  // deleted by hand: written again
+    }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& rel : rels)
+    if (state_.count(rel)) throw std::logic_error("the build offered " + rel + " twice");
+  for (const auto& rel : rels) {
+    state_.emplace(rel, previous_.at(rel));
+    fp_state_.emplace(rel, fingerprint);
+    ++stats_.unchanged;
+  }
+  return true;
+}
+
+void Writer::put_many(const std::vector<std::string>& rels, std::string_view bytes,
+                      const std::string& fingerprint) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& rel : rels) {
+      fp_state_[rel] = fingerprint;
+      auto f = fp_previous_.find(rel);
+      if (f == fp_previous_.end() || f->second != fingerprint) fp_changed_.push_back(rel);
+    }
+  }
+  put_many(rels, bytes);
+}
+
 void Writer::put_many(const std::vector<std::string>& rels, std::string_view bytes) {
   std::string hash = sha256_hex(bytes);
-  for (const auto& rel : rels) {
-    bool unchanged;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> fresh;  // not published before: staged as new files
+  bool overwrite = false;          // published before, changed: packed
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& rel : rels) {
       if (state_.count(rel)) throw std::logic_error("the build offered " + rel + " twice");
       state_[rel] = hash;
       auto it = previous_.find(rel);
       std::error_code ec;
-      unchanged = it != previous_.end() && it->second == hash &&
-                  (dry_run_ || fs::exists(target_ / rel, ec));
+      bool unchanged = it != previous_.end() && it->second == hash &&
+                       (dry_run_ || fs::exists(target_ / rel, ec));
       if (unchanged) {
         ++stats_.unchanged;
         continue;
       }
       ++stats_.written;
       changed_.push_back(rel);
-      staged_.push_back(rel);
+      if (it != previous_.end()) {
+        overwrite = true;
+        packed_.push_back({rel, pack_size_, bytes.size()});
+      } else {
+        staged_.push_back(rel);
+        fresh.push_back(rel);
+      }
     }
-    if (!dry_run_) stage(rel, bytes);
+    if (overwrite && !dry_run_) {
+      // One copy of the bytes for all the paths just recorded at this offset.
+      for (size_t done = 0; done < bytes.size();) {
+        ssize_t n = ::write(pack_fd_, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0)
+          throw std::runtime_error(
+              fmt::format("cannot write {}: {}", pack_.string(), std::strerror(errno)));
+        done += size_t(n);
+      }
+    }
+    if (overwrite) pack_size_ += bytes.size();
   }
+  if (!dry_run_)
+    for (const auto& rel : fresh) stage(rel, bytes);
 }
 
 WriteStats Writer::commit() {
@@ -204,6 +315,16 @@ WriteStats Writer::commit() {
     }
     journal += fmt::format("R {}/{}\t{}/{}\n", staging_rel, rel, name_, rel);
   }
+  // Files published before and changed now are written over in place from the pack:
+  // a rename into place costs as much as creating the file, ten times an overwrite.
+  if (pack_fd_ >= 0) {
+    ::close(pack_fd_);
+    pack_fd_ = -1;
+  }
+  std::sort(packed_.begin(), packed_.end(),
+            [](const Packed& a, const Packed& b) { return a.rel < b.rel; });
+  for (const auto& p : packed_)
+    journal += fmt::format("P {} {}\t{}/{}\n", p.offset, p.length, name_, p.rel);
   std::set<std::string> emptied;
   for (const auto& rel : removed_) {
     journal += fmt::format("D {}/{}\n", name_, rel);
@@ -213,8 +334,9 @@ WriteStats Writer::commit() {
   for (const auto& d : emptied) journal += fmt::format("E {}/{}\n", name_, d);
   journal += "END\n";
   write_file_atomic(journal_, journal);
-  apply_journal(out_, journal);
+  apply_journal(out_, journal, pack_);
   fs::remove_all(staging_, ec);
+  fs::remove(pack_, ec);
   fs::remove(journal_, ec);
   committed_ = true;
   return stats_;

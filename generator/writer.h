@@ -1,22 +1,33 @@
 // The writer: the one module that touches the output folder.
 //
 // A build puts every file it wants into the writer. Files whose bytes did not change are
-// not touched (their mtimes stay, so rsync sends nothing). Changed and new files are first
-// written under a staging folder; only when the whole build has succeeded does `commit`
-// move them into place (a new folder, such as a new family's area or a cold site, moves
-// in one rename) and delete the files that are no longer wanted. The moves are listed in
-// a commit journal first, so a commit cut short by a kill is finished at the next start.
-// A build that fails before `commit` leaves the published folder exactly as it was.
+// not touched (their mtimes stay, so rsync sends nothing). New files are first written
+// under a staging folder, and the new bytes of changed files are appended to one pack
+// file; only when the whole build has succeeded does `commit` publish them: new files and
+// folders are moved into place (a new folder, such as a new family's area or a cold site,
+// moves in one rename), changed files are written over in place from the pack (on ext4
+// ten times cheaper than a rename or a truncate), and files no longer wanted are deleted.
+// All of it is listed in a commit journal first, so a commit cut short by a kill is
+// finished at the next start. A build that fails before `commit` leaves the published
+// folder exactly as it was. (Overwriting in place means a reader of the output folder
+// during the commit's few hundred milliseconds may see a page half written: publish the
+// folder by copying it, e.g. rsync, not by serving it while a build runs.)
 #pragma once
 
 #include <filesystem>
 #include <map>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace jp {
+
+/// Path (relative to the managed folder) -> SHA-256 or fingerprint. Unordered: a site
+/// has ~100,000 files and every one is looked up each build.
+using FileHashes = std::unordered_map<std::string, std::string>;
 
 struct WriteStats {
   size_t written = 0, unchanged = 0, deleted = 0;
@@ -27,7 +38,7 @@ class Writer {
   /// Manages `out_dir/name` (e.g. `output/site`); `previous` maps each file published by
   /// the last build (path relative to it) to its SHA-256. `dry_run`: nothing is written.
   Writer(std::filesystem::path out_dir, std::string name,
-         std::map<std::string, std::string> previous, bool dry_run = false);
+         FileHashes previous, bool dry_run = false);
   ~Writer();  ///< without commit: the staging folder is removed, nothing published changes
 
   /// Offers one file; safe to call from several threads.
@@ -35,13 +46,26 @@ class Writer {
   /// Offers the same bytes under several paths (a child's page in each guardian's area).
   void put_many(const std::vector<std::string>& rel_paths, std::string_view bytes);
 
+  /// Fingerprints of the inputs of the previously published files (site pages).
+  void set_previous_fingerprints(FileHashes fingerprints);
+  /// Keeps files without rendering them: true (and counted as unchanged) when every path
+  /// was published with this fingerprint and is still there; false, with nothing
+  /// recorded, otherwise (the caller renders and offers the bytes with put_many).
+  bool keep(const std::vector<std::string>& rel_paths, const std::string& fingerprint);
+  /// put_many, recording the fingerprint of the inputs the bytes were made from.
+  void put_many(const std::vector<std::string>& rel_paths, std::string_view bytes,
+                const std::string& fingerprint);
+
   /// Publishes: moves staged files into place, deletes files not offered this time.
   WriteStats commit();
   /// The new state (path -> SHA-256) after commit, for the build state in the database.
-  const std::map<std::string, std::string>& state() const { return state_; }
+  const FileHashes& state() const { return state_; }
   /// Paths whose hash changed or that were added/removed (for the database update).
   const std::vector<std::string>& changed() const { return changed_; }
   const std::vector<std::string>& removed() const { return removed_; }
+  /// Fingerprints after commit, and the unchanged paths whose fingerprint changed.
+  const FileHashes& fingerprints() const { return fp_state_; }
+  const std::vector<std::string>& refingerprinted() const { return fp_changed_; }
 
   /// Finishes a commit that was cut short (a journal left in `out_dir`). Called by the
   /// constructor; public for tests.
@@ -50,9 +74,18 @@ class Writer {
  private:
   void stage(const std::string& rel, std::string_view bytes);
 
-  std::filesystem::path out_, target_, staging_, journal_;
+  std::filesystem::path out_, target_, staging_, journal_, pack_;
+  /// A changed file published before: its new bytes are at `offset` in the pack.
+  struct Packed {
+    std::string rel;
+    uint64_t offset, length;
+  };
+  std::vector<Packed> packed_;
+  int pack_fd_ = -1;
+  uint64_t pack_size_ = 0;
   std::string name_;
-  std::map<std::string, std::string> previous_, state_;
+  FileHashes previous_, state_, fp_previous_, fp_state_;
+  std::vector<std::string> fp_changed_;
   std::vector<std::string> staged_, changed_, removed_;
   bool dry_run_, committed_ = false;
   std::mutex mu_;

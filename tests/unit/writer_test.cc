@@ -1,5 +1,7 @@
 #include "writer.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -13,8 +15,7 @@ using jp::test::temp_path;
 namespace fs = std::filesystem;
 
 namespace {
-std::map<std::string, std::string> publish(const fs::path& out,
-                                           std::map<std::string, std::string> prev,
+FileHashes publish(const fs::path& out, FileHashes prev,
                                            const std::map<std::string, std::string>& files,
                                            WriteStats* stats = nullptr) {
   Writer w(out, "site", std::move(prev));
@@ -89,6 +90,50 @@ TEST_CASE(
   Writer::recover(out, "site");
   CHECK(slurp(out / "site/index.html") == "v2");
   CHECK_FALSE(fs::exists(out / ".jp-staging-site"));
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: a changed file is written over in place, longer or shorter, exactly") {
+  auto out = temp_path("writer-inplace");
+  std::string long_text(10000, 'a'), short_text = "short";
+  auto state = publish(out, {}, {{"f/a/p.html", long_text}, {"f/a/q.html", "q1"}});
+  auto inode = [&](const char* rel) {
+    struct stat st {};
+    ::stat((out / "site" / rel).c_str(), &st);
+    return st.st_ino;
+  };
+  auto before = inode("f/a/p.html");
+  WriteStats s;
+  state = publish(out, state, {{"f/a/p.html", short_text}, {"f/a/q.html", "q1"}}, &s);
+  CHECK(s.written == 1);
+  CHECK(slurp(out / "site/f/a/p.html") == short_text);  // the old tail is cut
+  CHECK(inode("f/a/p.html") == before);                 // the same file, not a new one
+  state = publish(out, state, {{"f/a/p.html", long_text + "b"}, {"f/a/q.html", "q2"}}, &s);
+  CHECK(s.written == 2);
+  CHECK(slurp(out / "site/f/a/p.html") == long_text + "b");
+  CHECK(slurp(out / "site/f/a/q.html") == "q2");
+  CHECK_FALSE(fs::exists(out / ".jp-pack-site"));
+  // The same bytes offered for several paths are packed once and land in each.
+  {
+    Writer w(out, "site", state);
+    w.put_many({"f/a/p.html", "f/a/q.html"}, "both");
+    w.commit();
+  }
+  CHECK(slurp(out / "site/f/a/p.html") == "both");
+  CHECK(slurp(out / "site/f/a/q.html") == "both");
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: overwrites in a commit cut short are finished from the pack") {
+  auto out = temp_path("writer-recover-pack");
+  publish(out, {}, {{"a.html", "old a, longer than the new one"}, {"b.html", "old b"}});
+  std::ofstream(out / ".jp-pack-site", std::ios::binary) << "NEW-ANEW-B";
+  std::ofstream(out / ".jp-commit-site") << "P 0 5\tsite/a.html\nP 5 5\tsite/b.html\nEND\n";
+  Writer::recover(out, "site");
+  CHECK(slurp(out / "site/a.html") == "NEW-A");
+  CHECK(slurp(out / "site/b.html") == "NEW-B");
+  CHECK_FALSE(fs::exists(out / ".jp-pack-site"));
+  CHECK_FALSE(fs::exists(out / ".jp-commit-site"));
   fs::remove_all(out);
 }
 
