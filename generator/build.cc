@@ -119,7 +119,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   std::string fingerprint = sha256_hex(fmt::format(
       "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates), content_digest,
       format_date(today), o.base_url, sha256_hex(site_key), epochs_text));
-  if (o.site && !o.dry_run && !content_digest.empty()) {
+  if (o.site && !o.dry_run && !o.full && !content_digest.empty()) {
     Stmt st(db.handle(),
             "SELECT fingerprint, built_at FROM builds WHERE school_id = ? AND output = 'site'");
     st.bind(1, ds.school_id);
@@ -132,6 +132,9 @@ int run_build(const BuildOptions& in, std::ostream& out) {
           all_there = false;
           break;
         }
+      // Files deleted by hand: every page is rendered, so that they come back (the
+      // incremental path checks folders only).
+      if (!all_there) o.full = true;
       if (all_there) {
         double total_s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -145,9 +148,19 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     }
   }
 
-  Journal j = read_journal(o.db, ds);
+  auto journal = std::make_unique<Journal>(read_journal(o.db, ds));
+  Journal& j = *journal;
   mark("journal read");
-  DiaryIndex ix(j);
+  auto index = std::make_unique<DiaryIndex>(j);
+  DiaryIndex& ix = *index;
+  struct LeaveToExit {  // see BuildOptions::exit_after
+    bool on;
+    std::unique_ptr<Journal>& j;
+    std::unique_ptr<DiaryIndex>& ix;
+    ~LeaveToExit() {
+      if (on) (void)ix.release(), (void)j.release();
+    }
+  } leave{o.exit_after, journal, index};
   mark("journal indexed");
 
   if (o.site) {
@@ -157,6 +170,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
     so.today = today;
     so.threads = o.threads;
+    so.keep_unchanged = !o.full;
     // A dry run renders every page (it measures rendering); a real build skips the pages
     // whose inputs did not change.
     if (!o.dry_run) so.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates);
@@ -184,7 +198,9 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     }
 
     FileHashes fingerprints;
-    Writer w(o.out, "site", load_published(db, j.school.id, "site", &fingerprints), o.dry_run);
+    auto writer = std::make_unique<Writer>(
+        o.out, "site", load_published(db, j.school.id, "site", &fingerprints), o.dry_run);
+    Writer& w = *writer;
     w.set_previous_fingerprints(std::move(fingerprints));
     mark("build state loaded");
     auto t0 = std::chrono::steady_clock::now();
@@ -226,6 +242,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
           "  {}/site/ is ready to publish; addresses for the access letters: "
           "{}/private/access.csv\n",
           o.out, o.out);
+    if (o.exit_after) (void)writer.release();  // see BuildOptions::exit_after
   }
   if (o.archive) {
     auto t0 = std::chrono::steady_clock::now();

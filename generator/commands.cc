@@ -98,6 +98,9 @@ int run_cli(int argc, char** argv) {
   build->add_option("--school", bld.school, "school id, when the database holds several");
   build->add_option("--year", bld.year, "year label (2023/2024), when the database holds several");
   build->add_flag("--dry-run", bld.dry_run, "render everything in memory, write nothing");
+  build->add_flag("--full", bld.full,
+                  "render every site page, even those whose inputs did not change (restores "
+                  "files deleted by hand)");
   build->add_flag("--timings", bld.timings, "print the time of each phase of the build");
   build->add_option("--threads", bld.threads, "render threads (0: one per core)")
       ->capture_default_str();
@@ -164,7 +167,10 @@ int run_cli(int argc, char** argv) {
   }
   if (import->parsed()) return run_import(imp, std::cout, std::cerr);
   if (sample->parsed()) return run_sample(smp, std::cout);
-  if (build->parsed()) return run_build(bld, std::cout);
+  if (build->parsed()) {
+    bld.exit_after = true;
+    return run_build(bld, std::cout);
+  }
   if (revoke->parsed()) return run_revoke(rev, std::cout);
   if (verify->parsed()) return run_verify(ver, std::cout);
   if (archive_copy->parsed()) return run_archive_copy(cpy, std::cout);

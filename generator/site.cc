@@ -105,7 +105,7 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
                     uint64_t fp, auto render) {
       paths_of(areas, file);
       std::string f = PageInputs::hex(fp);
-      if (inputs && w.keep(paths, f)) {
+      if (inputs && o.keep_unchanged && w.keep(paths, f)) {
         ++kept;
         return;
       }

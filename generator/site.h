@@ -23,6 +23,8 @@ struct SiteOptions {
   /// What pages depend on besides the journal (version, templates): part of every page's
   /// input fingerprint. Empty: every page is rendered (no fingerprints kept).
   std::string inputs_digest;
+  /// Keep pages whose fingerprint did not change (false: render all, `build --full`).
+  bool keep_unchanged = true;
 };
 
 struct SiteResult {

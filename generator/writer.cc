@@ -188,6 +188,19 @@ void Writer::stage(const std::string& rel, std::string_view bytes) {
 
 void Writer::put(const std::string& rel, std::string_view bytes) { put_many({rel}, bytes); }
 
+bool Writer::folder_exists(const std::string& rel_dir) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = folders_.find(rel_dir);
+    if (it != folders_.end()) return it->second;
+  }
+  std::error_code ec;
+  bool there = fs::is_directory(target_ / rel_dir, ec);
+  std::lock_guard<std::mutex> lock(mu_);
+  folders_.emplace(rel_dir, there);
+  return there;
+}
+
 void Writer::set_previous_fingerprints(FileHashes fingerprints) {
   fp_previous_ = std::move(fingerprints);
 }
@@ -201,11 +214,12 @@ bool Writer::keep(const std::vector<std::string>& rels, const std::string& finge
         return false;
     }
   }
+  // The folders are checked, once each (a stat per file would cost more than the rest of
+  // a nightly rebuild); a family folder or the whole site removed by hand is written again.
+  // A single file deleted by hand comes back with `build --full`.
   if (!dry_run_)
-    for (const auto& rel : rels) {
-      std::error_code ec;
-      if (!fs::exists(target_ / rel, ec)) return false;  // deleted by hand: written again
-    }
+    for (const auto& rel : rels)
+      if (!folder_exists(fs::path(rel).parent_path().string())) return false;
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& rel : rels)
     if (state_.count(rel)) throw std::logic_error("the build offered " + rel + " twice");
@@ -219,19 +233,28 @@ bool Writer::keep(const std::vector<std::string>& rels, const std::string& finge
 
 void Writer::put_many(const std::vector<std::string>& rels, std::string_view bytes,
                       const std::string& fingerprint) {
+  std::string hash = sha256_hex(bytes);
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& rel : rels) {
       fp_state_[rel] = fingerprint;
       auto f = fp_previous_.find(rel);
-      if (f == fp_previous_.end() || f->second != fingerprint) fp_changed_.push_back(rel);
+      auto h = previous_.find(rel);
+      // Changed bytes are saved with their fingerprint anyway; this lists the others.
+      bool same_bytes = h != previous_.end() && h->second == hash;
+      if (same_bytes && (f == fp_previous_.end() || f->second != fingerprint))
+        fp_changed_.push_back(rel);
     }
   }
-  put_many(rels, bytes);
+  put_hashed(rels, bytes, hash);
 }
 
 void Writer::put_many(const std::vector<std::string>& rels, std::string_view bytes) {
-  std::string hash = sha256_hex(bytes);
+  put_hashed(rels, bytes, sha256_hex(bytes));
+}
+
+void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view bytes,
+                        const std::string& hash) {
   std::vector<std::string> fresh;  // not published before: staged as new files
   bool overwrite = false;          // published before, changed: packed
   {

@@ -73,6 +73,10 @@ class Writer {
 
  private:
   void stage(const std::string& rel, std::string_view bytes);
+  bool folder_exists(const std::string& rel_dir);
+  void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
+                  const std::string& hash);
+  std::unordered_map<std::string, bool> folders_;
 
   std::filesystem::path out_, target_, staging_, journal_, pack_;
   /// A changed file published before: its new bytes are at `offset` in the pack.
