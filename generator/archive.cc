@@ -29,8 +29,8 @@ std::string read_if_exists(const fs::path& p) {
 
 struct Task {
   std::string name;
-  std::function<ArchivePdf()> pdf;          ///< a document to sign, or
-  std::function<std::string()> workbook;    ///< an Excel copy
+  std::function<ArchivePdf()> pdf;        ///< a document to sign, or
+  std::function<std::string()> workbook;  ///< an Excel copy
 };
 
 }  // namespace
@@ -48,9 +48,8 @@ std::string manifest_text(const std::map<std::string, std::string>& hashes) {
   return m;
 }
 
-ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signer,
-                            long long when, const fs::path& published, Writer& w,
-                            unsigned threads) {
+ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signer, long long when,
+                            const fs::path& published, Writer& w, unsigned threads) {
   const Journal& j = ix.journal();
   const SignerInfo* si = &signer.info();
   std::vector<Task> tasks;
@@ -59,10 +58,12 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
     int ci = int(c);
     // Grade 1 is not marked (Положение 3.11): no summary sheet, but a class journal.
     if (j.classes[c].grade != 1) {
-      tasks.push_back({id + "-summary.pdf", [&, ci] { return render_pdf_summary(j, ci, today, si); }, {}});
+      tasks.push_back(
+          {id + "-summary.pdf", [&, ci] { return render_pdf_summary(j, ci, today, si); }, {}});
       tasks.push_back({id + "-summary.xlsx", {}, [&, ci] { return summary_xlsx(j, ci, today); }});
     }
-    tasks.push_back({id + "-journal.pdf", [&, ci] { return render_pdf_journal(ix, ci, today, si); }, {}});
+    tasks.push_back(
+        {id + "-journal.pdf", [&, ci] { return render_pdf_journal(ix, ci, today, si); }, {}});
   }
   tasks.push_back({"school-summary.pdf", [&] { return render_pdf_school(j, today, si); }, {}});
   tasks.push_back({"school-summary.xlsx", {}, [&] { return school_xlsx(j, today); }});

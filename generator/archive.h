@@ -26,8 +26,7 @@ std::string archive_year_dir(const Journal& j);
 /// `<out>/archive/<year>`). `published` is that folder: an already signed document whose
 /// content did not change is kept as it is. `when`: the signing time (seconds, UTC).
 ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signer, long long when,
-                            const std::filesystem::path& published, Writer& w,
-                            unsigned threads);
+                            const std::filesystem::path& published, Writer& w, unsigned threads);
 
 /// The manifest of a folder's files (path -> bytes' SHA-256) in `sha256sum` format.
 std::string manifest_text(const std::map<std::string, std::string>& hashes);

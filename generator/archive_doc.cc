@@ -40,7 +40,7 @@ ArchivePdf finish_archive_pdf(PdfDoc& doc, const Journal& j, Day today, bool lan
         {loc.text("pdf.stamp_title"), loc.format("pdf.stamp_owner", {{"name", signer->subject}}),
          loc.format("pdf.stamp_serial", {{"serial", signer->serial}}),
          loc.format("pdf.stamp_valid", {{"from", loc.date_short(signer->not_before)},
-                                         {"to", loc.date_short(signer->not_after)}})});
+                                        {"to", loc.date_short(signer->not_after)}})});
   r.bytes = doc.finish(loc.text("pdf.page"));
   return r;
 }

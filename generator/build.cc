@@ -5,23 +5,23 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <memory>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <stdexcept>
 
+#include "archive.h"
 #include "build_state.h"
 #include "checks.h"
 #include "embedded.h"
-#include "model.h"
-#include "archive.h"
 #include "extracts.h"
+#include "model.h"
 #include "render_pdf_letters.h"
-#include "wording.h"
 #include "secrets.h"
 #include "site.h"
 #include "sqlite.h"
 #include "store.h"
+#include "wording.h"
 
 namespace jp {
 namespace fs = std::filesystem;
@@ -85,8 +85,9 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   Db db(o.db, false);
   ensure_build_state(db);
   if ((o.site || o.letters) && o.site_key.empty())
-    throw std::runtime_error(fmt::format("the {} needs --site-key FILE (made by `journalpress keygen`)",
-                                         o.site ? "site" : "access letters"));
+    throw std::runtime_error(
+        fmt::format("the {} needs --site-key FILE (made by `journalpress keygen`)",
+                    o.site ? "site" : "access letters"));
   std::string site_key = o.site || o.letters ? read_site_key(o.site_key) : std::string();
   // The archive is signed (Положение 6.x): load and check the signer before any work.
   std::unique_ptr<Signer> signer;
@@ -173,7 +174,8 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     so.keep_unchanged = !o.full;
     // A dry run renders every page (it measures rendering); a real build skips the pages
     // whose inputs did not change.
-    if (!o.dry_run) so.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates);
+    if (!o.dry_run)
+      so.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates);
 
     // "New since the last publication": the item set of the publication before the
     // latest change of data, so that a rebuild without changes renders the same pages.
@@ -250,8 +252,8 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     fs::path archive_dir = fs::path(o.out) / "archive";
     Writer w(archive_dir, year_dir, load_published(db, j.school.id, "archive/" + year_dir),
              o.dry_run);
-    ArchiveResult r = build_archive(ix, today, *signer, std::time(nullptr), archive_dir / year_dir,
-                                    w, o.threads);
+    ArchiveResult r =
+        build_archive(ix, today, *signer, std::time(nullptr), archive_dir / year_dir, w, o.threads);
     WriteStats st = w.commit();
     if (!o.dry_run) {
       db.exec("BEGIN");
@@ -277,9 +279,8 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     auto batches = extract_batches(j, period, eo);
     fs::path dir = fs::path(o.out) / "extracts";
     auto previous = load_published(db, j.school.id, "extracts/" + period.folder);
-    std::erase_if(previous, [&](const auto& kv) {
-      return !extract_file_in_scope(j, eo, batches, kv.first);
-    });
+    std::erase_if(previous,
+                  [&](const auto& kv) { return !extract_file_in_scope(j, eo, batches, kv.first); });
     Writer w(dir, period.folder, std::move(previous), o.dry_run);
     ExtractsResult r = build_extracts(ix, batches, today, w, o.threads);
     WriteStats st = w.commit();
@@ -295,15 +296,17 @@ int run_build(const BuildOptions& in, std::ostream& out) {
         "extracts{}: {} for {} ({}), {} extracts in {} PDFs in {}/: {} written, {} "
         "unchanged, {} deleted; {:.2f} s\n",
         o.dry_run ? " (dry run, nothing written)" : "",
-        o.all ? "every student" : o.students.empty() ? "students with a paper delivery" : "the students asked for",
-        format_date(period.from) + " to " + format_date(period.to), period.folder,
-        r.students, r.classes,
-        (dir / period.folder).string(), st.written, st.unchanged, st.deleted, secs);
+        o.all                ? "every student"
+        : o.students.empty() ? "students with a paper delivery"
+                             : "the students asked for",
+        format_date(period.from) + " to " + format_date(period.to), period.folder, r.students,
+        r.classes, (dir / period.folder).string(), st.written, st.unchanged, st.deleted, secs);
   }
   if (o.letters) {
     std::string base = o.base_url;
     if (base.back() != '/') base += '/';
-    auto batches = letter_batches(j, family_areas(j, load_epochs(db, j.school.id), site_key, today), today);
+    auto batches =
+        letter_batches(j, family_areas(j, load_epochs(db, j.school.id), site_key, today), today);
     Writer w(fs::path(o.out), "letters", load_published(db, j.school.id, "letters"), o.dry_run);
     size_t notices = 0;
     for (const auto& b : batches) {

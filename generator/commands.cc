@@ -7,8 +7,8 @@
 #include "build.h"
 #include "import.h"
 #include "sample.h"
-#include "verify.h"
 #include "secrets.h"
+#include "verify.h"
 
 namespace jp {
 
@@ -134,7 +134,8 @@ int run_cli(int argc, char** argv) {
       "verify",
       "Check an archive: every file against MANIFEST.sha256 (changed, added, removed), the\n"
       "manifest's signature and every PDF's embedded signature. Exits 1 on any problem.");
-  verify->add_option("DIR", ver.dir, "an archive year folder, or a folder of them (e.g. out/archive)")
+  verify
+      ->add_option("DIR", ver.dir, "an archive year folder, or a folder of them (e.g. out/archive)")
       ->required();
   verify->add_option("--ca", ver.ca,
                      "trusted certificates (PEM): also check that they vouch for the signer");

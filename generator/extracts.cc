@@ -28,10 +28,12 @@ ExtractPeriod extract_period(const ExtractOptions& o, Day today) {
     if (o.from.empty() || o.to.empty())
       throw std::runtime_error("a date range needs both --from and --to (YYYY-MM-DD)");
     auto f = parse_date(o.from), t = parse_date(o.to);
-    if (!f) throw std::runtime_error(fmt::format("--from: expected a date YYYY-MM-DD, got \"{}\"", o.from));
-    if (!t) throw std::runtime_error(fmt::format("--to: expected a date YYYY-MM-DD, got \"{}\"", o.to));
-    if (*t < *f)
-      throw std::runtime_error(fmt::format("--to {} is before --from {}", o.to, o.from));
+    if (!f)
+      throw std::runtime_error(
+          fmt::format("--from: expected a date YYYY-MM-DD, got \"{}\"", o.from));
+    if (!t)
+      throw std::runtime_error(fmt::format("--to: expected a date YYYY-MM-DD, got \"{}\"", o.to));
+    if (*t < *f) throw std::runtime_error(fmt::format("--to {} is before --from {}", o.to, o.from));
     p.from = *f, p.to = *t;
     p.folder = o.from + "_" + o.to;
     return p;
@@ -51,8 +53,8 @@ std::vector<ExtractBatch> extract_batches(const Journal& j, const ExtractPeriod&
     auto it = std::find_if(j.classes.begin(), j.classes.end(),
                            [&](const SchoolClass& c) { return c.id == id; });
     if (it == j.classes.end())
-      throw std::runtime_error(fmt::format("--class: there is no class \"{}\" in {} {}", id,
-                                           j.school.id, j.year.label));
+      throw std::runtime_error(
+          fmt::format("--class: there is no class \"{}\" in {} {}", id, j.school.id, j.year.label));
     classes.insert(int(it - j.classes.begin()));
   }
   for (const auto& id : o.students) {

@@ -105,20 +105,20 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
   std::thread marks_reader([&] {
     try {
       Db db2(db_path, false);
-    each(db2, ds,
-         "SELECT id, student, lesson, value, work_type, weight, comment, created_at, author FROM "
-         "marks "
-         "WHERE ds = ?1 ORDER BY seq",
-         [&](Stmt& st, Src src) {
-           Mark m;
-           m.id = st.text(0), m.student = st.text(1), m.lesson = st.text(2), m.value = st.text(3);
-           m.work_type = st.text(4);
-           if (!st.is_null(5)) m.weight = st.real(5);
-           m.comment = st.text(6), m.created_at = st.text(7), m.author = st.text(8);
-           if (!m.created_at.empty()) m.created_ts = parse_timestamp(m.created_at);
-           m.src = src;
-           j.marks.push_back(std::move(m));
-         });
+      each(db2, ds,
+           "SELECT id, student, lesson, value, work_type, weight, comment, created_at, author FROM "
+           "marks "
+           "WHERE ds = ?1 ORDER BY seq",
+           [&](Stmt& st, Src src) {
+             Mark m;
+             m.id = st.text(0), m.student = st.text(1), m.lesson = st.text(2), m.value = st.text(3);
+             m.work_type = st.text(4);
+             if (!st.is_null(5)) m.weight = st.real(5);
+             m.comment = st.text(6), m.created_at = st.text(7), m.author = st.text(8);
+             if (!m.created_at.empty()) m.created_ts = parse_timestamp(m.created_at);
+             m.src = src;
+             j.marks.push_back(std::move(m));
+           });
     } catch (...) {
       marks_error = std::current_exception();
     }

@@ -231,7 +231,8 @@ void PdfDoc::table(const Table& t, float& y) {
   };
   for (size_t ri = 0; ri < t.rows.size(); ++ri) {
     const auto& row = t.rows[ri];
-    Font font = std::find(t.bold_rows.begin(), t.bold_rows.end(), ri) != t.bold_rows.end() ? bold : regular;
+    Font font =
+        std::find(t.bold_rows.begin(), t.bold_rows.end(), ri) != t.bold_rows.end() ? bold : regular;
     auto [cells, h] = layout(row, font);
     while (y - h < bottom_) {
       if (h <= top_ - head_h - bottom_) {  // fits on a fresh page: never split it
@@ -248,7 +249,8 @@ void PdfDoc::table(const Table& t, float& y) {
       std::vector<std::vector<std::string>> first(cells.size()), rest(cells.size());
       size_t lines = 0;
       for (size_t c = 0; c < cells.size(); ++c) {
-        for (size_t k = 0; k < cells[c].size(); ++k) (k < fit ? first : rest)[c].push_back(cells[c][k]);
+        for (size_t k = 0; k < cells[c].size(); ++k)
+          (k < fit ? first : rest)[c].push_back(cells[c][k]);
         lines = std::max(lines, rest[c].size());
       }
       draw(first, float(fit) * lead + 2 * pad, font);

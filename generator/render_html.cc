@@ -129,8 +129,8 @@ void LessonFragments::build(int li) const {
   mu::data x;
   x.set("number", std::to_string(l.number));
   if (const Bell* b = ix.bell(l.number))
-    x.set("time", fmt::format("{}:{:02}–{}:{:02}", b->start / 60, b->start % 60, b->end / 60,
-                              b->end % 60));
+    x.set("time",
+          fmt::format("{}:{:02}–{}:{:02}", b->start / 60, b->start % 60, b->end / 60, b->end % 60));
   put(x, "room", l.room);
   const Subject& subj = j.subjects[l.subject_ix];
   x.set("subject", subj.name);

@@ -21,7 +21,10 @@ std::string avg_text(const Average& a) {
 class ExtractDoc {
  public:
   ExtractDoc(const DiaryIndex& ix, const ExtractBatch& b, Day today)
-      : ix_(ix), j_(ix.journal()), b_(b), loc_(Locale::ru()),
+      : ix_(ix),
+        j_(ix.journal()),
+        b_(b),
+        loc_(Locale::ru()),
         range_(loc_.range(b.from, b.to)),
         doc_(loc_.format("extract.doc_title",
                          {{"class", j_.classes[b.class_ix].name}, {"range", range_}}),
@@ -72,16 +75,18 @@ class ExtractDoc {
     for (const auto& e : st.enrollments) {
       if (e.class_ix != b_.class_ix) continue;
       if (e.from > b_.from && e.from <= b_.to)
-        line(y, PdfDoc::regular, size_, loc_.format("extract.arrived", {{"date", loc_.date_full(e.from)}}));
+        line(y, PdfDoc::regular, size_,
+             loc_.format("extract.arrived", {{"date", loc_.date_full(e.from)}}));
       if (e.to && *e.to >= b_.from && *e.to < b_.to)
-        line(y, PdfDoc::regular, size_, loc_.format("extract.left", {{"date", loc_.date_full(*e.to)}}));
+        line(y, PdfDoc::regular, size_,
+             loc_.format("extract.left", {{"date", loc_.date_full(*e.to)}}));
     }
     for (const auto& h : j_.holidays)
       if (h.start <= b_.to && h.end >= b_.from)
         line(y, PdfDoc::regular, size_,
-             loc_.format("extract.holiday",
-                         {{"name", h.name},
-                          {"range", loc_.range(std::max(h.start, b_.from), std::min(h.end, b_.to))}}));
+             loc_.format("extract.holiday", {{"name", h.name},
+                                             {"range", loc_.range(std::max(h.start, b_.from),
+                                                                  std::min(h.end, b_.to))}}));
     y -= 4;
 
     // The lessons of the period, by subject.
@@ -125,15 +130,17 @@ class ExtractDoc {
     }
     line(y, PdfDoc::regular, size_,
          loc_.format("extract.totals", {{"missed", loc_.count(count.absent, "lessons_missed")},
-                                         {"illness", std::to_string(count.illness)},
-                                         {"lates", loc_.count(count.late, "lates")}}));
+                                        {"illness", std::to_string(count.illness)},
+                                        {"lates", loc_.count(count.late, "lates")}}));
     std::vector<std::string> remarks, events;
     for (int r : ix_.remarks(s)) {
       const Remark& rm = j_.remarks[r];
       if (rm.date < b_.from || rm.date > b_.to) continue;
-      std::string kind = loc_.text("remark_kinds." + (rm.kind.empty() ? std::string("remark") : rm.kind));
-      remarks.push_back(loc_.date_long(rm.date) + ", " + kind + ": " + markdown_plain(rm.text) +
-                        (rm.teacher_ix >= 0 ? " (" + short_name(j_.teachers[rm.teacher_ix].person) + ")" : ""));
+      std::string kind =
+          loc_.text("remark_kinds." + (rm.kind.empty() ? std::string("remark") : rm.kind));
+      remarks.push_back(
+          loc_.date_long(rm.date) + ", " + kind + ": " + markdown_plain(rm.text) +
+          (rm.teacher_ix >= 0 ? " (" + short_name(j_.teachers[rm.teacher_ix].person) + ")" : ""));
     }
     for (int e : ix_.events(s)) {
       const Event& ev = j_.events[e];
@@ -157,8 +164,10 @@ class ExtractDoc {
       for (const auto& e : events) line(y, PdfDoc::regular, size_, "– " + e);
     }
     y -= size_ * 2;
-    std::string homeroom = cls.homeroom_ix >= 0 ? short_name(j_.teachers[cls.homeroom_ix].person) : "";
-    line(y, PdfDoc::regular, size_ + 0.5f, loc_.format("extract.sign_homeroom", {{"name", homeroom}}));
+    std::string homeroom =
+        cls.homeroom_ix >= 0 ? short_name(j_.teachers[cls.homeroom_ix].person) : "";
+    line(y, PdfDoc::regular, size_ + 0.5f,
+         loc_.format("extract.sign_homeroom", {{"name", homeroom}}));
     y -= size_;
     line(y, PdfDoc::regular, size_ + 0.5f, loc_.text("extract.sign_parent"));
   }
@@ -182,13 +191,17 @@ class ExtractDoc {
             const Mark& mk = j_.marks[m];
             std::string wt = mk.work_type_ix >= 0 ? j_.work_types[mk.work_type_ix].name
                                                   : loc_.text("no_work_type");
-            double weight = mk.weight.value_or(mk.work_type_ix >= 0 ? j_.work_types[mk.work_type_ix].weight : 1);
+            double weight = mk.weight.value_or(
+                mk.work_type_ix >= 0 ? j_.work_types[mk.work_type_ix].weight : 1);
             if (weight != 1)
-              wt += ", " + loc_.format("extract.weight", {{"weight", Locale::number(weight, 2, false)}});
+              wt += ", " +
+                    loc_.format("extract.weight", {{"weight", Locale::number(weight, 2, false)}});
             marks += (marks.empty() ? "" : "; ") + mk.value + " (" + wt + ")";
           }
       if (const Attendance* a = ix_.attendance_at(s, l)) {
-        std::string key = a->status == "late" ? "late" : a->reason.empty() ? "unexcused" : a->reason;
+        std::string key = a->status == "late" ? "late"
+                          : a->reason.empty() ? "unexcused"
+                                              : a->reason;
         auto it = j_.settings.attendance_codes.find(key);
         code = it == j_.settings.attendance_codes.end() ? key : it->second;
       }
@@ -245,7 +258,8 @@ class ExtractDoc {
     float y = doc_.top();
     line(y, PdfDoc::regular, size_, j_.school.name);
     line(y, PdfDoc::bold, size_ + 2,
-         loc_.format("extract.list_title", {{"range", range_}, {"class", j_.classes[b_.class_ix].name}}));
+         loc_.format("extract.list_title",
+                     {{"range", range_}, {"class", j_.classes[b_.class_ix].name}}));
     y -= 6;
     PdfDoc::Table t;
     t.landscape = false;

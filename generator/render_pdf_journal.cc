@@ -34,12 +34,15 @@ std::string code_of(const Settings& s, const Attendance& a) {
 class JournalDoc {
  public:
   JournalDoc(const DiaryIndex& ix, int class_ix, Day today)
-      : ix_(ix), j_(ix.journal()), c_(class_ix), cls_(j_.classes[class_ix]), today_(today),
+      : ix_(ix),
+        j_(ix.journal()),
+        c_(class_ix),
+        cls_(j_.classes[class_ix]),
+        today_(today),
         loc_(Locale::ru()),
-        doc_(loc_.format("pdf.journal.doc_title",
-                         {{"class", cls_.name}, {"year", j_.year.label}}),
-             school_label(j_), loc_.format("pdf.summary_subject",
-                                           {{"class", cls_.name}, {"year", j_.year.label}})) {
+        doc_(loc_.format("pdf.journal.doc_title", {{"class", cls_.name}, {"year", j_.year.label}}),
+             school_label(j_),
+             loc_.format("pdf.summary_subject", {{"class", cls_.name}, {"year", j_.year.label}})) {
     doc_.set_date(year_of(today), month_of(today), day_of_month(today));
     unmarked_ = cls_.grade == 1;
     // The class's students: anyone enrolled in it at some time of the year.
@@ -76,9 +79,10 @@ class JournalDoc {
  private:
   void heading(const std::string& title, float& y) {
     y = doc_.top();
-    doc_.text(doc_.left(), y - 10, PdfDoc::regular, 9,
-              school_label(j_) + ". " +
-                  loc_.format("pdf.summary_subject", {{"class", cls_.name}, {"year", j_.year.label}}));
+    doc_.text(
+        doc_.left(), y - 10, PdfDoc::regular, 9,
+        school_label(j_) + ". " +
+            loc_.format("pdf.summary_subject", {{"class", cls_.name}, {"year", j_.year.label}}));
     for (const auto& line : doc_.wrap(PdfDoc::bold, 12, title, doc_.right() - doc_.left())) {
       y -= 16;
       doc_.text(doc_.left(), y - 10, PdfDoc::bold, 12, line);
@@ -105,8 +109,9 @@ class JournalDoc {
                 loc_.format("pdf.summary_subject_year", {{"year", j_.year.label}}));
     y -= 80;
     if (cls_.homeroom_ix >= 0)
-      doc_.text(doc_.left() + 40, y, PdfDoc::regular, 12,
-                loc_.format("pdf.homeroom", {{"name", full_name(j_.teachers[cls_.homeroom_ix].person)}}));
+      doc_.text(
+          doc_.left() + 40, y, PdfDoc::regular, 12,
+          loc_.format("pdf.homeroom", {{"name", full_name(j_.teachers[cls_.homeroom_ix].person)}}));
     if (!lessons_.empty()) {
       doc_.text(doc_.left() + 40, y - 22, PdfDoc::regular, 12,
                 loc_.format("pdf.journal.started",
@@ -247,8 +252,8 @@ class JournalDoc {
     } else {
       float rest = avail - 24 - 52 - 22 - 150;
       t.widths = {24, 52, 22, rest * 0.55f, rest * 0.45f, 150};
-      t.header = {loc_.text("pdf.col_number"),       loc_.text("pdf.journal.col_date"),
-                  loc_.text("pdf.journal.col_lesson"), loc_.text("pdf.journal.col_topic"),
+      t.header = {loc_.text("pdf.col_number"),           loc_.text("pdf.journal.col_date"),
+                  loc_.text("pdf.journal.col_lesson"),   loc_.text("pdf.journal.col_topic"),
                   loc_.text("pdf.journal.col_homework"), loc_.text("pdf.journal.col_teacher")};
     }
     int n = 0;
@@ -259,11 +264,11 @@ class JournalDoc {
                                        : le.topic;
       std::string teacher;
       if (le.substitute_ix >= 0) {
-        teacher = loc_.format("pdf.journal.substitute",
-                              {{"name", short_name(j_.teachers[le.substitute_ix].person)},
-                               {"instead", le.teacher_ix >= 0
-                                               ? short_name(j_.teachers[le.teacher_ix].person)
-                                               : le.teacher}});
+        teacher = loc_.format(
+            "pdf.journal.substitute",
+            {{"name", short_name(j_.teachers[le.substitute_ix].person)},
+             {"instead",
+              le.teacher_ix >= 0 ? short_name(j_.teachers[le.teacher_ix].person) : le.teacher}});
       } else if (le.teacher_ix >= 0) {
         teacher = short_name(j_.teachers[le.teacher_ix].person);
       }
@@ -408,8 +413,8 @@ class JournalDoc {
           {std::to_string(++n), moment(mc.changed_ts, mc.changed_at),
            mc.teacher_ix >= 0 ? short_name(j_.teachers[mc.teacher_ix].person) : mc.teacher,
            m.student_ix >= 0 ? full_name(j_.students[m.student_ix].person) : m.student,
-           j_.subjects[le.subject_ix].name, loc_.date_short(le.date),
-           mc.old_value.value_or("—"), mc.new_value.value_or(loc_.text("pdf.journal.deleted"))});
+           j_.subjects[le.subject_ix].name, loc_.date_short(le.date), mc.old_value.value_or("—"),
+           mc.new_value.value_or(loc_.text("pdf.journal.deleted"))});
     }
     doc_.table(t, y);
   }

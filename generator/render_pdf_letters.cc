@@ -94,8 +94,9 @@ std::string render_pdf_letters(const Journal& j, const LetterBatch& b, const std
     para(PdfDoc::regular, 10, loc.text("letter.breach"), 24);
     para(PdfDoc::regular, 11,
          loc.format("letter.sign_director", {{"name", short_name(j.school.director)}}), 6);
-    para(PdfDoc::regular, 11, loc.text("pdf.seal") + "        " +
-                                  loc.format("pdf.date", {{"date", loc.date_full(today)}}),
+    para(PdfDoc::regular, 11,
+         loc.text("pdf.seal") + "        " +
+             loc.format("pdf.date", {{"date", loc.date_full(today)}}),
          18);
     para(PdfDoc::regular, 10, loc.format("letter.received", {{"name", short_name(g.person)}}));
   }

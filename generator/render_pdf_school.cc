@@ -28,10 +28,11 @@ std::vector<std::string> line(const std::string& label, const ClassSummary& c) {
 std::vector<std::string> school_summary_header() {
   const Locale& loc = Locale::ru();
   std::vector<std::string> h;
-  for (const char* k : {"col_class", "col_students", "col_excellent", "col_good", "col_single",
-                        "col_failing"})
+  for (const char* k :
+       {"col_class", "col_students", "col_excellent", "col_good", "col_single", "col_failing"})
     h.push_back(loc.text(std::string("pdf.school.") + k));
-  for (const char* m : {"5", "4", "3", "2"}) h.push_back(loc.format("pdf.row_count", {{"mark", m}}));
+  for (const char* m : {"5", "4", "3", "2"})
+    h.push_back(loc.format("pdf.row_count", {{"mark", m}}));
   h.push_back(loc.text("pdf.row_quality"));
   h.push_back(loc.text("pdf.row_success"));
   h.push_back(loc.text("pdf.row_average"));

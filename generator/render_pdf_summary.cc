@@ -16,8 +16,7 @@ std::string avg(const std::optional<double>& v) { return v ? Locale::number(*v, 
 
 }  // namespace
 
-ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today,
-                              const SignerInfo* signer) {
+ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today, const SignerInfo* signer) {
   const Locale& loc = Locale::ru();
   const SchoolClass& cls = j.classes[class_ix];
   std::string school = school_label(j);

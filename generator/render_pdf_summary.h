@@ -11,7 +11,6 @@
 namespace jp {
 
 /// `signer`: the stamp to draw on the last page (null: unsigned).
-ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today,
-                              const SignerInfo* signer);
+ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today, const SignerInfo* signer);
 
 }  // namespace jp

@@ -80,8 +80,8 @@ class Book {
     lxw_error e = workbook_close(wb_);
     wb_ = nullptr;
     if (e != LXW_NO_ERROR)
-      throw std::runtime_error(fmt::format("libxlsxwriter could not write {}: {}", path_,
-                                           lxw_strerror(e)));
+      throw std::runtime_error(
+          fmt::format("libxlsxwriter could not write {}: {}", path_, lxw_strerror(e)));
     std::ifstream in(path_, std::ios::binary);
     std::stringstream s;
     s << in.rdbuf();

@@ -1,7 +1,5 @@
 #include "secrets.h"
 
-#include "ossl.h"
-
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/crypto.h>
@@ -17,6 +15,8 @@
 #include <functional>
 #include <sstream>
 #include <stdexcept>
+
+#include "ossl.h"
 
 namespace jp {
 namespace {
@@ -127,7 +127,8 @@ void write_demo_signer(const std::string& key_path, const std::string& cert_path
   unsigned char serial[16];
   check(RAND_bytes(serial, sizeof serial) == 1, "make a serial number");
   serial[0] &= 0x7f;  // positive
-  std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> bn(BN_bin2bn(serial, sizeof serial, nullptr));
+  std::unique_ptr<BIGNUM, ossl::Deleter<BIGNUM, BN_free>> bn(
+      BN_bin2bn(serial, sizeof serial, nullptr));
   check(bn && BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get())),
         "set the serial number");
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);

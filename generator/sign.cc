@@ -119,9 +119,12 @@ std::pair<size_t, size_t> dict_extent(std::string_view s, size_t p) {
     if (c == '(') {  // a literal string: skip it, with escapes and nested parentheses
       int nest = 0;
       for (; i < s.size(); ++i) {
-        if (s[i] == '\\') ++i;
-        else if (s[i] == '(') ++nest;
-        else if (s[i] == ')' && --nest == 0) break;
+        if (s[i] == '\\')
+          ++i;
+        else if (s[i] == '(')
+          ++nest;
+        else if (s[i] == ')' && --nest == 0)
+          break;
       }
     } else if (c == '<' && s[i + 1] == '<') {
       ++depth, ++i;
@@ -151,12 +154,14 @@ PdfFile parse_pdf(std::string_view pdf) {
     while (p < pdf.size() && is_space(pdf[p])) ++p;
     for (int k = 0; k < count; ++k, p += 20) {
       if (p + 20 > pdf.size()) bad("the xref table is cut short");
-      if (pdf[p + 17] == 'n') f.offsets[first + k] = size_t(std::stoll(std::string(pdf.substr(p, 10))));
+      if (pdf[p + 17] == 'n')
+        f.offsets[first + k] = size_t(std::stoll(std::string(pdf.substr(p, 10))));
     }
   }
   auto [tb, te] = dict_extent(pdf, pdf.find("<<", p));
   std::string_view trailer = pdf.substr(tb, te - tb);
-  if (trailer.find("/Prev") != std::string_view::npos || trailer.find("/Encrypt") != std::string_view::npos)
+  if (trailer.find("/Prev") != std::string_view::npos ||
+      trailer.find("/Encrypt") != std::string_view::npos)
     bad("the PDF already has updates or is encrypted");
   size_t q = trailer.find("/Size");
   if (q == std::string_view::npos) bad("the trailer has no /Size");
@@ -206,7 +211,8 @@ int last_page(const PdfFile& f) {
 }
 
 /// A dictionary with extra entries before its closing `>>`.
-std::string with_entries(std::string_view dict, const std::string& entries, const char* must_not_have) {
+std::string with_entries(std::string_view dict, const std::string& entries,
+                         const char* must_not_have) {
   if (dict.find(must_not_have) != std::string_view::npos)
     bad(fmt::format("it already has {}", must_not_have));
   return std::string(dict.substr(0, dict.size() - 2)) + entries + "\n>>";
@@ -272,9 +278,9 @@ Signer::Signer(const std::string& key_path, const std::string& cert_path,
   BioPtr cb = mem_bio(cert_pem);
   impl_->cert.reset(PEM_read_bio_X509(cb.get(), nullptr, nullptr, nullptr));
   if (!impl_->cert)
-    throw std::runtime_error(fmt::format(
-        "{}: expected an X.509 certificate in PEM (-----BEGIN CERTIFICATE-----): {}", cert_path,
-        error_text()));
+    throw std::runtime_error(
+        fmt::format("{}: expected an X.509 certificate in PEM (-----BEGIN CERTIFICATE-----): {}",
+                    cert_path, error_text()));
   if (X509_check_private_key(impl_->cert.get(), impl_->key.get()) != 1)
     throw std::runtime_error(fmt::format("{} is not the certificate of the key {}: {}", cert_path,
                                          key_path, error_text()));
@@ -335,12 +341,13 @@ std::string Signer::sign(const std::vector<std::string_view>& parts, long long w
   CmsPtr cms(CMS_sign(nullptr, nullptr, impl_->chain.get(), nullptr, flags));
   check(cms != nullptr, "start a CMS signature");
   // CAdES: the signing-certificate-v2 attribute binds the certificate to the signature.
-  CMS_SignerInfo* si = CMS_add1_signer(cms.get(), impl_->cert.get(), impl_->key.get(),
-                                       EVP_sha256(), flags | CMS_CADES);
+  CMS_SignerInfo* si = CMS_add1_signer(cms.get(), impl_->cert.get(), impl_->key.get(), EVP_sha256(),
+                                       flags | CMS_CADES);
   check(si != nullptr, "add the signer");
   // Our signing time (OpenSSL would add the current moment): the build's date, so that
   // a rebuild of the same day gives the same bytes.
-  std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>> t(ASN1_TIME_set(nullptr, time_t(when)));
+  std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>> t(
+      ASN1_TIME_set(nullptr, time_t(when)));
   check(t && CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t.get(), -1) == 1,
         "set the signing time");
   BioPtr in = mem_bio(data);
@@ -363,14 +370,15 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   std::map<int, size_t> offsets;
 
   offsets[f.root] = out.size();
-  out += fmt::format(
-      "{} 0 obj\n{}\nendobj\n", f.root,
-      with_entries(object_dict(f, f.root),
-                   fmt::format("/AcroForm << /Fields [{} 0 R] /SigFlags 3 >>", field), "/AcroForm"));
+  out +=
+      fmt::format("{} 0 obj\n{}\nendobj\n", f.root,
+                  with_entries(object_dict(f, f.root),
+                               fmt::format("/AcroForm << /Fields [{} 0 R] /SigFlags 3 >>", field),
+                               "/AcroForm"));
   offsets[page] = out.size();
-  out += fmt::format("{} 0 obj\n{}\nendobj\n", page,
-                     with_entries(object_dict(f, page), fmt::format("/Annots [{} 0 R]", field),
-                                  "/Annots"));
+  out += fmt::format(
+      "{} 0 obj\n{}\nendobj\n", page,
+      with_entries(object_dict(f, page), fmt::format("/Annots [{} 0 R]", field), "/Annots"));
   std::string rect = stamp_rect.empty() ? "0 0 0 0" : stamp_rect;
   offsets[field] = out.size();
   out += fmt::format(
@@ -418,8 +426,8 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   out += fmt::format(" /Prev {} /ID [<{}> <{}>] >>\nstartxref\n{}\n%%EOF\n", f.startxref, id, id,
                      xref);
 
-  std::string ranges = fmt::format("{} {} {}", contents_at, contents_end,
-                                   out.size() - contents_end);
+  std::string ranges =
+      fmt::format("{} {} {}", contents_at, contents_end, out.size() - contents_end);
   ranges.resize(32, ' ');
   out.replace(range_at, 32, ranges);
   std::string cms = signer.sign(
@@ -522,8 +530,10 @@ PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string&
   der.reserve(hex.size() / 2);
   for (size_t i = 0; i + 1 < hex.size(); i += 2) {
     auto nib = [](char c) {
-      return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                          : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      return c >= '0' && c <= '9'   ? c - '0'
+             : c >= 'A' && c <= 'F' ? c - 'A' + 10
+             : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                    : -1;
     };
     int h = nib(hex[i]), l = nib(hex[i + 1]);
     if (h < 0 || l < 0) {

@@ -15,8 +15,8 @@ namespace jp {
 
 /// What the visible stamp says about the signer.
 struct SignerInfo {
-  std::string subject;     ///< the certificate's CN (or the whole subject)
-  std::string serial;      ///< hex, upper case, e.g. `3A5F…`
+  std::string subject;  ///< the certificate's CN (or the whole subject)
+  std::string serial;   ///< hex, upper case, e.g. `3A5F…`
   Day not_before = 0, not_after = 0;
 };
 

@@ -101,8 +101,8 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
     };
     // A page whose inputs have the fingerprint it was published with is kept as it is;
     // otherwise rendered. `render` is only called when needed.
-    auto page = [&](const std::vector<std::string>& areas, const std::string& file,
-                    uint64_t fp, auto render) {
+    auto page = [&](const std::vector<std::string>& areas, const std::string& file, uint64_t fp,
+                    auto render) {
       paths_of(areas, file);
       std::string f = PageInputs::hex(fp);
       if (inputs && o.keep_unchanged && w.keep(paths, f)) {

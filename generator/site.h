@@ -49,7 +49,8 @@ struct FamilyArea {
 /// Who gets an area: electronic guardians, with their children who consented and still
 /// study at the school on `today` (paper guardians, students without consent and students
 /// who have left get nothing). In the journal's guardian order.
-std::vector<FamilyArea> family_areas(const Journal& j, const std::map<std::string, long long>& epochs,
+std::vector<FamilyArea> family_areas(const Journal& j,
+                                     const std::map<std::string, long long>& epochs,
                                      const std::string& site_key, Day today);
 
 /// Renders the whole site into the writer (which skips unchanged files).

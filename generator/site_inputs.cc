@@ -64,15 +64,18 @@ PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day toda
   for (const auto& v : st.other_marks) g = str(g, v);
   for (const auto& [m, t] : st.forecast_thresholds) g = num(str(g, m), t);
   for (const auto& [k, v] : st.attendance_codes) g = str(str(g, k), v);
-  g = mix(mix(mix(g, uint64_t(st.control_limit)), uint64_t(st.min_marks)), uint64_t(st.grading_deadline_primary));
-  g = str(mix(mix(g, uint64_t(st.grading_deadline_basic)), uint64_t(st.homework_deadline_hours)), st.edit_lock);
+  g = mix(mix(mix(g, uint64_t(st.control_limit)), uint64_t(st.min_marks)),
+          uint64_t(st.grading_deadline_primary));
+  g = str(mix(mix(g, uint64_t(st.grading_deadline_basic)), uint64_t(st.homework_deadline_hours)),
+          st.edit_lock);
   for (const auto& p : j.periods) {
     g = str(str(str(g, p.id), p.kind), p.name);
     g = mix(mix(g, uint64_t(p.start)), uint64_t(p.end));
     for (int gr : p.grades) g = mix(g, uint64_t(gr));
   }
   for (const auto& h : j.holidays) g = str(mix(mix(g, uint64_t(h.start)), uint64_t(h.end)), h.name);
-  for (const auto& b : j.bells) g = mix(mix(mix(g, uint64_t(b.number)), uint64_t(b.start)), uint64_t(b.end));
+  for (const auto& b : j.bells)
+    g = mix(mix(mix(g, uint64_t(b.number)), uint64_t(b.start)), uint64_t(b.end));
   for (const auto& w : j.work_types) g = mix(num(str(str(g, w.id), w.name), w.weight), w.control);
   for (const auto& s : j.subjects) {
     g = str(str(str(g, s.id), s.name), s.short_name);
@@ -95,7 +98,8 @@ PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day toda
   lesson_.resize(j.lessons.size());
   for (size_t i = 0; i < j.lessons.size(); ++i) {
     const Lesson& l = j.lessons[i];
-    uint64_t h = mix(mix(str(str(str(0, l.id), l.class_id), l.subject), uint64_t(l.date)), uint64_t(l.number));
+    uint64_t h = mix(mix(str(str(str(0, l.id), l.class_id), l.subject), uint64_t(l.date)),
+                     uint64_t(l.number));
     for (auto* f : {&l.teacher, &l.group, &l.substitute, &l.topic, &l.homework, &l.room, &l.kind,
                     &l.homework_set_at})
       h = str(h, *f);
@@ -124,13 +128,15 @@ PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day toda
   for (size_t i = 0; i < j.final_marks.size(); ++i) {
     const FinalMark& f = j.final_marks[i];
     uint64_t h = 0;
-    for (auto* s : {&f.student, &f.subject, &f.period, &f.value, &f.created_at, &f.author}) h = str(h, *s);
+    for (auto* s : {&f.student, &f.subject, &f.period, &f.value, &f.created_at, &f.author})
+      h = str(h, *s);
     final_[i] = h;
   }
   remark_.resize(j.remarks.size());
   for (size_t i = 0; i < j.remarks.size(); ++i) {
     const Remark& r = j.remarks[i];
-    remark_[i] = mix(str(str(str(str(str(0, r.id), r.student), r.teacher), r.text), r.kind), uint64_t(r.date));
+    remark_[i] = mix(str(str(str(str(str(0, r.id), r.student), r.teacher), r.text), r.kind),
+                     uint64_t(r.date));
   }
 }
 
@@ -176,7 +182,8 @@ uint64_t PageInputs::week(const Student& st, Day monday, bool current) const {
     h = mix(h, lesson_[l]);
     if (const auto* ms = ix_.marks_at(s, l))
       for (int m : *ms) h = mix(h, mark_[m]);
-    if (const Attendance* a = ix_.attendance_at(s, l)) h = mix(h, attendance_[a - j_.attendance.data()]);
+    if (const Attendance* a = ix_.attendance_at(s, l))
+      h = mix(h, attendance_[a - j_.attendance.data()]);
     if (const auto* hw = ix_.homework_at(s, l))
       for (int x : *hw) h = mix(h, homework_[x]);
   }

@@ -55,10 +55,10 @@ std::vector<fs::path> archive_folders(const fs::path& dir) {
   }
   std::sort(found.begin(), found.end());
   if (found.empty())
-    throw std::runtime_error(fmt::format(
-        "{}: no MANIFEST.sha256 here or in its year folders (is it an archive made by "
-        "`journalpress build --archive`?)",
-        dir.string()));
+    throw std::runtime_error(
+        fmt::format("{}: no MANIFEST.sha256 here or in its year folders (is it an archive made by "
+                    "`journalpress build --archive`?)",
+                    dir.string()));
   return found;
 }
 
@@ -122,7 +122,8 @@ int run_verify(const VerifyOptions& o, std::ostream& out) {
           "{}: intact: {} files match MANIFEST.sha256, {} PDF signatures and the manifest's "
           "signature are valid (signer {}{})\n",
           folder.string(), c.files, c.pdfs, c.signer,
-          ca.empty() ? "; not checked against a CA: give --ca to check who signed" : ", trusted by --ca");
+          ca.empty() ? "; not checked against a CA: give --ca to check who signed"
+                     : ", trusted by --ca");
     else
       out << fmt::format("{}: NOT intact: {} problem{}\n", folder.string(), c.problems.size(),
                          c.problems.size() == 1 ? "" : "s");
@@ -149,7 +150,8 @@ int run_archive_copy(const ArchiveCopyOptions& o, std::ostream& out) {
     fs::create_directories(dest);
     for (const auto& folder : folders) {
       std::string name = folder.filename().string();
-      fs::path tmp = fs::path(dest) / (".jp-copy-" + name), old = fs::path(dest) / (".jp-old-" + name);
+      fs::path tmp = fs::path(dest) / (".jp-copy-" + name),
+               old = fs::path(dest) / (".jp-old-" + name);
       fs::path target = fs::path(dest) / name;
       std::error_code ec;
       fs::remove_all(tmp, ec);

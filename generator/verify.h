@@ -18,7 +18,7 @@ std::vector<std::filesystem::path> archive_folders(const std::filesystem::path& 
 struct FolderCheck {
   std::vector<std::string> problems;  ///< one line per problem, naming the file
   size_t files = 0, pdfs = 0;
-  std::string signer;                 ///< of the manifest signature
+  std::string signer;  ///< of the manifest signature
 };
 /// Checks one year folder. `ca_pem`: trusted certificates (empty: signatures are checked
 /// with the certificate they carry, the signer is not checked against a CA).

@@ -1,8 +1,8 @@
 #include "writer.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,19 +59,23 @@ void overwrite_from_pack(const fs::path& out, const fs::path& pack, uint64_t off
   std::string bytes(len, '\0');
   int in = ::open(pack.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0)
-    throw std::runtime_error(fmt::format("cannot read {}: {}", pack.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot read {}: {}", pack.string(), std::strerror(errno)));
   ssize_t got = ::pread(in, bytes.data(), len, off_t(off));
   ::close(in);
   if (got != ssize_t(len))
-    throw std::runtime_error(fmt::format("{} is cut short (a commit interrupted while it was "
-                                         "written?)", pack.string()));
+    throw std::runtime_error(
+        fmt::format("{} is cut short (a commit interrupted while it was "
+                    "written?)",
+                    pack.string()));
   std::error_code ec;
   if (!fs::exists(target.parent_path(), ec)) fs::create_directories(target.parent_path());
   // No O_TRUNC: on ext4, truncating and rewriting a file costs ~0.4 ms, writing over it
   // ~0.03 ms (measured here); the tail is cut only when the file got shorter.
   int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
-    throw std::runtime_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
   struct stat st {};
   bool ok = ::fstat(fd, &st) == 0;
   for (uint64_t done = 0; ok && done < len;) {
@@ -83,7 +87,8 @@ void overwrite_from_pack(const fs::path& out, const fs::path& pack, uint64_t off
   if (ok && uint64_t(st.st_size) > len) ok = ::ftruncate(fd, off_t(len)) == 0;
   int e = errno;
   ::close(fd);
-  if (!ok) throw std::runtime_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(e)));
+  if (!ok)
+    throw std::runtime_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(e)));
 }
 
 void apply_journal(const fs::path& out, const std::string& text, const fs::path& pack) {
@@ -149,8 +154,7 @@ void Writer::recover(const fs::path& out_dir, const std::string& name) {
   fs::remove(journal, ec);
 }
 
-Writer::Writer(fs::path out_dir, std::string name, FileHashes previous,
-               bool dry_run)
+Writer::Writer(fs::path out_dir, std::string name, FileHashes previous, bool dry_run)
     : out_(std::move(out_dir)),
       name_(std::move(name)),
       previous_(std::move(previous)),
@@ -167,7 +171,8 @@ Writer::Writer(fs::path out_dir, std::string name, FileHashes previous,
   fs::create_directories(staging_);
   pack_fd_ = ::open(pack_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (pack_fd_ < 0)
-    throw std::runtime_error(fmt::format("cannot create {}: {}", pack_.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot create {}: {}", pack_.string(), std::strerror(errno)));
 }
 
 Writer::~Writer() {

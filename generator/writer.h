@@ -14,9 +14,9 @@
 // folder by copying it, e.g. rsync, not by serving it while a build runs.)
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
-#include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -37,8 +37,8 @@ class Writer {
  public:
   /// Manages `out_dir/name` (e.g. `output/site`); `previous` maps each file published by
   /// the last build (path relative to it) to its SHA-256. `dry_run`: nothing is written.
-  Writer(std::filesystem::path out_dir, std::string name,
-         FileHashes previous, bool dry_run = false);
+  Writer(std::filesystem::path out_dir, std::string name, FileHashes previous,
+         bool dry_run = false);
   ~Writer();  ///< without commit: the staging folder is removed, nothing published changes
 
   /// Offers one file; safe to call from several threads.

@@ -1,21 +1,21 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <algorithm>
 #include <sstream>
 
 #include "build.h"
 #include "helpers.h"
 #include "import.h"
-#include "verify.h"
 #include "secrets.h"
+#include "verify.h"
 
 using namespace jp;
+using jp::test::run_command;
 using jp::test::slurp;
 using jp::test::temp_path;
-using jp::test::run_command;
 namespace fs = std::filesystem;
 
 TEST_CASE(
@@ -106,7 +106,8 @@ struct ArchiveFixture {
         "first_name": "Ангелина", "enrollments": [{"class": "5a", "from": "2023-10-02",
         "groups": ["5a-en1"], "reason_in": "прибыла из школы № 7"}]}],
       "lessons": [{"id": "l7", "class": "5a", "subject": "math", "teacher": "t1", "substitute": "t2",
-        "date": "2023-10-02", "number": 2, "topic": ")" + topic + R"(",
+        "date": "2023-10-02", "number": 2, "topic": ")" +
+                                                topic + R"(",
         "homework": "**Упр. 15**, с. 40"}],
       "marks": [{"id": "m4", "student": "s5", "lesson": "l7", "value": "4"}],
       "attendance": [{"student": "s1", "lesson": "l7", "status": "absent"}]})";
@@ -130,7 +131,8 @@ struct ArchiveFixture {
 
 }  // namespace
 
-TEST_CASE("archive: the class journal has every student, mark, code, topic and change", "[archive]") {
+TEST_CASE("archive: the class journal has every student, mark, code, topic and change",
+          "[archive]") {
   ArchiveFixture f;
   fs::path pdf = f.year() / "5a-journal.pdf";
   REQUIRE(fs::exists(pdf));
@@ -142,7 +144,8 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
   std::string raw = run_command("pdftotext " + pdf.string() + " -");
   std::smatch m;
   // Class list: arrivals and departures, dated, with reasons.
-  CHECK(std::regex_search(layout, std::regex("Римская-Корсакова Алёна +29\\.12\\.2023, перевод в 5Б")));
+  CHECK(std::regex_search(layout,
+                          std::regex("Римская-Корсакова Алёна +29\\.12\\.2023, перевод в 5Б")));
   CHECK(no_space(raw).find("02.10.2023,прибылаизшколы№7") != std::string::npos);
   // The 44-character surname is never cut: all of it is there, only wrapped.
   CHECK(no_space(raw).find("Константинопольская-Великорецкая-Новодевичья") != std::string::npos);
@@ -164,20 +167,23 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
     std::string word = f.topic.substr(p, q - p);
     CHECK(std::regex_search(raw, std::regex("(^|\\s)" + word + "(\\s|$)")));
   }
-  CHECK(no_space(raw).find(no_space("Ким О. И. (замена; вместо Фёдорова И. П.)")) != std::string::npos);
+  CHECK(no_space(raw).find(no_space("Ким О. И. (замена; вместо Фёдорова И. П.)")) !=
+        std::string::npos);
   CHECK(layout.find("Урок отменён") != std::string::npos);
   CHECK(layout.find("Упр. 15, с. 40") != std::string::npos);
   CHECK(layout.find("**") == std::string::npos);
   // Period marks, attendance summary, the change log.
-  CHECK(layout.find("Математика: отметки за периоды, год, экзамен и итоговые") != std::string::npos);
+  CHECK(layout.find("Математика: отметки за периоды, год, экзамен и итоговые") !=
+        std::string::npos);
   CHECK(std::regex_search(layout, std::regex("Соловьёв Пётр Ильич +5\\n")));
   CHECK(std::regex_search(layout, std::regex("Соловьёв Пётр Ильич( +[0-9]+){3}")));
-  CHECK(std::regex_search(
-      layout, std::regex("05\\.09\\.2023 09:00 +Фёдорова И\\. П\\. +Соловьёв Пётр Ильич +Математика +04\\.09\\.2023 +4 +5")));
+  CHECK(std::regex_search(layout, std::regex("05\\.09\\.2023 09:00 +Фёдорова И\\. П\\. +Соловьёв "
+                                             "Пётр Ильич +Математика +04\\.09\\.2023 +4 +5")));
   // Nothing is drawn off the page.
   std::string boxes = run_command("pdftotext -bbox " + pdf.string() + " -");
   std::regex page("<page width=\"([0-9.]+)\" height=\"([0-9.]+)\">"),
-      word("<word xMin=\"([0-9.-]+)\" yMin=\"([0-9.-]+)\" xMax=\"([0-9.-]+)\" yMax=\"([0-9.-]+)\">");
+      word(
+          "<word xMin=\"([0-9.-]+)\" yMin=\"([0-9.-]+)\" xMax=\"([0-9.-]+)\" yMax=\"([0-9.-]+)\">");
   double w = 0, h = 0;
   int words = 0, outside = 0;
   std::regex tags("<page[^>]*>|<word[^>]*>");
@@ -208,18 +214,23 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
   CHECK(std::stoi(m[1]) == sheets);
   CHECK(layout.find("ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ") != std::string::npos);
   CHECK(layout.find("Владелец: Демонстрационная подпись журнала") != std::string::npos);
-  CHECK(std::regex_search(info, std::regex("Title: +Классный журнал\\. Класс 5А, 2023/2024 учебный год")));
+  CHECK(std::regex_search(
+      info, std::regex("Title: +Классный журнал\\. Класс 5А, 2023/2024 учебный год")));
 
   // The other classes' marks in their own journals: Белых's 4 in 10А; Римская-Корсакова's 3
   // in 5Б after her transfer, with her arrival dated.
-  std::string tenth = run_command("pdftotext -layout " + (f.year() / "10a-journal.pdf").string() + " -");
+  std::string tenth =
+      run_command("pdftotext -layout " + (f.year() / "10a-journal.pdf").string() + " -");
   CHECK(std::regex_search(tenth, std::regex("Белых Семён +4\n")));
-  std::string fifth_b = run_command("pdftotext -layout " + (f.year() / "5b-journal.pdf").string() + " -");
+  std::string fifth_b =
+      run_command("pdftotext -layout " + (f.year() / "5b-journal.pdf").string() + " -");
   CHECK(std::regex_search(fifth_b, std::regex("Римская-Корсакова Алёна +3\n")));
-  CHECK(std::regex_search(fifth_b, std::regex("Римская-Корсакова Алёна +09\\.01\\.2024, перевод из 5А")));
+  CHECK(std::regex_search(fifth_b,
+                          std::regex("Римская-Корсакова Алёна +09\\.01\\.2024, перевод из 5А")));
 
   // Grade 1: attendance and topics only.
-  std::string first = run_command("pdftotext -layout " + (f.year() / "1a-journal.pdf").string() + " -");
+  std::string first =
+      run_command("pdftotext -layout " + (f.year() / "1a-journal.pdf").string() + " -");
   CHECK(first.find("Математика: посещаемость (лист 1 из 1)") != std::string::npos);
   CHECK(first.find("Домашнее задание") == std::string::npos);
   CHECK(first.find("Счёт до десяти") != std::string::npos);
@@ -228,17 +239,21 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
 TEST_CASE("archive: school summary, Excel copies, manifest; verify catches one changed byte",
           "[archive]") {
   ArchiveFixture f;
-  std::string school = run_command("pdftotext -layout " + (f.year() / "school-summary.pdf").string() + " -");
+  std::string school =
+      run_command("pdftotext -layout " + (f.year() / "school-summary.pdf").string() + " -");
   CHECK(school.find("Сводная ведомость итоговой успеваемости по школе — 1 четверть") !=
         std::string::npos);
   CHECK(std::regex_search(school, std::regex("5А +3 +1 +0 +0 +0 +1 +0 +0 +0 +100 +100 +5,00")));
   CHECK(std::regex_search(school, std::regex("Итого по школе +[0-9]+")));
   // Excel copies: real workbooks with the students and the marks as numbers.
-  std::string shared = run_command("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/sharedStrings.xml");
+  std::string shared =
+      run_command("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/sharedStrings.xml");
   CHECK(shared.find("Соловьёв Пётр Ильич") != std::string::npos);
-  std::string sheet1 = run_command("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/worksheets/sheet1.xml");
+  std::string sheet1 = run_command("unzip -p " + (f.year() / "5a-summary.xlsx").string() +
+                                   " xl/worksheets/sheet1.xml");
   CHECK(sheet1.find("<v>5</v>") != std::string::npos);
-  std::string wb = run_command("unzip -p " + (f.year() / "school-summary.xlsx").string() + " xl/workbook.xml");
+  std::string wb =
+      run_command("unzip -p " + (f.year() / "school-summary.xlsx").string() + " xl/workbook.xml");
   CHECK(wb.find("name=\"1 четверть\"") != std::string::npos);
 
   // The manifest lists every file; the folder verifies.

@@ -1,3 +1,5 @@
+#include "extracts.h"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -6,16 +8,15 @@
 #include <sstream>
 
 #include "build.h"
-#include "extracts.h"
 #include "helpers.h"
 #include "import.h"
 #include "model.h"
 #include "secrets.h"
 
 using namespace jp;
+using jp::test::run_command;
 using jp::test::slurp;
 using jp::test::temp_path;
-using jp::test::run_command;
 namespace fs = std::filesystem;
 
 namespace {
@@ -61,7 +62,8 @@ TEST_CASE("extracts: the fixture's week, as pdftotext reads it, equals the expec
     fs::path pdf = f.week() / (std::string(cls) + ".pdf");
     REQUIRE(fs::exists(pdf));
     CHECK(run_command("qpdf --check " + pdf.string()).rfind("0\n", 0) == 0);
-    text += std::string("== ") + cls + ".pdf\n" + run_command("pdftotext -layout " + pdf.string() + " -").substr(2);
+    text += std::string("== ") + cls + ".pdf\n" +
+            run_command("pdftotext -layout " + pdf.string() + " -").substr(2);
   }
   fs::path expected = fs::path(JP_SOURCE_DIR) / "tests/golden/002_extracts/expected.txt";
   if (std::getenv("JP_UPDATE")) std::ofstream(expected, std::ios::binary) << text;
@@ -69,7 +71,8 @@ TEST_CASE("extracts: the fixture's week, as pdftotext reads it, equals the expec
 
   // Duplex: each student starts on the front of a sheet (an odd page); the distribution
   // list too.
-  std::string pages = run_command("pdftotext -layout " + (f.week() / "5a.pdf").string() + " -").substr(2);
+  std::string pages =
+      run_command("pdftotext -layout " + (f.week() / "5a.pdf").string() + " -").substr(2);
   int page = 1, starts = 0;
   for (size_t p = 0, q; p < pages.size(); p = q + 1, ++page) {
     q = pages.find('\f', p);
@@ -82,7 +85,8 @@ TEST_CASE("extracts: the fixture's week, as pdftotext reads it, equals the expec
     }
   }
   CHECK(starts == 4);
-  CHECK(run_command("pdffonts " + (f.week() / "5a.pdf").string()).find("PTSans") != std::string::npos);
+  CHECK(run_command("pdffonts " + (f.week() / "5a.pdf").string()).find("PTSans") !=
+        std::string::npos);
 }
 
 TEST_CASE("extracts: A5, scopes, periods and their errors", "[extracts]") {
@@ -115,7 +119,7 @@ TEST_CASE("extracts: A5, scopes, periods and their errors", "[extracts]") {
     f.build(o);
     std::string all = run_command("pdftotext -layout " + (f.week() / "5a.pdf").string() + " -");
     CHECK(all.find("Римская-Корсакова Алёна") != std::string::npos);  // no paper guardian
-    CHECK(fs::exists(f.week() / "1a.pdf"));  // another class: kept
+    CHECK(fs::exists(f.week() / "1a.pdf"));                           // another class: kept
   }
   SECTION("--from/--to") {
     BuildOptions o = f.bo;
@@ -123,7 +127,8 @@ TEST_CASE("extracts: A5, scopes, periods and their errors", "[extracts]") {
     o.to = "2023-11-08";
     f.build(o);
     std::string text =
-        run_command("pdftotext -layout " + (f.dir / "out/extracts/2023-11-07_2023-11-08/5a.pdf").string() + " -");
+        run_command("pdftotext -layout " +
+                    (f.dir / "out/extracts/2023-11-07_2023-11-08/5a.pdf").string() + " -");
     CHECK(text.find("за 7–8 ноября 2023") != std::string::npos);
     CHECK(text.find("Вычитание дробей") == std::string::npos);  // 9 November is outside
   }
@@ -131,7 +136,8 @@ TEST_CASE("extracts: A5, scopes, periods and their errors", "[extracts]") {
     BuildOptions o = f.bo;
     std::ostringstream out;
     o.week = "2023-45";
-    CHECK_THROWS_WITH(run_build(o, out), "--week: expected an ISO week such as 2024-W12, got \"2023-45\"");
+    CHECK_THROWS_WITH(run_build(o, out),
+                      "--week: expected an ISO week such as 2024-W12, got \"2023-45\"");
     o.week.clear();
     o.from = "2023-11-07";
     CHECK_THROWS_WITH(run_build(o, out), "a date range needs both --from and --to (YYYY-MM-DD)");
@@ -142,7 +148,8 @@ TEST_CASE("extracts: A5, scopes, periods and their errors", "[extracts]") {
     CHECK_THROWS_WITH(run_build(o, out), "--class: there is no class \"9z\" in s1 2023/2024");
     o.classes.clear();
     o.students = {"nobody"};
-    CHECK_THROWS_WITH(run_build(o, out), "--student: there is no student \"nobody\" in s1 2023/2024");
+    CHECK_THROWS_WITH(run_build(o, out),
+                      "--student: there is no student \"nobody\" in s1 2023/2024");
     BuildOptions site = f.bo;
     site.extracts = false;
     site.site = true;
@@ -163,9 +170,10 @@ TEST_CASE("extracts: the default period is the last complete school week", "[ext
   CHECK(format_date(p.to) == "2023-11-12");
 }
 
-TEST_CASE("letters: a notice per electronic guardian whose QR code is their address; revoke "
-          "reissues it",
-          "[letters]") {
+TEST_CASE(
+    "letters: a notice per electronic guardian whose QR code is their address; revoke "
+    "reissues it",
+    "[letters]") {
   auto dir = temp_path("letters");
   fs::create_directories(dir);
   ImportOptions io;
@@ -185,7 +193,8 @@ TEST_CASE("letters: a notice per electronic guardian whose QR code is their addr
   auto url_of = [&](const std::string& guardian) {
     std::istringstream csv(slurp(dir / "out/private/access.csv"));
     for (std::string line; std::getline(csv, line);)
-      if (line.rfind(guardian + ",", 0) == 0) return std::regex_replace(line, std::regex(".*,(https://[^,]*),.*"), "$1");
+      if (line.rfind(guardian + ",", 0) == 0)
+        return std::regex_replace(line, std::regex(".*,(https://[^,]*),.*"), "$1");
     return std::string();
   };
   auto qr_of = [&](const std::string& pdf) {
@@ -207,7 +216,8 @@ TEST_CASE("letters: a notice per electronic guardian whose QR code is their addr
   CHECK(text.find("Соловьёв Пётр Ильич (5А класс)") != std::string::npos);
   CHECK(text.find(url) != std::string::npos);
   std::string flat = std::regex_replace(text, std::regex("\\s+"), " ");
-  CHECK(flat.find("письменно уведомите директора школы (п. 3.15, Приложение 1)") != std::string::npos);
+  CHECK(flat.find("письменно уведомите директора школы (п. 3.15, Приложение 1)") !=
+        std::string::npos);
   CHECK(flat.find("не передавайте его другим лицам") != std::string::npos);
   CHECK(text.find("Директор _______________ / Ковалёва А. С.") != std::string::npos);
   CHECK(text.find("взамен отозванного") == std::string::npos);

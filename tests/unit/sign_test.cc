@@ -11,9 +11,9 @@
 #include "secrets.h"
 
 using namespace jp;
+using jp::test::run_command;
 using jp::test::slurp;
 using jp::test::temp_path;
-using jp::test::run_command;
 namespace fs = std::filesystem;
 
 namespace {
@@ -103,13 +103,14 @@ TEST_CASE("sign: key and certificate problems name the file", "[sign]") {
   write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string());
   write_demo_signer((dir / "k2.pem").string(), (dir / "c2.pem").string());
   std::ofstream(dir / "junk.pem") << "not a key\n";
-  CHECK_THROWS_WITH(Signer((dir / "k.pem").string(), (dir / "c2.pem").string()),
-                    Catch::Contains((dir / "c2.pem").string() + " is not the certificate of the key"));
+  CHECK_THROWS_WITH(
+      Signer((dir / "k.pem").string(), (dir / "c2.pem").string()),
+      Catch::Contains((dir / "c2.pem").string() + " is not the certificate of the key"));
   CHECK_THROWS_WITH(Signer((dir / "junk.pem").string(), (dir / "c.pem").string()),
                     Catch::StartsWith((dir / "junk.pem").string() +
                                       ": expected an unencrypted private key in PEM"));
-  CHECK_THROWS_WITH(Signer((dir / "k.pem").string(), (dir / "missing.pem").string()),
-                    Catch::Equals("cannot read the signing certificate " +
-                                  (dir / "missing.pem").string()));
+  CHECK_THROWS_WITH(
+      Signer((dir / "k.pem").string(), (dir / "missing.pem").string()),
+      Catch::Equals("cannot read the signing certificate " + (dir / "missing.pem").string()));
   fs::remove_all(dir);
 }

@@ -48,7 +48,8 @@ TEST_CASE("site: an incremental build publishes exactly what a full build does",
     std::smatch m;
     REQUIRE(std::regex_search(text, m, std::regex("\"last_name\":\"([^\"]+)\"")));
     text = std::regex_replace(text, std::regex("\"last_name\":\"" + m[1].str() + "\""),
-                              "\"last_name\":\"Переименованная\"", std::regex_constants::format_first_only);
+                              "\"last_name\":\"Переименованная\"",
+                              std::regex_constants::format_first_only);
     std::ofstream(staff, std::ios::binary) << text;
   }
   write_site_key((dir / "site.key").string(), false);

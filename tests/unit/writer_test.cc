@@ -16,8 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 FileHashes publish(const fs::path& out, FileHashes prev,
-                                           const std::map<std::string, std::string>& files,
-                                           WriteStats* stats = nullptr) {
+                   const std::map<std::string, std::string>& files, WriteStats* stats = nullptr) {
   Writer w(out, "site", std::move(prev));
   for (const auto& [p, b] : files) w.put(p, b);
   auto s = w.commit();
