@@ -199,11 +199,9 @@ int run_build(const BuildOptions& in, std::ostream& out) {
       since.known.insert(next.previous.begin(), next.previous.end());
     }
 
-    FileHashes fingerprints;
     auto writer = std::make_unique<Writer>(
-        o.out, "site", load_published(db, j.school.id, "site", &fingerprints), o.dry_run);
+        o.out, "site", load_published_files(db, j.school.id, "site"), o.dry_run);
     Writer& w = *writer;
-    w.set_previous_fingerprints(std::move(fingerprints));
     mark("build state loaded");
     auto t0 = std::chrono::steady_clock::now();
     SiteResult r = build_site(ix, load_epochs(db, j.school.id), since, so, w);
@@ -213,7 +211,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     mark("committed");
     if (!o.dry_run) {
       db.exec("BEGIN");
-      save_published(db, j.school.id, "site", w.state(), w.changed(), w.removed(),
+      save_published(db, j.school.id, "site", w.updated(), w.changed(), w.removed(),
                      &w.fingerprints(), &w.refingerprinted());
       save_publication(db, j.school.id, next);
       Stmt(db.handle(),
@@ -257,7 +255,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     WriteStats st = w.commit();
     if (!o.dry_run) {
       db.exec("BEGIN");
-      save_published(db, j.school.id, "archive/" + year_dir, w.state(), w.changed(), w.removed());
+      save_published(db, j.school.id, "archive/" + year_dir, w.updated(), w.changed(), w.removed());
       db.exec("COMMIT");
     }
     mark("archive");
@@ -286,7 +284,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     WriteStats st = w.commit();
     if (!o.dry_run) {
       db.exec("BEGIN");
-      save_published(db, j.school.id, "extracts/" + period.folder, w.state(), w.changed(),
+      save_published(db, j.school.id, "extracts/" + period.folder, w.updated(), w.changed(),
                      w.removed());
       db.exec("COMMIT");
     }
@@ -316,7 +314,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     WriteStats st = w.commit();
     if (!o.dry_run) {
       db.exec("BEGIN");
-      save_published(db, j.school.id, "letters", w.state(), w.changed(), w.removed());
+      save_published(db, j.school.id, "letters", w.updated(), w.changed(), w.removed());
       db.exec("COMMIT");
     }
     mark("letters");

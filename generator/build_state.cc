@@ -12,26 +12,23 @@ void ensure_build_state(Db& db) {
       "current_keys BLOB, current_at TEXT, previous_keys BLOB, previous_at TEXT)");
 }
 
-FileHashes load_published(Db& db, const std::string& school, const std::string& output,
-                          FileHashes* fingerprints) {
+FileHashes load_published(Db& db, const std::string& school, const std::string& output) {
   FileHashes r;
-  {
-    // Sized once: a site has ~100,000 files, and rehashing while loading them costs.
-    Stmt n(db.handle(), "SELECT count(*) FROM build_files WHERE school_id = ? AND output = ?");
-    n.bind(1, school).bind(2, output);
-    if (n.step()) {
-      r.reserve(size_t(n.integer(0)));
-      if (fingerprints) fingerprints->reserve(size_t(n.integer(0)));
-    }
-  }
+  for (auto& f : load_published_files(db, school, output))
+    r.emplace(std::move(f.path), std::move(f.hash));
+  return r;
+}
+
+std::vector<PublishedFile> load_published_files(Db& db, const std::string& school,
+                                                const std::string& output) {
+  std::vector<PublishedFile> r;
+  Stmt n(db.handle(), "SELECT count(*) FROM build_files WHERE school_id = ? AND output = ?");
+  n.bind(1, school).bind(2, output);
+  if (n.step()) r.reserve(size_t(n.integer(0)));
   Stmt st(db.handle(),
           "SELECT path, hash, fingerprint FROM build_files WHERE school_id = ? AND output = ?");
   st.bind(1, school).bind(2, output);
-  while (st.step()) {
-    std::string path = st.text(0);
-    if (fingerprints && !st.is_null(2)) fingerprints->emplace(path, st.text(2));
-    r.emplace(std::move(path), st.text(1));
-  }
+  while (st.step()) r.push_back({st.text(0), st.text(1), st.is_null(2) ? "" : st.text(2)});
   return r;
 }
 

@@ -14,10 +14,12 @@ namespace jp {
 
 class Db;
 
-/// Published files of one output (`site`, ...): path -> SHA-256; and, if asked, each
-/// path's input fingerprint (site pages: see site_inputs.h).
-FileHashes load_published(Db& db, const std::string& school, const std::string& output,
-                          FileHashes* fingerprints = nullptr);
+/// Published files of one output (`archive/2023-2024`, ...): path -> SHA-256.
+FileHashes load_published(Db& db, const std::string& school, const std::string& output);
+/// The same with each path's input fingerprint (site pages: see site_inputs.h), as the
+/// writer takes them (the site: ~100,000 rows).
+std::vector<PublishedFile> load_published_files(Db& db, const std::string& school,
+                                                const std::string& output);
 /// Records the files of a finished build: `state` for the changed paths, and the removed
 /// ones; with fingerprints, also the paths whose fingerprint alone changed.
 void save_published(Db& db, const std::string& school, const std::string& output,

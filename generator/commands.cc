@@ -169,7 +169,9 @@ int run_cli(int argc, char** argv) {
   if (import->parsed()) return run_import(imp, std::cout, std::cerr);
   if (sample->parsed()) return run_sample(smp, std::cout);
   if (build->parsed()) {
+#ifndef __SANITIZE_ADDRESS__  // under AddressSanitizer, free everything: leaks are checked
     bld.exit_after = true;
+#endif
     return run_build(bld, std::cout);
   }
   if (revoke->parsed()) return run_revoke(rev, std::cout);

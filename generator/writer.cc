@@ -155,10 +155,25 @@ void Writer::recover(const fs::path& out_dir, const std::string& name) {
 }
 
 Writer::Writer(fs::path out_dir, std::string name, FileHashes previous, bool dry_run)
-    : out_(std::move(out_dir)),
-      name_(std::move(name)),
-      previous_(std::move(previous)),
-      dry_run_(dry_run) {
+    : out_(std::move(out_dir)), name_(std::move(name)), dry_run_(dry_run) {
+  published_.reserve(previous.size());
+  for (auto& [path, hash] : previous) published_[path].hash = std::move(hash);
+  open();
+}
+
+Writer::Writer(fs::path out_dir, std::string name, std::vector<PublishedFile> previous,
+               bool dry_run)
+    : out_(std::move(out_dir)), name_(std::move(name)), dry_run_(dry_run) {
+  published_.reserve(previous.size());
+  for (auto& f : previous) {
+    Published& p = published_[std::move(f.path)];
+    p.hash = std::move(f.hash);
+    p.fingerprint = std::move(f.fingerprint);
+  }
+  open();
+}
+
+void Writer::open() {
   target_ = out_ / name_;
   staging_ = out_ / (".jp-staging-" + name_);
   journal_ = out_ / (".jp-commit-" + name_);
@@ -206,18 +221,19 @@ bool Writer::folder_exists(const std::string& rel_dir) {
   return there;
 }
 
-void Writer::set_previous_fingerprints(FileHashes fingerprints) {
-  fp_previous_ = std::move(fingerprints);
+const Writer::Published* Writer::published(const std::string& rel) const {
+  auto it = published_.find(rel);
+  return it == published_.end() ? nullptr : &it->second;
 }
 
 bool Writer::keep(const std::vector<std::string>& rels, const std::string& fingerprint) {
-  {
-    // Lookups only: the maps are not written to until the lock below.
-    for (const auto& rel : rels) {
-      auto f = fp_previous_.find(rel);
-      if (f == fp_previous_.end() || f->second != fingerprint || !previous_.count(rel))
-        return false;
-    }
+  // One lookup a path, no lock: `published_` is only read while the build runs.
+  std::vector<const Published*> ps;
+  ps.reserve(rels.size());
+  for (const auto& rel : rels) {
+    const Published* p = published(rel);
+    if (!p || p->fingerprint.empty() || p->fingerprint != fingerprint) return false;
+    ps.push_back(p);
   }
   // The folders are checked, once each (a stat per file would cost more than the rest of
   // a nightly rebuild); a family folder or the whole site removed by hand is written again.
@@ -225,14 +241,10 @@ bool Writer::keep(const std::vector<std::string>& rels, const std::string& finge
   if (!dry_run_)
     for (const auto& rel : rels)
       if (!folder_exists(fs::path(rel).parent_path().string())) return false;
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& rel : rels)
-    if (state_.count(rel)) throw std::logic_error("the build offered " + rel + " twice");
-  for (const auto& rel : rels) {
-    state_.emplace(rel, previous_.at(rel));
-    fp_state_.emplace(rel, fingerprint);
-    ++stats_.unchanged;
-  }
+  for (size_t i = 0; i < rels.size(); ++i)
+    if (const_cast<Published*>(ps[i])->offered.exchange(true))
+      throw std::logic_error("the build offered " + rels[i] + " twice");
+  unchanged_ += rels.size();
   return true;
 }
 
@@ -242,13 +254,13 @@ void Writer::put_many(const std::vector<std::string>& rels, std::string_view byt
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& rel : rels) {
-      fp_state_[rel] = fingerprint;
-      auto f = fp_previous_.find(rel);
-      auto h = previous_.find(rel);
+      fp_updated_[rel] = fingerprint;
+      const Published* p = published(rel);
       // Changed bytes are saved with their fingerprint anyway; this lists the others.
-      bool same_bytes = h != previous_.end() && h->second == hash;
-      if (same_bytes && (f == fp_previous_.end() || f->second != fingerprint))
+      if (p && p->hash == hash && p->fingerprint != fingerprint) {
         fp_changed_.push_back(rel);
+        updated_[rel] = hash;
+      }
     }
   }
   put_hashed(rels, bytes, hash);
@@ -265,19 +277,19 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& rel : rels) {
-      if (state_.count(rel)) throw std::logic_error("the build offered " + rel + " twice");
-      state_[rel] = hash;
-      auto it = previous_.find(rel);
+      auto* p = const_cast<Published*>(published(rel));
+      if (p ? p->offered.exchange(true) : updated_.count(rel) > 0)
+        throw std::logic_error("the build offered " + rel + " twice");
       std::error_code ec;
-      bool unchanged = it != previous_.end() && it->second == hash &&
-                       (dry_run_ || fs::exists(target_ / rel, ec));
+      bool unchanged = p && p->hash == hash && (dry_run_ || fs::exists(target_ / rel, ec));
       if (unchanged) {
-        ++stats_.unchanged;
+        ++unchanged_;
         continue;
       }
-      ++stats_.written;
+      ++written_;
+      updated_[rel] = hash;
       changed_.push_back(rel);
-      if (it != previous_.end()) {
+      if (p) {
         overwrite = true;
         packed_.push_back({rel, pack_size_, bytes.size()});
       } else {
@@ -302,16 +314,25 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
     for (const auto& rel : fresh) stage(rel, bytes);
 }
 
+FileHashes Writer::state() const {
+  FileHashes r = updated_;
+  for (const auto& [path, p] : published_)
+    if (p.offered && !r.count(path)) r.emplace(path, p.hash);
+  return r;
+}
+
 WriteStats Writer::commit() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [path, hash] : previous_)
-    if (!state_.count(path)) {
+  WriteStats stats;
+  stats.written = written_, stats.unchanged = unchanged_;
+  for (const auto& [path, p] : published_)
+    if (!p.offered) {
       removed_.push_back(path);
-      ++stats_.deleted;
+      ++stats.deleted;
     }
   if (dry_run_) {
     committed_ = true;
-    return stats_;
+    return stats;
   }
   // Plan the moves: a staged file whose folder does not exist yet moves with the
   // highest missing folder, in one rename.
@@ -367,7 +388,7 @@ WriteStats Writer::commit() {
   fs::remove(pack_, ec);
   fs::remove(journal_, ec);
   committed_ = true;
-  return stats_;
+  return stats;
 }
 
 }  // namespace jp

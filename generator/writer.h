@@ -14,6 +14,7 @@
 // folder by copying it, e.g. rsync, not by serving it while a build runs.)
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -29,6 +30,11 @@ namespace jp {
 /// has ~100,000 files and every one is looked up each build.
 using FileHashes = std::unordered_map<std::string, std::string>;
 
+/// A file the last build published, as the build state stores it.
+struct PublishedFile {
+  std::string path, hash, fingerprint;
+};
+
 struct WriteStats {
   size_t written = 0, unchanged = 0, deleted = 0;
 };
@@ -39,6 +45,9 @@ class Writer {
   /// the last build (path relative to it) to its SHA-256. `dry_run`: nothing is written.
   Writer(std::filesystem::path out_dir, std::string name, FileHashes previous,
          bool dry_run = false);
+  /// Same, with each file's input fingerprint too (the site).
+  Writer(std::filesystem::path out_dir, std::string name, std::vector<PublishedFile> previous,
+         bool dry_run = false);
   ~Writer();  ///< without commit: the staging folder is removed, nothing published changes
 
   /// Offers one file; safe to call from several threads.
@@ -46,8 +55,6 @@ class Writer {
   /// Offers the same bytes under several paths (a child's page in each guardian's area).
   void put_many(const std::vector<std::string>& rel_paths, std::string_view bytes);
 
-  /// Fingerprints of the inputs of the previously published files (site pages).
-  void set_previous_fingerprints(FileHashes fingerprints);
   /// Keeps files without rendering them: true (and counted as unchanged) when every path
   /// was published with this fingerprint and is still there; false, with nothing
   /// recorded, otherwise (the caller renders and offers the bytes with put_many).
@@ -58,13 +65,16 @@ class Writer {
 
   /// Publishes: moves staged files into place, deletes files not offered this time.
   WriteStats commit();
-  /// The new state (path -> SHA-256) after commit, for the build state in the database.
-  const FileHashes& state() const { return state_; }
-  /// Paths whose hash changed or that were added/removed (for the database update).
+  /// The whole new state (path -> SHA-256) after commit (built on demand: tests).
+  FileHashes state() const;
+  /// For the database update: the SHA-256 of every path written or refingerprinted.
+  const FileHashes& updated() const { return updated_; }
+  /// Paths whose hash changed or that were added/removed.
   const std::vector<std::string>& changed() const { return changed_; }
   const std::vector<std::string>& removed() const { return removed_; }
-  /// Fingerprints after commit, and the unchanged paths whose fingerprint changed.
-  const FileHashes& fingerprints() const { return fp_state_; }
+  /// New fingerprints (of the paths offered with one), and the unchanged paths whose
+  /// fingerprint alone changed.
+  const FileHashes& fingerprints() const { return fp_updated_; }
   const std::vector<std::string>& refingerprinted() const { return fp_changed_; }
 
   /// Finishes a commit that was cut short (a journal left in `out_dir`). Called by the
@@ -72,6 +82,7 @@ class Writer {
   static void recover(const std::filesystem::path& out_dir, const std::string& name);
 
  private:
+  void open();
   void stage(const std::string& rel, std::string_view bytes);
   bool folder_exists(const std::string& rel_dir);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
@@ -88,12 +99,20 @@ class Writer {
   int pack_fd_ = -1;
   uint64_t pack_size_ = 0;
   std::string name_;
-  FileHashes previous_, state_, fp_previous_, fp_state_;
+  /// A file the last build published. Built once, then only read (no lock): `offered`
+  /// marks the paths this build offered, the rest are deleted at commit.
+  struct Published {
+    std::string hash, fingerprint;
+    std::atomic<bool> offered{false};
+  };
+  std::unordered_map<std::string, Published> published_;
+  const Published* published(const std::string& rel) const;
+  FileHashes updated_, fp_updated_;  ///< written or refingerprinted paths (under mu_)
   std::vector<std::string> fp_changed_;
   std::vector<std::string> staged_, changed_, removed_;
   bool dry_run_, committed_ = false;
   std::mutex mu_;
-  WriteStats stats_;
+  std::atomic<size_t> written_{0}, unchanged_{0};
 };
 
 /// Replaces one file atomically (temp file, fsync, rename), creating its folder.

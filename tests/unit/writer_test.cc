@@ -138,7 +138,7 @@ TEST_CASE("writer: overwrites in a commit cut short are finished from the pack")
 
 TEST_CASE("writer: offering a path twice is a bug, reported") {
   auto out = temp_path("writer-twice");
-  Writer w(out, "site", {});
+  Writer w(out, "site", FileHashes{});
   w.put("a.html", "1");
   CHECK_THROWS_WITH(w.put("a.html", "2"), "the build offered a.html twice");
   fs::remove_all(out);
