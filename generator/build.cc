@@ -205,7 +205,9 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     if (!next.previous_at.empty()) {
       since.first = false;
       since.since = Locale::ru().date_full(*parse_date(next.previous_at));
-      since.known.insert(next.previous.begin(), next.previous.end());
+      since.known = next.previous;  // saved sorted (item_keys); older states are sorted here
+      if (!std::is_sorted(since.known.begin(), since.known.end()))
+        std::sort(since.known.begin(), since.known.end());
     }
 
     auto writer = std::make_unique<Writer>(o.out, "site", site_state.get(), o.dry_run);

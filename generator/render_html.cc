@@ -694,7 +694,7 @@ std::string HtmlRenderer::new_page(int student, const NewSince& since) const {
     if (!unmarked) {
       for (int mi : ix_.marks(student)) {
         const Mark& m = j_.marks[mi];
-        if (since.known.count(item_key(m))) continue;
+        if (since.is_known(item_key(m))) continue;
         const Lesson& l = j_.lessons[m.lesson_ix];
         mu::data x;
         x.set("date", loc_.date_long(l.date));
@@ -707,7 +707,7 @@ std::string HtmlRenderer::new_page(int student, const NewSince& since) const {
       }
       for (int fi : ix_.final_marks(student)) {
         const FinalMark& f = j_.final_marks[fi];
-        if (since.known.count(item_key(f))) continue;
+        if (since.is_known(item_key(f))) continue;
         mu::data x;
         x.set("subject", j_.subjects[f.subject_ix].name);
         x.set("href", subject_file(s, j_.subjects[f.subject_ix]));
@@ -719,7 +719,7 @@ std::string HtmlRenderer::new_page(int student, const NewSince& since) const {
     }
     for (int ri : ix_.remarks(student)) {
       const Remark& r = j_.remarks[ri];
-      if (since.known.count(item_key(r))) continue;
+      if (since.is_known(item_key(r))) continue;
       mu::data x;
       x.set("date", loc_.date_full(r.date));
       x.set("teacher", full_name(j_.teachers[r.teacher_ix].person));

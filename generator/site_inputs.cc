@@ -120,9 +120,11 @@ PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day toda
     attendance_[i] = opt(str(str(str(str(0, a.student), a.lesson), a.status), a.reason), a.minutes);
   }
   homework_.resize(j.individual_homework.size());
+  homework_of_.resize(j.students.size());
   for (size_t i = 0; i < j.individual_homework.size(); ++i) {
     const IndividualHomework& h = j.individual_homework[i];
     homework_[i] = str(str(str(0, h.lesson), h.student), h.text);
+    if (h.student_ix >= 0) homework_of_[size_t(h.student_ix)].push_back(int(i));
   }
   final_.resize(j.final_marks.size());
   for (size_t i = 0; i < j.final_marks.size(); ++i) {
@@ -167,6 +169,15 @@ PageInputs::Student PageInputs::student(int s) const {
     uint64_t& x = r.subjects[size_t(j_.final_marks[f].subject_ix)];
     x = mix(x, final_[f]);
   }
+  // The week pages' records, by the Monday of their lesson's date.
+  auto into_week = [&](int lesson, uint64_t x) {
+    uint64_t& w = r.weeks[week_monday(j_.lessons[size_t(lesson)].date)];
+    w = mix(mix(w, lesson_[size_t(lesson)]), x);
+  };
+  for (int m : ix_.marks(s)) into_week(j_.marks[m].lesson_ix, mark_[m]);
+  for (int a : ix_.attendance(s)) into_week(j_.attendance[a].lesson_ix, attendance_[a]);
+  for (int h : homework_of_[size_t(s)])
+    into_week(j_.individual_homework[h].lesson_ix, homework_[h]);
   return r;
 }
 
@@ -177,17 +188,10 @@ uint64_t PageInputs::week(const Student& st, Day monday, bool current) const {
   const auto& ls = ix_.lessons(s);
   auto first = std::lower_bound(ls.begin(), ls.end(), monday,
                                 [&](int l, Day d) { return j_.lessons[l].date < d; });
-  for (auto it = first; it != ls.end() && j_.lessons[*it].date < monday + 7; ++it) {
-    int l = *it;
-    h = mix(h, lesson_[l]);
-    if (const auto* ms = ix_.marks_at(s, l))
-      for (int m : *ms) h = mix(h, mark_[m]);
-    if (const Attendance* a = ix_.attendance_at(s, l))
-      h = mix(h, attendance_[a - j_.attendance.data()]);
-    if (const auto* hw = ix_.homework_at(s, l))
-      for (int x : *hw) h = mix(h, homework_[x]);
-  }
-  return h;
+  for (auto it = first; it != ls.end() && j_.lessons[*it].date < monday + 7; ++it)
+    h = mix(h, lesson_[*it]);
+  auto w = st.weeks.find(monday);
+  return mix(h, w == st.weeks.end() ? 0 : w->second);
 }
 
 uint64_t PageInputs::subject(const Student& st, int subj) const {

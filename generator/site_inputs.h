@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "diary.h"
@@ -24,6 +25,9 @@ class PageInputs {
     int s = -1;
     uint64_t base = 0;               ///< the student, class today, subjects, weeks, periods
     std::vector<uint64_t> subjects;  ///< per subject: the student's marks and final marks in it
+    /// Per week (Monday): the student's marks, attendance and individual homework on its
+    /// lessons, gathered in one pass over the student's records.
+    std::unordered_map<Day, uint64_t> weeks;
   };
   Student student(int s) const;
   uint64_t week(const Student& st, Day monday, bool current) const;
@@ -40,6 +44,7 @@ class PageInputs {
   Day today_;
   uint64_t global_ = 0;
   std::vector<uint64_t> lesson_, mark_, attendance_, homework_, final_, remark_;
+  std::vector<std::vector<int>> homework_of_;  ///< individual homework by student
 };
 
 }  // namespace jp
