@@ -1,7 +1,9 @@
 #include "figures.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <tuple>
 
 namespace jp {
 
@@ -26,6 +28,17 @@ std::string forecast(const Settings& s, double average) {
   for (const auto& [mark, threshold] : s.forecast_thresholds)
     if (average + 1e-9 >= threshold) return mark;
   return "2";
+}
+
+std::vector<int> grade_periods(const Journal& j, int grade) {
+  std::vector<int> periods;
+  for (size_t p = 0; p < j.periods.size(); ++p)
+    if (j.periods[p].applies_to(grade)) periods.push_back(int(p));
+  std::stable_sort(periods.begin(), periods.end(), [&](int a, int b) {
+    return std::make_tuple(j.periods[a].kind == "year", j.periods[a].start) <
+           std::make_tuple(j.periods[b].kind == "year", j.periods[b].start);
+  });
+  return periods;
 }
 
 std::vector<int> periods_covering(const Journal& j, Day d, int grade) {

@@ -36,6 +36,10 @@ struct Average {
 /// the first threshold the average reaches, highest first; below all of them `2`.
 std::string forecast(const Settings& s, double average);
 
+/// The periods of a grade in the order the summary sheets and journals show them: the
+/// reporting periods by start date, then the year ones (indices into periods).
+std::vector<int> grade_periods(const Journal& j, int grade);
+
 /// Periods whose dates cover a day and that apply to a grade (indices into periods).
 std::vector<int> periods_covering(const Journal& j, Day d, int grade);
 

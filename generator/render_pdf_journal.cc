@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "figures.h"
 #include "render_html.h"
 #include "text.h"
 #include "wording.h"
@@ -286,14 +287,8 @@ class JournalDoc {
   void period_marks(int subject, const std::string& title, const std::vector<int>& rows) {
     // Columns: the periods of the grade, then year, exam and final where any mark exists.
     std::vector<std::pair<std::string, std::string>> cols;  // (key, header)
-    std::vector<int> periods;
-    for (size_t p = 0; p < j_.periods.size(); ++p)
-      if (j_.periods[p].applies_to(cls_.grade)) periods.push_back(int(p));
-    std::stable_sort(periods.begin(), periods.end(), [&](int a, int b) {
-      return std::make_tuple(j_.periods[a].kind == "year", j_.periods[a].start) <
-             std::make_tuple(j_.periods[b].kind == "year", j_.periods[b].start);
-    });
-    for (int p : periods) cols.push_back({j_.periods[p].id, j_.periods[p].name});
+    for (int p : grade_periods(j_, cls_.grade))
+      cols.push_back({j_.periods[p].id, j_.periods[p].name});
     cols.push_back({"exam", loc_.text("result_columns.exam")});
     cols.push_back({"final", loc_.text("result_columns.final")});
     std::vector<std::vector<std::string>> cells(rows.size(), std::vector<std::string>(cols.size()));
@@ -325,12 +320,9 @@ class JournalDoc {
   }
 
   void attendance_summary() {
-    std::vector<int> periods;
-    for (size_t p = 0; p < j_.periods.size(); ++p)
-      if (j_.periods[p].applies_to(cls_.grade) && j_.periods[p].kind != "year")
-        periods.push_back(int(p));
-    std::sort(periods.begin(), periods.end(),
-              [&](int a, int b) { return j_.periods[a].start < j_.periods[b].start; });
+    std::vector<int> periods;  // the reporting periods (the year is the last column)
+    for (int p : grade_periods(j_, cls_.grade))
+      if (j_.periods[p].kind != "year") periods.push_back(p);
     doc_.new_page(true);
     doc_.bookmark(loc_.text("pdf.journal.attendance"));
     float y;

@@ -46,14 +46,7 @@ std::vector<SummarySheet> summary_sheets(const Journal& j, int class_ix) {
   };
   std::vector<Column> columns;
   Day year_end = j.year.end;
-  std::vector<int> periods;
-  for (size_t p = 0; p < j.periods.size(); ++p)
-    if (j.periods[p].applies_to(cls.grade)) periods.push_back(int(p));
-  std::stable_sort(periods.begin(), periods.end(), [&](int a, int b) {
-    return std::make_tuple(j.periods[a].kind == "year", j.periods[a].start) <
-           std::make_tuple(j.periods[b].kind == "year", j.periods[b].start);
-  });
-  for (int p : periods) {
+  for (int p : grade_periods(j, cls.grade)) {
     columns.push_back({j.periods[p].id, j.periods[p].name, p, j.periods[p].end});
     if (j.periods[p].kind == "year") year_end = j.periods[p].end;
   }
