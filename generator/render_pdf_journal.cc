@@ -91,6 +91,16 @@ class JournalDoc {
     y -= 22;
   }
 
+  /// Starts a section on a new page: its bookmark and its heading; returns where the
+  /// content begins.
+  float section(bool landscape, const std::string& bookmark, int level, const std::string& title) {
+    doc_.new_page(landscape);
+    doc_.bookmark(bookmark, level);
+    float y;
+    heading(title, y);
+    return y;
+  }
+
   void title_page() {
     doc_.new_page(false);
     doc_.bookmark(loc_.text("pdf.journal.title_page"));
@@ -124,10 +134,8 @@ class JournalDoc {
   }
 
   void class_list() {
-    doc_.new_page(false);
-    doc_.bookmark(loc_.text("pdf.journal.class_list"));
-    float y;
-    heading(loc_.text("pdf.journal.class_list"), y);
+    float y =
+        section(false, loc_.text("pdf.journal.class_list"), 0, loc_.text("pdf.journal.class_list"));
     PdfDoc::Table t;
     t.landscape = false;
     t.size = 9;
@@ -238,10 +246,8 @@ class JournalDoc {
     }
 
     // The lessons, with topic, homework and teacher.
-    doc_.new_page(true);
-    doc_.bookmark(loc_.text("pdf.journal.lessons"), 1);
-    float y;
-    heading(loc_.format("pdf.journal.lessons_title", {{"subject", title}}), y);
+    float y = section(true, loc_.text("pdf.journal.lessons"), 1,
+                      loc_.format("pdf.journal.lessons_title", {{"subject", title}}));
     PdfDoc::Table t;
     t.size = 8;
     float avail = doc_.right() - doc_.left();
@@ -301,10 +307,8 @@ class JournalDoc {
           if (cols[c].first == fm.period) cells[r][c] = fm.value;
       }
     }
-    doc_.new_page(true);
-    doc_.bookmark(loc_.text("pdf.journal.period_marks"), 1);
-    float y;
-    heading(loc_.format("pdf.journal.period_marks_title", {{"subject", title}}), y);
+    float y = section(true, loc_.text("pdf.journal.period_marks"), 1,
+                      loc_.format("pdf.journal.period_marks_title", {{"subject", title}}));
     PdfDoc::Table t;
     t.size = 9;
     t.widths = {22, 190};
@@ -323,10 +327,8 @@ class JournalDoc {
     std::vector<int> periods;  // the reporting periods (the year is the last column)
     for (int p : grade_periods(j_, cls_.grade))
       if (j_.periods[p].kind != "year") periods.push_back(p);
-    doc_.new_page(true);
-    doc_.bookmark(loc_.text("pdf.journal.attendance"));
-    float y;
-    heading(loc_.text("pdf.journal.attendance_title"), y);
+    float y = section(true, loc_.text("pdf.journal.attendance"), 0,
+                      loc_.text("pdf.journal.attendance_title"));
     PdfDoc::Table t;
     t.size = 8;
     t.widths = {20, 140};
@@ -379,10 +381,8 @@ class JournalDoc {
       };
       return t(a) < t(b);
     });
-    doc_.new_page(true);
-    doc_.bookmark(loc_.text("pdf.journal.changes"));
-    float y;
-    heading(loc_.text("pdf.journal.changes_title"), y);
+    float y =
+        section(true, loc_.text("pdf.journal.changes"), 0, loc_.text("pdf.journal.changes_title"));
     if (changes.empty()) {
       doc_.text(doc_.left(), y - 12, PdfDoc::regular, 10, loc_.text("pdf.journal.no_changes"));
       return;

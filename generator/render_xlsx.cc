@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "archive_doc.h"
 #include "render_pdf_school.h"
 #include "summary.h"
 #include "wording.h"
@@ -96,10 +97,6 @@ class Book {
   lxw_doc_properties props_{};
 };
 
-std::string school_of(const Journal& j) {
-  return j.school.short_name.empty() ? j.school.name : j.school.short_name;
-}
-
 }  // namespace
 
 std::string summary_xlsx(const Journal& j, int class_ix, Day today) {
@@ -107,7 +104,7 @@ std::string summary_xlsx(const Journal& j, int class_ix, Day today) {
   const SchoolClass& cls = j.classes[class_ix];
   std::string subject =
       loc.format("pdf.summary_subject", {{"class", cls.name}, {"year", j.year.label}});
-  Book book(loc.text("pdf.summary_title") + ". " + subject, school_of(j), today);
+  Book book(loc.text("pdf.summary_title") + ". " + subject, school_label(j), today);
   for (const SummarySheet& sh : summary_sheets(j, class_ix)) {
     lxw_worksheet* ws = book.sheet(sh.title);
     worksheet_write_string(ws, 0, 0, (loc.text("pdf.summary_title") + " — " + sh.title).c_str(),
@@ -160,7 +157,7 @@ std::string school_xlsx(const Journal& j, Day today) {
   const Locale& loc = Locale::ru();
   std::string title = loc.text("pdf.school.title");
   std::string subject = loc.format("pdf.school.subject", {{"year", j.year.label}});
-  Book book(title + ". " + subject, school_of(j), today);
+  Book book(title + ". " + subject, school_label(j), today);
   auto summaries = school_summary(j);
   if (summaries.empty()) book.sheet(loc.text("pdf.school.col_class"));
   for (const auto& s : summaries) {
