@@ -217,22 +217,39 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     SiteResult r = build_site(ix, load_epochs(db, j.school.id), since, so, w);
     double render_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     mark("rendered and staged");
-    WriteStats st = w.commit();
+    // The state rows are written, in a transaction left open, while the files are
+    // written (another core, ~0.15 s on a nightly rebuild), and committed after them: a
+    // build stopped in between keeps the old state, and the next build writes the same
+    // files again.
+    w.close_offers();
+    std::future<void> saving;
+    if (!o.dry_run)
+      saving = std::async(std::launch::async, [&] {
+        db.exec("PRAGMA cache_size = -65536; BEGIN");
+        save_published(db, j.school.id, "site", w.updated(), w.changed(), w.removed(),
+                       &w.fingerprints(), &w.refingerprinted());
+        save_publication(db, j.school.id, next);
+        Stmt(db.handle(),
+             "INSERT OR REPLACE INTO builds(school_id, output, built_at, today, fingerprint) "
+             "VALUES(?,?,?,?,?)")
+            .bind(1, j.school.id)
+            .bind(2, std::string("site"))
+            .bind(3, utc_now_iso())
+            .bind(4, format_date(today))
+            .bind(5, fingerprint)
+            .run();
+      });
+    WriteStats st;
+    try {
+      st = w.commit();
+    } catch (...) {
+      // The rows are dropped: the connection is not used again (closing it rolls back).
+      if (saving.valid()) saving.wait();
+      throw;
+    }
     mark("committed");
     if (!o.dry_run) {
-      db.exec("BEGIN");
-      save_published(db, j.school.id, "site", w.updated(), w.changed(), w.removed(),
-                     &w.fingerprints(), &w.refingerprinted());
-      save_publication(db, j.school.id, next);
-      Stmt(db.handle(),
-           "INSERT OR REPLACE INTO builds(school_id, output, built_at, today, fingerprint) "
-           "VALUES(?,?,?,?,?)")
-          .bind(1, j.school.id)
-          .bind(2, std::string("site"))
-          .bind(3, utc_now_iso())
-          .bind(4, format_date(today))
-          .bind(5, fingerprint)
-          .run();
+      saving.get();
       db.exec("COMMIT");
       write_file_atomic(std::filesystem::path(o.out) / "private" / "access.csv", r.access_csv,
                         true);

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "parallel.h"
 #include "secrets.h"
 
 namespace jp {
@@ -51,28 +52,27 @@ void rename_or_throw(const fs::path& a, const fs::path& b) {
         fmt::format("cannot move {} to {}: {}", a.string(), b.string(), std::strerror(errno)));
 }
 
-/// Journal lines: `R <from>\t<to>` (rename if `from` still exists), `D <path>` (delete),
-/// `E <dir>` (remove if empty). Paths are relative to the output folder.
-void overwrite_from_pack(const fs::path& out, const fs::path& pack, uint64_t off, uint64_t len,
+/// Writes `len` bytes at `off` of the pack (open as `pack_fd`) over `target` in place.
+void overwrite_from_pack(int pack_fd, const fs::path& pack, uint64_t off, uint64_t len,
                          const fs::path& target) {
-  (void)out;
   std::string bytes(len, '\0');
-  int in = ::open(pack.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0)
-    throw std::runtime_error(
-        fmt::format("cannot read {}: {}", pack.string(), std::strerror(errno)));
-  ssize_t got = ::pread(in, bytes.data(), len, off_t(off));
-  ::close(in);
-  if (got != ssize_t(len))
-    throw std::runtime_error(
-        fmt::format("{} is cut short (a commit interrupted while it was "
-                    "written?)",
-                    pack.string()));
-  std::error_code ec;
-  if (!fs::exists(target.parent_path(), ec)) fs::create_directories(target.parent_path());
+  for (uint64_t got = 0; got < len;) {
+    ssize_t n = ::pread(pack_fd, bytes.data() + got, len - got, off_t(off + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw std::runtime_error(fmt::format(
+          "{} is cut short (a commit interrupted while it was written?)", pack.string()));
+    got += uint64_t(n);
+  }
   // No O_TRUNC: on ext4, truncating and rewriting a file costs ~0.4 ms, writing over it
-  // ~0.03 ms (measured here); the tail is cut only when the file got shorter.
+  // ~0.03 ms (measured here); the tail is cut only when the file got shorter. The folder
+  // is made only when the open says it is missing (a stat per file costs as much as the
+  // write).
   int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    fs::create_directories(target.parent_path());
+    fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  }
   if (fd < 0)
     throw std::runtime_error(
         fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
@@ -91,22 +91,31 @@ void overwrite_from_pack(const fs::path& out, const fs::path& pack, uint64_t off
     throw std::runtime_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(e)));
 }
 
+/// Journal lines: `R <from>\t<to>` (rename if `from` still exists), `P <offset> <length>\t<path>`
+/// (the bytes at offset in the pack, written over the file in place: see Writer::commit for
+/// why not a rename), `D <path>` (delete), `E <dir>` (remove if empty). Paths are relative to
+/// the output folder. Applying a journal twice gives the same result, so an interrupted
+/// commit is finished by applying it again.
 void apply_journal(const fs::path& out, const std::string& text, const fs::path& pack) {
+  struct Overwrite {
+    uint64_t off = 0, len = 0;
+    fs::path target;
+  };
+  std::vector<Overwrite> overwrites;
+  std::set<fs::path, std::greater<>> dirs;
   std::istringstream in(text);
   std::string line;
-  std::set<fs::path, std::greater<>> dirs;
   while (std::getline(in, line)) {
     if (line.size() < 2) continue;
     std::string arg = line.substr(2);
     std::error_code ec;
     if (line[0] == 'P') {
-      // `P <offset> <length>\t<path>`: the bytes at offset in the pack, written over the
-      // file in place (see Writer::commit for why not a rename).
       auto tab = line.find('\t');
       std::istringstream nums(line.substr(2, tab - 2));
-      uint64_t off = 0, len = 0;
-      nums >> off >> len;
-      overwrite_from_pack(out, pack, off, len, out / line.substr(tab + 1));
+      Overwrite o;
+      nums >> o.off >> o.len;
+      o.target = out / line.substr(tab + 1);
+      overwrites.push_back(std::move(o));
     } else if (line[0] == 'R') {
       auto tab = arg.find('\t');
       fs::path from = out / arg.substr(0, tab), to = out / arg.substr(tab + 1);
@@ -119,6 +128,22 @@ void apply_journal(const fs::path& out, const std::string& text, const fs::path&
     } else if (line[0] == 'E') {
       dirs.insert(out / arg);
     }
+  }
+  if (!overwrites.empty()) {
+    int pack_fd = ::open(pack.c_str(), O_RDONLY | O_CLOEXEC);
+    if (pack_fd < 0)
+      throw std::runtime_error(
+          fmt::format("cannot read {}: {}", pack.string(), std::strerror(errno)));
+    struct Close {
+      int fd;
+      ~Close() { ::close(fd); }
+    } close_pack{pack_fd};
+    // The writes are independent files: on both cores, the kernel's time per file
+    // (~0.03 ms, most of a nightly commit) is spent twice as fast.
+    parallel_for(overwrites.size(), 0, [&](size_t i) {
+      const Overwrite& o = overwrites[i];
+      overwrite_from_pack(pack_fd, pack, o.off, o.len, o.target);
+    });
   }
   for (const auto& d : dirs) {  // deepest first
     std::error_code ec;
@@ -276,6 +301,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   bool overwrite = false;          // published before, changed: packed
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
     for (const auto& rel : rels) {
       auto* p = const_cast<Published*>(published(rel));
       if (p ? p->offered.exchange(true) : updated_.count(rel) > 0)
@@ -321,15 +347,19 @@ FileHashes Writer::state() const {
   return r;
 }
 
+void Writer::close_offers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return;
+  closed_ = true;
+  for (const auto& [path, p] : published_)
+    if (!p.offered) removed_.push_back(path);
+}
+
 WriteStats Writer::commit() {
+  close_offers();
   std::lock_guard<std::mutex> lock(mu_);
   WriteStats stats;
-  stats.written = written_, stats.unchanged = unchanged_;
-  for (const auto& [path, p] : published_)
-    if (!p.offered) {
-      removed_.push_back(path);
-      ++stats.deleted;
-    }
+  stats.written = written_, stats.unchanged = unchanged_, stats.deleted = removed_.size();
   if (dry_run_) {
     committed_ = true;
     return stats;

@@ -63,6 +63,9 @@ class Writer {
   void put_many(const std::vector<std::string>& rel_paths, std::string_view bytes,
                 const std::string& fingerprint);
 
+  /// Ends the offers: the published paths not offered this time are listed in removed().
+  /// Called by commit; called before it, the database update can run during the commit.
+  void close_offers();
   /// Publishes: moves staged files into place, deletes files not offered this time.
   WriteStats commit();
   /// The whole new state (path -> SHA-256) after commit (built on demand: tests).
@@ -110,7 +113,7 @@ class Writer {
   FileHashes updated_, fp_updated_;  ///< written or refingerprinted paths (under mu_)
   std::vector<std::string> fp_changed_;
   std::vector<std::string> staged_, changed_, removed_;
-  bool dry_run_, committed_ = false;
+  bool dry_run_, committed_ = false, closed_ = false;
   std::mutex mu_;
   std::atomic<size_t> written_{0}, unchanged_{0};
 };

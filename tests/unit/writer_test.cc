@@ -143,3 +143,46 @@ TEST_CASE("writer: offering a path twice is a bug, reported") {
   CHECK_THROWS_WITH(w.put("a.html", "2"), "the build offered a.html twice");
   fs::remove_all(out);
 }
+
+TEST_CASE("writer: many overwrites, spread over the cores, each land whole in its own file") {
+  auto out = temp_path("writer-many");
+  std::map<std::string, std::string> first, second;
+  for (int i = 0; i < 400; ++i) {
+    std::string rel = "f/" + std::to_string(i % 17) + "/p" + std::to_string(i) + ".html";
+    first[rel] = std::string(size_t(100 + i * 7), char('a' + i % 26));
+    second[rel] = "changed " + std::to_string(i) + std::string(size_t(i % 5) * 900, 'z');
+  }
+  auto state = publish(out, {}, first);
+  WriteStats s;
+  publish(out, state, second, &s);
+  CHECK(s.written == 400);
+  for (const auto& [rel, bytes] : second) REQUIRE(slurp(out / "site" / rel) == bytes);
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: a recovered overwrite whose folder was removed makes the folder again") {
+  auto out = temp_path("writer-recover-folder");
+  fs::create_directories(out / "site");
+  std::ofstream(out / ".jp-pack-site", std::ios::binary) << "BYTES";
+  std::ofstream(out / ".jp-commit-site") << "P 0 5\tsite/f/gone/a.html\nEND\n";
+  Writer::recover(out, "site");
+  CHECK(slurp(out / "site/f/gone/a.html") == "BYTES");
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: after close_offers the removed paths are known and no offer is taken") {
+  auto out = temp_path("writer-close");
+  auto state = publish(out, {}, {{"a.html", "a"}, {"b.html", "b"}});
+  Writer w(out, "site", state);
+  w.put("a.html", "a2");
+  w.close_offers();
+  CHECK(w.removed() == std::vector<std::string>{"b.html"});
+  CHECK(w.changed() == std::vector<std::string>{"a.html"});
+  CHECK_THROWS_WITH(w.put("c.html", "c"), "the build offered c.html after the commit");
+  auto s = w.commit();
+  CHECK(s.written == 1);
+  CHECK(s.deleted == 1);
+  CHECK_FALSE(fs::exists(out / "site/b.html"));
+  CHECK(slurp(out / "site/a.html") == "a2");
+  fs::remove_all(out);
+}
