@@ -127,14 +127,13 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
            "marks "
            "WHERE ds = ?1 ORDER BY seq",
            [&](Stmt& st, Src src) {
-             Mark m;
+             Mark& m = j.marks.emplace_back();  // in place: a Mark is 9 strings
              m.id = st.text(0), m.student = st.text(1), m.lesson = st.text(2), m.value = st.text(3);
              m.work_type = st.text(4);
              if (!st.is_null(5)) m.weight = st.real(5);
              m.comment = st.text(6), m.created_at = st.text(7), m.author = st.text(8);
              if (!m.created_at.empty()) m.created_ts = parse_timestamp(m.created_at);
              m.src = src;
-             j.marks.push_back(std::move(m));
            });
     } catch (...) {
       marks_error = std::current_exception();
@@ -289,7 +288,7 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
        "room, "
        "cancelled, homework_set_at FROM lessons WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
-         Lesson l;
+         Lesson& l = j.lessons.emplace_back();
          l.id = st.text(0), l.class_id = st.text(1), l.subject = st.text(2), l.teacher = st.text(3);
          l.date = date_col(st, 4);
          l.number = int(st.integer(5));
@@ -300,7 +299,6 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
          l.homework_set_at = st.text(13);
          if (!l.homework_set_at.empty()) l.homework_set_ts = parse_timestamp(l.homework_set_at);
          l.src = src;
-         j.lessons.push_back(std::move(l));
        });
   each(db, ds, "SELECT lesson, student, text FROM individual_homework WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
@@ -313,12 +311,11 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
   each(db, ds,
        "SELECT student, lesson, status, reason, minutes FROM attendance WHERE ds = ?1 ORDER BY seq",
        [&](Stmt& st, Src src) {
-         Attendance a;
+         Attendance& a = j.attendance.emplace_back();
          a.student = st.text(0), a.lesson = st.text(1), a.status = st.text(2),
          a.reason = st.text(3);
          if (!st.is_null(4)) a.minutes = int(st.integer(4));
          a.src = src;
-         j.attendance.push_back(std::move(a));
        });
   each(db, ds,
        "SELECT student, subject, period, value, created_at, author FROM final_marks WHERE ds = ?1 "

@@ -10,7 +10,7 @@
 
 namespace jp {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 /// `PRAGMA application_id`: "JPRS", so that a foreign SQLite file is recognised.
 constexpr int kApplicationId = 0x4a505253;
 

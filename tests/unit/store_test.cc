@@ -148,9 +148,41 @@ TEST_CASE("store: a database of another schema version is refused with a clear e
   std::string before = slurp(db);
   CHECK_THROWS_WITH(check_database(db.string()),
                     db.string() + " has database schema version 7, but this journalpress " +
-                        JOURNALPRESS_VERSION + " uses version 2; use a newer journalpress");
+                        JOURNALPRESS_VERSION + " uses version " + std::to_string(kSchemaVersion) +
+                        "; use a newer journalpress");
   CHECK_THROWS_WITH(import({corpus("base")}, db), Catch::Contains("has database schema version 7"));
   CHECK(slurp(db) == before);
+}
+
+TEST_CASE("store: a version 2 database is upgraded in place, its data and build state kept") {
+  TempDir t;
+  auto db = t.path / "j.db";
+  REQUIRE(import({corpus("base")}, db) == 0);
+  auto plan = [&] {
+    Db d(db.string(), false);
+    Stmt st(d.handle(), "EXPLAIN QUERY PLAN SELECT id FROM marks WHERE ds = 1 ORDER BY seq");
+    std::string r;
+    while (st.step()) r += st.text(3) + "\n";
+    return r;
+  };
+  CHECK_THAT(plan(), Catch::Contains("marks_order") && !Catch::Contains("TEMP B-TREE"));
+  auto counts = dataset_counts(db.string(), 1);
+  {  // What version 2 had: no order indexes; and a build state to keep.
+    Db d(db.string(), false);
+    d.exec(
+        "DROP INDEX marks_order; DROP INDEX attendance_order; DROP INDEX lessons_order; "
+        "INSERT INTO guardian_access(school_id, guardian, epoch) VALUES('s1', 'g1', 5); "
+        "PRAGMA user_version = 2");
+  }
+  CHECK_THAT(plan(), Catch::Contains("TEMP B-TREE"));
+  CHECK(count(db, "PRAGMA user_version") == 2);
+  check_database(db.string());  // upgrades
+  CHECK(count(db, "PRAGMA user_version") == kSchemaVersion);
+  CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%_order'") == 3);
+  CHECK(count(db, "SELECT epoch FROM guardian_access WHERE guardian = 'g1'") == 5);
+  CHECK(dataset_counts(db.string(), 1) == counts);
+  CHECK(counts.size() > 10);
+  CHECK_THAT(plan(), !Catch::Contains("TEMP B-TREE"));
 }
 
 TEST_CASE("store: a foreign SQLite file is not touched") {
