@@ -205,9 +205,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     if (!next.previous_at.empty()) {
       since.first = false;
       since.since = Locale::ru().date_full(*parse_date(next.previous_at));
-      since.known = next.previous;  // saved sorted (item_keys); older states are sorted here
-      if (!std::is_sorted(since.known.begin(), since.known.end()))
-        std::sort(since.known.begin(), since.known.end());
+      since.set_known(next.previous);
     }
 
     auto writer = std::make_unique<Writer>(o.out, "site", site_state.get(), o.dry_run);

@@ -682,6 +682,24 @@ std::string HtmlRenderer::notes_page(int student) const {
   return layout(title, title, t_->notes.render(d), student, "notes", "../../");
 }
 
+void NewSince::set_known(std::vector<uint64_t> keys) {
+  known_ = std::move(keys);
+  if (!std::is_sorted(known_.begin(), known_.end())) std::sort(known_.begin(), known_.end());
+  start_.assign((size_t(1) << 16) + 1, 0);
+  size_t i = 0;
+  for (size_t b = 0; b < (size_t(1) << 16); ++b) {
+    start_[b] = uint32_t(i);
+    while (i < known_.size() && (known_[i] >> 48) == b) ++i;
+  }
+  start_.back() = uint32_t(known_.size());
+}
+
+bool NewSince::is_known(uint64_t key) const {
+  if (known_.empty()) return false;
+  size_t b = key >> 48;
+  return std::binary_search(known_.begin() + start_[b], known_.begin() + start_[b + 1], key);
+}
+
 std::string HtmlRenderer::new_page(int student, const NewSince& since) const {
   const Student& s = j_.students[student];
   mu::data d;

@@ -233,16 +233,16 @@ void Writer::stage(const std::string& rel, std::string_view bytes) {
 
 void Writer::put(const std::string& rel, std::string_view bytes) { put_many({rel}, bytes); }
 
-bool Writer::folder_exists(const std::string& rel_dir) {
+bool Writer::folder_exists(std::string_view rel_dir) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_lock<std::shared_mutex> lock(folders_mu_);
     auto it = folders_.find(rel_dir);
     if (it != folders_.end()) return it->second;
   }
   std::error_code ec;
   bool there = fs::is_directory(target_ / rel_dir, ec);
-  std::lock_guard<std::mutex> lock(mu_);
-  folders_.emplace(rel_dir, there);
+  std::unique_lock<std::shared_mutex> lock(folders_mu_);
+  folders_.emplace(std::string(rel_dir), there);
   return there;
 }
 
@@ -264,8 +264,11 @@ bool Writer::keep(const std::vector<std::string>& rels, const std::string& finge
   // a nightly rebuild); a family folder or the whole site removed by hand is written again.
   // A single file deleted by hand comes back with `build --full`.
   if (!dry_run_)
-    for (const auto& rel : rels)
-      if (!folder_exists(fs::path(rel).parent_path().string())) return false;
+    for (const auto& rel : rels) {
+      auto slash = rel.rfind('/');
+      if (!folder_exists(std::string_view(rel).substr(0, slash == std::string::npos ? 0 : slash)))
+        return false;
+    }
   for (size_t i = 0; i < rels.size(); ++i)
     if (const_cast<Published*>(ps[i])->offered.exchange(true))
       throw std::logic_error("the build offered " + rels[i] + " twice");
@@ -299,6 +302,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
                         const std::string& hash) {
   std::vector<std::string> fresh;  // not published before: staged as new files
   bool overwrite = false;          // published before, changed: packed
+  uint64_t offset = 0;             // where in the pack the bytes go
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
@@ -323,21 +327,24 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
         fresh.push_back(rel);
       }
     }
-    if (overwrite && !dry_run_) {
-      // One copy of the bytes for all the paths just recorded at this offset.
-      for (size_t done = 0; done < bytes.size();) {
-        ssize_t n = ::write(pack_fd_, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0)
-          throw std::runtime_error(
-              fmt::format("cannot write {}: {}", pack_.string(), std::strerror(errno)));
-        done += size_t(n);
-      }
-    }
+    // The room in the pack is taken under the lock, the bytes written outside it: the
+    // other thread renders meanwhile.
+    offset = pack_size_;
     if (overwrite) pack_size_ += bytes.size();
   }
-  if (!dry_run_)
-    for (const auto& rel : fresh) stage(rel, bytes);
+  if (dry_run_) return;
+  if (overwrite)
+    // One copy of the bytes for all the paths just recorded at this offset.
+    for (size_t done = 0; done < bytes.size();) {
+      ssize_t n =
+          ::pwrite(pack_fd_, bytes.data() + done, bytes.size() - done, off_t(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        throw std::runtime_error(
+            fmt::format("cannot write {}: {}", pack_.string(), std::strerror(errno)));
+      done += size_t(n);
+    }
+  for (const auto& rel : fresh) stage(rel, bytes);
 }
 
 FileHashes Writer::state() const {

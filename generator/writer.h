@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -87,10 +88,16 @@ class Writer {
  private:
   void open();
   void stage(const std::string& rel, std::string_view bytes);
-  bool folder_exists(const std::string& rel_dir);
+  bool folder_exists(std::string_view rel_dir);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
                   const std::string& hash);
-  std::unordered_map<std::string, bool> folders_;
+  /// Folders checked by keep(), looked up by string_view (no copy of a path a page).
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, bool, ViewHash, std::equal_to<>> folders_;
+  std::shared_mutex folders_mu_;
 
   std::filesystem::path out_, target_, staging_, journal_, pack_;
   /// A changed file published before: its new bytes are at `offset` in the pack.

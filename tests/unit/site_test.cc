@@ -10,6 +10,7 @@
 #include "helpers.h"
 #include "import.h"
 #include "model.h"
+#include "render_html.h"
 #include "secrets.h"
 
 using namespace jp;
@@ -294,4 +295,26 @@ TEST_CASE("site: a student who has left is removed at the next build", "[site]")
   CHECK(names_in_site() == 0);
   CHECK(out.find(" 0 deleted") == std::string::npos);
   fs::remove_all(dir);
+}
+
+TEST_CASE("site: new-since lookups find exactly the earlier keys, at every bucket edge") {
+  std::vector<uint64_t> keys;
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (int i = 0; i < 50000; ++i)
+    keys.push_back(x = x * 6364136223846793005ull + 1442695040888963407ull);
+  keys.insert(keys.end(),
+              {0, 1, 0x0000ffffffffffffull, 0x0001000000000000ull, 0xffff000000000000ull, ~0ull});
+  NewSince s;
+  CHECK_FALSE(s.is_known(0));  // nothing published yet
+  s.set_known(keys);           // unsorted on purpose
+  for (uint64_t k : keys) REQUIRE(s.is_known(k));
+  std::set<uint64_t> in(keys.begin(), keys.end());
+  size_t misses = 0;
+  for (uint64_t k : keys)
+    for (uint64_t d : {uint64_t(1), uint64_t(1) << 48})
+      if (!in.count(k + d)) {
+        REQUIRE_FALSE(s.is_known(k + d));
+        ++misses;
+      }
+  CHECK(misses > 90000);
 }
