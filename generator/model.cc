@@ -48,7 +48,8 @@ size_t row_count(Db& db, long long ds, const char* table) {
 
 /// Prepares a connection for reading a dataset. The file is mapped rather than read page by page
 /// into SQLite's small cache: the journal (~70 MB for a large school) is read whole, and
-/// mapping saves a copy of every page (measured: the marks read 25 % faster).
+/// mapping saves a copy of every page (measured with the vectors sized once: the whole read,
+/// median of 10, 0.80 s -> 0.72 s).
 void map_for_reading(Db& db) { db.exec("PRAGMA mmap_size = 1073741824"); }
 
 Settings settings_from_json(const std::string& text) {
