@@ -52,6 +52,17 @@ void rename_or_throw(const fs::path& a, const fs::path& b) {
         fmt::format("cannot move {} to {}: {}", a.string(), b.string(), std::strerror(errno)));
 }
 
+/// Writes all of `bytes` at `offset` of `fd`; false (errno set) on failure.
+bool pwrite_all(int fd, std::string_view bytes, uint64_t offset) {
+  for (size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, off_t(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += size_t(n);
+  }
+  return true;
+}
+
 /// Writes `len` bytes at `off` of the pack (open as `pack_fd`) over `target` in place.
 void overwrite_from_pack(int pack_fd, const fs::path& pack, uint64_t off, uint64_t len,
                          const fs::path& target) {
@@ -77,13 +88,7 @@ void overwrite_from_pack(int pack_fd, const fs::path& pack, uint64_t off, uint64
     throw std::runtime_error(
         fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
   struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0;
-  for (uint64_t done = 0; ok && done < len;) {
-    ssize_t n = ::pwrite(fd, bytes.data() + done, len - done, off_t(done));
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += uint64_t(n);
-  }
+  bool ok = ::fstat(fd, &st) == 0 && pwrite_all(fd, bytes, 0);
   if (ok && uint64_t(st.st_size) > len) ok = ::ftruncate(fd, off_t(len)) == 0;
   int e = errno;
   ::close(fd);
@@ -333,17 +338,10 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
     if (overwrite) pack_size_ += bytes.size();
   }
   if (dry_run_) return;
-  if (overwrite)
-    // One copy of the bytes for all the paths just recorded at this offset.
-    for (size_t done = 0; done < bytes.size();) {
-      ssize_t n =
-          ::pwrite(pack_fd_, bytes.data() + done, bytes.size() - done, off_t(offset + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0)
-        throw std::runtime_error(
-            fmt::format("cannot write {}: {}", pack_.string(), std::strerror(errno)));
-      done += size_t(n);
-    }
+  // One copy of the bytes for all the paths just recorded at this offset.
+  if (overwrite && !pwrite_all(pack_fd_, bytes, offset))
+    throw std::runtime_error(
+        fmt::format("cannot write {}: {}", pack_.string(), std::strerror(errno)));
   for (const auto& rel : fresh) stage(rel, bytes);
 }
 
