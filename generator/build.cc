@@ -17,12 +17,14 @@
 #include "embedded.h"
 #include "extracts.h"
 #include "model.h"
+#include "output_folder.h"
 #include "render_pdf_letters.h"
 #include "secrets.h"
 #include "site.h"
 #include "sqlite.h"
 #include "store.h"
 #include "wording.h"
+#include "writer.h"
 
 namespace jp {
 namespace fs = std::filesystem;
@@ -121,43 +123,48 @@ int run_build(const BuildOptions& in, std::ostream& out) {
   std::string fingerprint = sha256_hex(fmt::format(
       "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates), content_digest,
       format_date(today), o.base_url, sha256_hex(site_key), epochs_text));
-  if (o.site && !o.dry_run && !o.full && !content_digest.empty()) {
-    Stmt st(db.handle(),
-            "SELECT fingerprint, built_at FROM builds WHERE school_id = ? AND output = 'site'");
-    st.bind(1, ds.school_id);
-    if (st.step() && st.text(0) == fingerprint) {
-      auto published = load_published(db, ds.school_id, "site");
-      bool all_there = true;
-      std::error_code ec;
-      for (const auto& [path, hash] : published)
-        if (!std::filesystem::exists(std::filesystem::path(o.out) / "site" / path, ec)) {
-          all_there = false;
-          break;
-        }
-      // Files deleted by hand: every page is rendered, so that they come back (the
-      // incremental path checks folders only).
-      if (!all_there) o.full = true;
-      if (all_there) {
-        double total_s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        out << fmt::format(
-            "site: up to date (same journal, date, keys and templates as the build of {}): "
-            "0 written, {} unchanged, 0 deleted; {:.2f} s in all\n",
-            st.text(1), published.size(), total_s);
-        o.site = false;  // done; other outputs still run
-        if (!o.archive && !o.extracts && !o.letters) return 0;
-      }
+  // The output folder: locked for the whole run, its commits finished if a run was killed.
+  OutputFolder folder(o.out, LockOptions{o.wait_seconds, o.command}, o.dry_run);
+  mark("output folder opened");
+  auto report_repairs = [&](const Writer& w) {
+    const auto& r = w.repairs();
+    if (r.empty()) return;
+    out << fmt::format("{} entr{} on disk not as published (put right by this build):\n", r.size(),
+                       r.size() == 1 ? "y" : "ies");
+    for (size_t i = 0; i < r.size() && i < 10; ++i) out << "  " << r[i] << "\n";
+    if (r.size() > 10) out << fmt::format("  ... and {} more\n", r.size() - 10);
+  };
+  WriterOptions site_options;
+  site_options.compare_content = o.full;
+  WriterOptions private_options;
+  private_options.private_files = true;
+  std::unique_ptr<Writer> site_writer;
+  if (o.site && !o.dry_run && !o.full && !content_digest.empty() &&
+      folder.build_fingerprint("site") == fingerprint) {
+    // Same inputs as the last complete build: nothing to do if the disk agrees with the
+    // folder's state (the nightly no-change case).
+    site_writer = std::make_unique<Writer>(folder, "site", site_options);
+    Writer access(folder, "private", private_options);
+    if (site_writer->disk_clean() && access.disk_clean() && access.published_count() > 0) {
+      double total_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      out << fmt::format(
+          "site: up to date (same journal, date, keys and templates as the last build, and "
+          "every file on disk as published): 0 written, {} unchanged, 0 deleted; {:.2f} s in "
+          "all\n",
+          site_writer->published_count(), total_s);
+      site_writer.reset();
+      o.site = false;  // done; other outputs still run
+      if (!o.archive && !o.extracts && !o.letters) return 0;
     }
   }
 
-  // The site's build state (~100,000 rows) is loaded on its own connection while the
-  // journal is read.
-  std::future<std::vector<PublishedFile>> site_state;
-  if (o.site)
-    site_state = std::async(std::launch::async, [&] {
-      Db state_db(o.db, false);
-      return load_published_files(state_db, ds.school_id, "site");
-    });
+  // The site's writer loads the folder's state (~100,000 rows) and checks the disk on its
+  // own thread while the journal is read.
+  std::future<std::unique_ptr<Writer>> site_state;
+  if (o.site && !site_writer)
+    site_state = std::async(std::launch::async,
+                            [&] { return std::make_unique<Writer>(folder, "site", site_options); });
   auto journal = std::make_unique<Journal>(read_journal(o.db, ds));
   Journal& j = *journal;
   mark("journal read");
@@ -208,49 +215,29 @@ int run_build(const BuildOptions& in, std::ostream& out) {
       since.set_known(next.previous);
     }
 
-    auto writer = std::make_unique<Writer>(o.out, "site", site_state.get(), o.dry_run);
-    Writer& w = *writer;
+    if (!site_writer) site_writer = site_state.get();
+    Writer& w = *site_writer;
+    report_repairs(w);
     mark("build state loaded");
     auto t0 = std::chrono::steady_clock::now();
     SiteResult r = build_site(ix, load_epochs(db, j.school.id), since, so, w);
     double render_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     mark("rendered and staged");
-    // The state rows are written, in a transaction left open, while the files are
-    // written (another core, ~0.15 s on a nightly rebuild), and committed after them: a
-    // build stopped in between keeps the old state, and the next build writes the same
-    // files again.
-    w.close_offers();
-    std::future<void> saving;
-    if (!o.dry_run)
-      saving = std::async(std::launch::async, [&] {
-        db.exec("PRAGMA cache_size = -65536; BEGIN");
-        save_published(db, j.school.id, "site", w.updated(), w.changed(), w.removed(),
-                       &w.fingerprints(), &w.refingerprinted());
-        save_publication(db, j.school.id, next);
-        Stmt(db.handle(),
-             "INSERT OR REPLACE INTO builds(school_id, output, built_at, today, fingerprint) "
-             "VALUES(?,?,?,?,?)")
-            .bind(1, j.school.id)
-            .bind(2, std::string("site"))
-            .bind(3, utc_now_iso())
-            .bind(4, format_date(today))
-            .bind(5, fingerprint)
-            .run();
-      });
-    WriteStats st;
-    try {
-      st = w.commit();
-    } catch (...) {
-      // The rows are dropped: the connection is not used again (closing it rolls back).
-      if (saving.valid()) saving.wait();
-      throw;
-    }
+    // The site and access.csv are two commits; the build counts as complete (and a
+    // later run with the same inputs as "up to date") only when both are done.
+    std::string day = format_date(today);
+    WriteStats st = w.commit([&](Db& state) { save_build_fingerprint(state, "site", "", day); });
     mark("committed");
     if (!o.dry_run) {
-      saving.get();
+      Writer access(folder, "private", private_options);
+      report_repairs(access);
+      access.put("access.csv", r.access_csv);
+      access.commit([&](Db& state) { save_build_fingerprint(state, "site", fingerprint, day); });
+      // Whether this is saved before or after the files, the next build computes the
+      // same pages: "new since" is a function of this record and the journal.
+      db.exec("BEGIN");
+      save_publication(db, j.school.id, next);
       db.exec("COMMIT");
-      write_file_atomic(std::filesystem::path(o.out) / "private" / "access.csv", r.access_csv,
-                        true);
       mark("state saved");
     }
     double total_s =
@@ -267,22 +254,17 @@ int run_build(const BuildOptions& in, std::ostream& out) {
           "  {}/site/ is ready to publish; addresses for the access letters: "
           "{}/private/access.csv\n",
           o.out, o.out);
-    if (o.exit_after) (void)writer.release();  // see BuildOptions::exit_after
+    if (o.exit_after) (void)site_writer.release();  // see BuildOptions::exit_after
   }
   if (o.archive) {
     auto t0 = std::chrono::steady_clock::now();
     std::string year_dir = archive_year_dir(j);
     fs::path archive_dir = fs::path(o.out) / "archive";
-    Writer w(archive_dir, year_dir, load_published(db, j.school.id, "archive/" + year_dir),
-             o.dry_run);
+    Writer w(folder, "archive/" + year_dir);
+    report_repairs(w);
     ArchiveResult r =
         build_archive(ix, today, *signer, std::time(nullptr), archive_dir / year_dir, w, o.threads);
     WriteStats st = w.commit();
-    if (!o.dry_run) {
-      db.exec("BEGIN");
-      save_published(db, j.school.id, "archive/" + year_dir, w.updated(), w.changed(), w.removed());
-      db.exec("COMMIT");
-    }
     mark("archive");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out << fmt::format(
@@ -301,18 +283,18 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     ExtractPeriod period = extract_period(eo, today);
     auto batches = extract_batches(j, period, eo);
     fs::path dir = fs::path(o.out) / "extracts";
-    auto previous = load_published(db, j.school.id, "extracts/" + period.folder);
-    std::erase_if(previous,
-                  [&](const auto& kv) { return !extract_file_in_scope(j, eo, batches, kv.first); });
-    Writer w(dir, period.folder, std::move(previous), o.dry_run);
+    // Children's marks on paper: owner-only, like private/ (the folder of all periods too).
+    std::error_code ec;
+    if (!o.dry_run && fs::is_directory(fs::symlink_status(dir, ec)))
+      fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    WriterOptions wo;
+    wo.private_files = true;
+    // A run answers only for its own scope: `--student` never touches the class files.
+    wo.in_scope = [&](const std::string& f) { return extract_file_in_scope(j, eo, batches, f); };
+    Writer w(folder, "extracts/" + period.folder, wo);
+    report_repairs(w);
     ExtractsResult r = build_extracts(ix, batches, today, w, o.threads);
     WriteStats st = w.commit();
-    if (!o.dry_run) {
-      db.exec("BEGIN");
-      save_published(db, j.school.id, "extracts/" + period.folder, w.updated(), w.changed(),
-                     w.removed());
-      db.exec("COMMIT");
-    }
     mark("extracts");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out << fmt::format(
@@ -330,18 +312,17 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     if (base.back() != '/') base += '/';
     auto batches =
         letter_batches(j, family_areas(j, load_epochs(db, j.school.id), site_key, today), today);
-    Writer w(fs::path(o.out), "letters", load_published(db, j.school.id, "letters"), o.dry_run);
+    // Every family's address: owner-only, like private/access.csv.
+    WriterOptions wo;
+    wo.private_files = true;
+    Writer w(folder, "letters", wo);
+    report_repairs(w);
     size_t notices = 0;
     for (const auto& b : batches) {
       w.put(j.classes[b.class_ix].id + ".pdf", render_pdf_letters(j, b, base, today));
       notices += b.areas.size();
     }
     WriteStats st = w.commit();
-    if (!o.dry_run) {
-      db.exec("BEGIN");
-      save_published(db, j.school.id, "letters", w.updated(), w.changed(), w.removed());
-      db.exec("COMMIT");
-    }
     mark("letters");
     out << fmt::format(
         "letters{}: {} notices to electronic guardians in {} class PDFs in {}/letters/: {} "

@@ -24,6 +24,10 @@ struct BuildOptions {
   /// operating system. Tests leave it off.
   bool exit_after = false;
   bool timings = false;
+  /// Seconds to wait for another run building into the same --out (0: refuse at once).
+  double wait_seconds = 0;
+  /// This run as a waiting run is told (the command line).
+  std::string command;
   unsigned threads = 0;
 };
 

@@ -12,50 +12,6 @@ void ensure_build_state(Db& db) {
       "current_keys BLOB, current_at TEXT, previous_keys BLOB, previous_at TEXT)");
 }
 
-FileHashes load_published(Db& db, const std::string& school, const std::string& output) {
-  FileHashes r;
-  for (auto& f : load_published_files(db, school, output))
-    r.emplace(std::move(f.path), std::move(f.hash));
-  return r;
-}
-
-std::vector<PublishedFile> load_published_files(Db& db, const std::string& school,
-                                                const std::string& output) {
-  std::vector<PublishedFile> r;
-  Stmt n(db.handle(), "SELECT count(*) FROM build_files WHERE school_id = ? AND output = ?");
-  n.bind(1, school).bind(2, output);
-  if (n.step()) r.reserve(size_t(n.integer(0)));
-  Stmt st(db.handle(),
-          "SELECT path, hash, fingerprint FROM build_files WHERE school_id = ? AND output = ?");
-  st.bind(1, school).bind(2, output);
-  while (st.step()) r.push_back({st.text(0), st.text(1), st.is_null(2) ? "" : st.text(2)});
-  return r;
-}
-
-void save_published(Db& db, const std::string& school, const std::string& output,
-                    const FileHashes& state, const std::vector<std::string>& changed,
-                    const std::vector<std::string>& removed, const FileHashes* fingerprints,
-                    const std::vector<std::string>* refingerprinted) {
-  Stmt up(db.handle(),
-          "INSERT INTO build_files(school_id, output, path, hash, fingerprint) VALUES(?,?,?,?,?) "
-          "ON CONFLICT(school_id, output, path) DO UPDATE SET hash = excluded.hash, "
-          "fingerprint = excluded.fingerprint");
-  auto save = [&](const std::string& p) {
-    up.bind(1, school).bind(2, output).bind(3, p).bind(4, state.at(p));
-    auto f = fingerprints ? fingerprints->find(p) : decltype(fingerprints->end()){};
-    if (fingerprints && f != fingerprints->end())
-      up.bind(5, f->second);
-    else
-      up.bind_null(5);
-    up.run();
-  };
-  for (const auto& p : changed) save(p);
-  if (refingerprinted)
-    for (const auto& p : *refingerprinted) save(p);
-  Stmt del(db.handle(), "DELETE FROM build_files WHERE school_id = ? AND output = ? AND path = ?");
-  for (const auto& p : removed) del.bind(1, school).bind(2, output).bind(3, p).run();
-}
-
 std::map<std::string, long long> load_epochs(Db& db, const std::string& school) {
   std::map<std::string, long long> r;
   Stmt st(db.handle(), "SELECT guardian, epoch FROM guardian_access WHERE school_id = ?");

@@ -1,6 +1,7 @@
-// The state of earlier builds, kept in the database next to the journal and keyed by
-// school id so that it survives re-imports: published files and their hashes, access
-// epochs of guardians, and what the previous publication contained.
+// What the journal database keeps of earlier builds, keyed by school id so that it survives
+// re-imports: access epochs of guardians (a revoke is a fact about the journal's people),
+// and what the previous publication contained ("new since"). What is published in an
+// output folder is that folder's own state (output_folder.h), not the database's.
 #pragma once
 
 #include <cstdint>
@@ -8,25 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "writer.h"
-
 namespace jp {
 
 class Db;
-
-/// Published files of one output (`archive/2023-2024`, ...): path -> SHA-256.
-FileHashes load_published(Db& db, const std::string& school, const std::string& output);
-/// The same with each path's input fingerprint (site pages: see site_inputs.h), as the
-/// writer takes them (the site: ~100,000 rows).
-std::vector<PublishedFile> load_published_files(Db& db, const std::string& school,
-                                                const std::string& output);
-/// Records the files of a finished build: `state` for the changed paths, and the removed
-/// ones; with fingerprints, also the paths whose fingerprint alone changed.
-void save_published(Db& db, const std::string& school, const std::string& output,
-                    const FileHashes& state, const std::vector<std::string>& changed,
-                    const std::vector<std::string>& removed,
-                    const FileHashes* fingerprints = nullptr,
-                    const std::vector<std::string>* refingerprinted = nullptr);
 
 /// Access epochs of guardians (1 for a guardian never revoked).
 std::map<std::string, long long> load_epochs(Db& db, const std::string& school);

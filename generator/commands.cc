@@ -102,6 +102,11 @@ int run_cli(int argc, char** argv) {
                   "render every site page, even those whose inputs did not change (restores "
                   "files deleted by hand)");
   build->add_flag("--timings", bld.timings, "print the time of each phase of the build");
+  build
+      ->add_option("--wait", bld.wait_seconds,
+                   "if another run is building into --out, wait up to SECONDS for it (default: "
+                   "refuse at once, naming it)")
+      ->check(CLI::Range(0.0, 86400.0));
   build->add_option("--threads", bld.threads, "render threads (0: one per core)")
       ->capture_default_str();
 
@@ -169,6 +174,7 @@ int run_cli(int argc, char** argv) {
   if (import->parsed()) return run_import(imp, std::cout, std::cerr);
   if (sample->parsed()) return run_sample(smp, std::cout);
   if (build->parsed()) {
+    for (int i = 0; i < argc; ++i) bld.command += (i ? " " : "") + std::string(argv[i]);
 #ifndef __SANITIZE_ADDRESS__  // under AddressSanitizer, free everything: leaks are checked
     bld.exit_after = true;
 #endif

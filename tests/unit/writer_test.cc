@@ -1,6 +1,7 @@
 #include "writer.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -8,6 +9,8 @@
 #include <thread>
 
 #include "helpers.h"
+#include "output_folder.h"
+#include "sqlite.h"
 
 using namespace jp;
 using jp::test::slurp;
@@ -15,87 +18,120 @@ using jp::test::temp_path;
 namespace fs = std::filesystem;
 
 namespace {
-FileHashes publish(const fs::path& out, FileHashes prev,
-                   const std::map<std::string, std::string>& files, WriteStats* stats = nullptr) {
-  Writer w(out, "site", std::move(prev));
+FileHashes publish(const fs::path& out, const std::map<std::string, std::string>& files,
+                   WriteStats* stats = nullptr, std::vector<std::string>* repairs = nullptr) {
+  OutputFolder folder(out, {});
+  Writer w(folder, "site");
+  if (repairs) *repairs = w.repairs();
   for (const auto& [p, b] : files) w.put(p, b);
   auto s = w.commit();
   if (stats) *stats = s;
   return w.state();
+}
+
+/// Leaves a commit as a run killed right after its commit point would: the plan in the
+/// state, the staged files and the pack in place, nothing carried out.
+void leave_pending(const fs::path& out, const std::string& plan, const std::string& pack) {
+  OutputFolder folder(out, {});
+  Stmt(folder.state()->handle(), "INSERT INTO pending(output, plan, pack) VALUES('site', ?, ?)")
+      .bind_text(1, plan)
+      .bind_text(2, pack)
+      .run();
+}
+
+std::map<std::string, std::string> tree(const fs::path& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    files[fs::relative(e.path(), root).string()] = e.is_symlink()     ? "link"
+                                                   : e.is_directory() ? "dir"
+                                                                      : slurp(e.path());
+  return files;
 }
 }  // namespace
 
 TEST_CASE("writer: a cold build appears whole; a rebuild touches only what changed") {
   auto out = temp_path("writer-cold");
   WriteStats s;
-  auto state =
-      publish(out, {}, {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/a/x.html", "X"}}, &s);
+  publish(out, {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/a/x.html", "X"}}, &s);
   CHECK(s.written == 3);
   CHECK(slurp(out / "site/f/a/x.html") == "X");
-  CHECK_FALSE(fs::exists(out / ".jp-staging-site"));
-  CHECK_FALSE(fs::exists(out / ".jp-commit-site"));
+  CHECK(fs::is_empty(out / ".journalpress/") == false);
+  for (const auto& e : fs::directory_iterator(out / ".journalpress"))
+    CHECK(e.path().filename().string().rfind("staging-", 0) != 0);
   auto mtime = fs::last_write_time(out / "site/f/a/index.html");
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   // Same bytes: nothing written; one page changed, one new area, one page gone.
-  state = publish(out, state,
-                  {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/b/index.html", "B"}}, &s);
+  publish(out, {{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/b/index.html", "B"}}, &s);
   CHECK(s.written == 1);
   CHECK(s.unchanged == 2);
   CHECK(s.deleted == 1);
+  CHECK(s.repaired == 0);
   CHECK(fs::last_write_time(out / "site/f/a/index.html") == mtime);
   CHECK_FALSE(fs::exists(out / "site/f/a/x.html"));
   CHECK(slurp(out / "site/f/b/index.html") == "B");
   // A whole area removed: its folder goes too.
-  state = publish(out, state, {{"index.html", "root"}, {"f/b/index.html", "B"}}, &s);
+  publish(out, {{"index.html", "root"}, {"f/b/index.html", "B"}}, &s);
   CHECK(s.deleted == 1);
   CHECK_FALSE(fs::exists(out / "site/f/a"));
   fs::remove_all(out);
 }
 
-TEST_CASE("writer: a build that never commits leaves the published site as it was") {
+TEST_CASE("writer: a build that never commits leaves the published site and state as they were") {
   auto out = temp_path("writer-abort");
-  auto state = publish(out, {}, {{"index.html", "v1"}, {"f/a/index.html", "A1"}});
+  publish(out, {{"index.html", "v1"}, {"f/a/index.html", "A1"}});
   {
-    Writer w(out, "site", state);
+    OutputFolder folder(out, {});
+    Writer w(folder, "site");
     w.put("index.html", "v2");
     w.put("f/c/index.html", "C");
     // ... and then the build fails: no commit.
   }
   CHECK(slurp(out / "site/index.html") == "v1");
   CHECK_FALSE(fs::exists(out / "site/f/c"));
-  CHECK_FALSE(fs::exists(out / ".jp-staging-site"));
+  CHECK_FALSE(fs::exists(out / ".journalpress/staging-site"));
+  CHECK_FALSE(fs::exists(out / ".journalpress/pack-site"));
+  WriteStats s;
+  publish(out, {{"index.html", "v1"}, {"f/a/index.html", "A1"}}, &s);
+  CHECK(s.written == 0);
+  CHECK(s.repaired == 0);
   fs::remove_all(out);
 }
 
-TEST_CASE(
-    "writer: a commit cut short is finished at the next start; an unfinished journal is ignored") {
+TEST_CASE("writer: a commit past its commit point is finished when the folder is next opened") {
   auto out = temp_path("writer-recover");
-  publish(out, {}, {{"index.html", "v1"}, {"old.html", "old"}});
-  fs::create_directories(out / ".jp-staging-site/f/n");
-  std::ofstream(out / ".jp-staging-site/index.html") << "v2";
-  std::ofstream(out / ".jp-staging-site/f/n/index.html") << "N";
-  // The journal of a commit killed after it was written, before any move.
-  std::ofstream(out / ".jp-commit-site") << "R .jp-staging-site/index.html\tsite/index.html\n"
-                                            "R .jp-staging-site/f\tsite/f\nD site/old.html\nEND\n";
-  Writer::recover(out, "site");
+  publish(out, {{"index.html", "v1"}, {"old.html", "old"}});
+  leave_pending(out,
+                "M 644 755\nR .journalpress/staging-site/index.html\tsite/index.html\n"
+                "R .journalpress/staging-site/f\tsite/f\nD site/old.html\n",
+                ".journalpress/pack-site");
+  fs::create_directories(out / ".journalpress/staging-site/f/n");
+  std::ofstream(out / ".journalpress/staging-site/index.html") << "v2";
+  std::ofstream(out / ".journalpress/staging-site/f/n/index.html") << "N";
+  { OutputFolder folder(out, {}); }
   CHECK(slurp(out / "site/index.html") == "v2");
   CHECK(slurp(out / "site/f/n/index.html") == "N");
   CHECK_FALSE(fs::exists(out / "site/old.html"));
-  CHECK_FALSE(fs::exists(out / ".jp-commit-site"));
-  // A journal without its END line was being written when the build died: nothing moves.
-  fs::create_directories(out / ".jp-staging-site");
-  std::ofstream(out / ".jp-staging-site/index.html") << "v3";
-  std::ofstream(out / ".jp-commit-site") << "R .jp-staging-site/index.html\tsite/index.html\n";
-  Writer::recover(out, "site");
+  CHECK_FALSE(fs::exists(out / ".journalpress/staging-site"));
+  {
+    OutputFolder folder(out, {});
+    Stmt n(folder.state()->handle(), "SELECT count(*) FROM pending");
+    n.step();
+    CHECK(n.integer(0) == 0);
+  }
+  // Staging with no pending plan is what a run killed before its commit point left:
+  // nothing moves, the staging goes.
+  fs::create_directories(out / ".journalpress/staging-site");
+  std::ofstream(out / ".journalpress/staging-site/index.html") << "v3";
+  { OutputFolder folder(out, {}); }
   CHECK(slurp(out / "site/index.html") == "v2");
-  CHECK_FALSE(fs::exists(out / ".jp-staging-site"));
+  CHECK_FALSE(fs::exists(out / ".journalpress/staging-site"));
   fs::remove_all(out);
 }
 
 TEST_CASE("writer: a changed file is written over in place, longer or shorter, exactly") {
   auto out = temp_path("writer-inplace");
   std::string long_text(10000, 'a'), short_text = "short";
-  auto state = publish(out, {}, {{"f/a/p.html", long_text}, {"f/a/q.html", "q1"}});
+  publish(out, {{"f/a/p.html", long_text}, {"f/a/q.html", "q1"}});
   auto inode = [&](const char* rel) {
     struct stat st {};
     ::stat((out / "site" / rel).c_str(), &st);
@@ -103,18 +139,24 @@ TEST_CASE("writer: a changed file is written over in place, longer or shorter, e
   };
   auto before = inode("f/a/p.html");
   WriteStats s;
-  state = publish(out, state, {{"f/a/p.html", short_text}, {"f/a/q.html", "q1"}}, &s);
+  publish(out, {{"f/a/p.html", short_text}, {"f/a/q.html", "q1"}}, &s);
   CHECK(s.written == 1);
   CHECK(slurp(out / "site/f/a/p.html") == short_text);  // the old tail is cut
   CHECK(inode("f/a/p.html") == before);                 // the same file, not a new one
-  state = publish(out, state, {{"f/a/p.html", long_text + "b"}, {"f/a/q.html", "q2"}}, &s);
+  publish(out, {{"f/a/p.html", long_text + "b"}, {"f/a/q.html", "q2"}}, &s);
   CHECK(s.written == 2);
   CHECK(slurp(out / "site/f/a/p.html") == long_text + "b");
   CHECK(slurp(out / "site/f/a/q.html") == "q2");
-  CHECK_FALSE(fs::exists(out / ".jp-pack-site"));
+  CHECK_FALSE(fs::exists(out / ".journalpress/pack-site"));
+  // The stat of a file written over is recorded: the next build finds nothing in doubt.
+  std::vector<std::string> repairs;
+  publish(out, {{"f/a/p.html", long_text + "b"}, {"f/a/q.html", "q2"}}, &s, &repairs);
+  CHECK(repairs.empty());
+  CHECK(s.written == 0);
   // The same bytes offered for several paths are packed once and land in each.
   {
-    Writer w(out, "site", state);
+    OutputFolder folder(out, {});
+    Writer w(folder, "site");
     w.put_many({"f/a/p.html", "f/a/q.html"}, "both");
     w.commit();
   }
@@ -123,22 +165,23 @@ TEST_CASE("writer: a changed file is written over in place, longer or shorter, e
   fs::remove_all(out);
 }
 
-TEST_CASE("writer: overwrites in a commit cut short are finished from the pack") {
+TEST_CASE("writer: overwrites of a commit cut short are finished from the pack") {
   auto out = temp_path("writer-recover-pack");
-  publish(out, {}, {{"a.html", "old a, longer than the new one"}, {"b.html", "old b"}});
-  std::ofstream(out / ".jp-pack-site", std::ios::binary) << "NEW-ANEW-B";
-  std::ofstream(out / ".jp-commit-site") << "P 0 5\tsite/a.html\nP 5 5\tsite/b.html\nEND\n";
-  Writer::recover(out, "site");
+  publish(out, {{"a.html", "old a, longer than the new one"}, {"b.html", "old b"}});
+  leave_pending(out, "M 644 755\nP 0 5\tsite/a.html\nP 5 5\tsite/b.html\n",
+                ".journalpress/pack-site");
+  std::ofstream(out / ".journalpress/pack-site", std::ios::binary) << "NEW-ANEW-B";
+  { OutputFolder folder(out, {}); }
   CHECK(slurp(out / "site/a.html") == "NEW-A");
   CHECK(slurp(out / "site/b.html") == "NEW-B");
-  CHECK_FALSE(fs::exists(out / ".jp-pack-site"));
-  CHECK_FALSE(fs::exists(out / ".jp-commit-site"));
+  CHECK_FALSE(fs::exists(out / ".journalpress/pack-site"));
   fs::remove_all(out);
 }
 
 TEST_CASE("writer: offering a path twice is a bug, reported") {
   auto out = temp_path("writer-twice");
-  Writer w(out, "site", FileHashes{});
+  OutputFolder folder(out, {});
+  Writer w(folder, "site");
   w.put("a.html", "1");
   CHECK_THROWS_WITH(w.put("a.html", "2"), "the build offered a.html twice");
   fs::remove_all(out);
@@ -152,9 +195,9 @@ TEST_CASE("writer: many overwrites, spread over the cores, each land whole in it
     first[rel] = std::string(size_t(100 + i * 7), char('a' + i % 26));
     second[rel] = "changed " + std::to_string(i) + std::string(size_t(i % 5) * 900, 'z');
   }
-  auto state = publish(out, {}, first);
+  publish(out, first);
   WriteStats s;
-  publish(out, state, second, &s);
+  publish(out, second, &s);
   CHECK(s.written == 400);
   for (const auto& [rel, bytes] : second) REQUIRE(slurp(out / "site" / rel) == bytes);
   fs::remove_all(out);
@@ -162,18 +205,29 @@ TEST_CASE("writer: many overwrites, spread over the cores, each land whole in it
 
 TEST_CASE("writer: a recovered overwrite whose folder was removed makes the folder again") {
   auto out = temp_path("writer-recover-folder");
-  fs::create_directories(out / "site");
-  std::ofstream(out / ".jp-pack-site", std::ios::binary) << "BYTES";
-  std::ofstream(out / ".jp-commit-site") << "P 0 5\tsite/f/gone/a.html\nEND\n";
-  Writer::recover(out, "site");
+  publish(out, {{"index.html", "i"}});
+  leave_pending(out, "M 644 755\nP 0 5\tsite/f/gone/a.html\n", ".journalpress/pack-site");
+  std::ofstream(out / ".journalpress/pack-site", std::ios::binary) << "BYTES";
+  { OutputFolder folder(out, {}); }
   CHECK(slurp(out / "site/f/gone/a.html") == "BYTES");
+  // A pack removed by hand does not wedge the folder: the plan is finished without it,
+  // the files it would have written are left in doubt (the next build compares them).
+  leave_pending(out, "M 644 755\nP 0 5\tsite/index.html\n", ".journalpress/pack-site");
+  { OutputFolder folder(out, {}); }
+  CHECK(slurp(out / "site/index.html") == "i");
+  std::vector<std::string> repairs;
+  WriteStats s;
+  publish(out, {{"index.html", "i"}, {"f/gone/a.html", "BYTES"}}, &s, &repairs);
+  CHECK(repairs == std::vector<std::string>{"site/f/gone/a.html: not written by journalpress",
+                                            "site/index.html: changed since it was published"});
   fs::remove_all(out);
 }
 
 TEST_CASE("writer: after close_offers the removed paths are known and no offer is taken") {
   auto out = temp_path("writer-close");
-  auto state = publish(out, {}, {{"a.html", "a"}, {"b.html", "b"}});
-  Writer w(out, "site", state);
+  publish(out, {{"a.html", "a"}, {"b.html", "b"}});
+  OutputFolder folder(out, {});
+  Writer w(folder, "site");
   w.put("a.html", "a2");
   w.close_offers();
   CHECK(w.removed() == std::vector<std::string>{"b.html"});
@@ -184,5 +238,134 @@ TEST_CASE("writer: after close_offers the removed paths are known and no offer i
   CHECK(s.deleted == 1);
   CHECK_FALSE(fs::exists(out / "site/b.html"));
   CHECK(slurp(out / "site/a.html") == "a2");
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: the disk is checked; hand edits, added files and links are put right") {
+  auto out = temp_path("writer-disk");
+  auto outside = temp_path("writer-disk-outside");
+  std::ofstream(outside) << "outside";
+  std::map<std::string, std::string> files = {{"index.html", "root"},
+                                              {"f/a/index.html", "A"},
+                                              {"f/a/p.html", "P"},
+                                              {"f/a/q.html", "Q"},
+                                              {"f/b/index.html", "B"}};
+  publish(out, files);
+  auto clean = tree(out / "site");
+  fs::remove(out / "site/f/a/p.html");
+  std::ofstream(out / "site/f/a/q.html", std::ios::app) << " edited";
+  std::ofstream(out / "site/f/a/added.html") << "added";
+  fs::create_symlink(outside, out / "site/f/a/link.html");
+  fs::remove(out / "site/f/b/index.html");
+  fs::create_symlink(outside, out / "site/f/b/index.html");  // a published page made a link
+  fs::create_directories(out / "site/f/empty/deeper");
+  fs::create_directory_symlink(outside.parent_path(), out / "site/f/dirlink");
+  REQUIRE(::link(outside.c_str(), (out / "site/hard.html").c_str()) == 0);
+  ::mkfifo((out / "site/f/a/fifo.html").c_str(), 0644);
+  std::vector<std::string> repairs;
+  WriteStats s;
+  publish(out, files, &s, &repairs);
+  CHECK(repairs == std::vector<std::string>{
+                       "site/f/a/added.html: not written by journalpress",
+                       "site/f/a/fifo.html: a FIFO, removed",
+                       "site/f/a/link.html: a symbolic link, removed",
+                       "site/f/a/p.html: deleted by hand",
+                       "site/f/a/q.html: changed since it was published",
+                       "site/f/b/index.html: a symbolic link, removed",
+                       "site/f/dirlink: a symbolic link, removed",
+                       "site/hard.html: a hard link, removed",
+                   });
+  CHECK(s.written == 3);  // p, q and b/index written again
+  CHECK(s.deleted == 1);  // added.html
+  CHECK(tree(out / "site") == clean);
+  CHECK(slurp(outside) == "outside");
+  // Touched but not changed: compared by content, kept as it is, and the state learns it.
+  auto t = fs::last_write_time(out / "site/f/a/q.html");
+  fs::last_write_time(out / "site/f/a/q.html", t + std::chrono::seconds(5));
+  publish(out, files, &s, &repairs);
+  CHECK(repairs == std::vector<std::string>{"site/f/a/q.html: changed since it was published"});
+  CHECK(s.written == 0);
+  CHECK(fs::last_write_time(out / "site/f/a/q.html") == t + std::chrono::seconds(5));
+  publish(out, files, &s, &repairs);
+  CHECK(repairs.empty());
+  fs::remove_all(out);
+  fs::remove(outside);
+}
+
+TEST_CASE("writer: a published folder that is a link is refused, never followed") {
+  auto out = temp_path("writer-link-root");
+  auto elsewhere = temp_path("writer-link-root-target");
+  fs::create_directories(out);
+  fs::create_directories(elsewhere);
+  fs::create_directory_symlink(elsewhere, out / "site");
+  OutputFolder folder(out, {});
+  CHECK_THROWS_WITH(Writer(folder, "site"),
+                    out.string() +
+                        "/site is a symbolic link, not a folder: journalpress "
+                        "publishes into a folder of its own and does not write through "
+                        "links; move it away (or build into another --out)");
+  CHECK(fs::is_empty(elsewhere));
+  fs::remove_all(out);
+  fs::remove_all(elsewhere);
+}
+
+TEST_CASE("writer: one run at a time per output folder") {
+  auto out = temp_path("writer-lock");
+  LockOptions mine;
+  mine.command = "journalpress build --out x";
+  OutputFolder first(out, mine);
+  auto tries = [&] { OutputFolder second(out, {}); };
+  try {
+    tries();
+    FAIL("a second run got the lock");
+  } catch (const std::runtime_error& e) {
+    std::string msg = e.what();
+    CHECK_THAT(msg,
+               Catch::StartsWith(out.string() + " is in use by another journalpress run (pid " +
+                                 std::to_string(::getpid()) + ", started "));
+    CHECK_THAT(msg, Catch::EndsWith(" UTC: journalpress build --out x); try again later, or give "
+                                    "--wait SECONDS"));
+  }
+  LockOptions wait;
+  wait.wait_seconds = 0.3;
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH(OutputFolder(out, wait), Catch::Contains("still after 0.3 s"));
+  CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(300));
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: private outputs are owner-only; a scope leaves other files alone") {
+  auto out = temp_path("writer-private");
+  {
+    OutputFolder folder(out, {});
+    WriterOptions o;
+    o.private_files = true;
+    Writer w(folder, "letters", o);
+    w.put("5a.pdf", "A");
+    w.put("sub/5b.pdf", "B");
+    w.commit();
+  }
+  CHECK((fs::status(out / "letters").permissions() & fs::perms::all) == fs::perms::owner_all);
+  CHECK((fs::status(out / "letters/sub").permissions() & fs::perms::all) == fs::perms::owner_all);
+  CHECK((fs::status(out / "letters/5a.pdf").permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+  // Loosened by hand: tightened again.
+  fs::permissions(out / "letters", fs::perms::all);
+  fs::permissions(out / "letters/5a.pdf", fs::perms::all);
+  {
+    OutputFolder folder(out, {});
+    WriterOptions o;
+    o.private_files = true;
+    o.in_scope = [](const std::string& f) { return f == "5a.pdf"; };
+    Writer w(folder, "letters", o);
+    w.put("5a.pdf", "A2");
+    auto s = w.commit();
+    CHECK(s.deleted == 0);  // sub/5b.pdf is outside this run's scope
+  }
+  CHECK((fs::status(out / "letters").permissions() & fs::perms::all) == fs::perms::owner_all);
+  CHECK((fs::status(out / "letters/5a.pdf").permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(slurp(out / "letters/5a.pdf") == "A2");
+  CHECK(slurp(out / "letters/sub/5b.pdf") == "B");
   fs::remove_all(out);
 }

@@ -1,0 +1,91 @@
+// The output folder (`build --out DIR`) owns what is published in it. Its state lives with
+// it, in `DIR/.journalpress/` (owner-only), as ninja keeps `.ninja_log` in its build folder:
+//
+//   lock         flock()ed for the whole run; holds the holder's pid, start time, command
+//   state.db     SQLite: every published file of every output (path, SHA-256, input
+//                fingerprint, size, mtime, inode), the pending commit of each output, the
+//                fingerprint of the last complete build
+//   staging-*/   new files of a build in progress (removed at the next start)
+//   pack-*       the new bytes of changed files of a build in progress
+//
+// Whatever database is built into whatever folder, in any order, the folder's own state
+// says what is there, and the disk is checked against it at every build (see Writer).
+#pragma once
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace jp {
+
+class Db;
+
+struct LockOptions {
+  /// Seconds to wait for another run holding the folder; 0: refuse at once.
+  double wait_seconds = 0;
+  /// What this run is, as another run waiting for it is told (the command line).
+  std::string command;
+};
+
+/// What stat() says of a published file, compared at each build to notice hand edits.
+struct FileStat {
+  long long size = -1, mtime_ns = -1, inode = -1;  ///< -1: not known (hash on doubt)
+  bool known() const { return size >= 0; }
+  bool operator==(const FileStat&) const = default;
+};
+FileStat file_stat(const struct stat& st);
+
+class OutputFolder {
+ public:
+  /// Opens DIR for a build: makes it and `DIR/.journalpress/` (0700), takes the lock (waiting
+  /// up to `lock.wait_seconds`), opens the state, finishes any commit a killed run left
+  /// (roll forward) and removes stale staging. `dry_run`: nothing is made, locked or
+  /// recovered; the state is read if there is one.
+  OutputFolder(std::filesystem::path dir, const LockOptions& lock, bool dry_run = false);
+  ~OutputFolder();
+  OutputFolder(const OutputFolder&) = delete;
+  OutputFolder& operator=(const OutputFolder&) = delete;
+
+  const std::filesystem::path& dir() const { return dir_; }
+  /// `DIR/.journalpress`.
+  const std::filesystem::path& state_dir() const { return state_dir_; }
+  bool dry_run() const { return dry_run_; }
+  /// The state database; null in a dry run of a folder never built.
+  Db* state() { return db_.get(); }
+
+  /// The fingerprint of the last complete build of `output` ("" if none, or if a build of
+  /// it was cut short since).
+  std::string build_fingerprint(const std::string& output);
+
+  /// Finishes the pending commits of a run killed during its commit (tests call it on a
+  /// folder whose lock they hold).
+  void recover();
+
+  /// Where a writer of `output` ("site", "archive/2023-2024") stages its files and packs.
+  std::filesystem::path staging_for(const std::string& output) const;
+  std::filesystem::path pack_for(const std::string& output) const;
+
+ private:
+  std::filesystem::path dir_, state_dir_;
+  bool dry_run_;
+  int lock_fd_ = -1;
+  std::unique_ptr<Db> db_;
+};
+
+/// Records the fingerprint of a complete build of `output` (inside the caller's
+/// transaction); an empty one marks a build of it in progress.
+void save_build_fingerprint(Db& state, const std::string& output, const std::string& fingerprint,
+                            const std::string& today);
+
+/// Test hook: with JOURNALPRESS_TEST_KILL_AFTER=N in the environment, the N-th step of
+/// publishing (a staged file, a packed file, the commit point, an applied line of a commit,
+/// ...) kills the process with SIGKILL, as a crash or `kill -9` would. N = 0 counts only,
+/// and the count is printed to standard error at exit ("publish steps: N").
+void publish_step();
+/// In the counting mode above, prints "publish step N: WHAT" (the test places its kills
+/// around the commit points with it).
+void publish_mark(const std::string& what);
+
+}  // namespace jp
