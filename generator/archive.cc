@@ -59,11 +59,11 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
     // Grade 1 is not marked (Положение 3.11): no summary sheet, but a class journal.
     if (j.classes[c].grade != 1) {
       tasks.push_back(
-          {id + "-summary.pdf", [&, ci] { return render_pdf_summary(j, ci, today, si); }, {}});
-      tasks.push_back({id + "-summary.xlsx", {}, [&, ci] { return summary_xlsx(j, ci, today); }});
+          {id + "~summary.pdf", [&, ci] { return render_pdf_summary(j, ci, today, si); }, {}});
+      tasks.push_back({id + "~summary.xlsx", {}, [&, ci] { return summary_xlsx(j, ci, today); }});
     }
     tasks.push_back(
-        {id + "-journal.pdf", [&, ci] { return render_pdf_journal(ix, ci, today, si); }, {}});
+        {id + "~journal.pdf", [&, ci] { return render_pdf_journal(ix, ci, today, si); }, {}});
   }
   tasks.push_back({"school-summary.pdf", [&] { return render_pdf_school(j, today, si); }, {}});
   tasks.push_back({"school-summary.xlsx", {}, [&] { return school_xlsx(j, today); }});

@@ -103,7 +103,7 @@ std::vector<ExtractBatch> extract_batches(const Journal& j, const ExtractPeriod&
       for (int s : b.students) {
         ExtractBatch one = b;
         one.students = {s};
-        one.file = j.classes[c].id + "-" + j.students[s].id + ".pdf";
+        one.file = j.classes[c].id + "~" + j.students[s].id + ".pdf";
         out.push_back(std::move(one));
       }
     }

@@ -31,7 +31,7 @@ ExtractPeriod extract_period(const ExtractOptions& o, Day today);
 
 /// The students to print, by class (the class they were in at the end of their time in
 /// the period), classes in the journal's order, students alphabetically; a student asked
-/// for with `--student` gets a file of their own (`<class>-<student>.pdf`) so that the
+/// for with `--student` gets a file of their own (`<class>~<student>.pdf`) so that the
 /// class's file is not replaced. Throws for an unknown class or student id.
 std::vector<ExtractBatch> extract_batches(const Journal& j, const ExtractPeriod& p,
                                           const ExtractOptions& o);

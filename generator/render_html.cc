@@ -135,7 +135,7 @@ void LessonFragments::build(int li) const {
   const Subject& subj = j.subjects[l.subject_ix];
   x.set("subject", subj.name);
   // \x01 stands for the student id (file names are per student), \x02 for the student's part.
-  x.set("subject_href", std::string("\x01-subject-") + subj.id + ".html");
+  x.set("subject_href", std::string("\x01~subject~") + subj.id + ".html");
   if (l.group_ref.class_ix >= 0) x.set("group", j.group(l.group_ref).name);
   if (l.kind != "lesson") x.set("kind", loc.text("lesson_kinds." + l.kind));
   if (l.cancelled) x.set("cancelled", true);
@@ -207,13 +207,13 @@ const std::string& HtmlRenderer::nav(int student, const char* current) const {
 HtmlRenderer::~HtmlRenderer() = default;
 
 std::string HtmlRenderer::week_file(const Student& s, Day monday) {
-  return s.id + "-week-" + iso_week(monday) + ".html";
+  return s.id + "~week~" + iso_week(monday) + ".html";
 }
 std::string HtmlRenderer::subject_file(const Student& s, const Subject& subj) {
-  return s.id + "-subject-" + subj.id + ".html";
+  return s.id + "~subject~" + subj.id + ".html";
 }
 std::string HtmlRenderer::page_file(const Student& s, const char* page) {
-  return s.id + "-" + page + ".html";
+  return s.id + "~" + page + ".html";
 }
 
 Day HtmlRenderer::landing_week(int student) const { return cache(student).landing; }

@@ -19,7 +19,7 @@ struct ExtractBatch {
   std::vector<int> students;  ///< in Russian alphabetical order
   Day from = 0, to = 0;       ///< the period, inclusive
   bool a5 = false;            ///< two A5 extracts per A4 sheet
-  std::string file;           ///< `<class>.pdf`, or `<class>-<student>.pdf` when asked for one
+  std::string file;           ///< `<class>.pdf`, or `<class>~<student>.pdf` when asked for one
 };
 
 std::string render_pdf_extracts(const DiaryIndex& ix, const ExtractBatch& b, Day today);

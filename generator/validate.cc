@@ -29,8 +29,9 @@ struct At {
 
 template <class T>
 Index build_index(const std::vector<T>& items, const char* section, At& at) {
-  Index idx;
+  Index idx, folded;
   idx.reserve(items.size() * 2);
+  folded.reserve(items.size() * 2);
   for (size_t i = 0; i < items.size(); ++i) {
     auto [it, fresh] = idx.emplace(items[i].id, int(i));
     if (!fresh) {
@@ -38,6 +39,20 @@ Index build_index(const std::vector<T>& items, const char* section, At& at) {
       at(section, items[i].src, "id " + items[i].id, "id",
          fmt::format("duplicate id {}; first defined at {}: {}", q(items[i].id),
                      at.j.files[first.src.file], record_pointer(section, first.src)));
+      continue;
+    }
+    // Ids name files (pages, PDFs): two that differ only in case would be one file on a
+    // case-insensitive copy (a USB stick, a Windows share).
+    std::string lower = items[i].id;
+    for (auto& c : lower) c = char(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    auto [f, new_fold] = folded.emplace(lower, int(i));
+    if (!new_fold) {
+      const auto& first = items[f->second];
+      at(section, items[i].src, "id " + items[i].id, "id",
+         fmt::format("id {} differs from {} only in case (their files would collide on a "
+                     "case-insensitive disk); first defined at {}: {}",
+                     q(items[i].id), q(first.id), at.j.files[first.src.file],
+                     record_pointer(section, first.src)));
     }
   }
   return idx;

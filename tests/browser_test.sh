@@ -16,17 +16,17 @@ pages=("$site/index.html" "$site/f/index.html")
 # A child of each stage: the class is on the family page; take the first area per grade.
 for grade in 1 5 10; do
   area=$(grep -l ", ${grade}[АБВГ]</li>" "$site"/f/*/index.html | head -n 1 | xargs dirname)
-  child=$(grep -o 'href="[^"]*-current.html">[^<]*</a>, '"${grade}"'[АБВГ]' "$area/index.html" | head -n 1 | sed 's/href="\([^"]*\)-current.html".*/\1/')
-  pages+=("$area/index.html" "$area/$child-current.html" "$area/$child-results.html"
-          "$area/$child-attendance.html" "$area/$child-notes.html" "$area/$child-new.html")
-  pages+=("$(ls "$area/$child"-week-2023-W4*.html | head -n 1)")
-  pages+=("$(ls "$area/$child"-subject-*.html | head -n 1)")
+  child=$(grep -o 'href="[^"]*~current.html">[^<]*</a>, '"${grade}"'[АБВГ]' "$area/index.html" | head -n 1 | sed 's/href="\([^"]*\)~current.html".*/\1/')
+  pages+=("$area/index.html" "$area/$child~current.html" "$area/$child~results.html"
+          "$area/$child~attendance.html" "$area/$child~notes.html" "$area/$child~new.html")
+  pages+=("$(ls "$area/$child"~week~2023-W4*.html | head -n 1)")
+  pages+=("$(ls "$area/$child"~subject~*.html | head -n 1)")
 done
 shot=()
 if [[ ${1:-} == --screenshots ]]; then
   area=$(grep -l ", 5[АБВГ]</li>" "$site"/f/*/index.html | head -n 1 | xargs dirname)
-  child=$(grep -o 'href="[^"]*-current.html">[^<]*</a>, 5[АБВГ]' "$area/index.html" | head -n 1 | sed 's/href="\([^"]*\)-current.html".*/\1/')
-  shot=(--screenshots "$2" --shot-page "$area/$child-current.html")
+  child=$(grep -o 'href="[^"]*~current.html">[^<]*</a>, 5[АБВГ]' "$area/index.html" | head -n 1 | sed 's/href="\([^"]*\)~current.html".*/\1/')
+  shot=(--screenshots "$2" --shot-page "$area/$child~current.html")
 fi
 cd "$src/tests/browser"
 node check.mjs "${shot[@]}" "${pages[@]}"

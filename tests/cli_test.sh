@@ -57,16 +57,43 @@ check verify-ca 0 "trusted by --ca" -- "$bin" verify "$tmp/out/archive/2023-2024
 check verify-nothing 2 "no MANIFEST.sha256 here or in its year folders" -- "$bin" verify "$tmp/secrets"
 check archive-copy 0 "$tmp/copy2/2023-2024: copied and verified" -- "$bin" archive-copy "$tmp/out/archive" "$tmp/copy1" "$tmp/copy2"
 check verify-copy 0 "intact" -- "$bin" verify "$tmp/copy1"
-printf '\n%% appended\n' >> "$tmp/copy1/2023-2024/5a-summary.pdf"
+printf '\n%% appended\n' >> "$tmp/copy1/2023-2024/5a~summary.pdf"
 echo "extra" > "$tmp/copy1/2023-2024/notes.txt"
-rm "$tmp/copy1/2023-2024/5a-summary.xlsx"
-check verify-damaged 1 "5a-summary.pdf: changed (its SHA-256 differs from MANIFEST.sha256)" -- "$bin" verify "$tmp/copy1"
+rm "$tmp/copy1/2023-2024/5a~summary.xlsx"
+check verify-damaged 1 "5a~summary.pdf: changed (its SHA-256 differs from MANIFEST.sha256)" -- "$bin" verify "$tmp/copy1"
 check verify-damaged-added 1 "notes.txt: added (not in MANIFEST.sha256)" -- "$bin" verify "$tmp/copy1"
-check verify-damaged-removed 1 "5a-summary.xlsx: removed (listed in MANIFEST.sha256)" -- "$bin" verify "$tmp/copy1"
-check verify-damaged-signature 1 "5a-summary.pdf: embedded signature: the signature does not cover the whole file" -- "$bin" verify "$tmp/copy1"
+check verify-damaged-removed 1 "5a~summary.xlsx: removed (listed in MANIFEST.sha256)" -- "$bin" verify "$tmp/copy1"
+check verify-damaged-signature 1 "5a~summary.pdf: embedded signature: the signature does not cover the whole file" -- "$bin" verify "$tmp/copy1"
 check archive-copy-damaged 2 "is not intact (4 problems): not copied" -- "$bin" archive-copy "$tmp/copy1" "$tmp/copy3"
 [[ -e $tmp/copy3/2023-2024 ]] && { echo "FAIL archive-copy copied a damaged archive"; fail=1; }
 check revoke-unknown 2 'there is no guardian "g404" in s1 2023/2024' -- "$bin" revoke g404 --db "$tmp/ok.db"
 check revoke 0 "access epoch 2" -- "$bin" revoke g1 --db "$tmp/ok.db"
 check build-missing-db 2 "does not exist; run \`journalpress import\` first" -- "$bin" build --db "$tmp/none.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key"
+# File names that cannot collide (ids are [A-Za-z0-9._-], the separator is "~"): a class
+# named "school" beside the school summary, a student "s-subject" beside a student "s" with
+# a subject "current", a class "5a-s" beside the extract of student "s" of 5a.
+ids="$tmp/ids"
+mkdir -p "$ids/in"
+python3 - "$src/tests/corpus/base" "$ids/in" <<'PY'
+import json, re, sys
+src, dst = sys.argv[1], sys.argv[2]
+renames = {"5b": "school", "s4": "s-subject", "s2": "s", "math": "current", "1a": "5a-s"}
+for name in ("school.json", "people.json", "journal.json"):
+    text = open(f"{src}/{name}", encoding="utf-8").read()
+    for old, new in renames.items():
+        text = re.sub(r'"%s"' % re.escape(old), '"%s"' % new, text)
+    open(f"{dst}/{name}", "w", encoding="utf-8").write(text)
+PY
+check ids-import 0 "students" -- "$bin" import "$ids/in" --db "$ids/j.db"
+check ids-build 0 "archive: " -- "$bin" build --db "$ids/j.db" --out "$ids/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-11-10 --site --archive --extracts --all --week 2023-W45
+check ids-student-extract 0 "the students asked for" -- "$bin" build --db "$ids/j.db" --out "$ids/out" --extracts --student s --week 2023-W45 --today 2023-11-10
+for f in archive/2023-2024/school~summary.pdf archive/2023-2024/school~journal.pdf archive/2023-2024/school-summary.pdf \
+         extracts/2023-W45/5a-s.pdf extracts/2023-W45/5a~s.pdf; do
+  [[ -s $ids/out/$f ]] || { echo "FAIL ids: $f missing"; fail=1; }
+done
+area=$(dirname "$(ls "$ids"/out/site/f/*/s~subject~current.html | head -1)")
+[[ -s $area/s-subject~current.html && -s $area/s~subject~current.html ]] && echo "ok   ids: s~subject~current.html and s-subject~current.html side by side" \
+  || { echo "FAIL ids: site pages of s and s-subject"; fail=1; }
+check ids-verify 0 "intact" -- "$bin" verify "$ids/out/archive"
+
 exit $fail

@@ -43,9 +43,9 @@ TEST_CASE(
   bo.sign_key = (dir / "k.pem").string();
   bo.sign_cert = (dir / "c.pem").string();
   REQUIRE(run_build(bo, out) == 0);
-  fs::path pdf = dir / "out/archive/2023-2024/5a-summary.pdf";
+  fs::path pdf = dir / "out/archive/2023-2024/5a~summary.pdf";
   REQUIRE(fs::exists(pdf));
-  CHECK_FALSE(fs::exists(dir / "out/archive/2023-2024/1a-summary.pdf"));  // grade 1 is not marked
+  CHECK_FALSE(fs::exists(dir / "out/archive/2023-2024/1a~summary.pdf"));  // grade 1 is not marked
   CHECK(std::system(("qpdf --check " + pdf.string() + " > /dev/null").c_str()) == 0);
   REQUIRE(std::system(("pdftotext -layout " + pdf.string() + " " + (dir / "t.txt").string() +
                        " 2>/dev/null")
@@ -134,7 +134,7 @@ struct ArchiveFixture {
 TEST_CASE("archive: the class journal has every student, mark, code, topic and change",
           "[archive]") {
   ArchiveFixture f;
-  fs::path pdf = f.year() / "5a-journal.pdf";
+  fs::path pdf = f.year() / "5a~journal.pdf";
   REQUIRE(fs::exists(pdf));
   CHECK(run_command("qpdf --check " + pdf.string()).rfind("0\n", 0) == 0);
   std::string sig = run_command("pdfsig " + pdf.string());
@@ -220,17 +220,17 @@ TEST_CASE("archive: the class journal has every student, mark, code, topic and c
   // The other classes' marks in their own journals: Белых's 4 in 10А; Римская-Корсакова's 3
   // in 5Б after her transfer, with her arrival dated.
   std::string tenth =
-      run_command("pdftotext -layout " + (f.year() / "10a-journal.pdf").string() + " -");
+      run_command("pdftotext -layout " + (f.year() / "10a~journal.pdf").string() + " -");
   CHECK(std::regex_search(tenth, std::regex("Белых Семён +4\n")));
   std::string fifth_b =
-      run_command("pdftotext -layout " + (f.year() / "5b-journal.pdf").string() + " -");
+      run_command("pdftotext -layout " + (f.year() / "5b~journal.pdf").string() + " -");
   CHECK(std::regex_search(fifth_b, std::regex("Римская-Корсакова Алёна +3\n")));
   CHECK(std::regex_search(fifth_b,
                           std::regex("Римская-Корсакова Алёна +09\\.01\\.2024, перевод из 5А")));
 
   // Grade 1: attendance and topics only.
   std::string first =
-      run_command("pdftotext -layout " + (f.year() / "1a-journal.pdf").string() + " -");
+      run_command("pdftotext -layout " + (f.year() / "1a~journal.pdf").string() + " -");
   CHECK(first.find("Математика: посещаемость (лист 1 из 1)") != std::string::npos);
   CHECK(first.find("Домашнее задание") == std::string::npos);
   CHECK(first.find("Счёт до десяти") != std::string::npos);
@@ -247,9 +247,9 @@ TEST_CASE("archive: school summary, Excel copies, manifest; verify catches one c
   CHECK(std::regex_search(school, std::regex("Итого по школе +[0-9]+")));
   // Excel copies: real workbooks with the students and the marks as numbers.
   std::string shared =
-      run_command("unzip -p " + (f.year() / "5a-summary.xlsx").string() + " xl/sharedStrings.xml");
+      run_command("unzip -p " + (f.year() / "5a~summary.xlsx").string() + " xl/sharedStrings.xml");
   CHECK(shared.find("Соловьёв Пётр Ильич") != std::string::npos);
-  std::string sheet1 = run_command("unzip -p " + (f.year() / "5a-summary.xlsx").string() +
+  std::string sheet1 = run_command("unzip -p " + (f.year() / "5a~summary.xlsx").string() +
                                    " xl/worksheets/sheet1.xml");
   CHECK(sheet1.find("<v>5</v>") != std::string::npos);
   std::string wb =
@@ -277,16 +277,16 @@ TEST_CASE("archive: school summary, Excel copies, manifest; verify catches one c
   }
 
   SECTION("one byte inside a signed PDF") {
-    fs::path p = f.year() / "5a-journal.pdf";
+    fs::path p = f.year() / "5a~journal.pdf";
     std::string bytes = slurp(p);
     size_t at = bytes.find("Haru");
     bytes[at] = 'h';
     std::ofstream(p, std::ios::binary) << bytes;
     auto c = check_archive_folder(f.year(), "");
     REQUIRE(c.problems.size() == 2);
-    CHECK(c.problems[0] == "5a-journal.pdf: changed (its SHA-256 differs from MANIFEST.sha256)");
+    CHECK(c.problems[0] == "5a~journal.pdf: changed (its SHA-256 differs from MANIFEST.sha256)");
     CHECK(c.problems[1] ==
-          "5a-journal.pdf: embedded signature: the signature does not match the contents: "
+          "5a~journal.pdf: embedded signature: the signature does not match the contents: "
           "changed after signing");
   }
   SECTION("one byte of the manifest") {

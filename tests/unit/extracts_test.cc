@@ -110,7 +110,7 @@ TEST_CASE("extracts: A5, scopes, periods and their errors", "[extracts]") {
     o.students = {"s6"};
     std::string said = f.build(o);
     CHECK(said.find("1 extracts in 1 PDFs") != std::string::npos);
-    CHECK(fs::exists(f.week() / "5a-s6.pdf"));
+    CHECK(fs::exists(f.week() / "5a~s6.pdf"));
     CHECK(slurp(f.week() / "5a.pdf") == before);  // the class file is not touched
     CHECK(fs::exists(f.week() / "1a.pdf"));
     o.students.clear();

@@ -88,7 +88,7 @@ TEST_CASE("site golden: the base fixture's pages, byte for byte", "[site]") {
   for (const auto& [p, b] : site)
     if (p.rfind("f/", 0) == 0 && p.size() > 35) areas.insert(p.substr(0, 34));
   CHECK(areas.size() == 2);
-  for (const auto& [p, b] : site) CHECK(p.find("s3-") == std::string::npos);
+  for (const auto& [p, b] : site) CHECK(p.find("s3~") == std::string::npos);
   CHECK(slurp(dir / "out/private/access.csv") == slurp(kGolden + "/access.csv"));
   fs::remove_all(dir);
 }
@@ -99,21 +99,21 @@ TEST_CASE("site: enrollment dates and groups decide which lessons a child sees",
   build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
   std::string area;
   for (const auto& e : fs::directory_iterator(dir / "out/site/f"))
-    if (fs::exists(e.path() / "s2-current.html")) area = e.path().string();
+    if (fs::exists(e.path() / "s2~current.html")) area = e.path().string();
   REQUIRE(!area.empty());
   // s2 is in group 5a-en2: the en1 lesson "My family" (l2) is not theirs.
-  std::string w36 = slurp(area + "/s2-week-2023-W36.html");
+  std::string w36 = slurp(area + "/s2~week~2023-W36.html");
   CHECK(w36.find("Натуральные числа") != std::string::npos);
   CHECK(w36.find("My family") == std::string::npos);
   CHECK(w36.find("Отсутствовал(-а) по болезни") != std::string::npos);
   // After the transfer s2 sees 5Б's lessons; in the gap between classes, nothing.
-  std::string w02 = slurp(area + "/s2-week-2024-W02.html");
+  std::string w02 = slurp(area + "/s2~week~2024-W02.html");
   CHECK(w02.find("Дроби") != std::string::npos);
   CHECK(w02.find("контрольная работа") != std::string::npos);
   // Monday 8 January falls between the two enrollments; the week before has no page.
   CHECK(w02.find("Не обучался(-ась) в классе в этот день.") != std::string::npos);
-  CHECK_FALSE(fs::exists(area + "/s2-week-2024-W01.html"));
-  CHECK(fs::exists(area + "/s2-week-2023-W52.html"));
+  CHECK_FALSE(fs::exists(area + "/s2~week~2024-W01.html"));
+  CHECK(fs::exists(area + "/s2~week~2023-W52.html"));
   fs::remove_all(dir);
 }
 
@@ -131,7 +131,7 @@ TEST_CASE("site: a rebuild without changes writes nothing; revoke replaces the a
   // only taken when every published file is still there.
   std::string some_page;
   for (const auto& [p, bytes] : before)
-    if (p.find("-results.html") != std::string::npos) some_page = p;
+    if (p.find("~results.html") != std::string::npos) some_page = p;
   fs::remove(dir / "out/site" / some_page);
   auto repaired = build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
   CHECK(repaired.find(" 1 written, ") != std::string::npos);
@@ -159,7 +159,7 @@ TEST_CASE("site: a rebuild without changes writes nothing; revoke replaces the a
   csv = slurp(dir / "out/private/access.csv");
   REQUIRE(std::regex_search(csv, m, std::regex("g1,[^\\n]*/(f/[0-9a-f]{32})/,2")));
   CHECK(m[1] != old_area);
-  CHECK(fs::exists(dir / "out/site" / std::string(m[1]) / "s1-current.html"));
+  CHECK(fs::exists(dir / "out/site" / std::string(m[1]) / "s1~current.html"));
   fs::remove_all(dir);
 }
 
