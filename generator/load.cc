@@ -1300,9 +1300,9 @@ void walk(const std::string& dir, std::vector<std::pair<dev_t, ino_t>>& open_dir
     if (k.directory) {
       auto id = std::make_pair(k.dev, k.ino);
       if (std::find(open_dirs.begin(), open_dirs.end(), id) != open_dirs.end()) {
-        diag.error(
-            p, "", "",
-            fmt::format("a symbolic link to {}, a folder that holds it: a loop", qs(k.target)));
+        diag.error(p, "", "",
+                   "a folder that is being read already, reached again through a symbolic "
+                   "link: a loop");
         continue;
       }
       open_dirs.push_back(id);
