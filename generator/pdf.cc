@@ -224,7 +224,10 @@ void PdfDoc::table(const Table& t, float& y) {
     check(HPDF_Page_EndText(page_), "end text");
     y -= height;
   };
-  auto [head, head_h] = layout(t.header, t.header_font);
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  auto head_layout = layout(t.header, t.header_font);
+  const auto& head = head_layout.first;
+  const auto head_h = head_layout.second;
   draw(head, head_h, t.header_font);
   auto page_break = [&] {
     rules();
