@@ -58,6 +58,20 @@ Day school_today(const std::string& override_date, int offset_minutes) {
   return local_day(now, offset_minutes);
 }
 
+/// A --today outside the school year is a typo (2032 for 2023) more often than a wish:
+/// refused unless --allow-any-date.
+void check_today_in_year(Db& db, long long ds, Day today) {
+  Stmt st(db.handle(), "SELECT label, start, end FROM years WHERE ds = ?");
+  st.bind(1, ds);
+  if (!st.step()) return;
+  auto start = parse_date(st.text(1)), end = parse_date(st.text(2));
+  if (start && end && (today < *start || today > *end))
+    throw std::runtime_error(fmt::format(
+        "--today {} is outside the school year {} ({} to {}); --allow-any-date builds for it "
+        "anyway",
+        format_date(today), st.text(0), st.text(1), st.text(2)));
+}
+
 int run_build(const BuildOptions& in, std::ostream& out) {
   BuildOptions o = in;
   // With no output flag every output is built; the access letters only when the site's
@@ -114,6 +128,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     if (st.step()) content_digest = st.text(0), school_row.timezone = st.text(1);
   }
   Day today = school_today(o.today, school_offset_minutes(school_row));
+  if (!o.today.empty() && !o.allow_any_date) check_today_in_year(db, ds.ds, today);
   std::string epochs_text;
   for (const auto& [g, e] : load_epochs(db, ds.school_id))
     epochs_text += g + ":" + std::to_string(e) + ";";

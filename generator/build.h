@@ -18,6 +18,7 @@ struct BuildOptions {
   std::vector<std::string> classes, students;
   bool all = false, a5 = false;
   bool dry_run = false;
+  bool allow_any_date = false;  ///< accept a --today outside the dataset's school year
   bool full = false;  ///< render every site page, even those whose inputs did not change
   /// The process ends right after the build (the command line): the journal, its index
   /// and the site's state (~300 MB of small objects, ~0.3 s to free) are left to the

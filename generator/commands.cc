@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 
@@ -8,9 +9,25 @@
 #include "import.h"
 #include "sample.h"
 #include "secrets.h"
+#include "text.h"
 #include "verify.h"
 
 namespace jp {
+
+std::string check_base_url(const std::string& url) {
+  // The address is printed in letters and QR codes that parents open: a javascript: or
+  // data: address there would run in their browser. Only http(s), with a host, and no
+  // characters that would break out of the CSV cell or the letter's line.
+  auto scheme_end = url.find("://");
+  std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  for (auto& c : scheme) c = char(std::tolower(static_cast<unsigned char>(c)));
+  bool ok = (scheme == "http" || scheme == "https") && url.size() > scheme_end + 3 &&
+            url[scheme_end + 3] != '/';
+  for (unsigned char c : url) ok = ok && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+  if (ok) return {};
+  return "expected an http:// or https:// address such as https://school.example/diary/, got " +
+         quoted_for_message(url);
+}
 
 int run_cli(int argc, char** argv) {
   CLI::App app{
@@ -44,6 +61,9 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   import->add_option("--threads", imp.threads, "parser threads (0: one per core)")
       ->capture_default_str();
+  import->add_flag("--allow-shrink", imp.allow_shrink,
+                   "accept an import that drops more than 10% of the stored year's students, "
+                   "lessons, marks, attendance entries or final marks");
 
   SampleOptions smp;
   auto* sample =
@@ -93,11 +113,16 @@ int run_cli(int argc, char** argv) {
   build->add_option(
       "--today", bld.today,
       "the school's date to build for, YYYY-MM-DD (default: today in the school's time zone)");
-  build->add_option("--base-url", bld.base_url,
-                    "public address of site/, for the addresses in private/access.csv");
+  build
+      ->add_option("--base-url", bld.base_url,
+                   "public address of site/, for the addresses in private/access.csv")
+      ->check(CLI::Validator([](std::string& url) { return check_base_url(url); }, "http(s) URL",
+                             "HTTP_URL"));
   build->add_option("--school", bld.school, "school id, when the database holds several");
   build->add_option("--year", bld.year, "year label (2023/2024), when the database holds several");
   build->add_flag("--dry-run", bld.dry_run, "render everything in memory, write nothing");
+  build->add_flag("--allow-any-date", bld.allow_any_date,
+                  "accept a --today outside the school year of the dataset");
   build->add_flag("--full", bld.full,
                   "render every site page, even those whose inputs did not change (restores "
                   "files deleted by hand)");
@@ -144,6 +169,9 @@ int run_cli(int argc, char** argv) {
       ->required();
   verify->add_option("--ca", ver.ca,
                      "trusted certificates (PEM): also check that they vouch for the signer");
+  verify->add_option("--expect-signer", ver.expect_signer,
+                     "the certificate (PEM file) or its SHA-256 fingerprint that must have signed "
+                     "the manifest and every PDF");
 
   ArchiveCopyOptions cpy;
   auto* archive_copy = app.add_subcommand(
@@ -153,6 +181,8 @@ int run_cli(int argc, char** argv) {
       ->required();
   archive_copy->add_option("DEST", cpy.destinations, "destination folders")->required();
   archive_copy->add_option("--ca", cpy.ca, "trusted certificates (PEM), as for verify");
+  archive_copy->add_option("--expect-signer", cpy.expect_signer,
+                           "the signer's certificate or SHA-256 fingerprint, as for verify");
 
   // CLI11 would say only "A subcommand is required" for a misspelt command.
   std::string names;

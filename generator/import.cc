@@ -11,7 +11,26 @@
 #include "validate.h"
 
 namespace jp {
-namespace {}  // namespace
+
+std::string shrink_refusal(const std::vector<std::pair<std::string, long long>>& stored,
+                           const std::vector<std::pair<std::string, long long>>& now) {
+  std::string what;
+  for (size_t i = 0; i < stored.size() && i < now.size(); ++i) {
+    long long before = stored[i].second, after = now[i].second;
+    if (before > 0 && double(before - after) > kMaxShrink * double(before)) {
+      std::string table = stored[i].first;
+      for (auto& c : table)
+        if (c == '_') c = ' ';
+      what +=
+          fmt::format("{}{} of the {} {}", what.empty() ? "" : ", ", before - after, before, table);
+    }
+  }
+  if (what.empty()) return {};
+  return fmt::format(
+      "it would drop {} stored (more than {:.0f}% of them); an export that came "
+      "out empty or cut short? If intended, import with --allow-shrink",
+      what, kMaxShrink * 100);
+}
 
 int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
   Diagnostics diag;
@@ -29,6 +48,19 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
         diag.errors(), diag.errors() == 1 ? "error" : "errors", diag.warnings(),
         diag.warnings() == 1 ? "warning" : "warnings", o.db);
     return 1;
+  }
+  if (!o.allow_shrink) {
+    std::vector<std::pair<std::string, long long>> now{{"students", j.students.size()},
+                                                       {"lessons", j.lessons.size()},
+                                                       {"marks", j.marks.size()},
+                                                       {"attendance", j.attendance.size()},
+                                                       {"final_marks", j.final_marks.size()}};
+    std::string why = shrink_refusal(stored_counts(o.db, j.school.id, j.year.label), now);
+    if (!why.empty()) {
+      err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n", why,
+                         o.db);
+      return 1;
+    }
   }
   auto r = store_journal(o.db, j, diag, o.imported_at.empty() ? utc_now_iso() : o.imported_at);
   out << fmt::format(

@@ -1,6 +1,9 @@
 #include "load.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include "secrets.h"
 #include "text.h"
@@ -49,7 +53,33 @@ bool valid_id(const std::string& s) {
   return true;
 }
 
-std::string qs(const std::string& s) { return "\"" + s + "\""; }
+/// A value quoted in a message: control characters escaped, long values cut.
+std::string qs(const std::string& s) { return quoted_for_message(s); }
+
+/// A number as written, for messages.
+std::string number_text(const json& v) { return v.dump(); }
+
+/// The largest weight of a mark or work type, and of a numeric mark or forecast threshold
+/// (a 100-point scale): far beyond real use, small enough that no sum of a year's marks
+/// overflows (docs/data-format.md, "Limits").
+constexpr double kMaxWeight = 100;
+constexpr int kMaxMark = 100;
+
+/// What the format allows in a string field, by field name (docs/data-format.md, "Limits").
+struct TextRule {
+  size_t max_chars;
+  bool free_text;  ///< hidden control characters are replaced (and warned about), not refused
+};
+
+TextRule text_rule(std::string_view key) {
+  // People's names: the longest real Russian surnames and patronymics are under 40.
+  if (key == "last_name" || key == "first_name" || key == "middle_name") return {100, false};
+  // Markdown: a homework page, a remark or an event's description.
+  if (key == "homework" || key == "text") return {10000, true};
+  if (key == "topic" || key == "comment") return {1000, true};
+  // Names of schools, classes, subjects, periods; addresses, codes, e-mail, ...
+  return {500, false};
+}
 
 /// Unknown field names seen while loading, reported once per (section, name).
 struct Unknown {
@@ -58,8 +88,17 @@ struct Unknown {
 };
 using UnknownMap = std::map<std::string, Unknown>;
 
+/// An error the parser found inside a value before the value was complete (a duplicate
+/// key, a number out of range): reported with the record that holds it once the record is
+/// complete, so that the message names the record like every other.
+struct Pending {
+  std::string pointer, message;
+  bool reported = false;
+};
+
 /// One file's results, merged in file order afterwards.
 struct FileResult {
+  std::vector<Pending> pending;
   Journal j;
   Diagnostics diag;
   UnknownMap unknown;
@@ -123,7 +162,35 @@ class Rec {
       error(key, fmt::format("expected a string, got {}", type_name(*v)));
       return {};
     }
-    return nfc_cyrillic(v->get_ref<const std::string&>());
+    return checked_text(key, v->get_ref<const std::string&>());
+  }
+
+  /// A string value held to the format's limits: its length, and no hidden control
+  /// characters (refused in names and codes; made visible as U+FFFD in free text, with a
+  /// warning, since a stray one in a teacher's homework should not refuse a whole import).
+  std::string checked_text(const std::string& key, const std::string& raw) {
+    TextRule rule = text_rule(key.substr(key.rfind('/') + 1));
+    size_t chars = raw.size() <= rule.max_chars ? 0 : utf8_length(raw);
+    if (chars > rule.max_chars) {
+      error(key, fmt::format("expected at most {} characters, got {}", rule.max_chars, chars));
+      return {};
+    }
+    if (auto cp = first_hidden_control(raw, rule.free_text)) {
+      if (!rule.free_text) {
+        error(key, fmt::format("expected text without control or bidirectional-override "
+                               "characters, got U+{:04X} in {}",
+                               unsigned(*cp), qs(raw)));
+        return {};
+      }
+      std::string text = raw;
+      size_t n = replace_hidden_controls(text);
+      out_.diag.warning("control-character", file_, pointer_ + "/" + key, label_,
+                        fmt::format("{} control or bidirectional-override {} (the first U+{:04X}) "
+                                    "shown as U+FFFD",
+                                    n, n == 1 ? "character" : "characters", unsigned(*cp)));
+      return nfc_cyrillic(text);
+    }
+    return nfc_cyrillic(raw);
   }
 
   /// A string, or an integer written as a number (`5` for `"5"`): marks and rooms.
@@ -134,8 +201,9 @@ class Rec {
   }
 
   std::string value_text(const json& v, const std::string& key) {
-    if (v.is_string()) return nfc_cyrillic(v.get_ref<const std::string&>());
-    if (v.is_number_integer()) return std::to_string(v.get<long long>());
+    if (v.is_string()) return checked_text(key, v.get_ref<const std::string&>());
+    // dump(), not get<long long>(): an unsigned above 2^63 would wrap to a negative mark.
+    if (v.is_number_integer()) return v.dump();
     error(key, fmt::format("expected a string, got {}", type_name(v)));
     return {};
   }
@@ -155,15 +223,18 @@ class Rec {
       error(key, fmt::format("expected an integer, got {}", type_name(*v)));
       return std::nullopt;
     }
-    long long n = v->get<long long>();
+    // An unsigned above 2^63 does not fit a long long: out of any range we use.
+    bool fits = !v->is_number_unsigned() || v->get<unsigned long long>() <= 1ull << 62;
+    long long n = fits ? v->get<long long>() : hi + 1;
     if (n < lo || n > hi) {
-      error(key, fmt::format("expected an integer from {} to {}, got {}", lo, hi, n));
+      error(key, fmt::format("expected an integer from {} to {}, got {}", lo, hi, number_text(*v)));
       return std::nullopt;
     }
     return n;
   }
 
-  std::optional<double> number(const char* key, bool required, bool positive) {
+  /// A positive number of at most `max`: weights (docs/data-format.md, "Limits").
+  std::optional<double> positive_number(const char* key, bool required, double max) {
     const json* v = get(key, required);
     if (!v) return std::nullopt;
     if (!v->is_number()) {
@@ -171,8 +242,12 @@ class Rec {
       return std::nullopt;
     }
     double d = v->get<double>();
-    if (positive && !(d > 0)) {
-      error(key, fmt::format("expected a positive number, got {}", v->dump()));
+    if (!(d > 0)) {
+      error(key, fmt::format("expected a positive number, got {}", number_text(*v)));
+      return std::nullopt;
+    }
+    if (!(d <= max)) {
+      error(key, fmt::format("expected a number of at most {}, got {}", max, number_text(*v)));
       return std::nullopt;
     }
     return d;
@@ -245,7 +320,8 @@ class Rec {
         error(fmt::format("{}/{}", key, i), fmt::format("expected a string, got {}", type_name(e)));
         continue;
       }
-      r.push_back(e.get<std::string>());
+      std::string text = checked_text(fmt::format("{}/{}", key, i), e.get<std::string>());
+      if (ok) r.push_back(std::move(text));
     }
     return r;
   }
@@ -292,8 +368,14 @@ std::string record_label(const char* section, const json& j) {
   auto field = [&](const char* k) -> std::string {
     auto it = j.find(k);
     if (it == j.end()) return {};
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_number_integer()) return std::to_string(it->get<long long>());
+    if (it->is_string()) {
+      const std::string& v = it->get_ref<const std::string&>();
+      // A label is printed: a hostile id must not rewrite the terminal or run to megabytes.
+      if (v.size() <= 100 && !first_hidden_control(v, false)) return v;
+      std::string q = quoted_for_message(v, 100);
+      return q.substr(1, q.size() - 2);
+    }
+    if (it->is_number_integer()) return it->dump();
     return {};
   };
   std::string id = field("id");
@@ -342,11 +424,39 @@ void read_school(Rec& r) {
   if (!tz.empty()) s.timezone = tz;
 }
 
+/// `YYYY/YYYY`, two consecutive years: the label names the archive's folder and is a
+/// line of the writer's journal, so `..`, `/` or a line break in it would be a path.
+bool valid_year_label(const std::string& s) {
+  if (s.size() != 9 || s[4] != '/') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 7, 8})
+    if (s[i] < '0' || s[i] > '9') return false;
+  return std::stoi(s.substr(5)) == std::stoi(s.substr(0, 4)) + 1;
+}
+
 void read_year(Rec& r) {
   Year& y = r.out().j.year;
   y.label = r.str("label", true);
+  if (r.ok && !valid_year_label(y.label))
+    r.error("label", fmt::format("expected a year label of two consecutive years such as "
+                                 "\"2023/2024\", got {}",
+                                 qs(y.label)));
   if (auto d = r.date("start", true)) y.start = *d;
   if (auto d = r.date("end", true)) y.end = *d;
+}
+
+/// A numeric mark as the settings must spell it: digits, an optional decimal fraction, at
+/// most kMaxMark. strtod would also take "1e308", "inf", "nan" or " 5", and any of them
+/// turns every average on the site into `-nan`.
+bool plain_mark_number(const std::string& m) {
+  size_t i = 0, digits = 0;
+  while (i < m.size() && m[i] >= '0' && m[i] <= '9') ++i, ++digits;
+  if (digits == 0 || digits > 3) return false;
+  if (i < m.size() && m[i] == '.') {
+    size_t frac = ++i;
+    while (i < m.size() && m[i] >= '0' && m[i] <= '9') ++i;
+    if (i == frac || i - frac > 3) return false;
+  }
+  return i == m.size() && std::stod(m) <= kMaxMark;
 }
 
 void read_settings(Rec& r, const json& j) {
@@ -360,12 +470,10 @@ void read_settings(Rec& r, const json& j) {
     if (r.ok) target = v;
   };
   mark_list("numeric_marks", s.numeric_marks);
-  for (const auto& m : s.numeric_marks) {
-    char* end = nullptr;
-    std::strtod(m.c_str(), &end);
-    if (m.empty() || *end != '\0')
-      r.error("numeric_marks", fmt::format("expected marks written as numbers, got {}", qs(m)));
-  }
+  for (const auto& m : s.numeric_marks)
+    if (!plain_mark_number(m))
+      r.error("numeric_marks", fmt::format("expected marks written as numbers from 0 to {}, got {}",
+                                           kMaxMark, qs(m)));
   mark_list("other_marks", s.other_marks);
   if (const json* v = r.get("forecast_thresholds", false)) {
     if (!v->is_object()) {
@@ -377,6 +485,12 @@ void read_settings(Rec& r, const json& j) {
         if (!it->is_number()) {
           r.error("forecast_thresholds/" + it.key(),
                   fmt::format("expected a number, got {}", type_name(*it)));
+          continue;
+        }
+        if (double t = it->get<double>(); !(t >= 0 && t <= kMaxMark)) {
+          r.error(
+              "forecast_thresholds/" + it.key(),
+              fmt::format("expected a number from 0 to {}, got {}", kMaxMark, number_text(*it)));
           continue;
         }
         s.forecast_thresholds.emplace_back(it.key(), it->get<double>());
@@ -470,7 +584,7 @@ void read_work_type(Rec& r, Src src) {
   w.src = src;
   w.id = r.id();
   w.name = r.str("name", true);
-  if (auto n = r.number("weight", false, true)) w.weight = *n;
+  if (auto n = r.positive_number("weight", false, kMaxWeight)) w.weight = *n;
   if (auto b = r.boolean("control")) w.control = *b;
   if (r.ok) r.out().j.work_types.push_back(std::move(w));
 }
@@ -617,7 +731,7 @@ void read_mark(Rec& r, Src src) {
   m.lesson = r.str("lesson", true);
   m.value = r.str_or_int("value", true);
   m.work_type = r.str("work_type");
-  m.weight = r.number("weight", false, true);
+  m.weight = r.positive_number("weight", false, kMaxWeight);
   m.comment = r.str("comment");
   m.created_at = r.timestamp("created_at", false, m.created_ts);
   m.author = r.str("author");
@@ -742,14 +856,128 @@ std::pair<int, int> line_column(const std::string& text, size_t byte) {
   return {line, col};
 }
 
-void parse_file(const std::string& name, uint32_t file_ix, const std::string& text,
-                FileResult& out) {
+/// Where the parser is: one frame per open object or array, so that what the parser finds
+/// in the middle of a record (a duplicate key, a number out of range) gets its JSON pointer.
+/// Frames are reused from record to record: no allocation per record.
+class Path {
+ public:
+  void open(bool array) {
+    if (frames_.size() <= depth_) frames_.emplace_back();
+    Frame& f = frames_[depth_++];
+    f.array = array;
+    f.index = 0;
+    f.key.clear();
+    f.keys.clear();
+  }
+  void close() {
+    --depth_;
+    value_done();
+  }
+  void value_done() {
+    if (depth_ > 0 && frames_[depth_ - 1].array) ++frames_[depth_ - 1].index;
+  }
+  /// Enters `key` of the open object; false if the object has it already.
+  bool key(const std::string& k) {
+    Frame& f = frames_[depth_ - 1];
+    f.key = k;
+    for (const auto& seen : f.keys)
+      if (seen == k) return false;
+    f.keys.push_back(k);
+    return true;
+  }
+  size_t depth() const { return depth_; }
+  std::string pointer() const {
+    std::string p;
+    for (size_t i = 0; i < depth_; ++i)
+      p += "/" + (frames_[i].array ? std::to_string(frames_[i].index) : frames_[i].key);
+    return p;
+  }
+
+ private:
+  struct Frame {
+    bool array = false;
+    uint32_t index = 0;
+    std::string key;
+    std::vector<std::string> keys;
+  };
+  std::vector<Frame> frames_;
+  size_t depth_ = 0;
+};
+
+/// journalpress/1 nests six levels (/students/0/enrollments/0/groups/0); a file nested far
+/// deeper is not a journal, and would cost memory per level.
+constexpr size_t kMaxDepth = 32;
+
+/// What stopped the parser.
+struct ParseFailure {
+  int id = 0;            ///< nlohmann's exception id: 101-103 syntax, 406 number overflow
+  std::string message;   ///< nlohmann's text, without the "[json.exception...]" prefix
+  size_t byte = 0;       ///< a syntax error's byte offset (1-based, as nlohmann gives it)
+  size_t token_end = 0;  ///< bytes read when the error was raised
+  std::string token;     ///< the token being read
+  std::string pointer;   ///< where in the document
+};
+
+/// nlohmann's callback parser, with its parse_error replaced (hidden: sax_parse calls it
+/// through the static type) so that no exception crosses it and the error's position and
+/// kind are kept. json::parse throws out_of_range (406) for `1e400`, which is not a
+/// parse_error and carries no position: an abort before this class existed.
+class Sax : public nlohmann::detail::json_sax_dom_callback_parser<json> {
+ public:
+  using json_sax_dom_callback_parser::json_sax_dom_callback_parser;
+  std::optional<ParseFailure> failure;
+  const Path* path = nullptr;
+
+  template <class E>
+  bool parse_error(std::size_t position, const std::string& token, const E& e) {
+    ParseFailure f;
+    f.id = e.id;
+    std::string msg = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
+    auto colon = msg.find(": ");
+    f.message = colon == std::string::npos ? msg : msg.substr(colon + 2);
+    if constexpr (std::is_base_of_v<nlohmann::detail::parse_error, E>) f.byte = e.byte;
+    f.token_end = position;
+    f.token = token;
+    f.pointer = path ? path->pointer() : "";
+    failure = std::move(f);
+    return false;
+  }
+};
+
+/// Thrown from the parser's callback: the document nests deeper than kMaxDepth.
+struct TooDeep {
+  std::string pointer;
+};
+
+bool under(const std::string& pointer, const std::string& record) {
+  return pointer.size() >= record.size() && pointer.compare(0, record.size(), record) == 0 &&
+         (pointer.size() == record.size() || pointer[record.size()] == '/');
+}
+
+/// Reports the pending errors under `pointer` with `record`; true if there were any.
+bool report_pending(FileResult& out, const std::string& file, const std::string& pointer,
+                    const std::string& record) {
+  bool any = false;
+  for (auto& p : out.pending)
+    if (!p.reported && under(p.pointer, pointer)) {
+      out.diag.error(file, p.pointer, record, p.message);
+      p.reported = any = true;
+    }
+  return any;
+}
+
+/// One pass over the text. Returns the failure that stopped it, if any; a number out of
+/// range is the caller's to handle (see parse_file).
+std::optional<ParseFailure> parse_pass(const std::string& name, uint32_t file_ix,
+                                       const std::string& text, FileResult& out) {
   // Streaming: each element of a section array is converted into the model as soon as
   // it is complete and then dropped, so the DOM of a 100 MB file never exists at once.
   std::string section;
   const ArrayReader* reader = nullptr;
   bool in_array = false, known = false;
   uint32_t index = 0;
+  Path path;
   auto element = [&](json& value) {
     if (!known) {
       ++index;
@@ -757,6 +985,11 @@ void parse_file(const std::string& name, uint32_t file_ix, const std::string& te
     }
     std::string pointer = fmt::format("/{}/{}", section, index);
     Src src{file_ix, index++};
+    if (!out.pending.empty() &&
+        report_pending(out, name, pointer, record_label(section.c_str(), value))) {
+      remember_dropped(out.j, section, value);
+      return;
+    }
     if (!value.is_object()) {
       out.diag.error(name, pointer, "",
                      fmt::format("expected a record object, got {}", type_name(value)));
@@ -769,6 +1002,26 @@ void parse_file(const std::string& name, uint32_t file_ix, const std::string& te
   };
   auto cb = [&](int depth, json::parse_event_t ev, json& parsed) -> bool {
     using E = json::parse_event_t;
+    switch (ev) {
+      case E::object_start:
+      case E::array_start:
+        if (path.depth() >= kMaxDepth) throw TooDeep{path.pointer()};
+        path.open(ev == E::array_start);
+        break;
+      case E::object_end:
+      case E::array_end:
+        path.close();
+        break;
+      case E::key:
+        if (!path.key(parsed.get_ref<const std::string&>()))
+          out.pending.push_back(
+              {path.pointer(), fmt::format("duplicate key {}: a key may appear once in an object",
+                                           qs(parsed.get_ref<const std::string&>()))});
+        break;
+      case E::value:
+        path.value_done();
+        break;
+    }
     if (depth == 1) {
       if (ev == E::key) {
         section = parsed.get<std::string>();
@@ -790,26 +1043,34 @@ void parse_file(const std::string& name, uint32_t file_ix, const std::string& te
     return true;
   };
   json root;
+  Sax sax(root, cb, false);
+  sax.path = &path;
   try {
-    root = json::parse(text, cb);
-  } catch (const json::parse_error& e) {
+    json::sax_parse(text, &sax);
+  } catch (const TooDeep& e) {
+    out.diag.error(
+        name, e.pointer, "",
+        fmt::format("nested deeper than {} levels; a journalpress/1 file nests 6", kMaxDepth));
+    out.unreadable = true;
+    return std::nullopt;
+  }
+  if (sax.failure) {
+    if (sax.failure->id == 406) return sax.failure;
     Diagnostic d;
     d.file = name;
-    std::tie(d.line, d.column) = line_column(text, e.byte == 0 ? 0 : e.byte - 1);
-    std::string msg = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
-    auto colon = msg.find(": ");
-    d.message = colon == std::string::npos ? msg : msg.substr(colon + 2);
+    size_t byte = sax.failure->byte;
+    std::tie(d.line, d.column) = line_column(text, byte == 0 ? 0 : byte - 1);
+    d.message = sax.failure->message;
     out.diag.add(std::move(d));
     out.unreadable = true;
-    return;
+    return std::nullopt;
   }
   if (!root.is_object()) {
     out.unreadable = true;
     out.diag.error(
         name, "", "",
         fmt::format("expected a journalpress/1 object at the top, got {}", type_name(root)));
-    return;
+    return std::nullopt;
   }
   auto fmt_it = root.find("format");
   if (fmt_it == root.end() || !fmt_it->is_string() || *fmt_it != "journalpress/1") {
@@ -820,6 +1081,16 @@ void parse_file(const std::string& name, uint32_t file_ix, const std::string& te
   }
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string& key = it.key();
+    if (!out.pending.empty() &&
+        report_pending(out, name, "/" + key,
+                       key == "school" && it->is_object() ? record_label("school", *it) : "")) {
+      // Counted as present: "no file has the school section" would only be noise.
+      out.has_school = out.has_school || key == "school";
+      out.has_year = out.has_year || key == "year";
+      out.has_settings = out.has_settings || key == "settings";
+      if (key == "settings") out.j.dropped["settings"].insert("settings");
+      continue;
+    }
     if (key == "format") continue;
     if (key == "exported_at") {
       std::optional<Timestamp> ts;
@@ -863,17 +1134,82 @@ void parse_file(const std::string& name, uint32_t file_ix, const std::string& te
       continue;
     }
     out.diag.warning("unknown-section", name, "/" + key, "",
-                     fmt::format("unknown section \"{}\" ignored", key));
+                     fmt::format("unknown section {} ignored", qs(key)));
+  }
+  // Anything the records did not claim (a duplicate key at the top level).
+  report_pending(out, name, "", "");
+  return std::nullopt;
+}
+
+/// At most this many numbers out of range are reported per file: each costs a parse.
+constexpr size_t kMaxOutOfRange = 10;
+
+void parse_file(const std::string& name, uint32_t file_ix, const std::string& text,
+                FileResult& out) {
+  // nlohmann stops at a number out of range (`1e400`). To name its record, and report the
+  // file's other errors as usual, the number is blanked to `null` in a copy of the text
+  // and the file parsed again, the pointer remembered: the record holding it is then
+  // reported with that error instead of being read.
+  std::vector<std::string> out_of_range;
+  std::string patched;
+  const std::string* src = &text;
+  for (;;) {
+    FileResult pass;
+    pass.digest = out.digest;
+    for (const auto& p : out_of_range) pass.pending.push_back({p, "number out of range"});
+    auto failure = parse_pass(name, file_ix, *src, pass);
+    if (!failure) {
+      out = std::move(pass);
+      return;
+    }
+    out_of_range.push_back(failure->pointer);
+    size_t len = failure->token.size();
+    if (out_of_range.size() > kMaxOutOfRange || len < 4 || failure->token_end < len ||
+        failure->token_end > src->size()) {
+      out.diag = Diagnostics{};
+      for (const auto& p : out_of_range) out.diag.error(name, p, "", "number out of range");
+      out.diag.error(name, "", "",
+                     fmt::format("more than {} numbers out of range; the rest of the file was "
+                                 "not read",
+                                 kMaxOutOfRange));
+      out.unreadable = true;
+      return;
+    }
+    if (src == &text) {
+      patched = text;
+      src = &patched;
+    }
+    patched.replace(failure->token_end - len, len, "null" + std::string(len - 4, ' '));
   }
 }
 
-bool read_file(const std::string& path, std::string& text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  text = ss.str();
-  return !in.bad();
+/// Reads a regular file whole; otherwise returns why not. O_NONBLOCK and the fstat
+/// check: a FIFO would block the import for ever and /dev/zero would fill the memory, even
+/// if the path was checked before (it may have been replaced since).
+std::optional<std::string> read_file(const std::string& path, std::string& text) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return fmt::format("cannot read the file: {}", std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return "not a regular file; regular files only";
+  }
+  text.clear();
+  text.reserve(size_t(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string why = fmt::format("cannot read the file: {}", std::strerror(errno));
+      ::close(fd);
+      return why;
+    }
+    if (n == 0) break;
+    text.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return std::nullopt;
 }
 
 template <class T>
@@ -892,28 +1228,121 @@ std::string record_pointer(const char* section, const Src& src) {
   return fmt::format("/{}/{}", section, src.index);
 }
 
+namespace {
+
+/// What a path is, after following symbolic links; `dangling` if a link leads nowhere.
+struct Kind {
+  bool exists = false, link = false, directory = false, regular = false;
+  std::string target;  ///< where a symbolic link points
+  dev_t dev = 0;
+  ino_t ino = 0;
+  const char* other = nullptr;  ///< a FIFO, a device, ... (names it for the message)
+  int error = 0;                ///< errno of a failed lstat
+};
+
+Kind kind_of(const std::string& path) {
+  Kind k;
+  struct stat l, st;
+  if (::lstat(path.c_str(), &l) != 0) {
+    k.error = errno;
+    return k;
+  }
+  k.link = S_ISLNK(l.st_mode);
+  if (k.link) {
+    std::error_code ec;
+    k.target = fs::read_symlink(path, ec).string();
+  }
+  if (::stat(path.c_str(), &st) != 0) return k;  // a dangling link
+  k.exists = true;
+  k.directory = S_ISDIR(st.st_mode);
+  k.regular = S_ISREG(st.st_mode);
+  k.dev = st.st_dev;
+  k.ino = st.st_ino;
+  if (S_ISFIFO(st.st_mode))
+    k.other = "a FIFO";
+  else if (S_ISCHR(st.st_mode))
+    k.other = "a character device";
+  else if (S_ISBLK(st.st_mode))
+    k.other = "a block device";
+  else if (S_ISSOCK(st.st_mode))
+    k.other = "a socket";
+  else if (!k.directory && !k.regular)
+    k.other = "not a regular file";
+  return k;
+}
+
+/// Walks a directory, following symbolic links to folders (a linked folder is still the
+/// admin's data) and refusing what cannot be read as data: a link that leads nowhere, a
+/// FIFO or device named `*.json`, a folder reached twice (a link loop). Nothing is skipped
+/// silently: a skipped file would import a journal with its records missing.
+void walk(const std::string& dir, std::vector<std::pair<dev_t, ino_t>>& open_dirs,
+          std::vector<std::string>& found, Diagnostics& diag) {
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    names.push_back(it->path().string());
+  if (ec) {
+    diag.error(dir, "", "", "cannot list the directory: " + ec.message());
+    return;
+  }
+  std::sort(names.begin(), names.end());
+  for (const auto& p : names) {
+    Kind k = kind_of(p);
+    bool json_name = fs::path(p).extension() == ".json";
+    if (k.link && !k.exists) {
+      diag.error(p, "", "", fmt::format("a symbolic link to {} that does not exist", qs(k.target)));
+      continue;
+    }
+    if (!k.exists) {
+      diag.error(p, "", "", "cannot read: " + std::string(std::strerror(k.error)));
+      continue;
+    }
+    if (k.directory) {
+      auto id = std::make_pair(k.dev, k.ino);
+      if (std::find(open_dirs.begin(), open_dirs.end(), id) != open_dirs.end()) {
+        diag.error(p, "", "",
+                   "a folder that is being read already, reached again through a symbolic "
+                   "link: a loop");
+        continue;
+      }
+      open_dirs.push_back(id);
+      walk(p, open_dirs, found, diag);
+      open_dirs.pop_back();
+      continue;
+    }
+    if (!json_name) continue;  // other files beside the data (README, .csv) are not input
+    if (k.regular)
+      found.push_back(p);
+    else
+      diag.error(p, "", "", fmt::format("{}; regular files only", k.other));
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> expand_inputs(const std::vector<std::string>& paths, Diagnostics& diag) {
   std::vector<std::string> files;
   for (const auto& p : paths) {
-    std::error_code ec;
-    auto st = fs::status(p, ec);
-    if (ec || !fs::exists(st)) {
-      diag.error(p, "", "", "cannot read: no such file or directory");
+    Kind k = kind_of(p);
+    if (!k.exists) {
+      diag.error(p, "", "",
+                 k.link ? fmt::format("a symbolic link to {} that does not exist", qs(k.target))
+                        : std::string("cannot read: no such file or directory"));
       continue;
     }
-    if (fs::is_directory(st)) {
+    if (k.directory) {
       std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
-           it.increment(ec)) {
-        if (it->is_regular_file() && it->path().extension() == ".json")
-          found.push_back(it->path().string());
-      }
-      if (ec) diag.error(p, "", "", "cannot list the directory: " + ec.message());
-      std::sort(found.begin(), found.end());
-      if (found.empty()) diag.error(p, "", "", "the directory holds no .json files");
+      std::vector<std::pair<dev_t, ino_t>> open_dirs{{k.dev, k.ino}};
+      size_t errors = diag.errors();
+      walk(p, open_dirs, found, diag);
+      std::sort(found.begin(), found.end());  // sorted path order, as the format says
+      if (found.empty() && diag.errors() == errors)
+        diag.error(p, "", "", "the directory holds no .json files");
       files.insert(files.end(), found.begin(), found.end());
-    } else {
+    } else if (k.regular) {
       files.push_back(p);
+    } else {
+      diag.error(p, "", "", fmt::format("{}; regular files only", k.other));
     }
   }
   return files;
@@ -1017,8 +1446,8 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, u
     for (size_t k; (k = next++) < order.size();) {
       size_t i = order[k];
       std::string text;
-      if (!read_file(files[i], text)) {
-        parts[i].diag.error(files[i], "", "", "cannot read the file");
+      if (auto why = read_file(files[i], text)) {
+        parts[i].diag.error(files[i], "", "", *why);
         parts[i].unreadable = true;
         continue;
       }

@@ -29,11 +29,14 @@ size_t utf8_len(unsigned char c) {
 
 void PdfDoc::check(HPDF_STATUS s, const char* what) const {
   if (s == HPDF_OK && error_ == 0) return;
-  throw std::runtime_error(fmt::format("libharu failed to {}: error {:#06x} (detail {})", what,
-                                       error_ ? error_ : s, detail_));
+  throw std::runtime_error(
+      fmt::format("libharu failed to {} in the document \"{}\"{}{}: error {:#06x} (detail {})",
+                  what, title_, pages_.empty() ? "" : fmt::format(", page {}", pages_.size()),
+                  record_.empty() ? "" : ", drawing " + record_, error_ ? error_ : s, detail_));
 }
 
-PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::string& subject) {
+PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::string& subject)
+    : title_(title) {
   doc_ = HPDF_New(on_error, &error_);
   if (!doc_) throw std::runtime_error("libharu could not create a document (out of memory)");
   // The known pitfalls: the UTF-8 encoder before any text (info, outlines), compression
@@ -221,7 +224,10 @@ void PdfDoc::table(const Table& t, float& y) {
     check(HPDF_Page_EndText(page_), "end text");
     y -= height;
   };
-  auto [head, head_h] = layout(t.header, t.header_font);
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  auto head_layout = layout(t.header, t.header_font);
+  const auto& head = head_layout.first;
+  const auto head_h = head_layout.second;
   draw(head, head_h, t.header_font);
   auto page_break = [&] {
     rules();

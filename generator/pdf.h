@@ -20,6 +20,10 @@ class PdfDoc {
   PdfDoc(const PdfDoc&) = delete;
   PdfDoc& operator=(const PdfDoc&) = delete;
 
+  /// The record being drawn (`student s1`), named with the document's title in any
+  /// libharu failure, so that an odd record can be found; empty: none in particular.
+  void set_record(std::string record) { record_ = std::move(record); }
+
   /// The document's creation date (the build's school date: the bytes stay reproducible).
   void set_date(int year, int month, int day);
   /// Starts a page; the inner (binding) margin is 25 mm, on the left of odd pages and the
@@ -86,6 +90,7 @@ class PdfDoc {
   int half_ = 0;
   float left_ = 0, right_ = 0, top_ = 0, bottom_ = 0;
   unsigned long error_ = 0, detail_ = 0;
+  std::string title_, record_;
 };
 
 }  // namespace jp

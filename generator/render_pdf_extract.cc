@@ -35,7 +35,11 @@ class ExtractDoc {
   }
 
   std::string render() {
-    for (int s : b_.students) student(s);
+    for (int s : b_.students) {
+      doc_.set_record("student " + j_.students[s].id);
+      student(s);
+    }
+    doc_.set_record("");
     distribution_list();
     return doc_.finish("");
   }

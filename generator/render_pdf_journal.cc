@@ -71,7 +71,11 @@ class JournalDoc {
   ArchivePdf render(const SignerInfo* signer) {
     title_page();
     class_list();
-    for (const auto& [subject, group] : subject_groups()) subject_section(subject, group);
+    for (const auto& [subject, group] : subject_groups()) {
+      doc_.set_record("subject " + j_.subjects[subject].id);
+      subject_section(subject, group);
+    }
+    doc_.set_record("");
     attendance_summary();
     change_log();
     return finish_archive_pdf(doc_, j_, today_, true, signer);

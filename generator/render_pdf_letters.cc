@@ -47,6 +47,7 @@ std::string render_pdf_letters(const Journal& j, const LetterBatch& b, const std
   doc.set_date(year_of(today), month_of(today), day_of_month(today));
   for (const FamilyArea& a : b.areas) {
     const Guardian& g = j.guardians[a.guardian];
+    doc.set_record("guardian " + g.id);
     // Each notice on its own sheet (duplex printing leaves the back blank).
     if (doc.pages() % 2 == 1) doc.new_page(false);
     doc.new_page(false);

@@ -63,15 +63,24 @@ class Book {
     if (!ws) throw std::runtime_error("libxlsxwriter could not add the worksheet " + name);
     return ws;
   }
-  /// A value: a number when it reads as one (decimal comma or point), else text.
+  /// A value: a number when it is written as one (digits, a decimal comma or point), else
+  /// a text cell, which a spreadsheet never evaluates: a class named `=1+1` or `inf` stays
+  /// that text (strtod alone took "inf", "1e5" and "0x1F" for numbers).
   void put(lxw_worksheet* ws, int row, int col, const std::string& v) {
     std::string dot = v;
-    for (char& c : dot)
+    size_t digits = 0, points = 0;
+    for (char& c : dot) {
       if (c == ',') c = '.';
-    char* end = nullptr;
-    double d = dot.empty() ? 0 : std::strtod(dot.c_str(), &end);
-    if (!dot.empty() && end && *end == '\0')
-      worksheet_write_number(ws, lxw_row_t(row), lxw_col_t(col), d, cell);
+      if (c >= '0' && c <= '9')
+        ++digits;
+      else if (c == '.')
+        ++points;
+    }
+    bool plain = digits > 0 && points <= 1 && digits + points == dot.size() && dot[0] != '.' &&
+                 dot.back() != '.';
+    if (plain)
+      worksheet_write_number(ws, lxw_row_t(row), lxw_col_t(col), std::strtod(dot.c_str(), nullptr),
+                             cell);
     else if (!v.empty())
       worksheet_write_string(ws, lxw_row_t(row), lxw_col_t(col), v.c_str(), cell);
     else

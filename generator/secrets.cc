@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -31,15 +32,35 @@ std::string hex(const unsigned char* p, size_t n) {
 std::string openssl_error() { return ossl::error_text(); }
 
 /// Writes a secret file whole (temp file, fsync, rename) with the given permissions.
+/// The temporary file is always new (O_EXCL), never reached through a symbolic link
+/// (O_NOFOLLOW) and owner-only from its first byte: a leftover `.tmp` of a crashed run kept
+/// its old mode under O_TRUNC (a 0644 key), and a planted link made us write the key
+/// wherever it pointed. A leftover is removed first (unlink removes a link, not its
+/// target); if one reappears in between, the open fails rather than follow it.
 void write_private(const std::string& path, const std::string& text, mode_t mode) {
   std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
+  if (::unlink(tmp.c_str()) != 0 && errno != ENOENT)
+    throw std::runtime_error(
+        fmt::format("cannot remove the leftover {}: {}", tmp, std::strerror(errno)));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     throw std::runtime_error(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
-  bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
+  size_t done = 0;
+  bool ok = true;
+  while (ok && done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += size_t(n);
+  }
+  ok = ok && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+  int saved = errno;
   ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (ok) saved = errno;
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(saved)));
+  }
 }
 
 }  // namespace

@@ -451,6 +451,35 @@ bool is_signature_of(std::string_view cms_der, std::string_view data, const Sign
          check_detached(data, cms_der, "").ok;
 }
 
+namespace {
+
+std::string fingerprint_of(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &n) != 1) {
+    ERR_clear_error();
+    return {};
+  }
+  static const char* hexd = "0123456789abcdef";
+  std::string r;
+  for (unsigned i = 0; i < n; ++i) r += {hexd[md[i] >> 4], hexd[md[i] & 15]};
+  return r;
+}
+
+}  // namespace
+
+std::string certificate_fingerprint(const std::string& pem, const std::string& what) {
+  BioPtr b = mem_bio(pem);
+  X509* cert = PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr);
+  if (!cert) {
+    ERR_clear_error();
+    throw std::runtime_error(what + ": expected a certificate in PEM");
+  }
+  std::string fp = fingerprint_of(cert);
+  X509_free(cert);
+  return fp;
+}
+
 PdfSignatureCheck check_detached(std::string_view data, std::string_view der,
                                  const std::string& ca_pem) {
   PdfSignatureCheck r;
@@ -504,6 +533,7 @@ PdfSignatureCheck check_detached(std::string_view data, std::string_view der,
       char* data = nullptr;
       long n = BIO_get_mem_data(b.get(), &data);
       r.signer.assign(data, size_t(n));
+      r.fingerprint = fingerprint_of(sk_X509_value(signers, 0));
     }
     sk_X509_free(signers);
   }

@@ -62,7 +62,12 @@ struct PdfSignatureCheck {
   bool ok = false;
   std::string problem;  ///< when not ok: what is wrong, in words
   std::string signer;   ///< the signer's subject, when it could be read
+  std::string fingerprint;  ///< SHA-256 of the signer's certificate (DER), lowercase hex
 };
+
+/// SHA-256 of the first certificate in `pem` (DER), lowercase hex; throws naming `what`
+/// if there is none.
+std::string certificate_fingerprint(const std::string& pem, const std::string& what);
 
 /// True when `existing` is `pdf` signed by this signer's certificate: a nightly rebuild
 /// keeps an already signed document rather than signing the same content again (the

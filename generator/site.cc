@@ -13,8 +13,14 @@
 namespace jp {
 namespace {
 
-/// RFC 4180 field.
-std::string csv(const std::string& s) {
+/// RFC 4180 field, neutralised as OWASP recommends against formula injection: a field
+/// starting with `=`, `+`, `-`, `@`, tab or carriage return would be a formula when the
+/// file is opened in a spreadsheet (a guardian named `=HYPERLINK(...)`), so it gets a
+/// leading `'`, which spreadsheets show as text.
+std::string csv(const std::string& text) {
+  std::string s = text;
+  if (!s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos)
+    s.insert(0, 1, '\'');
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string r = "\"";
   for (char c : s) r += c == '"' ? std::string("\"\"") : std::string(1, c);

@@ -609,18 +609,41 @@ void check_database(const std::string& db_path) {
   prepare_schema(db, false);
 }
 
-std::vector<std::pair<std::string, long long>> dataset_counts(const std::string& db_path,
-                                                              long long dataset) {
-  Db db(db_path, false);
-  prepare_schema(db, false);
+namespace {
+
+template <class Tables>
+std::vector<std::pair<std::string, long long>> row_counts(Db& db, long long dataset,
+                                                          const Tables& tables) {
   std::vector<std::pair<std::string, long long>> r;
-  for (const char* t : kDatasetTables) {
+  for (const char* t : tables) {
     Stmt st(db.handle(), fmt::format("SELECT count(*) FROM {} WHERE ds = ?", t));
     st.bind(1, dataset);
     st.step();
     r.emplace_back(t, st.integer(0));
   }
   return r;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, long long>> dataset_counts(const std::string& db_path,
+                                                              long long dataset) {
+  Db db(db_path, false);
+  prepare_schema(db, false);
+  return row_counts(db, dataset, kDatasetTables);
+}
+
+std::vector<std::pair<std::string, long long>> stored_counts(const std::string& db_path,
+                                                             const std::string& school_id,
+                                                             const std::string& year_label) {
+  std::vector<std::pair<std::string, long long>> r;
+  if (!std::filesystem::exists(db_path)) return r;
+  Db db(db_path, false);
+  prepare_schema(db, false);
+  Stmt find(db.handle(), "SELECT ds FROM datasets WHERE school_id = ? AND year_label = ?");
+  find.bind(1, school_id).bind(2, year_label);
+  if (!find.step()) return r;
+  return row_counts(db, find.integer(0), kShrinkTables);
 }
 
 }  // namespace jp

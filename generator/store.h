@@ -28,6 +28,16 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
 /// Throws a clear error unless `db_path` is a journalpress database of kSchemaVersion.
 void check_database(const std::string& db_path);
 
+/// The records of a dataset that an import must not lose unnoticed, table by table.
+constexpr const char* kShrinkTables[] = {"students", "lessons", "marks", "attendance",
+                                         "final_marks"};
+
+/// Row counts of kShrinkTables in the stored dataset of this school and year; empty if
+/// the database or the dataset does not exist yet.
+std::vector<std::pair<std::string, long long>> stored_counts(const std::string& db_path,
+                                                             const std::string& school_id,
+                                                             const std::string& year_label);
+
 /// Row counts of the journal tables for one dataset (for the summary and tests).
 std::vector<std::pair<std::string, long long>> dataset_counts(const std::string& db_path,
                                                               long long dataset);

@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <cstdint>
+#include <cstdio>
 
 namespace jp {
 namespace {
@@ -36,6 +37,71 @@ void put_cp(std::string& out, char32_t cp) {
 }
 
 }  // namespace
+
+bool is_hidden_control(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+namespace {
+
+/// Only these lead bytes can start a hidden control character: a cheap filter, since
+/// every string of a 400,000-mark journal goes through it.
+bool may_start_control(unsigned char c) { return c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xe2; }
+
+bool line_break(char32_t cp) { return cp == '\t' || cp == '\n' || cp == '\r'; }
+
+}  // namespace
+
+std::optional<char32_t> first_hidden_control(std::string_view s, bool allow_line_breaks) {
+  for (size_t i = 0; i < s.size();) {
+    if (!may_start_control(static_cast<unsigned char>(s[i]))) {
+      ++i;
+      continue;
+    }
+    char32_t cp = next_cp(s, i);
+    if (is_hidden_control(cp) && !(allow_line_breaks && line_break(cp))) return cp;
+  }
+  return std::nullopt;
+}
+
+size_t replace_hidden_controls(std::string& s) {
+  if (!first_hidden_control(s, true)) return 0;
+  std::string out;
+  out.reserve(s.size() + 8);
+  size_t n = 0;
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp = next_cp(s, i);
+    if (is_hidden_control(cp) && !line_break(cp)) {
+      put_cp(out, 0xfffd);
+      ++n;
+    } else {
+      put_cp(out, cp);
+    }
+  }
+  s = std::move(out);
+  return n;
+}
+
+std::string quoted_for_message(std::string_view s, size_t max_chars) {
+  std::string out = "\"";
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++chars) {
+    if (chars == max_chars) {
+      out += "…";
+      break;
+    }
+    char32_t cp = next_cp(s, i);
+    if (is_hidden_control(cp)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\u%04X", unsigned(cp));
+      out += buf;
+    } else {
+      put_cp(out, cp);
+    }
+  }
+  return out + "\"";
+}
 
 std::string nfc_cyrillic(std::string_view s) {
   // Fast path: no combining diaeresis or breve at all.

@@ -1,6 +1,7 @@
 // Russian text: UTF-8 helpers, the composed forms of ё/й, alphabetical order, plurals.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,25 @@ std::string nfc_cyrillic(std::string_view s);
 
 /// Number of code points in valid UTF-8.
 size_t utf8_length(std::string_view s);
+
+/// True for the code points that must not reach a page, a PDF or a spreadsheet unseen:
+/// C0 and C1 control characters (NUL included), DEL, and the bidirectional overrides and
+/// isolates U+202A-U+202E, U+2066-U+2069 (they reorder what a reader sees: "Trojan Source").
+/// Tab, line feed and carriage return count too: callers that allow them say so.
+bool is_hidden_control(char32_t cp);
+
+/// The first hidden control character of `s` (see is_hidden_control), ignoring tab, line
+/// feed and carriage return if `allow_line_breaks`.
+std::optional<char32_t> first_hidden_control(std::string_view s, bool allow_line_breaks);
+
+/// Replaces every hidden control character except tab, line feed and carriage return by
+/// U+FFFD (the visible replacement character, `�`); returns how many were replaced.
+size_t replace_hidden_controls(std::string& s);
+
+/// `s` quoted for a message: hidden control characters as `\uXXXX`, at most `max_chars`
+/// characters (then `…`), so that a diagnostic can neither be rewritten on the terminal
+/// nor run to megabytes.
+std::string quoted_for_message(std::string_view s, size_t max_chars = 100);
 
 /// A key whose byte order is Russian alphabetical order, case-insensitive, with `ё`
 /// right after `е` (the format's rule), Latin after Cyrillic, and the original text

@@ -1,8 +1,13 @@
 #include "verify.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <ostream>
@@ -62,7 +67,50 @@ std::vector<fs::path> archive_folders(const fs::path& dir) {
   return found;
 }
 
-FolderCheck check_archive_folder(const fs::path& folder, const std::string& ca_pem) {
+std::string expected_signer(const std::string& value) {
+  std::error_code ec;
+  if (fs::is_regular_file(value, ec))
+    return certificate_fingerprint(read_bytes(value), "--expect-signer " + value);
+  std::string hex;
+  for (char c : value) {
+    if (c == ':') continue;
+    char l = char(std::tolower(static_cast<unsigned char>(c)));
+    if (!std::isxdigit(static_cast<unsigned char>(l))) hex += 'x';  // not a fingerprint
+    hex += l;
+  }
+  if (hex.size() != 64 || hex.find('x') != std::string::npos)
+    throw std::runtime_error(fmt::format(
+        "--expect-signer: expected a certificate file (PEM) or a SHA-256 fingerprint of 64 hex "
+        "digits, got \"{}\"",
+        value));
+  return hex;
+}
+
+namespace {
+
+/// What a non-file entry of an archive folder is, for the report.
+const char* odd_kind(const fs::file_status& st) {
+  switch (st.type()) {
+    case fs::file_type::directory:
+      return "a folder";
+    case fs::file_type::symlink:
+      return "a symbolic link";
+    case fs::file_type::fifo:
+      return "a FIFO";
+    case fs::file_type::socket:
+      return "a socket";
+    case fs::file_type::block:
+    case fs::file_type::character:
+      return "a device";
+    default:
+      return "not a regular file";
+  }
+}
+
+}  // namespace
+
+FolderCheck check_archive_folder(const fs::path& folder, const std::string& ca_pem,
+                                 const std::string& expect_fingerprint) {
   FolderCheck r;
   std::string manifest = read_bytes(folder / "MANIFEST.sha256");
   std::map<std::string, std::string> listed;
@@ -83,14 +131,33 @@ FolderCheck check_archive_folder(const fs::path& folder, const std::string& ca_p
   } else {
     auto c = check_detached(manifest, read_bytes(folder / "MANIFEST.sha256.p7s"), ca_pem);
     r.signer = c.signer;
+    r.fingerprint = c.fingerprint;
     if (!c.ok) r.problems.push_back("MANIFEST.sha256: " + c.problem);
+    if (c.ok && !expect_fingerprint.empty() && c.fingerprint != expect_fingerprint)
+      r.problems.push_back(fmt::format(
+          "MANIFEST.sha256.p7s: signed by {} (certificate SHA-256 {}), not by the signer "
+          "--expect-signer names ({})",
+          c.signer, c.fingerprint, expect_fingerprint));
   }
   std::set<std::string> present;
-  for (const auto& e : fs::recursive_directory_iterator(folder)) {
-    if (!e.is_regular_file()) continue;
-    std::string rel = fs::relative(e.path(), folder).generic_string();
-    if (rel == "MANIFEST.sha256" || rel == "MANIFEST.sha256.p7s") continue;
-    present.insert(rel);
+  // Only regular files are read: a FIFO named x.pdf would hang the check, a link could
+  // lead anywhere; both, and folders that hold no listed file, are reported.
+  for (auto it = fs::recursive_directory_iterator(folder); it != fs::end(it); ++it) {
+    std::string rel = fs::relative(it->path(), folder).generic_string();
+    fs::file_status st = it->symlink_status();
+    if (fs::is_regular_file(st)) {
+      if (rel != "MANIFEST.sha256" && rel != "MANIFEST.sha256.p7s") present.insert(rel);
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      bool holds_listed = false;
+      for (const auto& [path, hash] : listed)
+        holds_listed = holds_listed || path.rfind(rel + "/", 0) == 0;
+      if (holds_listed) continue;
+      it.disable_recursion_pending();
+    }
+    r.problems.push_back(
+        fmt::format("{}: {}, not a file (the archive holds only files)", rel, odd_kind(st)));
   }
   for (const auto& rel : present) {
     ++r.files;
@@ -104,6 +171,11 @@ FolderCheck check_archive_folder(const fs::path& folder, const std::string& ca_p
       ++r.pdfs;
       auto c = check_pdf_signature(bytes, ca_pem);
       if (!c.ok) r.problems.push_back(rel + ": embedded signature: " + c.problem);
+      if (c.ok && !expect_fingerprint.empty() && c.fingerprint != expect_fingerprint)
+        r.problems.push_back(fmt::format(
+            "{}: embedded signature: signed by {} (certificate SHA-256 {}), not by the signer "
+            "--expect-signer names",
+            rel, c.signer, c.fingerprint));
     }
   }
   for (const auto& [rel, hash] : listed)
@@ -111,22 +183,92 @@ FolderCheck check_archive_folder(const fs::path& folder, const std::string& ca_p
   return r;
 }
 
+namespace {
+
+/// Copies one file, checking every write and the final fsync and close: a full carrier
+/// often shows only there, and libstdc++'s copy reported it as "Input/output error".
+/// Throws with the file and the system's reason ("No space left on device").
+void copy_file_checked(const fs::path& from, const fs::path& to) {
+  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0)
+    throw std::runtime_error(
+        fmt::format("cannot read {}: {}", from.string(), std::strerror(errno)));
+  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0) {
+    int e = errno;
+    ::close(in);
+    throw std::runtime_error(fmt::format("cannot create {}: {}", to.string(), std::strerror(e)));
+  }
+  char buf[1 << 16];
+  int err = 0;
+  const char* what = "write";
+  for (;;) {
+    ssize_t n = ::read(in, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      err = errno, what = "read";
+      break;
+    }
+    if (n == 0) break;
+    for (ssize_t done = 0; done < n && !err;) {
+      ssize_t w = ::write(out, buf + done, size_t(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0)
+        err = errno;
+      else
+        done += w;
+    }
+    if (err) break;
+  }
+  if (!err && ::fsync(out) != 0) err = errno;
+  if (::close(out) != 0 && !err) err = errno;
+  ::close(in);
+  if (err)
+    throw std::runtime_error(fmt::format(
+        "cannot {} {}: {}", what, (what[0] == 'r' ? from : to).string(), std::strerror(err)));
+}
+
+/// Copies a year folder (files and the folders that hold them).
+void copy_folder_checked(const fs::path& from, const fs::path& to) {
+  fs::create_directory(to);
+  for (const auto& e : fs::directory_iterator(from)) {
+    fs::path target = to / e.path().filename();
+    if (e.is_directory())
+      copy_folder_checked(e.path(), target);
+    else
+      copy_file_checked(e.path(), target);
+  }
+}
+
+}  // namespace
+
 int run_verify(const VerifyOptions& o, std::ostream& out) {
   std::string ca = read_ca(o.ca);
+  std::string expect = o.expect_signer.empty() ? "" : expected_signer(o.expect_signer);
   int bad = 0;
   for (const auto& folder : archive_folders(o.dir)) {
-    FolderCheck c = check_archive_folder(folder, ca);
+    FolderCheck c = check_archive_folder(folder, ca, expect);
     for (const auto& p : c.problems) out << folder.string() << "/" << p << "\n";
-    if (c.problems.empty())
+    if (c.problems.empty()) {
       out << fmt::format(
           "{}: intact: {} files match MANIFEST.sha256, {} PDF signatures and the manifest's "
           "signature are valid (signer {}{})\n",
           folder.string(), c.files, c.pdfs, c.signer,
-          ca.empty() ? "; not checked against a CA: give --ca to check who signed"
-                     : ", trusted by --ca");
-    else
+          !ca.empty()       ? ", trusted by --ca"
+          : !expect.empty() ? ", as --expect-signer says"
+                            : "");
+      // A valid signature proves only that someone signed: whoever changed a file can
+      // re-sign the manifest with a key of their own. Say so, plainly, on its own line.
+      if (ca.empty() && expect.empty())
+        out << fmt::format(
+            "{}: the signer was NOT checked: signed by {} (certificate SHA-256 {}); anyone can "
+            "re-sign an archive with a key of their own: give --ca or --expect-signer to check "
+            "who signed\n",
+            folder.string(), c.signer, c.fingerprint);
+    } else {
       out << fmt::format("{}: NOT intact: {} problem{}\n", folder.string(), c.problems.size(),
                          c.problems.size() == 1 ? "" : "s");
+    }
     bad += c.problems.empty() ? 0 : 1;
   }
   return bad ? 1 : 0;
@@ -134,10 +276,11 @@ int run_verify(const VerifyOptions& o, std::ostream& out) {
 
 int run_archive_copy(const ArchiveCopyOptions& o, std::ostream& out) {
   std::string ca = read_ca(o.ca);
+  std::string expect = o.expect_signer.empty() ? "" : expected_signer(o.expect_signer);
   auto folders = archive_folders(o.dir);
   // A damaged archive is not copied: its copies would carry the damage as if it were true.
   for (const auto& folder : folders) {
-    FolderCheck c = check_archive_folder(folder, ca);
+    FolderCheck c = check_archive_folder(folder, ca, expect);
     if (!c.problems.empty()) {
       for (const auto& p : c.problems) out << folder.string() << "/" << p << "\n";
       throw std::runtime_error(fmt::format(
@@ -147,16 +290,34 @@ int run_archive_copy(const ArchiveCopyOptions& o, std::ostream& out) {
   }
   int bad = 0;
   for (const auto& dest : o.destinations) {
-    fs::create_directories(dest);
+    std::error_code ec;
+    fs::create_directories(dest, ec);
+    if (ec) {
+      out << fmt::format("{}: cannot create the folder: {}; not copied there\n", dest,
+                         ec.message());
+      ++bad;
+      continue;
+    }
     for (const auto& folder : folders) {
       std::string name = folder.filename().string();
       fs::path tmp = fs::path(dest) / (".jp-copy-" + name),
                old = fs::path(dest) / (".jp-old-" + name);
       fs::path target = fs::path(dest) / name;
-      std::error_code ec;
       fs::remove_all(tmp, ec);
-      fs::copy(folder, tmp, fs::copy_options::recursive);
-      FolderCheck c = check_archive_folder(tmp, ca);
+      // One carrier failing (full, read-only, unplugged) must not stop the copies to the
+      // others: its partial copy is removed, the cause named, and the exit code says so.
+      try {
+        copy_folder_checked(folder, tmp);
+      } catch (const std::exception& e) {
+        fs::remove_all(tmp, ec);
+        out << fmt::format(
+            "{}: NOT copied: {}; the partial copy was removed and the destination "
+            "left as it was\n",
+            target.string(), e.what());
+        ++bad;
+        continue;
+      }
+      FolderCheck c = check_archive_folder(tmp, ca, expect);
       if (!c.problems.empty()) {
         for (const auto& p : c.problems) out << target.string() << "/" << p << "\n";
         out << fmt::format("{}: the copy does NOT verify; the destination was left as it was\n",
@@ -167,8 +328,15 @@ int run_archive_copy(const ArchiveCopyOptions& o, std::ostream& out) {
       }
       // Swap in the verified copy; an older copy is removed only after the swap.
       fs::remove_all(old, ec);
-      if (fs::exists(target, ec)) fs::rename(target, old);
-      fs::rename(tmp, target);
+      if (fs::exists(target, ec)) fs::rename(target, old, ec);
+      if (!ec) fs::rename(tmp, target, ec);
+      if (ec) {
+        out << fmt::format("{}: NOT copied: cannot put the copy in place: {}\n", target.string(),
+                           ec.message());
+        fs::remove_all(tmp, ec);
+        ++bad;
+        continue;
+      }
       fs::remove_all(old, ec);
       out << fmt::format("{}: copied and verified ({} files, {} signed PDFs)\n", target.string(),
                          c.files + 2, c.pdfs);

@@ -18,19 +18,27 @@ std::vector<std::filesystem::path> archive_folders(const std::filesystem::path& 
 struct FolderCheck {
   std::vector<std::string> problems;  ///< one line per problem, naming the file
   size_t files = 0, pdfs = 0;
-  std::string signer;  ///< of the manifest signature
+  std::string signer;       ///< of the manifest signature
+  std::string fingerprint;  ///< SHA-256 of the manifest signer's certificate
 };
 /// Checks one year folder. `ca_pem`: trusted certificates (empty: signatures are checked
 /// with the certificate they carry, the signer is not checked against a CA).
-FolderCheck check_archive_folder(const std::filesystem::path& folder, const std::string& ca_pem);
+/// `expect_fingerprint`: if given, the SHA-256 of the certificate that must have signed the
+/// manifest and every PDF (--expect-signer); another signer is a problem.
+FolderCheck check_archive_folder(const std::filesystem::path& folder, const std::string& ca_pem,
+                                 const std::string& expect_fingerprint = "");
+
+/// The fingerprint --expect-signer names: `value` is a certificate file (PEM) or a SHA-256
+/// fingerprint in hex (colons and case ignored). Throws if it is neither.
+std::string expected_signer(const std::string& value);
 
 struct VerifyOptions {
-  std::string dir, ca;
+  std::string dir, ca, expect_signer;
 };
 int run_verify(const VerifyOptions& o, std::ostream& out);
 
 struct ArchiveCopyOptions {
-  std::string dir, ca;
+  std::string dir, ca, expect_signer;
   std::vector<std::string> destinations;
 };
 /// Copies each year folder to every destination (into a temporary folder that is renamed

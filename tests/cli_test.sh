@@ -36,6 +36,33 @@ check import-bad 1 "$src/tests/corpus/023_mark_not_enrolled/extra.json: /marks/0
 [[ -e $tmp/bad.db ]] && { echo "FAIL import-bad created the database"; fail=1; }
 check import-ok 0 "4 classes, 4 students, 3 guardians" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
 check import-again 0 "(replacing the earlier import)" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
+# Odd inputs: a symlinked folder is followed; a dangling link, a link loop, a FIFO and a
+# device are refused by name (rc 1), never skipped silently, and nothing is written.
+mkdir -p "$tmp/in/real" "$tmp/in/top"
+cp "$src/tests/corpus/base/school.json" "$src/tests/corpus/base/people.json" "$tmp/in/top/"
+cp "$src/tests/corpus/base/journal.json" "$tmp/in/real/"
+ln -s ../real "$tmp/in/top/linked"
+check import-symlinked-folder 0 "6 lessons, 3 marks" -- "$bin" import "$tmp/in/top" --db "$tmp/sym.db"
+ln -s nowhere.json "$tmp/in/top/gone.json"
+check import-dangling-link 1 "$tmp/in/top/gone.json: a symbolic link to \"nowhere.json\" that does not exist" -- "$bin" import "$tmp/in/top" --db "$tmp/sym.db"
+rm "$tmp/in/top/gone.json"
+ln -s .. "$tmp/in/real/loop"
+check import-link-loop 1 "$tmp/in/top/linked/loop/top: a folder that is being read already, reached again through a symbolic link: a loop" -- "$bin" import "$tmp/in/top" --db "$tmp/sym.db"
+rm "$tmp/in/real/loop"
+mkfifo "$tmp/in/top/pipe.json"
+check import-fifo-in-folder 1 "$tmp/in/top/pipe.json: a FIFO; regular files only" -- timeout 20 "$bin" import "$tmp/in/top" --db "$tmp/sym.db"
+check import-fifo 1 "$tmp/in/top/pipe.json: a FIFO; regular files only" -- timeout 20 "$bin" import "$tmp/in/top/pipe.json" --db "$tmp/sym.db"
+rm "$tmp/in/top/pipe.json"
+check import-dev-zero 1 "/dev/zero: a character device; regular files only" -- timeout 20 "$bin" import /dev/zero --db "$tmp/sym.db"
+printf '{"format": "journalpress/1", "work_types": [{"id": "w", "name": "x", "weight": 1e400}]}' > "$tmp/in/top/huge.json"
+check import-number-out-of-range 1 "$tmp/in/top/huge.json: /work_types/0/weight (id w): number out of range" -- "$bin" import "$tmp/in/top" --db "$tmp/sym.db"
+rm "$tmp/in/top/huge.json"
+# An import that would drop more than 10% of the stored year's records (an export that
+# came out empty or cut short) is refused unless --allow-shrink.
+rm "$tmp/in/real/journal.json"
+check import-shrink 1 "journalpress: import refused: it would drop 6 of the 6 lessons, 3 of the 3 marks, 2 of the 2 attendance, 2 of the 2 final marks stored (more than 10% of them); an export that came out empty or cut short? If intended, import with --allow-shrink; the database $tmp/sym.db was not changed" -- "$bin" import "$tmp/in/top" --db "$tmp/sym.db"
+check import-shrink-kept 0 "6 lessons, 3 marks" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/sym.db"
+check import-allow-shrink 0 "0 lessons, 0 marks" -- "$bin" import "$tmp/in/top" --db "$tmp/sym.db" --allow-shrink
 echo "not a database" > "$tmp/junk.db"
 check import-junk-db 2 "journalpress: error: " -- "$bin" import "$src/tests/corpus/base" --db "$tmp/junk.db"
 [[ $(cat "$tmp/junk.db") == "not a database" ]] || { echo "FAIL junk db was changed"; fail=1; }
@@ -49,14 +76,51 @@ check build-bad-today 2 '--today: expected a date YYYY-MM-DD, got "14.02.2024"' 
 check build-extracts 0 "extracts: students with a paper delivery for 2023-08-28 to 2023-09-03 (2023-W35)" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --extracts --today 2023-09-06
 check build-extracts-bad-week 2 "--week: expected an ISO week such as 2024-W12, got \"12\"" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --extracts --week 12
 check build-letters-no-url 2 "--letters needs --base-url URL" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --letters --site-key "$tmp/secrets/site.key"
+check build-base-url-javascript 105 '--base-url: expected an http:// or https:// address such as https://school.example/diary/, got "javascript:alert(1)"' -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --letters --site-key "$tmp/secrets/site.key" --base-url 'javascript:alert(1)'
+check build-base-url-no-host 105 '--base-url: expected an http:// or https:// address' -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --letters --site-key "$tmp/secrets/site.key" --base-url 'https:///x'
+check build-today-outside-year 2 "--today 2032-09-06 is outside the school year 2023/2024 (2023-09-01 to 2024-06-30); --allow-any-date builds for it anyway" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out-any" --site --site-key "$tmp/secrets/site.key" --today 2032-09-06
+check build-today-allow-any-date 0 "written" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out-any" --site --site-key "$tmp/secrets/site.key" --today 2032-09-06 --allow-any-date
+[[ -e $tmp/out-any/site ]] || { echo "FAIL build-today-allow-any-date wrote no site"; fail=1; }
 check build 0 "written, 0 unchanged, 0 deleted" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-09-06
 check rebuild 0 " 0 written, " -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-09-06
 check rebuild-archive-kept 0 "0 signed now, 8 kept as signed before" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive "${sign[@]}" --today 2023-09-06
 check verify 0 "2023-2024: intact: " -- "$bin" verify "$tmp/out/archive"
 check verify-ca 0 "trusted by --ca" -- "$bin" verify "$tmp/out/archive/2023-2024" --ca "$tmp/secrets/sign.cert.pem"
+check verify-signer-not-checked 0 "2023-2024: the signer was NOT checked: signed by CN=" -- "$bin" verify "$tmp/out/archive"
+fp=$(openssl x509 -in "$tmp/secrets/sign.cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+check verify-expect-signer 0 "as --expect-signer says" -- "$bin" verify "$tmp/out/archive" --expect-signer "$fp"
+check verify-expect-signer-cert 0 "as --expect-signer says" -- "$bin" verify "$tmp/out/archive" --expect-signer "$tmp/secrets/sign.cert.pem"
+check verify-expect-signer-bad 2 '--expect-signer: expected a certificate file (PEM) or a SHA-256 fingerprint of 64 hex digits, got "abc"' -- "$bin" verify "$tmp/out/archive" --expect-signer abc
+# Someone changes a file and re-signs the manifest with a key of their own: without --ca
+# or --expect-signer the archive still verifies, but the output names the other signer.
+"$bin" keygen --out "$tmp/other" >/dev/null
+cp -r "$tmp/out/archive" "$tmp/resigned"
+openssl cms -sign -binary -outform DER -in "$tmp/resigned/2023-2024/MANIFEST.sha256" -signer "$tmp/other/sign.cert.pem" -inkey "$tmp/other/sign.key.pem" -out "$tmp/resigned/2023-2024/MANIFEST.sha256.p7s"
+other_fp=$(openssl x509 -in "$tmp/other/sign.cert.pem" -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : | tr A-F a-f)
+check verify-resigned-names-signer 0 "the signer was NOT checked: signed by CN=" -- "$bin" verify "$tmp/resigned"
+check verify-resigned-fingerprint 0 "(certificate SHA-256 $other_fp)" -- "$bin" verify "$tmp/resigned"
+check verify-resigned-expect-signer 1 "MANIFEST.sha256.p7s: signed by" -- "$bin" verify "$tmp/resigned" --expect-signer "$tmp/secrets/sign.cert.pem"
+check verify-resigned-expect-signer-which 1 "(certificate SHA-256 $other_fp), not by the signer --expect-signer names" -- "$bin" verify "$tmp/resigned" --expect-signer "$fp"
+# A folder or a FIFO named like a document is reported (and the FIFO never read).
+mkdir "$tmp/resigned/2023-2024/x.pdf"
+mkfifo "$tmp/resigned/2023-2024/y.pdf"
+check verify-folder-named-pdf 1 "2023-2024/x.pdf: a folder, not a file (the archive holds only files)" -- timeout 20 "$bin" verify "$tmp/resigned"
+check verify-fifo-named-pdf 1 "2023-2024/y.pdf: a FIFO, not a file (the archive holds only files)" -- timeout 20 "$bin" verify "$tmp/resigned"
 check verify-nothing 2 "no MANIFEST.sha256 here or in its year folders" -- "$bin" verify "$tmp/secrets"
 check archive-copy 0 "$tmp/copy2/2023-2024: copied and verified" -- "$bin" archive-copy "$tmp/out/archive" "$tmp/copy1" "$tmp/copy2"
 check verify-copy 0 "intact" -- "$bin" verify "$tmp/copy1"
+# A full carrier: the partial copy is removed, the cause named, the other destinations
+# still copied, exit 1. Needs a small tmpfs (root in a sandbox that permits mounting).
+mkdir -p "$tmp/full"
+if mount -t tmpfs -o size=64k tmpfs "$tmp/full" 2>/dev/null; then
+  check archive-copy-full 1 "$tmp/full/2023-2024: NOT copied: cannot write $tmp/full/.jp-copy-2023-2024/" -- "$bin" archive-copy "$tmp/out/archive" "$tmp/full" "$tmp/copy4"
+  check archive-copy-full-cause 1 ": No space left on device; the partial copy was removed and the destination left as it was" -- "$bin" archive-copy "$tmp/out/archive" "$tmp/full" "$tmp/copy5"
+  [[ -z $(ls -A "$tmp/full") ]] || { echo "FAIL archive-copy-full left files behind: $(ls -A "$tmp/full")"; fail=1; }
+  check archive-copy-full-others 0 "intact" -- "$bin" verify "$tmp/copy4"
+  umount "$tmp/full"
+else
+  echo "skip archive-copy-full: cannot mount a tmpfs here (needs root and a sandbox that allows mount)"
+fi
 printf '\n%% appended\n' >> "$tmp/copy1/2023-2024/5a~summary.pdf"
 echo "extra" > "$tmp/copy1/2023-2024/notes.txt"
 rm "$tmp/copy1/2023-2024/5a~summary.xlsx"

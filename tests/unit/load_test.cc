@@ -108,3 +108,121 @@ TEST_CASE("load: diagnostics report limits errors and counts the rest") {
         "warning: late\n"
         "... and 1 more warnings of kind late-mark\n");
 }
+
+namespace {
+
+/// A document written as text (base_journal() parses its extra sections, which would
+/// throw on 1e400 and drop a duplicate key).
+std::string raw(const std::string& sections) {
+  return R"({"format": "journalpress/1", )" + sections + "}";
+}
+
+}  // namespace
+
+TEST_CASE("load: a number out of range is an error at its pointer, never an abort") {
+  // nlohmann throws out_of_range 406 for these: the process used to abort (rc 134).
+  CHECK(matching(diagnose(raw(R"("exported_at": 1e400)"), false), "/exported_at") ==
+        V{"j.json: /exported_at: number out of range"});
+  auto d = matching(
+      diagnose(raw(
+          R"("marks": [{"id": "m9", "student": "s1", "lesson": "l1", "value": "5", "weight": -1e999}])")),
+      "/marks/");
+  CHECK(d == V{"j.json: /marks/0/weight (id m9): number out of range"});
+  d = matching(diagnose(raw(R"("periods": [{"id": "q9", "grades": [5, 1e400]}])")), "/periods/");
+  CHECK(d == V{"j.json: /periods/0/grades/1 (id q9): number out of range"});
+}
+
+TEST_CASE("load: a file with many numbers out of range is reported up to a limit") {
+  std::string marks;
+  for (int i = 0; i < 12; ++i)
+    marks += std::string(i ? "," : "") + R"({"id": "m)" + std::to_string(i) +
+             R"(", "student": "s1", "lesson": "l1", "value": "5", "weight": 1e999})";
+  auto d = diagnose(R"({"format": "journalpress/1", "marks": [)" + marks + "]}", false);
+  REQUIRE(d.size() == 12);
+  CHECK(d[0] == "j.json: /marks/0/weight: number out of range");
+  CHECK(d[10] == "j.json: /marks/10/weight: number out of range");
+  CHECK(d[11] == "j.json: more than 10 numbers out of range; the rest of the file was not read");
+}
+
+TEST_CASE("load: integers beyond 64 bits and absurd weights are refused") {
+  auto d =
+      matching(diagnose(base_journal(
+                   R"("bells": [{"number": 18446744073709551615, "start": "08:00", "end": "08:45"}],
+                           "work_types": [{"id": "w9", "name": "x", "weight": 1e308}])")),
+               "number");
+  CHECK(d == V{"j.json: /bells/0/number (number 18446744073709551615): expected an integer from 0 "
+               "to 20, got 18446744073709551615",
+               "j.json: /work_types/0/weight (id w9): expected a number of at most 100, got "
+               "1e+308"});
+}
+
+TEST_CASE("load: a duplicate key is refused, naming the key and its record") {
+  CHECK(matching(diagnose(raw(R"("format": "journalpress/1")"), false), "/format") ==
+        V{"j.json: /format: duplicate key \"format\": a key may appear once in an object"});
+  auto d = matching(
+      diagnose(raw(
+          R"("students": [{"id": "s9", "last_name": "А", "first_name": "Б", "first_name": "В",
+                           "enrollments": [{"class": "5a", "from": "2023-09-01", "from": "2023-09-02"}]}])")),
+      "duplicate");
+  CHECK(d == V{"j.json: /students/0/first_name (id s9): duplicate key \"first_name\": a key may "
+               "appear once in an object",
+               "j.json: /students/0/enrollments/0/from (id s9): duplicate key \"from\": a key may "
+               "appear once in an object"});
+}
+
+TEST_CASE("load: nesting far deeper than the format's is refused, not followed") {
+  std::string deep =
+      R"({"format": "journalpress/1", "x": )" + std::string(100, '[') + std::string(100, ']') + "}";
+  CHECK(diagnose(deep, false) ==
+        V{"j.json: /x/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0: nested "
+          "deeper than 32 levels; a journalpress/1 file nests 6"});
+}
+
+TEST_CASE("load: the year label is YYYY/YYYY of two consecutive years") {
+  auto label = [](const std::string& l) {
+    std::string text = base_journal();
+    auto at = text.find("\"2023/2024\"");
+    text.replace(at, 11, l);
+    return matching(diagnose(text), "/year/label");
+  };
+  CHECK(label(R"("2023/2024")").empty());
+  const std::string want =
+      "j.json: /year/label: expected a year label of two consecutive years "
+      "such as \"2023/2024\", got ";
+  CHECK(label(R"("..")") == V{want + "\"..\""});
+  CHECK(label(R"("2023/2025")") == V{want + "\"2023/2025\""});
+  CHECK(label(R"("2023-2024")") == V{want + "\"2023-2024\""});
+  CHECK(label(R"("2023/2024/")") == V{want + "\"2023/2024/\""});
+  CHECK(label(R"("")") == V{want + "\"\""});
+  CHECK(label(R"("2023/2024\n")") ==
+        V{"j.json: /year/label: expected text without control or bidirectional-override "
+          "characters, got U+000A in \"2023/2024\\u000A\""});
+  CHECK(label(R"("2023\t2024")") ==
+        V{"j.json: /year/label: expected text without control or bidirectional-override "
+          "characters, got U+0009 in \"2023\\u00092024\""});
+}
+
+TEST_CASE("load: free text keeps tabs and line breaks and shows other controls as U+FFFD") {
+  Diagnostics d;
+  Journal j = load_journal_text(
+      "j.json",
+      base_journal(
+          R"("remarks": [{"id": "r9", "student": "s1", "date": "2023-09-04", "teacher": "t1", "text": "a\tb\nc\u202ed\u0000"}])"),
+      d);
+  REQUIRE(j.remarks.size() == 1);
+  CHECK(j.remarks[0].text ==
+        "a\tb\nc\xEF\xBF\xBD"
+        "d\xEF\xBF\xBD");
+  REQUIRE(d.all().size() == 1);
+  CHECK(format(d.all()[0]) ==
+        "j.json: /remarks/0/text (id r9): warning: 2 control or bidirectional-override characters "
+        "(the first U+202E) shown as U+FFFD");
+}
+
+TEST_CASE("load: a hostile id is quoted in the record label, cut and with controls escaped") {
+  auto d = diagnose(base_journal(R"("remarks": [{"id": "r\u202e1", "student": "s1"}])"), false);
+  REQUIRE(!d.empty());
+  CHECK(d[0] ==
+        "j.json: /remarks/0/id (id r\\u202E1): expected text without control or "
+        "bidirectional-override characters, got U+202E in \"r\\u202E1\"");
+}

@@ -120,3 +120,13 @@ TEST_CASE("pdf: a cell taller than a page continues on the next page, nothing lo
   CHECK(outside == 0);
   fs::remove_all(dir);
 }
+
+TEST_CASE("pdf: a libharu failure names the document, the page and the record being drawn") {
+  PdfDoc doc("Журнал 5А", "школа", "тема");
+  doc.new_page(false);
+  doc.set_record("student s1");
+  // libharu refuses a text of more than 65,535 bytes in one show-text operator.
+  CHECK_THROWS_WITH(doc.text(100, 100, PdfDoc::regular, 10, std::string(70000, 'x')),
+                    "libharu failed to write text in the document \"Журнал 5А\", page 1, "
+                    "drawing student s1: error 0x105b (detail 0)");
+}

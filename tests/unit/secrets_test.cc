@@ -12,6 +12,7 @@
 #include "helpers.h"
 
 using namespace jp;
+using jp::test::slurp;
 using jp::test::temp_path;
 namespace fs = std::filesystem;
 
@@ -46,6 +47,27 @@ TEST_CASE("secrets: the site key is private, read back, and not replaced by acci
       read_site_key((dir / "bad.key").string()),
       (dir / "bad.key").string() +
           ": expected a site key of 64 lowercase hex digits (made by `journalpress keygen`)");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("secrets: a leftover site.key.tmp, file or link, neither leaks the key nor is followed") {
+  auto dir = temp_path("key-tmp");
+  fs::create_directories(dir);
+  std::string path = (dir / "site.key").string();
+  // A crashed run's leftover, readable by all: O_TRUNC used to keep its 0644.
+  std::ofstream(path + ".tmp") << "old";
+  fs::permissions(path + ".tmp", fs::perms(0644));
+  write_site_key(path, false);
+  CHECK(fs::status(path).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(!fs::exists(path + ".tmp"));
+  // A planted link: the key must not be written where it points.
+  std::ofstream(dir / "elsewhere") << "untouched";
+  fs::create_symlink(dir / "elsewhere", path + ".tmp");
+  write_site_key(path, true);
+  CHECK(slurp(dir / "elsewhere") == "untouched");
+  CHECK(fs::is_regular_file(fs::symlink_status(path)));
+  CHECK(fs::status(path).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(read_site_key(path).size() == 32);
   fs::remove_all(dir);
 }
 

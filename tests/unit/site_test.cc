@@ -198,6 +198,25 @@ TEST_CASE("site: script and HTML in names, topics, homework, remarks and events 
   fs::remove_all(dir);
 }
 
+TEST_CASE("site: names that a spreadsheet would run as formulas are neutralised in access.csv",
+          "[site]") {
+  // OWASP's advice for CSV: a field starting with = + - @ tab or CR gets a leading '.
+  auto dir = temp_path("csv-formula");
+  fs::create_directories(dir / "in");
+  std::ofstream(dir / "in/g.json") << R"json({"format": "journalpress/1",
+    "guardians": [{"id": "g8", "last_name": "=HYPERLINK(\"http://evil\",\"x\")", "first_name": "@SUM",
+                   "children": ["s1"], "email": "a@x"},
+                  {"id": "-g9", "last_name": "+7", "first_name": "-1", "children": ["s1"], "email": "b@x"}]})json";
+  import_into({src("tests/corpus/base"), (dir / "in").string()}, dir / "j.db");
+  build(dir / "j.db", dir / "out", kGolden + "/site.key", "2023-09-06");
+  std::string csv = slurp(dir / "out/private/access.csv");
+  CHECK(csv.find("g8,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\") @SUM\",") != std::string::npos);
+  CHECK(csv.find("'-g9,'+7 -1,") != std::string::npos);
+  CHECK(csv.find(",=") == std::string::npos);
+  CHECK(csv.find(",+") == std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST_CASE(
     "site leak test: no family's pages name another family's child; nothing outside names anyone",
     "[site][e2e]") {

@@ -47,3 +47,19 @@ TEST_CASE("names in full and short") {
   CHECK(short_name(p) == "Иванова А. С.");
   CHECK(short_name(Person{"Ким", "Ева", ""}) == "Ким Е.");
 }
+
+TEST_CASE("hidden control characters: found, replaced, and escaped in messages") {
+  CHECK(!first_hidden_control("Иванова Анна", false));
+  CHECK(*first_hidden_control(std::string("a\0b", 3), false) == 0);
+  CHECK(*first_hidden_control("a\tb", false) == U'\t');
+  CHECK(!first_hidden_control("a\tb\r\n", true));
+  CHECK(*first_hidden_control("x\u202Ey", true) == 0x202E);
+  CHECK(*first_hidden_control("x\u2066y", true) == 0x2066);
+  CHECK(*first_hidden_control("x\u0085y", true) == 0x85);      // C1 NEL
+  CHECK(!first_hidden_control("\u2028 \u200F \u2070", true));  // not overrides or isolates
+  std::string s = "a\u202Eb\u0007c\td";
+  CHECK(replace_hidden_controls(s) == 2);
+  CHECK(s == "a\uFFFDb\uFFFDc\td");
+  CHECK(quoted_for_message("ab\u202Ec\n") == "\"ab\\u202Ec\\u000A\"");
+  CHECK(quoted_for_message("абвгд", 3) == "\"абв…\"");
+}
