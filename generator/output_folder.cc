@@ -157,7 +157,7 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run)
 
   db_ = std::make_unique<Db>((state_dir_ / "state.db").string(), true);
   ::chmod((state_dir_ / "state.db").c_str(), 0600);
-  db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+  db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
   {
     Stmt v(db_->handle(), "PRAGMA user_version");
     v.step();

@@ -28,10 +28,11 @@ struct At {
 };
 
 template <class T>
-Index build_index(const std::vector<T>& items, const char* section, At& at) {
+Index build_index(const std::vector<T>& items, const char* section, At& at,
+                  bool names_files = false) {
   Index idx, folded;
   idx.reserve(items.size() * 2);
-  folded.reserve(items.size() * 2);
+  if (names_files) folded.reserve(items.size() * 2);
   for (size_t i = 0; i < items.size(); ++i) {
     auto [it, fresh] = idx.emplace(items[i].id, int(i));
     if (!fresh) {
@@ -41,6 +42,7 @@ Index build_index(const std::vector<T>& items, const char* section, At& at) {
                      at.j.files[first.src.file], record_pointer(section, first.src)));
       continue;
     }
+    if (!names_files) continue;
     // Ids name files (pages, PDFs): two that differ only in case would be one file on a
     // case-insensitive copy (a USB stick, a Windows share).
     std::string lower = items[i].id;
@@ -148,9 +150,9 @@ void validate(Journal& j, Diagnostics& diag) {
     check_in_year("holidays", h.src, label, "end", h.end);
   }
   Index work_types = build_index(j.work_types, "work_types", at);
-  Index subjects = build_index(j.subjects, "subjects", at);
+  Index subjects = build_index(j.subjects, "subjects", at, true);
   Index teachers = build_index(j.teachers, "teachers", at);
-  Index classes = build_index(j.classes, "classes", at);
+  Index classes = build_index(j.classes, "classes", at, true);
 
   // Groups: ids unique school-wide, each with a known subject.
   std::unordered_map<std::string, GroupRef> groups;
@@ -182,7 +184,7 @@ void validate(Journal& j, Diagnostics& diag) {
   }
 
   // ---- students and guardians ---------------------------------------------------------
-  Index students = build_index(j.students, "students", at);
+  Index students = build_index(j.students, "students", at, true);
   for (auto& s : j.students) {
     std::string label = "id " + s.id;
     for (size_t e = 0; e < s.enrollments.size(); ++e) {

@@ -75,7 +75,8 @@ int open_for_write(const fs::path& p, int flags, mode_t mode, mode_t dir_mode) {
 /// Writes `len` bytes at `off` of the pack (open as `pack_fd`) over `target` in place;
 /// returns the file's stat after the write.
 FileStat overwrite_from_pack(int pack_fd, const fs::path& pack, uint64_t off, uint64_t len,
-                             const fs::path& target, mode_t mode, mode_t dir_mode) {
+                             const fs::path& target, mode_t mode, mode_t dir_mode,
+                             long long mtime_ns) {
   std::string bytes(len, '\0');
   for (uint64_t got = 0; got < len;) {
     ssize_t n = ::pread(pack_fd, bytes.data() + got, len - got, off_t(off + got));
@@ -93,6 +94,13 @@ FileStat overwrite_from_pack(int pack_fd, const fs::path& pack, uint64_t off, ui
   struct stat st {};
   bool ok = ::fstat(fd, &st) == 0 && pwrite_all(fd, bytes, 0);
   if (ok && uint64_t(st.st_size) > len) ok = ::ftruncate(fd, off_t(len)) == 0;
+  // The commit's own mtime, known before the commit point: the state records the file's
+  // stat (size, this mtime, its inode) with its new hash, and needs no second write.
+  if (ok && mtime_ns >= 0) {
+    struct timespec times[2] = {{0, UTIME_OMIT},
+                                {time_t(mtime_ns / 1000000000), long(mtime_ns % 1000000000)}};
+    ok = ::futimens(fd, times) == 0;
+  }
   if (ok) ok = ::fstat(fd, &st) == 0;
   int e = errno;
   ::close(fd);
@@ -141,6 +149,7 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
   std::vector<Overwrite> overwrites;
   std::set<fs::path, std::greater<>> dirs;
   mode_t file_mode = 0644, dir_mode = 0755;
+  long long mtime_ns = -1;
   std::istringstream in(plan);
   std::string line;
   while (std::getline(in, line)) {
@@ -148,7 +157,7 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
     std::string arg = line.substr(2);
     if (line[0] == 'M') {
       std::istringstream modes(arg);
-      modes >> std::oct >> file_mode >> dir_mode;
+      modes >> std::oct >> file_mode >> dir_mode >> std::dec >> mtime_ns;
     } else if (line[0] == 'P') {
       auto tab = line.find('\t');
       std::istringstream nums(line.substr(2, tab - 2));
@@ -195,8 +204,8 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
       struct stat st {};
       if (recovering && (::fstat(pack_fd, &st) != 0 || uint64_t(st.st_size) < o.off + o.len))
         return;  // cut short: as above
-      stats[i].second =
-          overwrite_from_pack(pack_fd, pack, o.off, o.len, dir / o.rel, file_mode, dir_mode);
+      stats[i].second = overwrite_from_pack(pack_fd, pack, o.off, o.len, dir / o.rel, file_mode,
+                                            dir_mode, mtime_ns);
     });
   }
   for (const auto& d : dirs) ::rmdir(d.c_str());  // deepest first; fails if not empty
@@ -517,7 +526,10 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   }
   const mode_t file_mode = options_.private_files ? 0600 : 0644;
   const mode_t dir_mode = options_.private_files ? 0700 : 0755;
-  std::string plan = fmt::format("M {:o} {:o}\n", file_mode, dir_mode);
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  const long long mtime_ns = now.tv_sec * 1000000000LL + now.tv_nsec;
+  std::string plan = fmt::format("M {:o} {:o} {}\n", file_mode, dir_mode, mtime_ns);
   // Plan the moves: a staged file whose folder does not exist yet moves with the
   // highest missing folder, in one rename. Paths are relative to the output folder.
   std::string staging_rel = fs::relative(staging_, folder_.dir()).string();
@@ -552,8 +564,12 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   std::sort(packed_.begin(), packed_.end(),
             [](const Packed& a, const Packed& b) { return a.rel < b.rel; });
   std::string pack_rel = fs::relative(pack_, folder_.dir()).string();
-  for (const auto& p : packed_)
+  for (const auto& p : packed_) {
     plan += fmt::format("P {} {}\t{}/{}\n", p.offset, p.length, output_, p.rel);
+    // Written over in place: the same inode, the new size, the commit's mtime.
+    if (const Published* pub = published(p.rel); pub && pub->on_disk && pub->disk.inode >= 0)
+      stats_[p.rel] = {(long long)p.length, mtime_ns, pub->disk.inode};
+  }
   // Files no longer offered go, and every folder left without a file: those of removed
   // files, and folders found on disk that hold nothing journalpress published.
   std::set<std::string> emptied;
@@ -623,13 +639,16 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
     Stmt st(db.handle(),
             "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE output = ? AND path = ?");
     std::string prefix = output_ + "/";
-    for (const auto& [path, s] : overwritten)
+    for (const auto& [path, s] : overwritten) {
+      auto predicted = stats_.find(path.substr(prefix.size()));
+      if (predicted != stats_.end() && predicted->second == s) continue;  // as recorded
       st.bind(1, s.size)
           .bind(2, s.mtime_ns)
           .bind(3, s.inode)
           .bind(4, output_)
           .bind(5, path.substr(prefix.size()))
           .run();
+    }
     Stmt(db.handle(), "DELETE FROM pending WHERE output = ?").bind(1, output_).run();
   }
   db.exec("COMMIT");
