@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -26,9 +27,12 @@ namespace {
 
 constexpr int kStateVersion = 1;
 
-// The folder's own state. WAL with synchronous=NORMAL: a commit survives a killed
-// process (the protocol's promise); the disk check at every build covers what a power
-// loss could leave behind.
+// The folder's own state. WAL with synchronous=OFF: a commit survives a killed process
+// (the protocol's promise: the kernel keeps what was written), and no fsync is paid (a
+// nightly commit point went from ~0.2 s to ~0.05 s). The state is only ever a record of
+// the disk, checked against it at every build: what a power loss could leave behind (a lost
+// transaction, or a state file that SQLite finds damaged, which is then set aside and
+// learnt again from the disk) is put right by the next build.
 constexpr const char* kStateSchema = R"(
 CREATE TABLE IF NOT EXISTS files(output TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL,
   fingerprint TEXT, size INTEGER, mtime_ns INTEGER, inode INTEGER,
@@ -155,19 +159,37 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run)
     // Only the message to a waiting run is lost; the lock itself holds.
   }
 
-  db_ = std::make_unique<Db>((state_dir_ / "state.db").string(), true);
-  ::chmod((state_dir_ / "state.db").c_str(), 0600);
-  db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
-  {
+  fs::path state = state_dir_ / "state.db";
+  long long version = 0;
+  auto open_state = [&] {
+    db_ = std::make_unique<Db>(state.string(), true);
+    ::chmod(state.c_str(), 0600);
+    db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536");
     Stmt v(db_->handle(), "PRAGMA user_version");
     v.step();
-    long long version = v.integer(0);
-    if (version > kStateVersion)
-      throw std::runtime_error(fmt::format(
-          "{} was written by a newer journalpress (state version {}, this one knows {})",
-          (state_dir_ / "state.db").string(), version, kStateVersion));
+    version = v.integer(0);
+    if (version <= kStateVersion) db_->exec(kStateSchema);
+  };
+  try {
+    open_state();
+  } catch (const std::runtime_error& e) {
+    // Not a database any more (a power loss, a disk error): set aside, learnt again.
+    db_.reset();
+    fs::path aside = state;
+    aside += ".damaged";
+    std::error_code ec;
+    fs::rename(state, aside, ec);
+    for (const char* x : {"-wal", "-shm"}) fs::remove(fs::path(state.string() + x), ec);
+    std::fprintf(stderr,
+                 "journalpress: %s could not be read (%s); it was moved to %s, and this build "
+                 "compares every published file by content\n",
+                 state.c_str(), e.what(), aside.c_str());
+    open_state();
   }
-  db_->exec(kStateSchema);
+  if (version > kStateVersion)
+    throw std::runtime_error(
+        fmt::format("{} was written by a newer journalpress (state version {}, this one knows {})",
+                    state.string(), version, kStateVersion));
   db_->exec(fmt::format("PRAGMA user_version = {}", kStateVersion));
   recover();
   // Files of earlier versions of journalpress, which kept their staging beside the outputs.

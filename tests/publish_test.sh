@@ -220,6 +220,18 @@ cp hand.db hand-next.db
 build hand.db hand 2024-02-16 sec/site.key --full
 same_as_clean "hand edits, --full" hand-next.db hand 2024-02-16 && ok "hand: --full finds an edit that kept size and mtime"
 
+# A state file damaged (a power loss, a disk error) is set aside and learnt again from the
+# disk; files equal to what the build renders keep their mtimes.
+m=$(stat -c %Y "${pages[5]}")
+head -c 8192 /dev/urandom >hand/.journalpress/state.db
+rm -f hand/.journalpress/state.db-wal
+cp hand.db hand-next.db
+build hand.db hand 2024-02-16 || { bad "damaged state: build failed"; cat last.log; }
+grep -q "state.db could not be read" last.log && [[ -f hand/.journalpress/state.db.damaged ]] \
+  && [[ $(stat -c %Y "${pages[5]}") == "$m" ]] && ok "damaged state: set aside, learnt again, files kept" \
+  || { bad "damaged state"; head -3 last.log; }
+same_as_clean "damaged state" hand-next.db hand 2024-02-16 && ok "damaged state: equals a clean build"
+
 # ---------------------------------------------------------------------------------------
 # 5. Modes: the staging is owner-only; private outputs are owner-only.
 [[ $(stat -c %a hand/.journalpress) == 700 ]] && ok "modes: .journalpress is 0700" || bad "modes: .journalpress is $(stat -c %a hand/.journalpress)"
