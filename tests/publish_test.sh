@@ -10,7 +10,7 @@ set -u
 bin=$1
 # Thousands of small files are copied and compared: in memory where there is /dev/shm.
 tmp=$(mktemp -d -p "$([[ -d /dev/shm && -w /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")
-trap 'rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/small" 2>/dev/null; rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL $*"; fail=1; }
 ok() { echo "ok   $*"; }
@@ -76,7 +76,7 @@ points+=($(((site_from + site_to) / 2)) $((site_to - 1)))
 killed=0 recovered_forward=0 left_previous=0
 for k in "${points[@]}"; do
   rm -rf run run.db; cp -a base run; cp jb.db run.db
-  (JOURNALPRESS_TEST_KILL_AFTER=$k exec "$bin" build --db run.db --out run --site-key sec/site.key \
+  (JOURNALPRESS_TEST_KILL_AFTER=$k "$bin" build --db run.db --out run --site-key sec/site.key \
     "${common[@]}" --today 2024-02-16) >/dev/null 2>&1
   rc=$?
   if [[ $rc == 137 ]]; then
@@ -118,7 +118,7 @@ done
 # imported again and built. Families must see exactly their own children's pages.
 site_commit=$(((site_from + site_to) / 2))
 rm -rf run run.db; cp -a base run; cp jb.db run.db
-(JOURNALPRESS_TEST_KILL_AFTER=$site_commit exec "$bin" build --db run.db --out run --site-key sec/site.key \
+(JOURNALPRESS_TEST_KILL_AFTER=$site_commit "$bin" build --db run.db --out run --site-key sec/site.key \
   "${common[@]}" --today 2024-02-16) >/dev/null 2>&1
 [[ $(sqlite3 run/.journalpress/state.db "SELECT group_concat(output) FROM pending") == site ]] || site_commit=""
 if [[ -z $site_commit ]]; then
@@ -231,6 +231,42 @@ grep -q "state.db could not be read" last.log && [[ -f hand/.journalpress/state.
   && [[ $(stat -c %Y "${pages[5]}") == "$m" ]] && ok "damaged state: set aside, learnt again, files kept" \
   || { bad "damaged state"; head -3 last.log; }
 same_as_clean "damaged state" hand-next.db hand 2024-02-16 && ok "damaged state: equals a clean build"
+
+# A full disk: the build fails naming the cause, the published site and its state stay as
+# they were, nothing is left in the staging; once there is room, the next build converges.
+# Needs a small tmpfs (root in a sandbox that permits mounting).
+mkdir -p "$tmp/small"
+if mount -t tmpfs -o size=60m tmpfs "$tmp/small" 2>/dev/null; then
+  cp hand.db small.db
+  build small.db "$tmp/small/out" 2024-02-09 || { bad "full disk: first build failed"; cat last.log; }
+  cp -a "$tmp/small/out/site" small-site
+  import b small.db
+  avail=$(df --output=avail -k "$tmp/small" | tail -1)
+  head -c $(((avail - 300) * 1024)) /dev/zero >"$tmp/small/filler" 2>/dev/null
+  cp small.db small-next.db
+  "$bin" build --db small.db --out "$tmp/small/out" --site --site-key sec/site.key --today 2024-02-16 >full.log 2>&1
+  rc=$?
+  if [[ $rc == 2 ]] && grep -q "No space left on device" full.log && diff -rq small-site "$tmp/small/out/site" >/dev/null \
+     && [[ -z $(ls "$tmp/small/out/.journalpress" | grep -E '^(staging|pack)-') ]]; then
+    ok "full disk: refused naming the cause ($(grep -o 'cannot write [^:]*: No space left on device' full.log | head -1 | sed "s|$tmp/small/||")), site unchanged, no staging left"
+  else
+    bad "full disk: rc $rc"; cat full.log
+  fi
+  rm -f "$tmp/small/filler"
+  cp small.db small-next.db
+  "$bin" build --db small.db --out "$tmp/small/out" --site --site-key sec/site.key --today 2024-02-16 --base-url https://diary.example/ >/dev/null 2>&1 \
+    || bad "full disk: the build after freeing room failed"
+  rm -rf small-clean; cp small-next.db small-clean.db
+  "$bin" build --db small-clean.db --out small-clean --site --site-key sec/site.key --today 2024-02-16 --base-url https://diary.example/ >/dev/null 2>&1
+  # (The folder also holds the first build's archive, extracts and letters: the site and
+  # private/ are compared.)
+  d=$(for o in site private; do diff -rq "small-clean/$o" "$tmp/small/out/$o"; done 2>&1 | head -3)
+  [[ -z $d ]] && ok "full disk: after freeing room, the site equals a clean build" \
+    || { bad "full disk: differs from a clean build"; echo "$d"; }
+  umount "$tmp/small"
+else
+  echo "skip full disk: cannot mount a tmpfs here (needs root and a sandbox that allows mount)"
+fi
 
 # ---------------------------------------------------------------------------------------
 # 5. Modes: the staging is owner-only; private outputs are owner-only.
