@@ -305,7 +305,7 @@ void Writer::check_disk() {
     int fd = ::open(target_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) fail("read", target_, errno);
     disk_dirs_.insert("");
-    walk(fd, "");
+    (void)walk(fd, "");
   }
   for (const auto& [rel, p] : published_)
     if (!p.on_disk && !p.doubt)  // (doubt: an odd entry in its place, reported above)
@@ -313,7 +313,8 @@ void Writer::check_disk() {
   std::sort(repairs_.begin(), repairs_.end());
 }
 
-void Writer::walk(int dir_fd, const std::string& rel_dir) {
+size_t Writer::walk(int dir_fd, const std::string& rel_dir) {
+  size_t files = 0;  // regular files in this folder and below
   DIR* d = ::fdopendir(dir_fd);
   if (!d) {
     ::close(dir_fd);
@@ -335,7 +336,7 @@ void Writer::walk(int dir_fd, const std::string& rel_dir) {
       if (options_.private_files && ::fstat(sub, &st) == 0 && (st.st_mode & loose))
         ::fchmod(sub, 0700);
       disk_dirs_.insert(rel);
-      walk(sub, rel);
+      files += walk(sub, rel);
       continue;
     }
     if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) fail("read", target_ / rel, errno);
@@ -343,9 +344,10 @@ void Writer::walk(int dir_fd, const std::string& rel_dir) {
       int sub = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (sub < 0) fail("read", target_ / rel, errno);
       disk_dirs_.insert(rel);
-      walk(sub, rel);
+      files += walk(sub, rel);
       continue;
     }
+    if (S_ISREG(st.st_mode)) ++files;
     if (!in_scope(rel)) continue;
     auto it = published_.find(rel);
     const char* odd = S_ISREG(st.st_mode)    ? (st.st_nlink > 1 ? "a hard link" : nullptr)
@@ -357,6 +359,7 @@ void Writer::walk(int dir_fd, const std::string& rel_dir) {
       // or the other name of a hard link, is left alone), and the file is written anew.
       // Not on disk any more: a published path is written again, an unknown one forgotten.
       if (::unlinkat(dir_fd, name, 0) != 0) fail("remove", target_ / rel, errno);
+      if (S_ISREG(st.st_mode)) --files;
       repairs_.push_back(fmt::format("{}/{}: {}, removed", output_, rel, odd));
       if (it != published_.end()) it->second.on_disk = false, it->second.doubt = true;
       continue;
@@ -379,6 +382,10 @@ void Writer::walk(int dir_fd, const std::string& rel_dir) {
       p.doubt = true;  // --full: every file is compared by content, not only by stat
     }
   }
+  // A folder holding no file at all (made by hand, or emptied of odd entries) is removed at
+  // commit; the others only when their last published file goes.
+  if (files == 0 && !rel_dir.empty()) empty_dirs_.push_back(rel_dir);
+  return files;
 }
 
 Writer::Published* Writer::published(const std::string& rel) {
@@ -578,8 +585,7 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
     for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1))
       emptied.insert(rel.substr(0, slash));
   }
-  for (const auto& d : disk_dirs_)
-    if (!d.empty()) emptied.insert(d);
+  for (const auto& d : empty_dirs_) emptied.insert(d);
   for (const auto& d : emptied) plan += fmt::format("E {}/{}\n", output_, d);
 
   // The commit point: the new state and the plan in one transaction.

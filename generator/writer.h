@@ -105,7 +105,7 @@ class Writer {
  private:
   void load_state();
   void check_disk();
-  void walk(int dir_fd, const std::string& rel_dir);
+  size_t walk(int dir_fd, const std::string& rel_dir);  ///< returns the regular files found
   void stage(const std::string& rel, std::string_view bytes);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
                   const std::string& hash);
@@ -129,6 +129,7 @@ class Writer {
   std::unordered_map<std::string, Published> published_;
   Published* published(const std::string& rel);
   std::unordered_set<std::string> disk_dirs_;  ///< folders found on disk (relative)
+  std::vector<std::string> empty_dirs_;        ///< of them, those holding no file at all
   std::vector<std::string> repairs_;
 
   /// A changed file published before: its new bytes are at `offset` in the pack.
