@@ -10,10 +10,10 @@
 #include <set>
 #include <sstream>
 
-#include "checks.h"
-#include "load.h"
+#include "ingest/checks.h"
+#include "ingest/load.h"
+#include "ingest/validate.h"
 #include "unit/helpers.h"
-#include "validate.h"
 
 namespace fs = std::filesystem;
 using jp::test::slurp;

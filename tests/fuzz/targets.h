@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <string>
 
-#include "checks.h"
-#include "load.h"
-#include "render_html.h"
-#include "validate.h"
+#include "ingest/checks.h"
+#include "ingest/load.h"
+#include "site/render_html.h"
+#include "ingest/validate.h"
 
 namespace jp::fuzz {
 

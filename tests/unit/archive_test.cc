@@ -6,11 +6,11 @@
 #include <regex>
 #include <sstream>
 
-#include "build.h"
+#include "app/build.h"
+#include "app/import.h"
+#include "archive/demo_cert.h"
+#include "archive/verify.h"
 #include "helpers.h"
-#include "import.h"
-#include "secrets.h"
-#include "verify.h"
 
 using namespace jp;
 using jp::test::run_command;

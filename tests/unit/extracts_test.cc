@@ -1,4 +1,4 @@
-#include "extracts.h"
+#include "app/extracts.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -7,11 +7,11 @@
 #include <regex>
 #include <sstream>
 
-#include "build.h"
+#include "app/build.h"
+#include "app/import.h"
+#include "core/keys.h"
 #include "helpers.h"
-#include "import.h"
-#include "model.h"
-#include "secrets.h"
+#include "store/model.h"
 
 using namespace jp;
 using jp::test::run_command;

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "checks.h"
-#include "diag.h"
-#include "load.h"
-#include "validate.h"
+#include "core/diag.h"
+#include "ingest/checks.h"
+#include "ingest/load.h"
+#include "ingest/validate.h"
 
 namespace jp::test {
 

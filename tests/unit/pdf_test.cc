@@ -1,12 +1,12 @@
-#include "pdf.h"
+#include "print/pdf.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "core/text.h"
 #include "helpers.h"
-#include "text.h"
 
 using namespace jp;
 using jp::test::slurp;

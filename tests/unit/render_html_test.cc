@@ -1,4 +1,4 @@
-#include "render_html.h"
+#include "site/render_html.h"
 
 #include <catch2/catch.hpp>
 

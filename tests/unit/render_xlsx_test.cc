@@ -1,4 +1,4 @@
-#include "render_xlsx.h"
+#include "print/render_xlsx.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>

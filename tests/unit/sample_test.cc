@@ -1,4 +1,4 @@
-#include "sample.h"
+#include "sample/sample.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -9,12 +9,12 @@
 #include <set>
 #include <sstream>
 
-#include "checks.h"
 #include "helpers.h"
-#include "load.h"
-#include "sqlite.h"
-#include "store.h"
-#include "validate.h"
+#include "ingest/checks.h"
+#include "ingest/load.h"
+#include "ingest/validate.h"
+#include "store/sqlite.h"
+#include "store/store.h"
 
 using namespace jp;
 using jp::test::slurp;

@@ -1,5 +1,3 @@
-#include "secrets.h"
-
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -9,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "archive/demo_cert.h"
+#include "core/hash.h"
+#include "core/keys.h"
 #include "helpers.h"
 
 using namespace jp;

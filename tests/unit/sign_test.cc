@@ -1,4 +1,4 @@
-#include "sign.h"
+#include "archive/sign.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "archive/demo_cert.h"
 #include "helpers.h"
-#include "pdf.h"
-#include "secrets.h"
+#include "print/pdf.h"
 
 using namespace jp;
 using jp::test::run_command;
@@ -111,6 +111,7 @@ TEST_CASE("sign: key and certificate problems name the file", "[sign]") {
                                       ": expected an unencrypted private key in PEM"));
   CHECK_THROWS_WITH(
       Signer((dir / "k.pem").string(), (dir / "missing.pem").string()),
-      Catch::Equals("cannot read the signing certificate " + (dir / "missing.pem").string()));
+      Catch::Equals("cannot read the signing certificate " + (dir / "missing.pem").string() +
+                    ": cannot read the file: No such file or directory"));
   fs::remove_all(dir);
 }

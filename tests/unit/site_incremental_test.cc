@@ -7,11 +7,11 @@
 #include <regex>
 #include <sstream>
 
-#include "build.h"
+#include "app/build.h"
+#include "app/import.h"
+#include "core/keys.h"
 #include "helpers.h"
-#include "import.h"
-#include "sample.h"
-#include "secrets.h"
+#include "sample/sample.h"
 
 using namespace jp;
 using jp::test::slurp;

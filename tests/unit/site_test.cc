@@ -6,12 +6,12 @@
 #include <set>
 #include <sstream>
 
-#include "build.h"
+#include "app/build.h"
+#include "app/import.h"
+#include "core/keys.h"
 #include "helpers.h"
-#include "import.h"
-#include "model.h"
-#include "render_html.h"
-#include "secrets.h"
+#include "site/render_html.h"
+#include "store/model.h"
 
 using namespace jp;
 using jp::test::slurp;

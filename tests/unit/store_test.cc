@@ -1,13 +1,13 @@
-#include "store.h"
+#include "store/store.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "app/import.h"
 #include "helpers.h"
-#include "import.h"
-#include "sqlite.h"
+#include "store/sqlite.h"
 
 using namespace jp;
 using jp::test::slurp;

@@ -1,4 +1,4 @@
-#include "summary.h"
+#include "figures/summary.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,10 @@
-#include "text.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <vector>
 
-#include "journal.h"
+#include "core/journal.h"
 
 using namespace jp;
 

@@ -1,4 +1,4 @@
-#include "wording.h"
+#include "core/wording.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "writer.h"
+#include "publish/writer.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "helpers.h"
-#include "output_folder.h"
-#include "sqlite.h"
+#include "publish/output_folder.h"
+#include "store/sqlite.h"
 
 using namespace jp;
 using jp::test::slurp;

@@ -1,0 +1,45 @@
+// `journalpress build`: reads a dataset from the database and publishes the outputs.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "core/dates.h"
+
+namespace jp {
+
+struct BuildOptions {
+  std::string db, out, site_key, school, year, today, base_url;
+  std::string sign_key, sign_cert, sign_chain;  ///< the archive's signer
+  bool site = false, archive = false, extracts = false, letters = false;
+  /// The extracts' period and scope (see extracts.h).
+  std::string week, from, to;
+  std::vector<std::string> classes, students;
+  bool all = false, a5 = false;
+  bool dry_run = false;
+  bool allow_any_date = false;  ///< accept a --today outside the dataset's school year
+  bool full = false;            ///< render every site page, even those whose inputs did not change
+  /// The process ends right after the build (the command line): the journal, its index
+  /// and the site's state (~300 MB of small objects, ~0.3 s to free) are left to the
+  /// operating system. Tests leave it off.
+  bool exit_after = false;
+  bool timings = false;
+  /// Seconds to wait for another run building into the same --out (0: refuse at once).
+  double wait_seconds = 0;
+  /// This run as a waiting run is told (the command line).
+  std::string command;
+  unsigned threads = 0;
+};
+
+int run_build(const BuildOptions& o, std::ostream& out);
+
+struct RevokeOptions {
+  std::string guardian, db, school, year;
+};
+int run_revoke(const RevokeOptions& o, std::ostream& out);
+
+/// The school's today: now in the school's UTC offset, or `--today` when given.
+Day school_today(const std::string& override_date, int offset_minutes);
+
+}  // namespace jp

@@ -1,0 +1,245 @@
+#include "app/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <cctype>
+#include <filesystem>
+#include <iostream>
+
+#include "app/build.h"
+#include "app/import.h"
+#include "archive/demo_cert.h"
+#include "archive/verify.h"
+#include "core/keys.h"
+#include "core/text.h"
+#include "sample/sample.h"
+
+namespace jp {
+
+std::string check_base_url(const std::string& url) {
+  // The address is printed in letters and QR codes that parents open: a javascript: or
+  // data: address there would run in their browser. Only http(s), with a host, and no
+  // characters that would break out of the CSV cell or the letter's line.
+  auto scheme_end = url.find("://");
+  std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  for (auto& c : scheme) c = char(std::tolower(static_cast<unsigned char>(c)));
+  bool ok = (scheme == "http" || scheme == "https") && url.size() > scheme_end + 3 &&
+            url[scheme_end + 3] != '/';
+  for (unsigned char c : url) ok = ok && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+  if (ok) return {};
+  return "expected an http:// or https:// address such as https://school.example/diary/, got " +
+         quoted_for_message(url);
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "journalpress: publishes a Russian school's electronic class journal as parents' diaries,\n"
+      "signed PDF archives and printed weekly extracts.",
+      "journalpress"};
+  app.set_version_flag("--version", std::string("journalpress ") + JOURNALPRESS_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Run `journalpress COMMAND --help` for the options of a command; docs/manual.md has the "
+      "manual.");
+
+  ImportOptions imp;
+  auto* import = app.add_subcommand(
+      "import",
+      "Check journal data in the journalpress/1 format and load it into the database.\n"
+      "All or nothing: on any error the database is left exactly as it was.");
+  import->add_option("PATH", imp.inputs, "journalpress/1 .json files, or directories of them")
+      ->required()
+      ->check(CLI::ExistingPath);
+  import->add_option("--db", imp.db, "SQLite database to load into (created if missing)")
+      ->required();
+  import
+      ->add_option("--max-errors", imp.max_errors,
+                   "print at most this many errors (all are counted)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  import
+      ->add_option("--warnings-per-kind", imp.warnings_per_kind,
+                   "print at most this many warnings of each kind (all are stored)")
+      ->capture_default_str();
+  import->add_option("--threads", imp.threads, "parser threads (0: one per core)")
+      ->capture_default_str();
+  import->add_flag("--allow-shrink", imp.allow_shrink,
+                   "accept an import that drops more than 10% of the stored year's students, "
+                   "lessons, marks, attendance entries or final marks");
+
+  SampleOptions smp;
+  auto* sample =
+      app.add_subcommand("sample",
+                         "Write a deterministic synthetic journal in the journalpress/1 format.\n"
+                         "The same options give byte-identical files.");
+  sample->add_option("--out", smp.out, "directory to write the .json files into")->required();
+  sample->add_option("--students", smp.students, "about how many students")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 20000));
+  sample->add_option("--seed", smp.seed, "random seed")->capture_default_str();
+  sample->add_option(
+      "--until", smp.until,
+      "cut the year after this date, YYYY-MM-DD (lessons, marks and final marks up to it)");
+
+  BuildOptions bld;
+  auto* build = app.add_subcommand(
+      "build",
+      "Publish a dataset of the database: the parents' diary site (DIR/site/), the signed\n"
+      "archive (DIR/archive/<year>/), the printed extracts (DIR/extracts/<week>/) and the\n"
+      "access letters (DIR/letters/). Only changed files are written; a failed build leaves\n"
+      "the published outputs as they were.");
+  build->add_option("--db", bld.db, "database made by `journalpress import`")->required();
+  build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)")
+      ->required();
+  build->add_option("--site-key", bld.site_key, "site key file (made by `journalpress keygen`)");
+  build->add_flag("--site", bld.site, "build the diary site (with no output flag: every output)");
+  build->add_flag("--archive", bld.archive,
+                  "build the signed archive: summary sheets, class journals, school summary, "
+                  "Excel copies, MANIFEST.sha256");
+  build->add_option("--sign-key", bld.sign_key, "the archive's signing key (PEM)");
+  build->add_option("--sign-cert", bld.sign_cert, "the signing key's certificate (PEM)");
+  build->add_option("--sign-chain", bld.sign_chain,
+                    "intermediate certificates to embed with the signatures (PEM)");
+  build->add_flag("--extracts", bld.extracts,
+                  "build the printed extracts (default: last complete week, students with a "
+                  "paper guardian)");
+  build->add_option("--week", bld.week, "extracts for an ISO week, e.g. 2024-W12");
+  build->add_option("--from", bld.from, "extracts from this date, YYYY-MM-DD (with --to)");
+  build->add_option("--to", bld.to, "extracts up to this date, YYYY-MM-DD (with --from)");
+  build->add_option("--class", bld.classes, "extracts for this class id only (repeatable)");
+  build->add_option("--student", bld.students, "extracts for this student id (repeatable)");
+  build->add_flag("--all", bld.all, "extracts for every student, not only paper deliveries");
+  build->add_flag("--a5", bld.a5, "two A5 extracts per A4 sheet");
+  build->add_flag("--letters", bld.letters,
+                  "build the access letters to electronic guardians (needs --base-url)");
+  build->add_option(
+      "--today", bld.today,
+      "the school's date to build for, YYYY-MM-DD (default: today in the school's time zone)");
+  build
+      ->add_option("--base-url", bld.base_url,
+                   "public address of site/, for the addresses in private/access.csv")
+      ->check(CLI::Validator([](std::string& url) { return check_base_url(url); }, "http(s) URL",
+                             "HTTP_URL"));
+  build->add_option("--school", bld.school, "school id, when the database holds several");
+  build->add_option("--year", bld.year, "year label (2023/2024), when the database holds several");
+  build->add_flag("--dry-run", bld.dry_run, "render everything in memory, write nothing");
+  build->add_flag("--allow-any-date", bld.allow_any_date,
+                  "accept a --today outside the school year of the dataset");
+  build->add_flag("--full", bld.full,
+                  "render every site page, even those whose inputs did not change (restores "
+                  "files deleted by hand)");
+  build->add_flag("--timings", bld.timings, "print the time of each phase of the build");
+  build
+      ->add_option("--wait", bld.wait_seconds,
+                   "if another run is building into --out, wait up to SECONDS for it (default: "
+                   "refuse at once, naming it)")
+      ->check(CLI::Range(0.0, 86400.0));
+  build->add_option("--threads", bld.threads, "render threads (0: one per core)")
+      ->capture_default_str();
+
+  std::string key_dir;
+  bool key_force = false;
+  auto* keygen = app.add_subcommand(
+      "keygen",
+      "Make the secrets a build needs, those that are missing: DIR/site.key (the key of the "
+      "family\n"
+      "addresses) and a demonstration signing key and self-signed certificate (DIR/sign.key.pem,\n"
+      "DIR/sign.cert.pem).");
+  keygen
+      ->add_option("--out", key_dir,
+                   "folder for the secrets (keep it outside the published output)")
+      ->required();
+  keygen->add_flag("--force", key_force, "replace existing secrets (every family address changes)");
+
+  RevokeOptions rev;
+  auto* revoke = app.add_subcommand(
+      "revoke",
+      "Revoke a guardian's diary address (after a reported breach): the next build\n"
+      "removes the old area and publishes a new address.");
+  revoke->add_option("GUARDIAN_ID", rev.guardian, "the guardian's id in the journal")->required();
+  revoke->add_option("--db", rev.db, "the database")->required();
+  revoke->add_option("--school", rev.school, "school id, when the database holds several");
+  revoke->add_option("--year", rev.year, "year label, when the database holds several");
+
+  VerifyOptions ver;
+  auto* verify = app.add_subcommand(
+      "verify",
+      "Check an archive: every file against MANIFEST.sha256 (changed, added, removed), the\n"
+      "manifest's signature and every PDF's embedded signature. Exits 1 on any problem.");
+  verify
+      ->add_option("DIR", ver.dir, "an archive year folder, or a folder of them (e.g. out/archive)")
+      ->required();
+  verify->add_option("--ca", ver.ca,
+                     "trusted certificates (PEM): also check that they vouch for the signer");
+  verify->add_option("--expect-signer", ver.expect_signer,
+                     "the certificate (PEM file) or its SHA-256 fingerprint that must have signed "
+                     "the manifest and every PDF");
+
+  ArchiveCopyOptions cpy;
+  auto* archive_copy = app.add_subcommand(
+      "archive-copy",
+      "Copy a verified archive to each destination (a second carrier) and verify each copy.");
+  archive_copy->add_option("DIR", cpy.dir, "an archive year folder, or a folder of them")
+      ->required();
+  archive_copy->add_option("DEST", cpy.destinations, "destination folders")->required();
+  archive_copy->add_option("--ca", cpy.ca, "trusted certificates (PEM), as for verify");
+  archive_copy->add_option("--expect-signer", cpy.expect_signer,
+                           "the signer's certificate or SHA-256 fingerprint, as for verify");
+
+  // CLI11 would say only "A subcommand is required" for a misspelt command.
+  std::string names;
+  bool known = false;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+    known = known || (argc > 1 && sub->get_name() == argv[1]);
+  }
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    std::cerr << "journalpress: unknown command \"" << argv[1] << "\"; the commands are: " << names
+              << ".\nRun `journalpress --help` for more information.\n";
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (import->parsed()) return run_import(imp, std::cout, std::cerr);
+  if (sample->parsed()) return run_sample(smp, std::cout);
+  if (build->parsed()) {
+    for (int i = 0; i < argc; ++i) bld.command += (i ? " " : "") + std::string(argv[i]);
+#ifndef __SANITIZE_ADDRESS__  // under AddressSanitizer, free everything: leaks are checked
+    bld.exit_after = true;
+#endif
+    return run_build(bld, std::cout);
+  }
+  if (revoke->parsed()) return run_revoke(rev, std::cout);
+  if (verify->parsed()) return run_verify(ver, std::cout);
+  if (archive_copy->parsed()) return run_archive_copy(cpy, std::cout);
+  if (keygen->parsed()) {
+    // Makes what is missing; an existing secret is kept unless --force (a new site key
+    // changes every family's address, a new signing key every signature to come).
+    namespace fs = std::filesystem;
+    fs::create_directories(key_dir);
+    std::string site = (fs::path(key_dir) / "site.key").string();
+    std::string sign_key = (fs::path(key_dir) / "sign.key.pem").string();
+    std::string sign_cert = (fs::path(key_dir) / "sign.cert.pem").string();
+    if (!fs::exists(site) || key_force) {
+      write_site_key(site, true);
+      std::cout << "wrote the site key " << site << " (readable by its owner only)\n";
+    } else {
+      std::cout << "kept the site key " << site
+                << " (--force makes a new one: every family address changes)\n";
+    }
+    if (!fs::exists(sign_key) || !fs::exists(sign_cert) || key_force) {
+      write_demo_signer(sign_key, sign_cert);
+      std::cout << "wrote a demonstration signing key " << sign_key
+                << " and its self-signed certificate " << sign_cert
+                << " (for trying the archive; a school signs with its own)\n";
+    } else {
+      std::cout << "kept the signing key " << sign_key << " and certificate " << sign_cert << "\n";
+    }
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace jp

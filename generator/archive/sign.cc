@@ -1,0 +1,574 @@
+#include "archive/sign.h"
+
+#include <fmt/format.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/files.h"
+#include "core/ossl.h"
+
+namespace jp {
+using namespace ossl;
+
+namespace {
+
+BioPtr mem_bio(std::string_view bytes) {
+  BioPtr b(BIO_new_mem_buf(bytes.data(), int(bytes.size())));
+  check(b != nullptr, "make a memory buffer");
+  return b;
+}
+
+Day day_of(const ASN1_TIME* t) {
+  struct tm tm {};
+  check(ASN1_TIME_to_tm(t, &tm) == 1, "read a certificate date");
+  return Day(timegm(&tm) / 86400);
+}
+
+std::string hex_upper(std::string_view bytes) {
+  static const char* d = "0123456789ABCDEF";
+  std::string r;
+  r.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) r += d[c >> 4], r += d[c & 15];
+  return r;
+}
+
+/// A PDF text string for any Unicode text: UTF-16BE with a byte order mark, in hex.
+std::string pdf_text_string(const std::string& utf8) {
+  std::string be = "\xFE\xFF";
+  for (size_t i = 0; i < utf8.size();) {
+    unsigned char c = utf8[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (size_t k = 1; k < n && i + k < utf8.size(); ++k) cp = (cp << 6) | (utf8[i + k] & 0x3F);
+    i += n;
+    auto unit = [&](uint32_t u) { be += char(u >> 8), be += char(u & 0xFF); };
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      unit(0xD800 + (cp >> 10));
+      unit(0xDC00 + (cp & 0x3FF));
+    } else {
+      unit(cp);
+    }
+  }
+  return "<" + hex_upper(be) + ">";
+}
+
+// ---- just enough PDF parsing for libharu's output: a classic xref table, plain
+// (uncompressed) dictionaries for the catalog and the pages.
+
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'; }
+bool is_delim(char c) { return is_space(c) || std::strchr("()<>[]{}/%", c) != nullptr; }
+
+struct PdfFile {
+  std::string_view bytes;
+  std::map<int, size_t> offsets;  ///< object number -> offset (the newest section wins)
+  size_t startxref = 0;
+  int size = 0, root = -1, info = -1;
+};
+
+[[noreturn]] void bad(const std::string& what) {
+  throw std::runtime_error("cannot sign the PDF: " + what);
+}
+
+long long parse_int(std::string_view s, size_t& p) {
+  while (p < s.size() && is_space(s[p])) ++p;
+  size_t b = p;
+  while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
+  if (b == p) bad(fmt::format("expected a number at byte {}", b));
+  return std::stoll(std::string(s.substr(b, p - b)));
+}
+
+/// The object number of `key N 0 R` at the top of a dictionary text, or -1.
+int ref_of(std::string_view dict, std::string_view key) {
+  size_t p = 0;
+  while ((p = dict.find(key, p)) != std::string_view::npos) {
+    size_t q = p + key.size();
+    if (q < dict.size() && !is_delim(dict[q])) {
+      p = q;
+      continue;
+    }
+    int n = int(parse_int(dict, q));
+    parse_int(dict, q);
+    while (q < dict.size() && is_space(dict[q])) ++q;
+    if (q < dict.size() && dict[q] == 'R') return n;
+    return -1;
+  }
+  return -1;
+}
+
+/// The extent [begin, end) of the dictionary starting at `p` (`<<` ... `>>`).
+std::pair<size_t, size_t> dict_extent(std::string_view s, size_t p) {
+  if (s.substr(p, 2) != "<<") bad(fmt::format("expected a dictionary at byte {}", p));
+  int depth = 0;
+  for (size_t i = p; i + 1 < s.size(); ++i) {
+    char c = s[i];
+    if (c == '(') {  // a literal string: skip it, with escapes and nested parentheses
+      int nest = 0;
+      for (; i < s.size(); ++i) {
+        if (s[i] == '\\')
+          ++i;
+        else if (s[i] == '(')
+          ++nest;
+        else if (s[i] == ')' && --nest == 0)
+          break;
+      }
+    } else if (c == '<' && s[i + 1] == '<') {
+      ++depth, ++i;
+    } else if (c == '>' && s[i + 1] == '>') {
+      ++i;
+      if (--depth == 0) return {p, i + 1};
+    }
+  }
+  bad("a dictionary does not end");
+}
+
+PdfFile parse_pdf(std::string_view pdf) {
+  PdfFile f;
+  f.bytes = pdf;
+  size_t sx = pdf.rfind("startxref");
+  if (sx == std::string_view::npos) bad("no startxref (not a complete PDF)");
+  size_t p = sx + 9;
+  f.startxref = size_t(parse_int(pdf, p));
+  if (f.startxref >= pdf.size() || pdf.substr(f.startxref, 4) != "xref")
+    bad("the xref is not a classic table (only libharu's output is supported)");
+  p = f.startxref + 4;
+  for (;;) {
+    while (p < pdf.size() && is_space(pdf[p])) ++p;
+    if (pdf.substr(p, 7) == "trailer") break;
+    int first = int(parse_int(pdf, p));
+    int count = int(parse_int(pdf, p));
+    while (p < pdf.size() && is_space(pdf[p])) ++p;
+    for (int k = 0; k < count; ++k, p += 20) {
+      if (p + 20 > pdf.size()) bad("the xref table is cut short");
+      if (pdf[p + 17] == 'n')
+        f.offsets[first + k] = size_t(std::stoll(std::string(pdf.substr(p, 10))));
+    }
+  }
+  auto [tb, te] = dict_extent(pdf, pdf.find("<<", p));
+  std::string_view trailer = pdf.substr(tb, te - tb);
+  if (trailer.find("/Prev") != std::string_view::npos ||
+      trailer.find("/Encrypt") != std::string_view::npos)
+    bad("the PDF already has updates or is encrypted");
+  size_t q = trailer.find("/Size");
+  if (q == std::string_view::npos) bad("the trailer has no /Size");
+  q += 5;
+  f.size = int(parse_int(trailer, q));
+  f.root = ref_of(trailer, "/Root");
+  f.info = ref_of(trailer, "/Info");
+  if (f.root < 0) bad("the trailer has no /Root");
+  return f;
+}
+
+/// The dictionary text of object `n` (`<< ... >>`).
+std::string_view object_dict(const PdfFile& f, int n) {
+  auto it = f.offsets.find(n);
+  if (it == f.offsets.end()) bad(fmt::format("object {} is not in the xref table", n));
+  size_t p = f.bytes.find("obj", it->second);
+  if (p == std::string_view::npos) bad(fmt::format("object {} is missing", n));
+  p += 3;
+  while (p < f.bytes.size() && is_space(f.bytes[p])) ++p;
+  auto [b, e] = dict_extent(f.bytes, p);
+  return f.bytes.substr(b, e - b);
+}
+
+/// The last page: the last kid of the page tree, descending through /Pages nodes.
+int last_page(const PdfFile& f) {
+  int node = ref_of(object_dict(f, f.root), "/Pages");
+  for (int depth = 0; node >= 0 && depth < 32; ++depth) {
+    std::string_view d = object_dict(f, node);
+    size_t k = d.find("/Kids");
+    if (k == std::string_view::npos) return node;  // a page
+    size_t open = d.find('[', k), close = d.find(']', k);
+    if (open == std::string_view::npos || close == std::string_view::npos) bad("bad /Kids");
+    std::string_view kids = d.substr(open + 1, close - open - 1);
+    int last = -1;
+    size_t p = 0;
+    while (true) {
+      while (p < kids.size() && is_space(kids[p])) ++p;
+      if (p >= kids.size()) break;
+      last = int(parse_int(kids, p));
+      parse_int(kids, p);
+      while (p < kids.size() && (is_space(kids[p]) || kids[p] == 'R')) ++p;
+    }
+    if (last < 0) bad("the document has no pages");
+    node = last;
+  }
+  bad("cannot find the last page");
+}
+
+/// A dictionary with extra entries before its closing `>>`.
+std::string with_entries(std::string_view dict, const std::string& entries,
+                         const char* must_not_have) {
+  if (dict.find(must_not_have) != std::string_view::npos)
+    bad(fmt::format("it already has {}", must_not_have));
+  return std::string(dict.substr(0, dict.size() - 2)) + entries + "\n>>";
+}
+
+std::string pdf_date(long long when) {
+  time_t t = time_t(when);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "D:%Y%m%d%H%M%SZ", &tm);  // UTC
+  return buf;
+}
+
+std::vector<std::string_view> byte_ranges(std::string_view pdf, std::string& problem) {
+  size_t p = pdf.rfind("/ByteRange");
+  if (p == std::string_view::npos) {
+    problem = "it has no embedded signature";
+    return {};
+  }
+  size_t open = pdf.find('[', p), close = pdf.find(']', p);
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    problem = "its /ByteRange is malformed";
+    return {};
+  }
+  std::istringstream in(std::string(pdf.substr(open + 1, close - open - 1)));
+  long long a = -1, b = -1, c = -1, d = -1;
+  in >> a >> b >> c >> d;
+  if (!in || a != 0 || b <= 0 || c <= b || d < 0 || size_t(c + d) != pdf.size()) {
+    problem = size_t(c + d) != pdf.size() && c > b && b > 0
+                  ? "the signature does not cover the whole file (bytes were added or removed "
+                    "after signing)"
+                  : "its /ByteRange is malformed";
+    return {};
+  }
+  if (pdf[size_t(b)] != '<' || pdf[size_t(c) - 1] != '>') {
+    problem = "the signature value is not where /ByteRange says";
+    return {};
+  }
+  return {pdf.substr(0, size_t(b)), pdf.substr(size_t(b) + 1, size_t(c - b) - 2),
+          pdf.substr(size_t(c))};
+}
+
+}  // namespace
+
+struct Signer::Impl {
+  PkeyPtr key;
+  X509Ptr cert;
+  X509StackPtr chain{sk_X509_new_null()};
+};
+
+Signer::Signer(const std::string& key_path, const std::string& cert_path,
+               const std::string& chain_path)
+    : impl_(std::make_unique<Impl>()) {
+  std::string key_pem = read_file(key_path, "signing key");
+  BioPtr kb = mem_bio(key_pem);
+  impl_->key.reset(PEM_read_bio_PrivateKey(kb.get(), nullptr, nullptr, nullptr));
+  if (!impl_->key)
+    throw std::runtime_error(fmt::format(
+        "{}: expected an unencrypted private key in PEM (-----BEGIN PRIVATE KEY-----): {}",
+        key_path, error_text()));
+  std::string cert_pem = read_file(cert_path, "signing certificate");
+  BioPtr cb = mem_bio(cert_pem);
+  impl_->cert.reset(PEM_read_bio_X509(cb.get(), nullptr, nullptr, nullptr));
+  if (!impl_->cert)
+    throw std::runtime_error(
+        fmt::format("{}: expected an X.509 certificate in PEM (-----BEGIN CERTIFICATE-----): {}",
+                    cert_path, error_text()));
+  if (X509_check_private_key(impl_->cert.get(), impl_->key.get()) != 1)
+    throw std::runtime_error(fmt::format("{} is not the certificate of the key {}: {}", cert_path,
+                                         key_path, error_text()));
+  if (!chain_path.empty()) {
+    std::string chain_pem = read_file(chain_path, "certificate chain");
+    BioPtr b = mem_bio(chain_pem);
+    while (X509* c = PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr))
+      sk_X509_push(impl_->chain.get(), c);
+    ERR_clear_error();  // the end of the file
+    if (sk_X509_num(impl_->chain.get()) == 0)
+      throw std::runtime_error(
+          fmt::format("{}: expected one or more certificates in PEM", chain_path));
+  }
+
+  X509_NAME* name = X509_get_subject_name(impl_->cert.get());
+  int cn = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (cn >= 0) {
+    unsigned char* utf8 = nullptr;
+    int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, cn)));
+    if (n >= 0) info_.subject.assign(reinterpret_cast<char*>(utf8), size_t(n));
+    OPENSSL_free(utf8);
+  }
+  if (info_.subject.empty()) {
+    char* line = X509_NAME_oneline(name, nullptr, 0);
+    info_.subject = line ? line : "";
+    OPENSSL_free(line);
+  }
+  BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(impl_->cert.get()), nullptr);
+  char* hex = bn ? BN_bn2hex(bn) : nullptr;
+  info_.serial = hex ? hex : "";
+  OPENSSL_free(hex);
+  BN_free(bn);
+  info_.not_before = day_of(X509_get0_notBefore(impl_->cert.get()));
+  info_.not_after = day_of(X509_get0_notAfter(impl_->cert.get()));
+  unsigned char* der = nullptr;
+  int der_len = i2d_X509(impl_->cert.get(), &der);
+  check(der_len > 0, "encode the certificate");
+  cert_der_hex_ = hex_upper(std::string_view(reinterpret_cast<char*>(der), size_t(der_len)));
+  OPENSSL_free(der);
+  // The size of a signature does not depend on what is signed (a fixed-size digest), so
+  // one trial signature tells how much room a PDF must reserve for it.
+  cms_size_ = sign(std::string_view("x"), 0).size();
+}
+
+Signer::~Signer() = default;
+
+std::string Signer::sign(std::string_view data, long long when) const {
+  return sign(std::vector<std::string_view>{data}, when);
+}
+
+std::string Signer::sign(const std::vector<std::string_view>& parts, long long when) const {
+  std::string data;
+  size_t total = 0;
+  for (auto p : parts) total += p.size();
+  data.reserve(total);
+  for (auto p : parts) data += p;
+  const unsigned flags = CMS_BINARY | CMS_DETACHED | CMS_PARTIAL | CMS_NOSMIMECAP;
+  CmsPtr cms(CMS_sign(nullptr, nullptr, impl_->chain.get(), nullptr, flags));
+  check(cms != nullptr, "start a CMS signature");
+  // CAdES: the signing-certificate-v2 attribute binds the certificate to the signature.
+  CMS_SignerInfo* si = CMS_add1_signer(cms.get(), impl_->cert.get(), impl_->key.get(), EVP_sha256(),
+                                       flags | CMS_CADES);
+  check(si != nullptr, "add the signer");
+  // Our signing time (OpenSSL would add the current moment): the build's date, so that
+  // a rebuild of the same day gives the same bytes.
+  std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>> t(
+      ASN1_TIME_set(nullptr, time_t(when)));
+  check(t && CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t.get(), -1) == 1,
+        "set the signing time");
+  BioPtr in = mem_bio(data);
+  check(CMS_final(cms.get(), in.get(), nullptr, flags) == 1, "sign");
+  unsigned char* der = nullptr;
+  int n = i2d_CMS_ContentInfo(cms.get(), &der);
+  check(n > 0, "encode the signature");
+  std::string out(reinterpret_cast<char*>(der), size_t(n));
+  OPENSSL_free(der);
+  return out;
+}
+
+std::string sign_pdf(const std::string& pdf, const Signer& signer, long long when,
+                     const std::string& stamp_rect) {
+  PdfFile f = parse_pdf(pdf);
+  int page = last_page(f);
+  int field = f.size, appearance = f.size + 1, sig = f.size + 2;
+  std::string out = pdf;
+  if (out.back() != '\n') out += '\n';
+  std::map<int, size_t> offsets;
+
+  offsets[f.root] = out.size();
+  out +=
+      fmt::format("{} 0 obj\n{}\nendobj\n", f.root,
+                  with_entries(object_dict(f, f.root),
+                               fmt::format("/AcroForm << /Fields [{} 0 R] /SigFlags 3 >>", field),
+                               "/AcroForm"));
+  offsets[page] = out.size();
+  out += fmt::format(
+      "{} 0 obj\n{}\nendobj\n", page,
+      with_entries(object_dict(f, page), fmt::format("/Annots [{} 0 R]", field), "/Annots"));
+  std::string rect = stamp_rect.empty() ? "0 0 0 0" : stamp_rect;
+  offsets[field] = out.size();
+  out += fmt::format(
+      "{} 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V {} 0 R /F 132 "
+      "/Rect [{}] /P {} 0 R /AP << /N {} 0 R >> >>\nendobj\n",
+      field, sig, rect, page, appearance);
+  // The stamp itself is drawn in the page's content; the widget's appearance is empty.
+  float x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+  std::istringstream(rect) >> x1 >> y1 >> x2 >> y2;
+  offsets[appearance] = out.size();
+  out += fmt::format(
+      "{} 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 {:.2f} {:.2f}] /Resources << >> "
+      "/Length 0 >>\nstream\n\nendstream\nendobj\n",
+      appearance, std::max(0.0f, x2 - x1), std::max(0.0f, y2 - y1));
+
+  offsets[sig] = out.size();
+  const SignerInfo& si = signer.info();
+  out += fmt::format(
+      "{} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name {} "
+      "/M ({}) /Reason {} /ByteRange [0 ",
+      sig, pdf_text_string(si.subject), pdf_date(when),
+      pdf_text_string("Утверждение документа архива"));
+  size_t range_at = out.size();
+  out += std::string(32, ' ') + "] /Contents <";
+  size_t contents_at = out.size() - 1;  // the '<'
+  size_t reserve = signer.cms_size_ + 64;
+  out += std::string(reserve * 2, '0');
+  out += ">";
+  size_t contents_end = out.size();
+  out += " >>\nendobj\n";
+
+  size_t xref = out.size();
+  out += "xref\n";
+  for (const auto& [n, off] : offsets) out += fmt::format("{} 1\n{:010} 00000 n\r\n", n, off);
+  std::string id;
+  // /ID (libharu writes none): from the unsigned document's digest, so it is stable.
+  {
+    unsigned char md[32];
+    unsigned int len = 0;
+    check(EVP_Digest(pdf.data(), pdf.size(), md, &len, EVP_sha256(), nullptr) == 1, "hash");
+    id = hex_upper(std::string_view(reinterpret_cast<char*>(md), 16));
+  }
+  out += fmt::format("trailer\n<< /Size {} /Root {} 0 R", sig + 1, f.root);
+  if (f.info >= 0) out += fmt::format(" /Info {} 0 R", f.info);
+  out += fmt::format(" /Prev {} /ID [<{}> <{}>] >>\nstartxref\n{}\n%%EOF\n", f.startxref, id, id,
+                     xref);
+
+  std::string ranges =
+      fmt::format("{} {} {}", contents_at, contents_end, out.size() - contents_end);
+  ranges.resize(32, ' ');
+  out.replace(range_at, 32, ranges);
+  std::string cms = signer.sign(
+      {std::string_view(out).substr(0, contents_at), std::string_view(out).substr(contents_end)},
+      when);
+  if (cms.size() > reserve) bad("the signature is larger than the room reserved for it");
+  std::string hex = hex_upper(cms);
+  out.replace(contents_at + 1, hex.size(), hex);
+  return out;
+}
+
+bool is_signed_copy(std::string_view existing, std::string_view pdf, const Signer& signer) {
+  if (existing.size() <= pdf.size() || existing.substr(0, pdf.size()) != pdf) return false;
+  std::string_view tail = existing.substr(pdf.size());
+  return tail.find(signer.cert_der_hex_) != std::string_view::npos &&
+         check_pdf_signature(std::string(existing), "").ok;
+}
+
+bool is_signature_of(std::string_view cms_der, std::string_view data, const Signer& signer) {
+  return hex_upper(cms_der).find(signer.cert_der_hex_) != std::string::npos &&
+         check_detached(data, cms_der, "").ok;
+}
+
+namespace {
+
+std::string fingerprint_of(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &n) != 1) {
+    ERR_clear_error();
+    return {};
+  }
+  static const char* hexd = "0123456789abcdef";
+  std::string r;
+  for (unsigned i = 0; i < n; ++i) r += {hexd[md[i] >> 4], hexd[md[i] & 15]};
+  return r;
+}
+
+}  // namespace
+
+std::string certificate_fingerprint(const std::string& pem, const std::string& what) {
+  BioPtr b = mem_bio(pem);
+  X509* cert = PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr);
+  if (!cert) {
+    ERR_clear_error();
+    throw std::runtime_error(what + ": expected a certificate in PEM");
+  }
+  std::string fp = fingerprint_of(cert);
+  X509_free(cert);
+  return fp;
+}
+
+PdfSignatureCheck check_detached(std::string_view data, std::string_view der,
+                                 const std::string& ca_pem) {
+  PdfSignatureCheck r;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, long(der.size())));
+  if (!cms) {
+    ERR_clear_error();
+    r.problem = "the signature is not a CMS structure";
+    return r;
+  }
+  StorePtr store(X509_STORE_new());
+  unsigned flags = CMS_BINARY | CMS_DETACHED;
+  if (ca_pem.empty()) {
+    flags |= CMS_NO_SIGNER_CERT_VERIFY;
+  } else {
+    BioPtr b = mem_bio(ca_pem);
+    int n = 0;
+    while (X509* c = PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr)) {
+      X509_STORE_add_cert(store.get(), c);
+      X509_free(c);
+      ++n;
+    }
+    ERR_clear_error();
+    if (n == 0) throw std::runtime_error("--ca: expected one or more certificates in PEM");
+    X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN);
+    X509_STORE_set_purpose(store.get(), X509_PURPOSE_ANY);
+    // An archive is checked years after signing, when the certificate has long expired:
+    // what matters is that it was valid when the document was signed.
+    auto* infos = CMS_get0_SignerInfos(cms.get());
+    if (infos && sk_CMS_SignerInfo_num(infos) > 0) {
+      CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+      int at = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+      if (at >= 0) {
+        ASN1_TYPE* v = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, at), 0);
+        struct tm tm {};
+        if (v && (v->type == V_ASN1_UTCTIME || v->type == V_ASN1_GENERALIZEDTIME) &&
+            ASN1_TIME_to_tm(v->value.utctime, &tm) == 1)
+          X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store.get()), timegm(&tm));
+      }
+    }
+  }
+  BioPtr content = mem_bio(data);
+  bool ok = CMS_verify(cms.get(), nullptr, store.get(), content.get(), nullptr, flags) == 1;
+  unsigned long err = ERR_peek_error();
+  std::string text = ok ? "" : error_text();
+  if (STACK_OF(X509)* signers = CMS_get0_signers(cms.get())) {
+    if (sk_X509_num(signers) > 0) {
+      BioPtr b(BIO_new(BIO_s_mem()));
+      X509_NAME_print_ex(b.get(), X509_get_subject_name(sk_X509_value(signers, 0)), 0,
+                         XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+      char* data = nullptr;
+      long n = BIO_get_mem_data(b.get(), &data);
+      r.signer.assign(data, size_t(n));
+      r.fingerprint = fingerprint_of(sk_X509_value(signers, 0));
+    }
+    sk_X509_free(signers);
+  }
+  if (ok) {
+    r.ok = true;
+    return r;
+  }
+  int reason = ERR_GET_REASON(err);
+  if (reason == CMS_R_VERIFICATION_FAILURE || reason == CMS_R_CONTENT_VERIFY_ERROR)
+    r.problem = "the signature does not match the contents: changed after signing";
+  else if (reason == CMS_R_CERTIFICATE_VERIFY_ERROR)
+    r.problem = "the signer's certificate is not trusted by --ca (" + text + ")";
+  else
+    r.problem = "the signature does not verify (" + text + ")";
+  return r;
+}
+
+PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string& ca_pem) {
+  PdfSignatureCheck r;
+  auto parts = byte_ranges(pdf, r.problem);
+  if (parts.empty()) return r;
+  std::string der;
+  std::string_view hex = parts[1];
+  der.reserve(hex.size() / 2);
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    auto nib = [](char c) {
+      return c >= '0' && c <= '9'   ? c - '0'
+             : c >= 'A' && c <= 'F' ? c - 'A' + 10
+             : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                    : -1;
+    };
+    int h = nib(hex[i]), l = nib(hex[i + 1]);
+    if (h < 0 || l < 0) {
+      r.problem = "the signature value is not hexadecimal";
+      return r;
+    }
+    der += char(h * 16 + l);
+  }
+  std::string signed_bytes;
+  signed_bytes.reserve(parts[0].size() + parts[2].size());
+  signed_bytes.append(parts[0]).append(parts[2]);
+  return check_detached(signed_bytes, der, ca_pem);
+}
+
+}  // namespace jp

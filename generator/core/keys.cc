@@ -1,0 +1,63 @@
+#include "core/keys.h"
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "core/files.h"
+#include "core/hash.h"
+#include "core/ossl.h"
+
+namespace jp {
+
+void write_site_key(const std::string& path, bool force) {
+  namespace fs = std::filesystem;
+  if (fs::exists(path) && !force)
+    throw std::runtime_error(fmt::format(
+        "{} exists; a new site key changes every family's address, so it is not replaced "
+        "without --force",
+        path));
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1)
+    throw std::runtime_error("OpenSSL could not make random bytes for the site key: " +
+                             ossl::error_text());
+  std::string text = to_hex(key, sizeof key) + "\n";
+  OPENSSL_cleanse(key, sizeof key);
+  write_file_atomic(path, text, 0600);
+}
+
+std::string read_site_key(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(fmt::format("cannot read the site key {}", path));
+  std::string text;
+  in >> text;
+  if (text.size() != 64 || text.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw std::runtime_error(fmt::format(
+        "{}: expected a site key of 64 lowercase hex digits (made by `journalpress keygen`)",
+        path));
+  std::string key(32, '\0');
+  for (size_t i = 0; i < 32; ++i) key[i] = char(std::stoi(text.substr(2 * i, 2), nullptr, 16));
+  return key;
+}
+
+std::string access_token(const std::string& key, const std::string& school_id,
+                         const std::string& guardian_id, long long epoch) {
+  // Length-prefixed fields: ("a", "bc") and ("ab", "c") must not collide.
+  std::string msg = fmt::format("journalpress-access-v1\n{}:{}\n{}:{}\n{}", school_id.size(),
+                                school_id, guardian_id.size(), guardian_id, epoch);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), int(key.size()),
+            reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len))
+    throw std::runtime_error("OpenSSL HMAC-SHA256 failed for an access token: " +
+                             ossl::error_text());
+  return to_hex(mac, 16);
+}
+
+}  // namespace jp

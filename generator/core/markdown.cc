@@ -1,0 +1,98 @@
+#include "core/markdown.h"
+
+#include <cmark.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <vector>
+
+namespace jp {
+
+namespace {
+
+/// cmark's safe mode replaces raw HTML by `<!-- raw HTML omitted -->`: a homework typed as
+/// `<p>Упр. 5</p>` vanished from the page without a trace. The HTML's text is shown
+/// instead, as text (so escaped): a block as a paragraph, inline HTML in place.
+void html_as_text(cmark_node* doc) {
+  std::vector<cmark_node*> html;
+  cmark_iter* it = cmark_iter_new(doc);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* n = cmark_iter_get_node(it);
+    auto type = cmark_node_get_type(n);
+    if (ev == CMARK_EVENT_ENTER &&
+        (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE))
+      html.push_back(n);
+  }
+  cmark_iter_free(it);
+  for (cmark_node* n : html) {
+    std::string literal = cmark_node_get_literal(n) ? cmark_node_get_literal(n) : "";
+    while (!literal.empty() && literal.back() == '\n') literal.pop_back();
+    cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(text, literal.c_str());
+    cmark_node* replacement = text;
+    if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK) {
+      replacement = cmark_node_new(CMARK_NODE_PARAGRAPH);
+      cmark_node_append_child(replacement, text);
+    }
+    cmark_node_replace(n, replacement);
+    cmark_node_free(n);
+  }
+}
+
+/// The document tree of `md`, raw HTML turned into text; freed by the caller.
+cmark_node* parse_markdown(const std::string& md) {
+  cmark_node* doc = cmark_parse_document(md.data(), md.size(), CMARK_OPT_DEFAULT | CMARK_OPT_SMART);
+  if (!doc) throw std::runtime_error("cmark could not parse markdown (out of memory)");
+  html_as_text(doc);
+  return doc;
+}
+
+}  // namespace
+
+std::string markdown_html(const std::string& md) {
+  // cmark 0.30 is safe by default: javascript:, vbscript:, file: and data: (except
+  // images) links are dropped. CMARK_OPT_UNSAFE is never set.
+  cmark_node* doc = parse_markdown(md);
+  char* html = cmark_render_html(doc, CMARK_OPT_DEFAULT | CMARK_OPT_SMART);
+  cmark_node_free(doc);
+  if (!html) throw std::runtime_error("cmark could not render markdown (out of memory)");
+  std::string r(html);
+  free(html);
+  return r;
+}
+
+std::string markdown_plain(const std::string& md) {
+  cmark_node* doc = parse_markdown(md);
+  std::string out;
+  auto space = [&] {
+    if (!out.empty() && out.back() != ' ') out += ' ';
+  };
+  cmark_iter* it = cmark_iter_new(doc);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* n = cmark_iter_get_node(it);
+    switch (cmark_node_get_type(n)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+      case CMARK_NODE_CODE_BLOCK:
+        if (const char* t = cmark_node_get_literal(n)) out += t;
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        space();
+        break;
+      case CMARK_NODE_PARAGRAPH:
+      case CMARK_NODE_HEADING:
+      case CMARK_NODE_ITEM:
+        if (ev == CMARK_EVENT_EXIT) space();
+        break;
+      default:
+        break;
+    }
+  }
+  cmark_iter_free(it);
+  cmark_node_free(doc);
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
+  return out;
+}
+
+}  // namespace jp

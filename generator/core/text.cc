@@ -1,0 +1,186 @@
+#include "core/text.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace jp {
+namespace {
+
+// Decodes one code point; invalid bytes decode as themselves (the importer has already
+// rejected invalid UTF-8, so this only has to be safe, not strict).
+char32_t next_cp(std::string_view s, size_t& i) {
+  unsigned char c = s[i];
+  int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+  if (i + n > s.size()) n = 1;
+  char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
+  for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+  i += n;
+  return cp;
+}
+
+void put_cp(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += char(cp);
+  } else if (cp < 0x800) {
+    out += char(0xc0 | (cp >> 6));
+    out += char(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += char(0xe0 | (cp >> 12));
+    out += char(0x80 | ((cp >> 6) & 0x3f));
+    out += char(0x80 | (cp & 0x3f));
+  } else {
+    out += char(0xf0 | (cp >> 18));
+    out += char(0x80 | ((cp >> 12) & 0x3f));
+    out += char(0x80 | ((cp >> 6) & 0x3f));
+    out += char(0x80 | (cp & 0x3f));
+  }
+}
+
+}  // namespace
+
+bool is_hidden_control(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+namespace {
+
+/// Only these lead bytes can start a hidden control character: a cheap filter, since
+/// every string of a 400,000-mark journal goes through it.
+bool may_start_control(unsigned char c) { return c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xe2; }
+
+bool line_break(char32_t cp) { return cp == '\t' || cp == '\n' || cp == '\r'; }
+
+}  // namespace
+
+std::optional<char32_t> first_hidden_control(std::string_view s, bool allow_line_breaks) {
+  for (size_t i = 0; i < s.size();) {
+    if (!may_start_control(static_cast<unsigned char>(s[i]))) {
+      ++i;
+      continue;
+    }
+    char32_t cp = next_cp(s, i);
+    if (is_hidden_control(cp) && !(allow_line_breaks && line_break(cp))) return cp;
+  }
+  return std::nullopt;
+}
+
+size_t replace_hidden_controls(std::string& s) {
+  if (!first_hidden_control(s, true)) return 0;
+  std::string out;
+  out.reserve(s.size() + 8);
+  size_t n = 0;
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp = next_cp(s, i);
+    if (is_hidden_control(cp) && !line_break(cp)) {
+      put_cp(out, 0xfffd);
+      ++n;
+    } else {
+      put_cp(out, cp);
+    }
+  }
+  s = std::move(out);
+  return n;
+}
+
+std::string quoted_for_message(std::string_view s, size_t max_chars) {
+  std::string out = "\"";
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++chars) {
+    if (chars == max_chars) {
+      out += "…";
+      break;
+    }
+    char32_t cp = next_cp(s, i);
+    if (is_hidden_control(cp)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\u%04X", unsigned(cp));
+      out += buf;
+    } else {
+      put_cp(out, cp);
+    }
+  }
+  return out + "\"";
+}
+
+std::string nfc_cyrillic(std::string_view s) {
+  // Fast path: no combining diaeresis or breve at all.
+  if (s.find("\xcc\x88") == std::string_view::npos && s.find("\xcc\x86") == std::string_view::npos)
+    return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  char32_t prev = 0;
+  bool have_prev = false;
+  while (i < s.size()) {
+    char32_t cp = next_cp(s, i);
+    if (have_prev) {
+      char32_t composed = 0;
+      if (cp == 0x308 && prev == 0x435) composed = 0x451;  // е + ◌̈ = ё
+      if (cp == 0x308 && prev == 0x415) composed = 0x401;  // Е + ◌̈ = Ё
+      if (cp == 0x306 && prev == 0x438) composed = 0x439;  // и + ◌̆ = й
+      if (cp == 0x306 && prev == 0x418) composed = 0x419;  // И + ◌̆ = Й
+      if (composed) {
+        put_cp(out, composed);
+        have_prev = false;
+        continue;
+      }
+      put_cp(out, prev);
+    }
+    prev = cp;
+    have_prev = true;
+  }
+  if (have_prev) put_cp(out, prev);
+  return out;
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xc0) != 0x80) ++n;
+  return n;
+}
+
+std::string collation_key(std::string_view s) {
+  // Primary weights: Cyrillic letters 0x20.. in alphabet order with ё after е,
+  // then Latin, then digits and the rest; case folded. Two bytes per character.
+  std::string key;
+  key.reserve(s.size() * 2 + 1 + s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    char32_t cp = next_cp(s, i);
+    uint16_t w;
+    if (cp >= 0x410 && cp <= 0x42f) cp += 0x20;  // А-Я -> а-я
+    if (cp == 0x401) cp = 0x451;                 // Ё -> ё
+    if (cp >= 0x430 && cp <= 0x44f) {
+      int idx = int(cp - 0x430);                              // а=0 ... я=31
+      w = uint16_t(0x0100 + (idx <= 5 ? idx : idx + 1) * 2);  // leave room after е (idx 5)
+    } else if (cp == 0x451) {
+      w = uint16_t(0x0100 + 6 * 2);  // ё right after е
+    } else if (cp >= 'A' && cp <= 'Z') {
+      w = uint16_t(0x0200 + (cp - 'A'));
+    } else if (cp >= 'a' && cp <= 'z') {
+      w = uint16_t(0x0200 + (cp - 'a'));
+    } else if (cp == ' ' || cp == '-') {
+      w = 0x0001;  // separators sort first: "Иванов Пётр" before "Ивановa..."
+    } else {
+      w = uint16_t(cp < 0xff00 ? 0x0300 + (cp & 0xfff) : 0xffff);
+    }
+    key += char(w >> 8);
+    key += char(w & 0xff);
+  }
+  key += '\0';
+  key += s;
+  return key;
+}
+
+std::string_view plural(long n, std::string_view one, std::string_view few, std::string_view many) {
+  long a = n < 0 ? -n : n;
+  long m100 = a % 100, m10 = a % 10;
+  if (m100 >= 11 && m100 <= 14) return many;
+  if (m10 == 1) return one;
+  if (m10 >= 2 && m10 <= 4) return few;
+  return many;
+}
+
+}  // namespace jp

@@ -1,0 +1,73 @@
+// Figures of the summary sheet of final marks (сводная ведомость итоговой успеваемости,
+// Положение 4.1, 3.2): per class and column (a reporting period, the year, the exam or the
+// final marks), each student's marks by subject, and the counts, quality, success rate and
+// averages of the sheet. Pure functions of the model.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/journal.h"
+
+namespace jp {
+
+/// Counts of a set of marks: [0] fives, [1] fours, [2] threes, [3] twos (and ones).
+struct MarkCounts {
+  std::array<int, 4> by_value{};
+  int graded = 0;  ///< numeric marks plus н/а (the basis of the percentages)
+  int failed = 0;  ///< 2, 1 and н/а
+  double sum = 0;
+  int numeric = 0;
+  void add(const Settings& s, const std::string& value);
+  /// Share of 4 and 5 among the graded, in percent (качество знаний).
+  std::optional<double> quality() const;
+  /// Share without 2 and н/а, in percent (успеваемость).
+  std::optional<double> success() const;
+  std::optional<double> average() const;
+};
+
+struct SummarySheet {
+  std::string column;  ///< a period id, `exam` or `final`
+  std::string title;  ///< `1 четверть`, `Год`, `Экзамен`, `Итоговые отметки`
+  std::vector<int> students;                    ///< in Russian alphabetical order
+  std::vector<int> subjects;                    ///< in the school's order
+  std::vector<std::vector<std::string>> marks;  ///< [student][subject], "" when none
+  std::vector<MarkCounts> per_student, per_subject;
+  MarkCounts total;
+  int excellent = 0;     ///< отличники: only 5
+  int good = 0;          ///< хорошисты: 4 and 5, at least one 4
+  int single_three = 0;  ///< exactly one 3, the rest 4 and 5
+  int failing = 0;       ///< неуспевающие: any 2 or н/а
+};
+
+/// The sheets of a class: one per reporting period of its grade, the year, and the exam
+/// and final marks where there are any. Students are those in the class at the column's
+/// end (for exam and final: at the year's end).
+std::vector<SummarySheet> summary_sheets(const Journal& j, int class_ix);
+
+}  // namespace jp
+
+namespace jp {
+
+/// One class's line in the school's summary of a column.
+struct ClassSummary {
+  int class_ix = -1;  ///< -1 for the school's total line
+  int students = 0, excellent = 0, good = 0, single_three = 0, failing = 0;
+  MarkCounts marks;
+};
+
+/// The school's summary of one column title (`1 четверть`, `Год`, ...): a line per class
+/// that has the column (grade 1 is not marked and has none), and the total.
+struct SchoolSummary {
+  std::string title;
+  std::vector<ClassSummary> classes;
+  ClassSummary total;
+};
+
+/// From the classes' summary sheets, grouped by column title in the order first met
+/// (periods of quarters and of halves are different columns).
+std::vector<SchoolSummary> school_summary(const Journal& j);
+
+}  // namespace jp

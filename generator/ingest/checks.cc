@@ -1,0 +1,193 @@
+#include "ingest/checks.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include "figures/figures.h"
+#include "ingest/load.h"
+
+namespace jp {
+namespace {
+
+std::string q(const std::string& s) { return "\"" + s + "\""; }
+
+struct Warn {
+  const Journal& j;
+  Diagnostics& diag;
+  void operator()(const char* code, const char* section, const Src& src, const std::string& label,
+                  const std::string& msg) {
+    diag.warning(code, j.files.empty() ? std::string() : j.files[src.file],
+                 record_pointer(section, src), label, msg);
+  }
+};
+
+std::string days_word(long n) { return fmt::format("{} {}", n, n == 1 ? "day" : "days"); }
+
+}  // namespace
+
+int school_offset_minutes(const School& s) {
+  if (auto o = zone_offset_minutes(s.timezone)) return *o;
+  return 180;
+}
+
+void check_regulations(const Journal& j, Diagnostics& diag) {
+  Warn warn{j, diag};
+  const Settings& set = j.settings;
+  const int offset = school_offset_minutes(j.school);
+  auto grade_of = [&](const Lesson& l) { return j.classes[l.class_ix].grade; };
+
+  // Grade 1 keeps to attendance and topics (Положение 3.11).
+  for (const auto& l : j.lessons) {
+    if (grade_of(l) == 1 && !l.homework.empty())
+      warn("grade1-homework", "lessons", l.src, "id " + l.id,
+           fmt::format("homework set in grade 1 ({}): grade 1 gets no homework in the journal",
+                       j.classes[l.class_ix].name));
+    if (!l.cancelled && l.topic.empty())
+      warn("no-topic", "lessons", l.src, "id " + l.id,
+           fmt::format("lesson of {} in {} on {} has no topic", j.subjects[l.subject_ix].name,
+                       j.classes[l.class_ix].name, format_date(l.date)));
+  }
+  for (const auto& h : j.individual_homework)
+    if (grade_of(j.lessons[h.lesson_ix]) == 1)
+      warn("grade1-homework", "individual_homework", h.src,
+           fmt::format("lesson {}, student {}", h.lesson, h.student),
+           "individual homework in grade 1: grade 1 gets no homework in the journal");
+
+  // Marks: grade 1, and late entry (grading_deadline_days).
+  for (const auto& m : j.marks) {
+    const Lesson& l = j.lessons[m.lesson_ix];
+    int grade = grade_of(l);
+    if (grade == 1)
+      warn("grade1-mark", "marks", m.src, "id " + m.id,
+           fmt::format("mark {} in grade 1 ({}): grade 1 is not marked", q(m.value),
+                       j.classes[l.class_ix].name));
+    if (m.created_ts) {
+      int limit = grade <= 4 ? set.grading_deadline_primary : set.grading_deadline_basic;
+      Day entered = local_day(m.created_ts->utc, offset);
+      if (entered - l.date > limit)
+        warn("late-mark", "marks", m.src, "id " + m.id,
+             fmt::format("mark entered on {}, {} after the lesson on {}; the deadline is {}",
+                         format_date(entered), days_word(entered - l.date), format_date(l.date),
+                         days_word(limit)));
+    }
+  }
+
+  // Homework entered more than homework_deadline_hours after the class's last lesson that day.
+  {
+    std::unordered_map<int, int> bell_end;  // lesson number -> end, minutes after midnight
+    for (const auto& b : j.bells) bell_end[b.number] = b.end;
+    std::map<std::pair<int, Day>, int> last_number;
+    for (const auto& l : j.lessons) {
+      if (l.cancelled) continue;
+      int& n = last_number[{l.class_ix, l.date}];
+      n = std::max(n, l.number);
+    }
+    for (const auto& l : j.lessons) {
+      if (!l.homework_set_ts || l.homework.empty()) continue;
+      auto ln = last_number.find({l.class_ix, l.date});
+      if (ln == last_number.end()) continue;
+      auto be = bell_end.find(ln->second);
+      if (be == bell_end.end()) continue;
+      int64_t day_end_utc =
+          int64_t(l.date) * 86400 + int64_t(be->second) * 60 - int64_t(offset) * 60;
+      int64_t deadline = day_end_utc + int64_t(set.homework_deadline_hours) * 3600;
+      if (l.homework_set_ts->utc > deadline) {
+        int64_t late_min = (l.homework_set_ts->utc - deadline) / 60;
+        warn("late-homework", "lessons", l.src, "id " + l.id,
+             fmt::format(
+                 "homework entered at {}, {} h {:02} min after the deadline ({} h after the "
+                 "last lesson of {} on {})",
+                 l.homework_set_at, late_min / 60, late_min % 60, set.homework_deadline_hours,
+                 j.classes[l.class_ix].name, format_date(l.date)));
+      }
+    }
+  }
+
+  // Control works per class (or group), subject and non-year period over the limit.
+  {
+    std::vector<char> is_control(j.lessons.size(), 0);
+    for (size_t i = 0; i < j.lessons.size(); ++i)
+      is_control[i] = j.lessons[i].kind == "control" && !j.lessons[i].cancelled;
+    for (const auto& m : j.marks)
+      if (m.work_type_ix >= 0 && j.work_types[m.work_type_ix].control) is_control[m.lesson_ix] = 1;
+    std::map<std::tuple<int, int, int, int, int>, int> count;  // class, group, subject, period
+    for (size_t i = 0; i < j.lessons.size(); ++i) {
+      if (!is_control[i]) continue;
+      const Lesson& l = j.lessons[i];
+      const Subject& subj = j.subjects[l.subject_ix];
+      int limit = subj.control_limit.value_or(set.control_limit);
+      for (int p : periods_covering(j, l.date, grade_of(l))) {
+        const Period& per = j.periods[p];
+        if (per.kind == "year") continue;
+        int n = ++count[{l.class_ix, l.group_ref.class_ix, l.group_ref.group, l.subject_ix, p}];
+        if (n > limit)
+          warn("control-limit", "lessons", l.src, "id " + l.id,
+               fmt::format("control work number {} in {} for {}{} in {}; the limit is {}", n,
+                           subj.name, j.classes[l.class_ix].name,
+                           l.group_ref.class_ix >= 0 ? " (" + j.group(l.group_ref).name + ")" : "",
+                           per.name, limit));
+      }
+    }
+  }
+
+  // Final marks: `осв`, too few current marks behind them, far from the forecast.
+  PeriodAverages averages(j);
+  for (const auto& f : j.final_marks) {
+    std::string label =
+        fmt::format("student {}, subject {}, period {}", f.student, f.subject, f.period);
+    if (f.value == "осв")
+      warn("osv-final", "final_marks", f.src, label,
+           fmt::format("final mark \"осв\" in {}: the regulation requires a mark (physical "
+                       "education is graded on theory)",
+                       j.subjects[f.subject_ix].name));
+    if (f.period_ix < 0) continue;
+    const Period& per = j.periods[f.period_ix];
+    const Average* a = averages.find(f.student_ix, f.subject_ix, f.period_ix);
+    int n = a ? a->all : 0;
+    if (n < set.min_marks)
+      warn("few-marks", "final_marks", f.src, label,
+           fmt::format("final mark for {} in {} rests on {} current {}; at least {} needed",
+                       per.name, j.subjects[f.subject_ix].name, n, n == 1 ? "mark" : "marks",
+                       set.min_marks));
+    auto v = numeric_value(set, f.value);
+    if (v && a && a->value()) {
+      std::string fc = forecast(set, *a->value());
+      auto fv = numeric_value(set, fc);
+      if (fv && std::fabs(*v - *fv) > 1 + 1e-9)
+        warn("forecast-mismatch", "final_marks", f.src, label,
+             fmt::format("mark {} for {} in {} differs by more than one point from the forecast "
+                         "{} (weighted average {:.2f})",
+                         q(f.value), per.name, j.subjects[f.subject_ix].name, q(fc), *a->value()));
+    }
+  }
+
+  // Mark changes later than edit_lock allows (Порядок 3.6).
+  for (const auto& c : j.mark_changes) {
+    if (c.mark_ix < 0 || !c.changed_ts) continue;
+    const Lesson& l = j.lessons[j.marks[c.mark_ix].lesson_ix];
+    auto until = edit_lock_until(set.edit_lock, l.date);
+    Day changed = local_day(c.changed_ts->utc, offset);
+    if (until && changed > *until)
+      warn("late-change", "mark_changes", c.src,
+           fmt::format("mark {}, changed_at {}", c.mark, c.changed_at),
+           fmt::format("mark changed on {}, after the edit lock ({}) ended on {} for the lesson "
+                       "on {}",
+                       format_date(changed), set.edit_lock, format_date(*until),
+                       format_date(l.date)));
+  }
+
+  for (const auto& g : j.guardians) {
+    if (g.children.empty())
+      warn("guardian-no-children", "guardians", g.src, "id " + g.id,
+           fmt::format("guardian {} has no children", full_name(g.person)));
+    else if (g.delivery == "electronic" && g.email.empty() && g.phone.empty())
+      warn("guardian-no-contact", "guardians", g.src, "id " + g.id,
+           fmt::format("guardian {} gets the diary electronically but has neither email nor phone",
+                       full_name(g.person)));
+  }
+}
+
+}  // namespace jp

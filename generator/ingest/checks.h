@@ -1,0 +1,16 @@
+// Stage 3: the regulation checks (data-format.md, "Rules reported as warnings").
+// The import goes on; every warning is stored for the audit reports. Runs only on a
+// journal that passed `validate` (all `*_ix` resolved).
+#pragma once
+
+#include "core/diag.h"
+#include "core/journal.h"
+
+namespace jp {
+
+/// The school's UTC offset in minutes (its `timezone`, else Moscow's +3).
+int school_offset_minutes(const School& s);
+
+void check_regulations(const Journal& j, Diagnostics& diag);
+
+}  // namespace jp

@@ -1,0 +1,348 @@
+#include "print/pdf.h"
+
+#include <fmt/format.h>
+#include <qrencode.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace jp {
+namespace {
+
+constexpr float kMm = 72.0f / 25.4f;
+const char* kFontFiles[] = {"/usr/share/fonts/truetype/paratype/PTS55F.ttf",
+                            "/usr/share/fonts/truetype/paratype/PTS75F.ttf",
+                            "/usr/share/fonts/truetype/paratype/PTN57F.ttf"};
+
+void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
+  // libharu is C: never throw through it. Remember the error; check() reports it.
+  auto* codes = static_cast<unsigned long*>(user);
+  codes[0] = error;
+  codes[1] = detail;
+}
+
+size_t utf8_len(unsigned char c) {
+  return c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+}
+
+}  // namespace
+
+void PdfDoc::check(HPDF_STATUS s, const char* what) const {
+  if (s == HPDF_OK && error_ == 0) return;
+  throw std::runtime_error(
+      fmt::format("libharu failed to {} in the document \"{}\"{}{}: error {:#06x} (detail {})",
+                  what, title_, pages_.empty() ? "" : fmt::format(", page {}", pages_.size()),
+                  record_.empty() ? "" : ", drawing " + record_, error_ ? error_ : s, detail_));
+}
+
+PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::string& subject)
+    : title_(title) {
+  doc_ = HPDF_New(on_error, &error_);
+  if (!doc_) throw std::runtime_error("libharu could not create a document (out of memory)");
+  // The known pitfalls: the UTF-8 encoder before any text (info, outlines), compression
+  // before pages and fonts.
+  check(HPDF_UseUTFEncodings(doc_), "enable UTF-8");
+  check(HPDF_SetCurrentEncoder(doc_, "UTF-8"), "select the UTF-8 encoder");
+  check(HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL), "enable compression");
+  for (int f = 0; f < 3; ++f) {
+    const char* name = HPDF_LoadTTFontFromFile(doc_, kFontFiles[f], HPDF_TRUE);
+    if (!name)
+      check(HPDF_FAILD_TO_ALLOC_MEM, (std::string("load the font ") + kFontFiles[f]).c_str());
+    fonts_[f] = HPDF_GetFont(doc_, name, "UTF-8");
+    if (!fonts_[f]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
+  }
+  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_TITLE, title.c_str()), "set the title");
+  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_AUTHOR, author.c_str()), "set the author");
+  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_SUBJECT, subject.c_str()), "set the subject");
+  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_CREATOR, "journalpress"), "set the creator");
+}
+
+PdfDoc::~PdfDoc() {
+  if (doc_) HPDF_Free(doc_);
+}
+
+void PdfDoc::set_date(int year, int month, int day) {
+  HPDF_Date d{year, month, day, 0, 0, 0, 'Z', 0, 0};
+  check(HPDF_SetInfoDateAttr(doc_, HPDF_INFO_CREATION_DATE, d), "set the creation date");
+}
+
+void PdfDoc::new_page(bool landscape) {
+  if (a5_) {
+    // Halves of an A4 landscape sheet: left, right, then a new sheet.
+    if (page_ && half_ == 0) {
+      half_ = 1;
+    } else {
+      page_ = HPDF_AddPage(doc_);
+      if (!page_) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
+      check(HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE), "size a page");
+      pages_.push_back(page_);
+      half_ = 0;
+    }
+    float half = HPDF_Page_GetWidth(page_) / 2, h = HPDF_Page_GetHeight(page_);
+    left_ = half * float(half_) + 12 * kMm;
+    right_ = half * float(half_ + 1) - 12 * kMm;
+    top_ = h - 12 * kMm;
+    bottom_ = 12 * kMm;
+    return;
+  }
+  page_ = HPDF_AddPage(doc_);
+  if (!page_) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
+  check(HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4,
+                          landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT),
+        "size a page");
+  pages_.push_back(page_);
+  float w = HPDF_Page_GetWidth(page_), h = HPDF_Page_GetHeight(page_);
+  bool odd = pages_.size() % 2 == 1;
+  float inner = 25 * kMm, outer = 12 * kMm;
+  left_ = odd ? inner : outer;
+  right_ = w - (odd ? outer : inner);
+  top_ = h - 12 * kMm;
+  bottom_ = 15 * kMm;  // room for the page number
+}
+
+float PdfDoc::width(Font f, float size, const std::string& text) const {
+  HPDF_TextWidth tw = HPDF_Font_TextWidth(
+      fonts_[f], reinterpret_cast<const HPDF_BYTE*>(text.data()), HPDF_UINT(text.size()));
+  return float(tw.width) * size / 1000.0f;
+}
+
+std::vector<std::string> PdfDoc::wrap(Font f, float size, const std::string& text,
+                                      float max_width) const {
+  // Widths add up (libharu measures without kerning), so each word is measured once:
+  // a table of a few thousand pages wraps hundreds of thousands of cells.
+  std::vector<std::string> lines;
+  if (width(f, size, text) <= max_width) {
+    lines.push_back(text);
+    return lines;
+  }
+  const float space = width(f, size, " ");
+  std::string line;
+  float line_w = 0;
+  auto flush = [&] {
+    lines.push_back(line);
+    line.clear();
+    line_w = 0;
+  };
+  size_t p = 0;
+  while (p <= text.size()) {
+    size_t sp = text.find(' ', p);
+    if (sp == std::string::npos) sp = text.size();
+    std::string word = text.substr(p, sp - p);
+    float word_w = width(f, size, word);
+    float candidate = line.empty() ? word_w : line_w + space + word_w;
+    if (candidate <= max_width) {
+      line = line.empty() ? word : line + " " + word;
+      line_w = candidate;
+    } else {
+      if (!line.empty()) flush();
+      // A word wider than the line: break it between UTF-8 characters.
+      while (word_w > max_width) {
+        size_t next = 0;
+        float w = 0;
+        while (next < word.size()) {
+          size_t n = utf8_len(word[next]);
+          float cw = width(f, size, word.substr(next, n));
+          if (w + cw > max_width) break;
+          w += cw;
+          next += n;
+        }
+        size_t cut = next ? next : utf8_len(word[0]);
+        line = word.substr(0, cut);
+        flush();
+        word = word.substr(cut);
+        word_w = width(f, size, word);
+      }
+      line = word;
+      line_w = word_w;
+    }
+    p = sp + 1;
+  }
+  if (!line.empty() || lines.empty()) flush();
+  return lines;
+}
+
+void PdfDoc::text(float x, float y, Font f, float size, const std::string& s) {
+  check(HPDF_Page_BeginText(page_), "begin text");
+  check(HPDF_Page_SetFontAndSize(page_, fonts_[f], size), "set the font");
+  check(HPDF_Page_TextOut(page_, x, y, s.c_str()), "write text");
+  check(HPDF_Page_EndText(page_), "end text");
+}
+
+void PdfDoc::line(float x1, float y1, float x2, float y2, float w) {
+  check(HPDF_Page_SetLineWidth(page_, w), "set the line width");
+  check(HPDF_Page_MoveTo(page_, x1, y1), "draw");
+  check(HPDF_Page_LineTo(page_, x2, y2), "draw");
+  check(HPDF_Page_Stroke(page_), "draw");
+}
+
+void PdfDoc::table(const Table& t, float& y) {
+  const float pad = 2, lead = t.size * 1.2f;
+  auto layout = [&](const std::vector<std::string>& cells, Font f) {
+    std::vector<std::vector<std::string>> wrapped;
+    size_t lines = 1;
+    for (size_t c = 0; c < t.widths.size(); ++c) {
+      wrapped.push_back(wrap(f, t.size, c < cells.size() ? cells[c] : "", t.widths[c] - 2 * pad));
+      lines = std::max(lines, wrapped.back().size());
+    }
+    return std::make_pair(wrapped, float(lines) * lead + 2 * pad);
+  };
+  float total = 0;
+  for (float w : t.widths) total += w;
+  // A journal's grids are hundreds of thousands of cells, and every operator costs
+  // number formatting in libharu: a row is one horizontal rule and one text object; the
+  // column rules are drawn once per page, from the header's top to the last row.
+  float block_top = y;
+  auto rules = [&] {
+    float x = left_;
+    for (size_t c = 0; c <= t.widths.size(); ++c) {
+      check(HPDF_Page_MoveTo(page_, x, block_top), "draw");
+      check(HPDF_Page_LineTo(page_, x, y), "draw");
+      if (c < t.widths.size()) x += t.widths[c];
+    }
+    check(HPDF_Page_Stroke(page_), "draw");
+  };
+  auto draw = [&](const std::vector<std::vector<std::string>>& wrapped, float height, Font f) {
+    if (y == block_top) {
+      check(HPDF_Page_SetLineWidth(page_, 0.5f), "set the line width");
+      check(HPDF_Page_MoveTo(page_, left_, y), "draw");
+      check(HPDF_Page_LineTo(page_, left_ + total, y), "draw");
+    }
+    check(HPDF_Page_MoveTo(page_, left_, y - height), "draw");
+    check(HPDF_Page_LineTo(page_, left_ + total, y - height), "draw");
+    check(HPDF_Page_Stroke(page_), "draw");
+    check(HPDF_Page_BeginText(page_), "begin text");
+    check(HPDF_Page_SetFontAndSize(page_, fonts_[f], t.size), "set the font");
+    float x = left_;
+    for (size_t c = 0; c < t.widths.size(); ++c) {
+      for (size_t k = 0; k < wrapped[c].size(); ++k)
+        if (!wrapped[c][k].empty())
+          check(HPDF_Page_TextOut(page_, x + pad, y - pad - t.size - float(k) * lead + 1,
+                                  wrapped[c][k].c_str()),
+                "write text");
+      x += t.widths[c];
+    }
+    check(HPDF_Page_EndText(page_), "end text");
+    y -= height;
+  };
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  auto head_layout = layout(t.header, t.header_font);
+  const auto& head = head_layout.first;
+  const auto head_h = head_layout.second;
+  draw(head, head_h, t.header_font);
+  auto page_break = [&] {
+    rules();
+    new_page(t.landscape);
+    y = block_top = top_;
+    draw(head, head_h, t.header_font);
+  };
+  for (size_t ri = 0; ri < t.rows.size(); ++ri) {
+    const auto& row = t.rows[ri];
+    Font font =
+        std::find(t.bold_rows.begin(), t.bold_rows.end(), ri) != t.bold_rows.end() ? bold : regular;
+    auto [cells, h] = layout(row, font);
+    while (y - h < bottom_) {
+      if (h <= top_ - head_h - bottom_) {  // fits on a fresh page: never split it
+        page_break();
+        continue;
+      }
+      // Taller than a whole page (a very long homework): it continues on the next page,
+      // line by line, so that nothing is lost.
+      size_t fit = size_t(std::max(0.0f, (y - bottom_ - 2 * pad) / lead));
+      if (fit == 0) {
+        page_break();
+        continue;
+      }
+      std::vector<std::vector<std::string>> first(cells.size()), rest(cells.size());
+      size_t lines = 0;
+      for (size_t c = 0; c < cells.size(); ++c) {
+        for (size_t k = 0; k < cells[c].size(); ++k)
+          (k < fit ? first : rest)[c].push_back(cells[c][k]);
+        lines = std::max(lines, rest[c].size());
+      }
+      draw(first, float(fit) * lead + 2 * pad, font);
+      page_break();
+      cells = std::move(rest);
+      h = float(std::max<size_t>(lines, 1)) * lead + 2 * pad;
+    }
+    draw(cells, h, font);
+  }
+  rules();
+}
+
+void PdfDoc::bookmark(const std::string& title, int level) {
+  HPDF_Encoder enc = HPDF_GetEncoder(doc_, "UTF-8");
+  HPDF_Outline parent = level > 0 && section_ ? section_ : nullptr;
+  HPDF_Outline o = HPDF_CreateOutline(doc_, parent, title.c_str(), enc);
+  if (!o) check(HPDF_FAILD_TO_ALLOC_MEM, "add a bookmark");
+  HPDF_Destination dst = HPDF_Page_CreateDestination(page_);
+  if (!dst) check(HPDF_FAILD_TO_ALLOC_MEM, "add a bookmark");
+  check(HPDF_Outline_SetDestination(o, dst), "point a bookmark");
+  if (level == 0) {
+    section_ = o;
+    // Readers open with the bookmarks shown.
+    check(HPDF_SetPageMode(doc_, HPDF_PAGE_MODE_USE_OUTLINE), "show the bookmarks");
+  } else {
+    check(HPDF_Outline_SetOpened(section_, HPDF_FALSE), "fold a bookmark");
+  }
+}
+
+std::string PdfDoc::stamp(const std::vector<std::string>& lines) {
+  const float size = 8, lead = 10.5f, pad = 5;
+  float w = 0;
+  for (const auto& l : lines) w = std::max(w, width(regular, size, l));
+  w += 2 * pad;
+  float h = float(lines.size()) * lead + 2 * pad;
+  float x1 = right_ - w, y1 = bottom_ + 4, x2 = right_, y2 = y1 + h;
+  check(HPDF_Page_SetLineWidth(page_, 1.2f), "draw the stamp");
+  check(HPDF_Page_SetRGBStroke(page_, 0.1f, 0.2f, 0.6f), "draw the stamp");
+  check(HPDF_Page_Rectangle(page_, x1, y1, w, h), "draw the stamp");
+  check(HPDF_Page_Stroke(page_), "draw the stamp");
+  check(HPDF_Page_SetRGBStroke(page_, 0, 0, 0), "draw the stamp");
+  check(HPDF_Page_SetRGBFill(page_, 0.1f, 0.2f, 0.6f), "draw the stamp");
+  float y = y2 - pad - size;
+  for (size_t i = 0; i < lines.size(); ++i, y -= lead)
+    text(x1 + pad, y, i == 0 ? bold : regular, size, lines[i]);
+  check(HPDF_Page_SetRGBFill(page_, 0, 0, 0), "draw the stamp");
+  return fmt::format("{:.2f} {:.2f} {:.2f} {:.2f}", x1, y1, x2, y2);
+}
+
+void PdfDoc::qr(float x, float y, float size, const std::string& text) {
+  QRcode* code = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (!code) throw std::runtime_error("libqrencode could not encode " + text);
+  const int quiet = 4, n = code->width + 2 * quiet;
+  const float m = size / float(n);
+  // Dark modules as horizontal runs: one rectangle per run keeps the page small.
+  for (int r = 0; r < code->width; ++r)
+    for (int c = 0; c < code->width;) {
+      if (!(code->data[r * code->width + c] & 1)) {
+        ++c;
+        continue;
+      }
+      int run = c;
+      while (run < code->width && (code->data[r * code->width + run] & 1)) ++run;
+      HPDF_Page_Rectangle(page_, x + float(quiet + c) * m, y - float(quiet + r + 1) * m,
+                          float(run - c) * m, m);
+      c = run;
+    }
+  QRcode_free(code);
+  check(HPDF_Page_Fill(page_), "draw a QR code");
+}
+
+std::string PdfDoc::finish(const std::string& prefix) {
+  for (size_t i = 0; i < pages_.size() && !prefix.empty(); ++i) {
+    page_ = pages_[i];
+    float w = HPDF_Page_GetWidth(page_);
+    std::string label = prefix + std::to_string(i + 1);
+    text((w - width(regular, 9, label)) / 2, 8 * kMm, regular, 9, label);
+  }
+  check(HPDF_SaveToStream(doc_), "write the document");
+  HPDF_UINT32 size = HPDF_GetStreamSize(doc_);
+  std::string out(size, '\0');
+  HPDF_UINT32 n = size;
+  HPDF_STATUS s = HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &n);
+  if (s != HPDF_OK && s != HPDF_STREAM_EOF) check(s, "read the document back");
+  out.resize(n);
+  return out;
+}
+
+}  // namespace jp

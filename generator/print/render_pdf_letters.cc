@@ -1,0 +1,106 @@
+#include "print/render_pdf_letters.h"
+
+#include "core/wording.h"
+#include "print/archive_doc.h"
+#include "print/pdf.h"
+
+namespace jp {
+namespace {
+
+int class_of(const Student& s, Day today) {
+  int c = class_on(s, today);
+  if (c >= 0) return c;
+  // Not enrolled that day (between enrollments, before the year): the latest enrollment
+  // begun by then, else the first.
+  const Enrollment* best = nullptr;
+  for (const auto& e : s.enrollments)
+    if (e.from <= today && (!best || e.from > best->from)) best = &e;
+  if (!best)
+    for (const auto& e : s.enrollments)
+      if (!best || e.from < best->from) best = &e;
+  return best ? best->class_ix : -1;
+}
+
+}  // namespace
+
+std::vector<LetterBatch> letter_batches(const Journal& j, const std::vector<FamilyArea>& areas,
+                                        Day today) {
+  std::vector<LetterBatch> by_class(j.classes.size());
+  for (const auto& a : areas) {
+    int c = class_of(j.students[a.children.front()], today);
+    if (c < 0) continue;
+    by_class[c].class_ix = c;
+    by_class[c].areas.push_back(a);
+  }
+  std::vector<LetterBatch> out;
+  for (auto& b : by_class)
+    if (!b.areas.empty()) out.push_back(std::move(b));
+  return out;
+}
+
+std::string render_pdf_letters(const Journal& j, const LetterBatch& b, const std::string& base_url,
+                               Day today) {
+  const Locale& loc = Locale::ru();
+  PdfDoc doc(loc.format("letter.doc_title", {{"class", j.classes[b.class_ix].name}}),
+             school_label(j), j.school.name);
+  doc.set_date(year_of(today), month_of(today), day_of_month(today));
+  for (const FamilyArea& a : b.areas) {
+    const Guardian& g = j.guardians[a.guardian];
+    doc.set_record("guardian " + g.id);
+    // Each notice on its own sheet (duplex printing leaves the back blank).
+    if (doc.pages() % 2 == 1) doc.new_page(false);
+    doc.new_page(false);
+    doc.bookmark(full_name(g.person));
+    float y = doc.top(), width = doc.right() - doc.left();
+    auto para = [&](PdfDoc::Font f, float size, const std::string& text, float after = 4) {
+      for (const auto& l : doc.wrap(f, size, text, width)) {
+        y -= size * 1.35f;
+        doc.text(doc.left(), y, f, size, l);
+      }
+      y -= after;
+    };
+    auto centred = [&](PdfDoc::Font f, float size, const std::string& text) {
+      y -= size * 1.35f;
+      doc.text((doc.left() + doc.right() - doc.width(f, size, text)) / 2, y, f, size, text);
+    };
+    para(PdfDoc::regular, 10, j.school.name, 20);
+    centred(PdfDoc::bold, 15, loc.text("letter.title"));
+    centred(PdfDoc::regular, 11, loc.text("letter.subtitle"));
+    y -= 16;
+    para(PdfDoc::bold, 11, loc.format("letter.greeting", {{"name", full_name(g.person)}}));
+    std::string children;
+    for (int c : a.children) {
+      int cls = class_of(j.students[c], today);
+      children += (children.empty() ? "" : "; ") +
+                  loc.format("letter.child", {{"name", full_name(j.students[c].person)},
+                                              {"class", cls >= 0 ? j.classes[cls].name : ""}});
+    }
+    para(PdfDoc::regular, 11, loc.format("letter.body", {{"children", children}}), 10);
+    std::string url = base_url + a.folder + "/";
+    para(PdfDoc::regular, 11, loc.text("letter.address"), 2);
+    para(PdfDoc::bold, 12, url, 4);
+    std::string token = a.folder.substr(a.folder.find('/') + 1), grouped;
+    for (size_t i = 0; i < token.size(); i += 4)
+      grouped += (grouped.empty() ? "" : " ") + token.substr(i, 4);
+    para(PdfDoc::regular, 10, loc.format("letter.code", {{"code", grouped}}), 8);
+    if (a.epoch > 1) para(PdfDoc::bold, 10, loc.text("letter.reissued"), 8);
+    para(PdfDoc::regular, 10, loc.text("letter.qr"), 4);
+    const float qr = 130;
+    doc.qr(doc.left(), y, qr, url);
+    y -= qr + 14;
+    para(PdfDoc::bold, 11, loc.text("letter.keep_title"), 2);
+    para(PdfDoc::regular, 10, loc.text("letter.keep"), 8);
+    para(PdfDoc::bold, 11, loc.text("letter.breach_title"), 2);
+    para(PdfDoc::regular, 10, loc.text("letter.breach"), 24);
+    para(PdfDoc::regular, 11,
+         loc.format("letter.sign_director", {{"name", short_name(j.school.director)}}), 6);
+    para(PdfDoc::regular, 11,
+         loc.text("pdf.seal") + "        " +
+             loc.format("pdf.date", {{"date", loc.date_full(today)}}),
+         18);
+    para(PdfDoc::regular, 10, loc.format("letter.received", {{"name", short_name(g.person)}}));
+  }
+  return doc.finish("");
+}
+
+}  // namespace jp

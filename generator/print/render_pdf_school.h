@@ -1,0 +1,17 @@
+// Output 2, the school's summary of final marks across all classes: one table per column
+// (period, year, exam, final) with a line per class and the school's total, certified and
+// ready for signing.
+#pragma once
+
+#include "print/archive_doc.h"
+
+namespace jp {
+
+ArchivePdf render_pdf_school(const Journal& j, Day today, const SignerInfo* signer);
+
+/// The table's header and lines (shared with the Excel copy).
+std::vector<std::string> school_summary_header();
+std::vector<std::vector<std::string>> school_summary_rows(const Journal& j,
+                                                          const struct SchoolSummary& s);
+
+}  // namespace jp

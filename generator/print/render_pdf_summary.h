@@ -1,0 +1,16 @@
+// Output 2, the summary sheets of final marks of a class as one print-ready PDF (A4
+// landscape, duplex binding margin, numbered pages, signature lines, the seal place and the
+// certification sheet). Bytes in memory; the writer writes.
+#pragma once
+
+#include <string>
+
+#include "core/journal.h"
+#include "print/archive_doc.h"
+
+namespace jp {
+
+/// `signer`: the stamp to draw on the last page (null: unsigned).
+ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today, const SignerInfo* signer);
+
+}  // namespace jp

@@ -1,0 +1,162 @@
+// The writer: the one module that touches the published files of an output folder.
+//
+// A build puts every file it wants into the writer. When it opens, the writer checks the
+// disk against the folder's state (size, mtime and inode of every published file): a file
+// deleted, edited or added by hand, a symbolic link or any other odd entry is noticed, and
+// the build repairs it. Files whose bytes did not change are not touched (their mtimes stay,
+// so rsync sends nothing). New files are first written under the folder's staging area, and
+// the new bytes of changed files are appended to one pack file; only when the whole build
+// has succeeded does `commit` publish them:
+//
+//   1. the commit point: one SQLite transaction in `DIR/.journalpress/state.db` holds the
+//      new state of the output (every path, hash, fingerprint) and the plan of the commit;
+//   2. the plan is carried out: new files and folders move into place (a new folder, such
+//      as a new family's area or a cold site, moves in one rename), changed files are
+//      written over in place from the pack (on ext4 ten times cheaper than a rename or a
+//      truncate), files no longer wanted are deleted, emptied folders removed;
+//   3. a second transaction records the new files' stat and drops the plan.
+//
+// A run killed before 1 leaves the previous publication and its state intact; killed after
+// it, the next run (or any run that opens the folder) carries the plan out again, which
+// gives the same result however often it is applied. Files and state never disagree.
+// (Overwriting in place means a reader of the output folder during the commit's few
+// hundred milliseconds may see a page half written: publish the folder by copying it,
+// e.g. rsync, not by serving it while a build runs.)
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "publish/output_folder.h"
+
+namespace jp {
+
+/// Path (relative to the output) -> SHA-256. Unordered: a site has ~100,000 files and
+/// every one is looked up each build.
+using FileHashes = std::unordered_map<std::string, std::string>;
+
+struct WriteStats {
+  size_t written = 0, unchanged = 0, deleted = 0;
+  /// Entries the disk check found out of place (deleted, edited or added by hand, links).
+  size_t repaired = 0;
+};
+
+struct WriterOptions {
+  /// Owner-only files (0600) and folders (0700): outputs that carry families' addresses
+  /// or their children's marks on paper (private/, letters/, extracts/).
+  bool private_files = false;
+  /// The files this build answers for (the extracts of `--student` do not touch the class
+  /// files); those outside are neither checked nor deleted. Empty: every file.
+  std::function<bool(const std::string&)> in_scope;
+  /// Compares every file offered with the bytes on disk, not only those whose stat changed
+  /// (`build --full`: after a power loss, or to be sure).
+  bool compare_content = false;
+};
+
+class Writer {
+ public:
+  /// Manages `folder.dir() / output` (e.g. `site`, `archive/2023-2024`): loads what the
+  /// folder's state says was published there and checks the disk against it.
+  Writer(OutputFolder& folder, std::string output, WriterOptions options = {});
+  ~Writer();  ///< without commit: the staging area is removed, nothing published changes
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  /// Offers one file; safe to call from several threads.
+  void put(const std::string& rel_path, std::string_view bytes);
+  /// Offers the same bytes under several paths (a child's page in each guardian's area).
+  void put_many(const std::vector<std::string>& rel_paths, std::string_view bytes);
+
+  /// Keeps files without rendering them: true (and counted as unchanged) when every path
+  /// was published with this fingerprint and is on disk as published; false, with nothing
+  /// recorded, otherwise (the caller renders and offers the bytes with put_many).
+  bool keep(const std::vector<std::string>& rel_paths, const std::string& fingerprint);
+  /// put_many, recording the fingerprint of the inputs the bytes were made from.
+  void put_many(const std::vector<std::string>& rel_paths, std::string_view bytes,
+                const std::string& fingerprint);
+
+  /// Ends the offers: the published paths not offered this time are listed in removed().
+  void close_offers();
+  /// Publishes (see above). `in_transaction` runs inside the commit point's transaction on
+  /// the folder's state (a build records its fingerprint there).
+  WriteStats commit(const std::function<void(Db&)>& in_transaction = {});
+
+  /// True when the disk agreed with the state as the writer opened: nothing missing,
+  /// changed, added or out of place.
+  bool disk_clean() const { return repairs_.empty(); }
+  /// What the disk check found, a line each ("site/f/x/a.html: changed by hand").
+  const std::vector<std::string>& repairs() const { return repairs_; }
+  /// How many files the state lists (in scope).
+  size_t published_count() const { return published_.size(); }
+  /// The whole new state (path -> SHA-256) after commit (tests).
+  FileHashes state() const;
+  /// Paths whose bytes changed or that were added; paths removed.
+  const std::vector<std::string>& changed() const { return changed_; }
+  const std::vector<std::string>& removed() const { return removed_; }
+
+ private:
+  void load_state();
+  void check_disk();
+  size_t walk(int dir_fd, const std::string& rel_dir);  ///< returns the regular files found
+  void stage(const std::string& rel, std::string_view bytes);
+  void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
+                  const std::string& hash);
+  bool in_scope(const std::string& rel) const;
+
+  OutputFolder& folder_;
+  std::string output_;
+  WriterOptions options_;
+  std::filesystem::path target_, staging_, pack_;
+  bool dry_run_;
+
+  /// A file the state lists (or one found on disk that it does not). Built when the
+  /// writer opens, then only read (no lock), except `offered`.
+  struct Published {
+    std::string hash, fingerprint;  ///< hash "": content unknown (found on disk only)
+    FileStat saved, disk;           ///< as the state recorded it; as found now
+    bool on_disk = false;
+    bool doubt = false;  ///< on disk, but not as recorded: compared by content when offered
+    std::atomic<bool> offered{false};
+  };
+  std::unordered_map<std::string, Published> published_;
+  Published* published(const std::string& rel);
+  std::unordered_set<std::string> disk_dirs_;  ///< folders found on disk (relative)
+  std::vector<std::string> empty_dirs_;        ///< of them, those holding no file at all
+  std::vector<std::string> repairs_;
+
+  /// A changed file published before: its new bytes are at `offset` in the pack.
+  struct Packed {
+    std::string rel;
+    uint64_t offset, length;
+  };
+  std::vector<Packed> packed_;
+  int pack_fd_ = -1;
+  uint64_t pack_size_ = 0;
+  /// Rows to save at commit: the new hash (written or found equal on disk), the new
+  /// fingerprint, and the stat when known (staged files; files found equal).
+  FileHashes updated_, fp_updated_;
+  std::unordered_map<std::string, FileStat> stats_;
+  std::vector<std::string> fp_changed_;
+  std::vector<std::string> staged_, changed_, removed_;
+  bool committed_ = false, closed_ = false;
+  std::mutex mu_;
+  std::atomic<size_t> written_{0}, unchanged_{0};
+};
+
+/// Carries out a commit plan (see writer.cc) in `dir`, with the changed files' bytes in
+/// `pack`; returns the stat of every file written over (unknown for those `recovering`
+/// could not write: a pack removed by hand). Idempotent.
+std::vector<std::pair<std::string, FileStat>> apply_plan(const std::filesystem::path& dir,
+                                                         const std::string& plan,
+                                                         const std::filesystem::path& pack,
+                                                         bool recovering);
+
+}  // namespace jp

@@ -1,0 +1,682 @@
+#include "site/render_html.h"
+
+#include <cmark.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <kainjow/mustache.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "core/embedded.h"
+#include "site/skeleton.h"
+
+namespace jp {
+
+namespace mu = kainjow::mustache;
+
+namespace {
+
+/// Sets a key only for a non-empty value: in kainjow an empty string still opens a section.
+void put(mu::data& d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d.set(key, value);
+}
+
+mu::data list() { return mu::data{mu::data::type::list}; }
+
+std::string value_class(const std::string& v) {
+  return v.size() == 1 && v[0] >= '1' && v[0] <= '5' ? v : "x";
+}
+
+}  // namespace
+
+struct HtmlRenderer::Templates {
+  // Templates rendered with kainjow data; day, lesson_student, mark, mark_row and
+  // subject_period are only used as skeletons (see skeleton()).
+  mu::mustache layout, root, family, week, subject, results, attendance, notes, news, nav,
+      result_item;
+  static mu::mustache load(const char* name) {
+    mu::mustache m{std::string(embedded_files().at(name))};
+    if (!m.is_valid())
+      throw std::logic_error(std::string("template ") + name + ": " + m.error_message());
+    return m;
+  }
+  Templates()
+      : layout(load("layout.mustache")),
+        root(load("root.mustache")),
+        family(load("family.mustache")),
+        week(load("week.mustache")),
+        subject(load("subject.mustache")),
+        results(load("results.mustache")),
+        attendance(load("attendance.mustache")),
+        notes(load("notes.mustache")),
+        news(load("new.mustache")),
+        nav(load("nav.mustache")),
+        result_item(load("result_item.mustache")) {}
+};
+
+LessonFragments::LessonFragments(const DiaryIndex& ix, const Locale& loc)
+    : ix_(ix),
+      loc_(loc),
+      frags_(ix.journal().lessons.size()),
+      once_(new std::once_flag[ix.journal().lessons.size()]) {}
+
+void LessonFragments::build(int li) const {
+  const Journal& j = ix_.journal();
+  const Locale& loc = loc_;
+  const DiaryIndex& ix = ix_;
+  // kainjow keeps render state in the template: one per thread.
+  thread_local mu::mustache tmpl{std::string(embedded_files().at("lesson.mustache"))};
+  const Lesson& l = j.lessons[size_t(li)];
+  mu::data x;
+  x.set("number", std::to_string(l.number));
+  if (const Bell* b = ix.bell(l.number))
+    x.set("time",
+          fmt::format("{}:{:02}–{}:{:02}", b->start / 60, b->start % 60, b->end / 60, b->end % 60));
+  put(x, "room", l.room);
+  const Subject& subj = j.subjects[l.subject_ix];
+  x.set("subject", subj.name);
+  // \x01 stands for the student id (file names are per student), \x02 for the student's part.
+  x.set("subject_href", std::string("\x01~subject~") + subj.id + ".html");
+  if (l.group_ref.class_ix >= 0) x.set("group", j.group(l.group_ref).name);
+  if (l.kind != "lesson") x.set("kind", loc.text("lesson_kinds." + l.kind));
+  if (l.cancelled) x.set("cancelled", true);
+  x.set("teacher", full_name(j.teachers[l.teacher_ix].person));
+  if (l.substitute_ix >= 0) x.set("substitute", full_name(j.teachers[l.substitute_ix].person));
+  put(x, "topic", l.topic);
+  // Grade 1 gets no homework (Положение 3.11).
+  if (!l.homework.empty() && j.classes[l.class_ix].grade != 1)
+    x.set("homework", markdown_html(l.homework));
+  x.set("student", std::string("\x02"));
+  std::string html = tmpl.render(x);
+  size_t a = html.find('\x01'), b = html.find('\x02');
+  Fragment& f = frags_[size_t(li)];
+  f.before_id = html.substr(0, a);
+  f.after_id = html.substr(a + 1, b - a - 1);
+  f.tail = html.substr(b + 1);
+}
+
+HtmlRenderer::HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day today,
+                           const LessonFragments* lessons)
+    : ix_(index),
+      j_(index.journal()),
+      loc_(locale),
+      today_(today),
+      t_(std::make_unique<Templates>()),
+      lessons_(lessons),
+      no_work_type_(locale.text("no_work_type")),
+      footer_(locale.text("footer")) {}
+
+const Skeleton& HtmlRenderer::skeleton(const char* name, int variant,
+                                       const std::vector<std::string>& vars,
+                                       const mu::data& fixed) const {
+  auto key = std::make_pair(std::string(name), variant);
+  auto it = skeletons_.find(key);
+  if (it == skeletons_.end())
+    it = skeletons_.emplace(key, Skeleton(std::string(embedded_files().at(name)), vars, fixed))
+             .first;
+  return it->second;
+}
+
+const std::string& HtmlRenderer::nav(int student, const char* current) const {
+  if (nav_student_ != student) {
+    nav_cache_.clear();
+    nav_student_ = student;
+  }
+  std::string key = current ? current : "";
+  auto it = nav_cache_.find(key);
+  if (it != nav_cache_.end()) return it->second;
+  const Student& s = j_.students[student];
+  mu::data links = list();
+  auto link = [&](const std::string& href, const std::string& label, const char* k) {
+    mu::data l;
+    l.set("href", href);
+    l.set("label", label);
+    if (key == k) l.set("current", true);
+    links.push_back(l);
+  };
+  link(page_file(s, "current"), loc_.text("nav.week"), "current");
+  link(page_file(s, "results"), loc_.text("nav.results"), "results");
+  link(page_file(s, "attendance"), loc_.text("nav.attendance"), "attendance");
+  link(page_file(s, "notes"), loc_.text("nav.notes"), "notes");
+  link(page_file(s, "new"), loc_.text("nav.new"), "new");
+  link("index.html", loc_.text("nav.family"), "family");
+  mu::data d;
+  d.set("links", links);
+  return nav_cache_[key] = t_->nav.render(d);
+}
+
+HtmlRenderer::~HtmlRenderer() = default;
+
+std::string HtmlRenderer::week_file(const Student& s, Day monday) {
+  return s.id + "~week~" + iso_week(monday) + ".html";
+}
+std::string HtmlRenderer::subject_file(const Student& s, const Subject& subj) {
+  return s.id + "~subject~" + subj.id + ".html";
+}
+std::string HtmlRenderer::page_file(const Student& s, const char* page) {
+  return s.id + "~" + page + ".html";
+}
+
+Day HtmlRenderer::landing_week(int student) const { return cache(student).landing; }
+
+std::string HtmlRenderer::class_name(int student, Day d) const {
+  const Student& s = j_.students[student];
+  int c = class_on(s, d);
+  if (c < 0) {
+    // Before arrival or after leaving: the nearest enrollment's class.
+    const Enrollment* best = &s.enrollments.front();
+    for (const auto& e : s.enrollments)
+      if (e.from <= d) best = &e;
+    c = best->class_ix;
+  }
+  return j_.classes[c].name;
+}
+
+std::string HtmlRenderer::layout(const std::string& title, const std::string& heading,
+                                 const std::string& content, int student, const char* current,
+                                 const std::string& root) const {
+  mu::data d;
+  const std::string& school = j_.school.short_name.empty() ? j_.school.name : j_.school.short_name;
+  d.set("title", title);
+  d.set("school", school);
+  d.set("root", root);
+  d.set("heading", heading);
+  d.set("content", content);
+  d.set("footer", loc_.text("footer"));
+  if (student >= 0) {
+    static const std::vector<std::string> vars{"title",  "school", "root",  "heading", "content",
+                                               "footer", "child",  "class", "nav"};
+    const Skeleton& sk = skeleton("layout.mustache", 1, vars, {});
+    std::string out;
+    out.reserve(content.size() + 2048);
+    sk.fill(out,
+            {title, school, root, heading, content, footer_, full_name(j_.students[student].person),
+             class_name(student, today_), nav(student, current)});
+    return out;
+  }
+  return t_->layout.render(d);
+}
+
+std::string HtmlRenderer::root_page() const {
+  std::string title = loc_.text("titles.root");
+  return layout(title, title, t_->root.render(mu::data{}), -1, nullptr, "");
+}
+
+std::string HtmlRenderer::empty_folder_page() const {
+  std::string title = loc_.text("titles.root");
+  return layout(title, title, t_->root.render(mu::data{}), -1, nullptr, "../");
+}
+
+std::string HtmlRenderer::family_page(const Guardian& g, const std::vector<int>& children) const {
+  mu::data d;
+  std::string name =
+      g.person.first_name + (g.person.middle_name.empty() ? "" : " " + g.person.middle_name);
+  d.set("greeting", loc_.format("greeting", {{"name", name}}));
+  d.set("updated", loc_.format("updated", {{"date", loc_.date_full(today_)}}));
+  mu::data kids = list();
+  for (int c : children) {
+    mu::data k;
+    k.set("name", full_name(j_.students[c].person));
+    k.set("class", class_name(c, today_));
+    k.set("href", page_file(j_.students[c], "current"));
+    kids.push_back(k);
+  }
+  d.set("children", kids);
+  std::string title = loc_.text("titles.family");
+  return layout(title, title, t_->family.render(d), -1, nullptr, "../../");
+}
+
+void HtmlRenderer::student_part(std::string& out, int student, int li, bool unmarked) const {
+  const Attendance* a = ix_.attendance_at(student, li);
+  const std::vector<int>* hw = unmarked ? nullptr : ix_.homework_at(student, li);
+  const std::vector<int>* ms = unmarked ? nullptr : ix_.marks_at(student, li);
+  if (!a && !hw && !ms) return;
+  std::string ind, marks, att, att_class;
+  if (hw)
+    for (int h : *hw) ind += markdown_html(j_.individual_homework[h].text);
+  if (ms) {
+    for (int mi : *ms) {
+      const Mark& m = j_.marks[mi];
+      static const std::vector<std::string> plain{"value", "value_class", "work", "weight"},
+          commented{"value", "value_class", "work", "weight", "comment"};
+      std::string work = m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_;
+      std::string weight = Locale::number(mark_weight(j_, m), 2, false);
+      if (m.comment.empty())
+        skeleton("mark.mustache", 0, plain, {})
+            .fill(marks, {m.value, value_class(m.value), work, weight});
+      else
+        skeleton("mark.mustache", 1, commented, {})
+            .fill(marks, {m.value, value_class(m.value), work, weight, m.comment});
+    }
+  }
+  if (a) {
+    if (a->status == "late") {
+      att = loc_.text("attendance.late") +
+            (a->minutes ? " " + loc_.count(*a->minutes, "minutes") : "");
+      att_class = "late";
+    } else {
+      att = loc_.text("attendance." + (a->reason.empty() ? std::string("absent") : a->reason));
+      att_class = "absent";
+    }
+  }
+  // One skeleton per combination of the template's three sections.
+  int mask = (hw ? 1 : 0) | (ms ? 2 : 0) | (a ? 4 : 0);
+  std::vector<std::string> vars;
+  if (hw) vars.push_back("individual");
+  if (ms) vars.push_back("marks");
+  if (a) vars.push_back("attendance"), vars.push_back("attendance_class");
+  const Skeleton& sk = skeleton("lesson_student.mustache", mask, vars, {});
+  switch (mask) {
+    case 1:
+      sk.fill(out, {ind});
+      break;
+    case 2:
+      sk.fill(out, {marks});
+      break;
+    case 3:
+      sk.fill(out, {ind, marks});
+      break;
+    case 4:
+      sk.fill(out, {att, att_class});
+      break;
+    case 5:
+      sk.fill(out, {ind, att, att_class});
+      break;
+    case 6:
+      sk.fill(out, {marks, att, att_class});
+      break;
+    default:
+      sk.fill(out, {ind, marks, att, att_class});
+      break;
+  }
+}
+
+std::string HtmlRenderer::week_page(int student, Day monday, bool current) const {
+  if (!lessons_) {
+    const_cast<HtmlRenderer*>(this)->own_lessons_ = std::make_unique<LessonFragments>(ix_, loc_);
+    const_cast<HtmlRenderer*>(this)->lessons_ = own_lessons_.get();
+  }
+  const Student& s = j_.students[student];
+  bool unmarked = cache(student).unmarked;
+  const auto& weeks = cache(student).weeks;
+  auto wit = std::lower_bound(weeks.begin(), weeks.end(), monday);
+  mu::data d;
+  if (wit != weeks.begin()) {
+    mu::data p;
+    p.set("href", week_file(s, *(wit - 1)));
+    p.set("label", loc_.range(*(wit - 1), *(wit - 1) + 6));
+    d.set("prev", p);
+  }
+  if (wit != weeks.end() && wit + 1 != weeks.end()) {
+    mu::data n;
+    n.set("href", week_file(s, *(wit + 1)));
+    n.set("label", loc_.range(*(wit + 1), *(wit + 1) + 6));
+    d.set("next", n);
+  }
+  // A link to the current week goes to the stable `current` page, so that a week's page
+  // does not change when the current week moves on (and is not rewritten every week).
+  if (!current) {
+    mu::data c;
+    c.set("href", page_file(s, "current"));
+    d.set("current_link", c);
+  }
+  // Days shown: the class's school week (5 or 6 days), or more if lessons fall later.
+  int days = 5;
+  for (const auto& e : s.enrollments)
+    if (e.from <= monday + 6 && (!e.to || *e.to >= monday))
+      days = std::max(days, j_.classes[e.class_ix].days_per_week);
+  const auto& lessons = ix_.lessons(student);
+  auto lit = std::lower_bound(lessons.begin(), lessons.end(), monday,
+                              [&](int li, Day d) { return j_.lessons[li].date < d; });
+  for (auto it = lit; it != lessons.end() && j_.lessons[*it].date < monday + 7; ++it)
+    days = std::max(days, weekday(j_.lessons[*it].date));
+  std::string days_html;
+  for (int k = 0; k < days; ++k) {
+    Day day = monday + k;
+    std::string ls;
+    bool any = false;
+    for (; lit != lessons.end() && j_.lessons[*lit].date == day; ++lit) {
+      any = true;
+      int li = *lit;
+      const LessonFragments::Fragment& f = (*lessons_)[li];
+      ls += f.before_id;
+      ls += s.id;
+      ls += f.after_id;
+      student_part(ls, student, li, unmarked);
+      ls += f.tail;
+    }
+    {
+      // Skeleton per combination of the day's sections; the values are the slots.
+      bool is_today = current && day == today_;
+      const Holiday* hol = ix_.holiday_on(day);
+      bool absent = !hol && !any && class_on(s, day) < 0;
+      bool empty = !hol && !any && !absent;
+      int mask =
+          (is_today ? 1 : 0) | (hol ? 2 : 0) | (absent ? 4 : 0) | (empty ? 8 : 0) | (any ? 16 : 0);
+      std::vector<std::string> vars{"n", "date"};
+      if (hol) vars.push_back("holiday");
+      if (any) vars.push_back("lessons");
+      mu::data fixed;
+      if (is_today) fixed.set("today", true);
+      if (absent) fixed.set("absent_from_class", true);
+      if (empty) fixed.set("empty", true);
+      const Skeleton& sk = skeleton("day.mustache", mask, vars, fixed);
+      std::string n = std::to_string(k + 1), date = loc_.date_long(day);
+      if (hol && any)
+        sk.fill(days_html, {n, date, hol->name, ls});
+      else if (hol)
+        sk.fill(days_html, {n, date, hol->name});
+      else if (any)
+        sk.fill(days_html, {n, date, ls});
+      else
+        sk.fill(days_html, {n, date});
+    }
+  }
+  d.set("days", days_html);
+  std::string range = loc_.range(monday, monday + days - 1);
+  std::string title = loc_.format("titles.week", {{"range", range}});
+  return layout(title, title, t_->week.render(d), student, current ? "current" : "week", "../../");
+}
+
+std::string HtmlRenderer::subject_page(int student, int subject) const {
+  const Subject& subj = j_.subjects[subject];
+  const StudentCache& c = cache(student);
+  mu::data d;
+  if (c.unmarked) d.set("unmarked", true);
+  const Settings& set = j_.settings;
+  std::string thresholds;
+  if (set.forecast_thresholds.size() == 3)
+    thresholds = loc_.format("forecast_rule",
+                             {{"t5", Locale::number(set.forecast_thresholds[0].second, 2, false)},
+                              {"t4", Locale::number(set.forecast_thresholds[1].second, 2, false)},
+                              {"t3", Locale::number(set.forecast_thresholds[2].second, 2, false)}});
+  // The student's marks in this subject, in date order (marks(student) is date-ordered).
+  std::vector<int> marks;
+  if (!c.unmarked)
+    for (int mi : ix_.marks(student))
+      if (j_.lessons[j_.marks[mi].lesson_ix].subject_ix == subject) marks.push_back(mi);
+  std::string periods_html;
+  int n = 0;
+  for (int p : c.periods) {
+    const Period& per = j_.periods[p];
+    std::string rows, formula;
+    double sum = 0, weights = 0;
+    int count = 0;
+    for (int mi : marks) {
+      const Mark& m = j_.marks[mi];
+      const Lesson& l = j_.lessons[m.lesson_ix];
+      if (l.date < per.start || l.date > per.end) continue;
+      ++count;
+      double w = mark_weight(j_, m);
+      std::string wtext = Locale::number(w, 2, false);
+      static const std::vector<std::string> row_vars{"date", "value", "value_class", "work",
+                                                     "weight"};
+      skeleton("mark_row.mustache", 0, row_vars, {})
+          .fill(rows,
+                {loc_.day_month(l.date), m.value, value_class(m.value),
+                 m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_, wtext});
+      if (auto v = numeric_value(set, m.value)) {
+        if (!formula.empty()) formula += " + ";
+        formula += m.value + "×" + wtext;
+        sum += *v * w;
+        weights += w;
+      }
+    }
+    // A skeleton per combination of the period section's parts.
+    std::string average, sum_text, weights_text, fc, final_value;
+    if (weights > 0) {
+      double avg = sum / weights;
+      average = Locale::number(avg, 2, true);
+      sum_text = Locale::number(sum, 2, false);
+      weights_text = Locale::number(weights, 2, false);
+      if (subj.graded) fc = forecast(set, avg);
+    }
+    for (int fi : ix_.final_marks(student)) {
+      const FinalMark& f = j_.final_marks[fi];
+      if (f.subject_ix == subject && f.period_ix == p) final_value = f.value;
+    }
+    int mask = (count > 0 ? 1 : 0) | (count == 0 && !c.unmarked ? 2 : 0) | (weights > 0 ? 4 : 0) |
+               (!fc.empty() ? 8 : 0) | (!final_value.empty() ? 16 : 0);
+    std::vector<std::string> vars{"n", "name", "range"};
+    ++n;
+    std::vector<std::string_view> vals;
+    std::string n_text = std::to_string(n), range = loc_.range(per.start, per.end),
+                count_text = std::to_string(count);
+    vals = {n_text, per.name, range};
+    if (mask & 1)
+      vars.insert(vars.end(), {"rows", "count"}), vals.insert(vals.end(), {rows, count_text});
+    if (mask & 4)
+      vars.insert(vars.end(), {"average", "formula", "sum", "weights"}),
+          vals.insert(vals.end(), {average, formula, sum_text, weights_text});
+    if (mask & 8)
+      vars.insert(vars.end(), {"forecast", "thresholds"}),
+          vals.insert(vals.end(), {fc, thresholds});
+    std::string vclass = value_class(final_value);
+    if (mask & 16)
+      vars.insert(vars.end(), {"final", "value_class"}),
+          vals.insert(vals.end(), {final_value, vclass});
+    mu::data fixed;
+    if (mask & 2) fixed.set("no_marks", true);
+    skeleton("subject_period.mustache", mask, vars, fixed).fill_all(periods_html, vals);
+  }
+  d.set("periods", periods_html);
+  std::string results;
+  for (int fi : ix_.final_marks(student)) {
+    const FinalMark& f = j_.final_marks[fi];
+    if (f.subject_ix != subject || f.period_ix >= 0) continue;
+    mu::data r;
+    r.set("label", loc_.text("result_columns." + f.period));
+    r.set("value", f.value);
+    results += t_->result_item.render(r);
+  }
+  put(d, "results", results);
+  return layout(subj.name, subj.name, t_->subject.render(d), student, "subjects", "../../");
+}
+
+const HtmlRenderer::StudentCache& HtmlRenderer::cache(int student) const {
+  if (cache_student_ != student) {
+    cache_student_ = student;
+    cache_.weeks = ix_.weeks(student);
+    cache_.periods = ix_.periods(student);
+    cache_.unmarked = ix_.unmarked(student);
+    Day w = week_monday(today_);
+    const auto& weeks = cache_.weeks;
+    if (weeks.empty())
+      cache_.landing = w;
+    else if (w <= weeks.front())
+      cache_.landing = weeks.front();
+    else if (w >= weeks.back())
+      cache_.landing = weeks.back();
+    else
+      cache_.landing = *std::lower_bound(weeks.begin(), weeks.end(), w);
+  }
+  return cache_;
+}
+
+std::string HtmlRenderer::results_page(int student) const {
+  const Student& s = j_.students[student];
+  mu::data d;
+  if (cache(student).unmarked) d.set("unmarked", true);
+  const std::vector<int>& periods = cache(student).periods;
+  mu::data cols = list();
+  for (int p : periods) cols.push_back(mu::data{j_.periods[p].name});
+  bool exam = false, final = false;
+  for (int fi : ix_.final_marks(student)) {
+    exam = exam || j_.final_marks[fi].period == "exam";
+    final = final || j_.final_marks[fi].period == "final";
+  }
+  if (exam) cols.push_back(mu::data{loc_.text("result_columns.exam")});
+  if (final) cols.push_back(mu::data{loc_.text("result_columns.final")});
+  d.set("columns", cols);
+  mu::data rows = list();
+  for (int subject : ix_.subjects(student)) {
+    mu::data r;
+    r.set("subject", j_.subjects[subject].name);
+    r.set("href", subject_file(s, j_.subjects[subject]));
+    auto cell = [&](int period_ix, const std::string& special) {
+      for (int fi : ix_.final_marks(student)) {
+        const FinalMark& f = j_.final_marks[fi];
+        if (f.subject_ix == subject && f.period_ix == period_ix &&
+            (period_ix >= 0 || f.period == special))
+          return f.value;
+      }
+      return std::string("—");
+    };
+    mu::data cells = list();
+    for (int p : periods) cells.push_back(mu::data{cell(p, "")});
+    if (exam) cells.push_back(mu::data{cell(-1, "exam")});
+    if (final) cells.push_back(mu::data{cell(-1, "final")});
+    r.set("cells", cells);
+    rows.push_back(r);
+  }
+  d.set("rows", rows);
+  std::string title = loc_.text("titles.results");
+  return layout(title, title, t_->results.render(d), student, "results", "../../");
+}
+
+std::string HtmlRenderer::attendance_page(int student) const {
+  mu::data d;
+  mu::data rows = list();
+  AttendanceCount total;
+  for (int ai : ix_.attendance(student)) total.add(j_.attendance[ai]);
+  auto row = [&](const std::string& name, const AttendanceCount& c) {
+    mu::data r;
+    r.set("period", name);
+    r.set("absent", std::to_string(c.absent));
+    r.set("illness", std::to_string(c.illness));
+    r.set("valid", std::to_string(c.valid));
+    r.set("unexcused", std::to_string(c.unexcused));
+    r.set("late", std::to_string(c.late));
+    rows.push_back(r);
+  };
+  for (int p : cache(student).periods) {
+    const Period& per = j_.periods[p];
+    if (per.kind == "year") continue;
+    AttendanceCount c;
+    for (int ai : ix_.attendance(student)) {
+      Day day = j_.lessons[j_.attendance[ai].lesson_ix].date;
+      if (day >= per.start && day <= per.end) c.add(j_.attendance[ai]);
+    }
+    row(per.name, c);
+  }
+  row(loc_.text("year_total"), total);
+  d.set("rows", rows);
+  d.set("summary",
+        loc_.format("attendance_summary", {{"missed", loc_.count(total.absent, "lessons_missed")},
+                                           {"illness", std::to_string(total.illness)},
+                                           {"lates", loc_.count(total.late, "lates")}}));
+  mu::data items = list();
+  for (int ai : ix_.attendance(student)) {
+    const Attendance& a = j_.attendance[ai];
+    const Lesson& l = j_.lessons[a.lesson_ix];
+    mu::data x;
+    x.set("date", loc_.date_long(l.date));
+    x.set("subject", j_.subjects[l.subject_ix].name);
+    std::string what = a.status == "late"
+                           ? loc_.text("attendance_short.late") +
+                                 (a.minutes ? ", " + loc_.count(*a.minutes, "minutes") : "")
+                           : loc_.text("attendance_short." +
+                                       (a.reason.empty() ? std::string("absent") : a.reason));
+    x.set("what", what);
+    items.push_back(x);
+  }
+  if (!items.is_empty_list()) {
+    d.set("list", items);
+    d.set("has_list", true);
+  }
+  std::string title = loc_.text("titles.attendance");
+  return layout(title, title, t_->attendance.render(d), student, "attendance", "../../");
+}
+
+std::string HtmlRenderer::notes_page(int student) const {
+  mu::data d;
+  mu::data remarks = list();
+  for (int ri : ix_.remarks(student)) {
+    const Remark& r = j_.remarks[ri];
+    mu::data x;
+    x.set("date", loc_.date_full(r.date));
+    x.set("teacher", full_name(j_.teachers[r.teacher_ix].person));
+    x.set("kind", loc_.text("remark_kinds." + r.kind));
+    x.set("kind_class", r.kind);
+    x.set("text", markdown_html(r.text));
+    remarks.push_back(x);
+  }
+  if (!remarks.is_empty_list()) {
+    d.set("remarks", remarks);
+    d.set("has_remarks", true);
+  }
+  mu::data events = list();
+  for (int ei : ix_.events(student)) {
+    const Event& e = j_.events[ei];
+    mu::data x;
+    x.set("date", e.end_date && *e.end_date != e.date ? loc_.range(e.date, *e.end_date)
+                                                      : loc_.date_full(e.date));
+    x.set("title", e.title);
+    if (!e.text.empty()) x.set("text", markdown_html(e.text));
+    events.push_back(x);
+  }
+  if (!events.is_empty_list()) {
+    d.set("events", events);
+    d.set("has_events", true);
+  }
+  std::string title = loc_.text("titles.notes");
+  return layout(title, title, t_->notes.render(d), student, "notes", "../../");
+}
+
+std::string HtmlRenderer::new_page(int student, const NewSince& since) const {
+  const Student& s = j_.students[student];
+  mu::data d;
+  if (since.first) {
+    d.set("first", true);
+  } else {
+    d.set("since", since.since);
+    bool unmarked = cache(student).unmarked;
+    mu::data marks = list(), finals = list(), remarks = list();
+    if (!unmarked) {
+      for (int mi : ix_.marks(student)) {
+        const Mark& m = j_.marks[mi];
+        if (since.is_known(item_key(m))) continue;
+        const Lesson& l = j_.lessons[m.lesson_ix];
+        mu::data x;
+        x.set("date", loc_.date_long(l.date));
+        x.set("subject", j_.subjects[l.subject_ix].name);
+        x.set("href", subject_file(s, j_.subjects[l.subject_ix]));
+        x.set("value", m.value);
+        x.set("value_class", value_class(m.value));
+        x.set("work", m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_);
+        marks.push_back(x);
+      }
+      for (int fi : ix_.final_marks(student)) {
+        const FinalMark& f = j_.final_marks[fi];
+        if (since.is_known(item_key(f))) continue;
+        mu::data x;
+        x.set("subject", j_.subjects[f.subject_ix].name);
+        x.set("href", subject_file(s, j_.subjects[f.subject_ix]));
+        x.set("period", f.period_ix >= 0 ? j_.periods[f.period_ix].name
+                                         : loc_.text("result_columns." + f.period));
+        x.set("value", f.value);
+        finals.push_back(x);
+      }
+    }
+    for (int ri : ix_.remarks(student)) {
+      const Remark& r = j_.remarks[ri];
+      if (since.is_known(item_key(r))) continue;
+      mu::data x;
+      x.set("date", loc_.date_full(r.date));
+      x.set("teacher", full_name(j_.teachers[r.teacher_ix].person));
+      x.set("text", markdown_html(r.text));
+      remarks.push_back(x);
+    }
+    bool any = false;
+    if (!marks.is_empty_list()) d.set("marks", marks), d.set("has_marks", true), any = true;
+    if (!finals.is_empty_list()) d.set("finals", finals), d.set("has_finals", true), any = true;
+    if (!remarks.is_empty_list()) d.set("remarks", remarks), d.set("has_remarks", true), any = true;
+    if (!any) d.set("nothing", true);
+  }
+  std::string title = loc_.text("titles.new");
+  return layout(title, title, t_->news.render(d), student, "new", "../../");
+}
+
+}  // namespace jp

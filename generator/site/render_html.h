@@ -1,0 +1,110 @@
+// Output 1 rendering: the diary pages as HTML bytes in memory, from mustache templates
+// (templates/*.mustache, compiled once). No I/O; the site plan decides paths and the
+// writer writes.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/markdown.h"
+#include "core/wording.h"
+#include "figures/diary.h"
+#include "figures/new_since.h"
+#include "site/skeleton.h"
+
+namespace jp {
+
+/// The part of each lesson that is the same for every student of the class (subject,
+/// teacher, topic, rendered homework), rendered once per build and shared by all
+/// threads: a class's 30 students then cost one cmark and one template render per lesson.
+class LessonFragments {
+ public:
+  LessonFragments(const DiaryIndex& index, const Locale& locale);
+  /// `before_id` + student id + `after_id` + the student's part + `tail`.
+  struct Fragment {
+    std::string before_id, after_id, tail;
+  };
+  /// Rendered on first use (a nightly rebuild renders only the pages that changed, so
+  /// most lessons are never needed); safe from several threads.
+  const Fragment& operator[](int lesson) const {
+    std::call_once(once_[size_t(lesson)], [&] { build(lesson); });
+    return frags_[size_t(lesson)];
+  }
+
+ private:
+  void build(int lesson) const;
+  const DiaryIndex& ix_;
+  const Locale& loc_;
+  mutable std::vector<Fragment> frags_;
+  std::unique_ptr<std::once_flag[]> once_;
+};
+
+class HtmlRenderer {
+ public:
+  /// One renderer per thread (kainjow keeps render state in its templates); `lessons`
+  /// is shared. The renderer caches a student's navigation between calls.
+  HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day today,
+               const LessonFragments* lessons = nullptr);
+  ~HtmlRenderer();
+
+  /// File names inside a family's folder (no directories: creating one costs 1-2 ms).
+  static std::string week_file(const Student& s, Day monday);
+  static std::string subject_file(const Student& s, const Subject& subj);
+  /// current (this week), results, attendance, notes, new
+  static std::string page_file(const Student& s, const char* page);
+
+  /// The week shown first: the one containing `today`, clamped to the student's weeks.
+  Day landing_week(int student) const;
+
+  std::string root_page() const;          ///< site/index.html: nothing personal
+  std::string empty_folder_page() const;  ///< an index.html that only stops directory listing
+  std::string family_page(const Guardian& g, const std::vector<int>& children) const;
+  /// A week; `current` renders it as the `current` page (today marked, no link to itself).
+  std::string week_page(int student, Day monday, bool current = false) const;
+  std::string subject_page(int student, int subject) const;
+  std::string results_page(int student) const;
+  std::string attendance_page(int student) const;
+  std::string notes_page(int student) const;
+  std::string new_page(int student, const NewSince& since) const;
+
+ private:
+  struct Templates;
+  std::string layout(const std::string& title, const std::string& heading,
+                     const std::string& content, int student, const char* current,
+                     const std::string& root) const;
+  std::string class_name(int student, Day d) const;
+  const std::string& nav(int student, const char* current) const;
+  void student_part(std::string& out, int student, int lesson, bool unmarked) const;
+  /// A template compiled into a skeleton, one per variant of its sections (cached).
+  const Skeleton& skeleton(const char* name, int variant, const std::vector<std::string>& vars,
+                           const kainjow::mustache::data& fixed) const;
+  mutable std::map<std::pair<std::string, int>, Skeleton> skeletons_;
+
+  const DiaryIndex& ix_;
+  const Journal& j_;
+  const Locale& loc_;
+  Day today_;
+  std::unique_ptr<Templates> t_;
+  const LessonFragments* lessons_;
+  std::string no_work_type_, footer_;  ///< locale strings used on every page
+  std::unique_ptr<LessonFragments> own_lessons_;
+  struct StudentCache {
+    std::vector<Day> weeks;
+    std::vector<int> periods;
+    bool unmarked = false;
+    Day landing = 0;
+  };
+  /// Per-student figures used by every page of the student (computed once per student).
+  const StudentCache& cache(int student) const;
+  mutable int cache_student_ = -1;
+  mutable StudentCache cache_;
+  mutable int nav_student_ = -1;
+  mutable std::map<std::string, std::string> nav_cache_;
+};
+
+}  // namespace jp

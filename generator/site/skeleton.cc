@@ -1,0 +1,88 @@
+#include "site/skeleton.h"
+
+#include <stdexcept>
+
+namespace jp {
+
+namespace mu = kainjow::mustache;
+
+namespace {
+// A marker survives rendering in a recognisable form either way: `&` becomes `&amp;`
+// where the template escapes and stays `&` where it does not ({{{var}}}).
+std::string marker(size_t i) { return std::string("\x01&") + char('A' + i) + "\x02"; }
+}  // namespace
+
+Skeleton::Skeleton(const std::string& text, std::vector<std::string> vars, const mu::data& fixed)
+    : vars_(vars.size()) {
+  if (vars.size() > 26) throw std::logic_error("a skeleton has at most 26 slots");
+  mu::mustache t{text};
+  if (!t.is_valid()) throw std::logic_error("template: " + t.error_message());
+  mu::data d = fixed;
+  for (size_t i = 0; i < vars.size(); ++i) d.set(vars[i], marker(i));
+  std::string out = t.render(d);
+  std::string piece;
+  for (size_t p = 0; p < out.size();) {
+    if (out[p] == '\x01') {
+      bool escaped = out.compare(p + 1, 5, "&amp;") == 0;
+      size_t letter = p + (escaped ? 6 : 2);
+      if (letter + 1 >= out.size() + 1 || out[letter + 1] != '\x02')
+        throw std::logic_error("template slot marker damaged");
+      slots_.push_back({out[letter] - 'A', escaped});
+      pieces_.push_back(std::move(piece));
+      piece.clear();
+      p = letter + 2;
+    } else {
+      piece += out[p++];
+    }
+  }
+  pieces_.push_back(std::move(piece));
+}
+
+void Skeleton::fill(std::string& out, std::initializer_list<std::string_view> values) const {
+  fill_all(out, std::vector<std::string_view>(values));
+}
+
+void Skeleton::fill_all(std::string& out, const std::vector<std::string_view>& values) const {
+  if (values.size() != vars_)
+    throw std::logic_error("skeleton filled with the wrong number of values");
+  const std::string_view* v = values.data();
+  out += pieces_[0];
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    std::string_view s = v[slots_[i].var];
+    if (!slots_[i].escape) {
+      out += s;
+    } else {
+      // The same five characters as kainjow::mustache::html_escape, appended in runs.
+      size_t run = 0;
+      for (size_t k = 0; k < s.size(); ++k) {
+        const char* rep;
+        switch (s[k]) {
+          case '&':
+            rep = "&amp;";
+            break;
+          case '<':
+            rep = "&lt;";
+            break;
+          case '>':
+            rep = "&gt;";
+            break;
+          case '"':
+            rep = "&quot;";
+            break;
+          case '\'':
+            rep = "&apos;";
+            break;
+          default:
+            continue;
+        }
+        out.append(s.data() + run, k - run);
+        out += rep;
+        run = k + 1;
+      }
+      out.append(s.data() + run, s.size() - run);
+    }
+    out += pieces_[i + 1];
+  }
+}
+
+}  // namespace jp

@@ -1,0 +1,45 @@
+// Stage 4: the SQLite working store. Holds any number of (school, year) datasets and
+// the state of earlier builds. The schema is in docs/database.md.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/diag.h"
+#include "core/journal.h"
+
+namespace jp {
+
+constexpr int kSchemaVersion = 3;
+/// `PRAGMA application_id`: "JPRS", so that a foreign SQLite file is recognised.
+constexpr int kApplicationId = 0x4a505253;
+
+struct ImportResult {
+  long long dataset = 0;  ///< datasets.ds
+  bool replaced = false;  ///< an earlier import of the same school and year was replaced
+};
+
+/// Writes a validated journal and its warnings in one transaction, replacing an earlier
+/// import of the same school and year. On any failure nothing is changed (a database
+/// file that did not exist before is removed again).
+ImportResult store_journal(const std::string& db_path, const Journal& j,
+                           const Diagnostics& warnings, const std::string& imported_at);
+
+/// Throws a clear error unless `db_path` is a journalpress database of kSchemaVersion.
+void check_database(const std::string& db_path);
+
+/// The records of a dataset that an import must not lose unnoticed, table by table.
+constexpr const char* kShrinkTables[] = {"students", "lessons", "marks", "attendance",
+                                         "final_marks"};
+
+/// Row counts of kShrinkTables in the stored dataset of this school and year; empty if
+/// the database or the dataset does not exist yet.
+std::vector<std::pair<std::string, long long>> stored_counts(const std::string& db_path,
+                                                             const std::string& school_id,
+                                                             const std::string& year_label);
+
+/// Row counts of the journal tables for one dataset (for the summary and tests).
+std::vector<std::pair<std::string, long long>> dataset_counts(const std::string& db_path,
+                                                              long long dataset);
+
+}  // namespace jp
