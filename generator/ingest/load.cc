@@ -12,12 +12,14 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <sstream>
 #include <thread>
 #include <type_traits>
 
 #include "core/files.h"
 #include "core/hash.h"
+#include "core/records.h"
 #include "core/text.h"
 
 namespace jp {
@@ -60,10 +62,9 @@ std::string qs(const std::string& s) { return quoted_for_message(s); }
 /// A number as written, for messages.
 std::string number_text(const json& v) { return v.dump(); }
 
-/// The largest weight of a mark or work type, and of a numeric mark or forecast threshold
-/// (a 100-point scale): far beyond real use, small enough that no sum of a year's marks
+/// The largest numeric mark or forecast threshold (a 100-point scale), like kMaxWeight
+/// (core/records.h): far beyond real use, small enough that no sum of a year's marks
 /// overflows (docs/data-format.md, "Limits").
-constexpr double kMaxWeight = 100;
 constexpr int kMaxMark = 100;
 
 /// What the format allows in a string field, by field name (docs/data-format.md, "Limits").
@@ -126,6 +127,7 @@ class Rec {
   const std::string& pointer() const { return pointer_; }
   const std::string& label() const { return label_; }
   const std::string& file() const { return file_; }
+  const std::string& section() const { return section_; }
   FileResult& out() { return out_; }
 
   void error(const std::string& key, const std::string& msg) {
@@ -295,7 +297,7 @@ class Rec {
     return c;
   }
 
-  std::string one_of(const char* key, bool required, std::initializer_list<const char*> allowed,
+  std::string one_of(const char* key, bool required, std::span<const char* const> allowed,
                      const char* dflt = "") {
     std::string s = str(key, required);
     if (s.empty()) return ok ? std::string(dflt) : std::string();
@@ -399,30 +401,157 @@ std::string record_label(const char* section, const json& j) {
   return label;
 }
 
+/// Reads a record's fields as core/records.h describes them, through `Rec`.
+struct JsonFields {
+  Rec& r;
+  /// Called after each field: for checks that belong right after one field.
+  void (*after)(Rec&, const char* key) = nullptr;
+
+  void done(const Field& f) {
+    if (after) after(r, f.key);
+  }
+  void id(const Field& f, std::string& s) {
+    s = r.id(f.key);
+    done(f);
+  }
+  void text(const Field& f, std::string& s) {
+    // Empty or absent leaves the record's default (the school's timezone has one).
+    if (std::string t = r.str(f.key, f.required); !t.empty()) s = std::move(t);
+    done(f);
+  }
+  void text_or_int(const Field& f, std::string& s) {
+    s = r.str_or_int(f.key, f.required);
+    done(f);
+  }
+  void one_of(const Field& f, std::string& s) {
+    s = r.one_of(f.key, f.required, f.allowed, f.fallback);
+    done(f);
+  }
+  void timestamp(const Field& f, std::string& s, std::optional<Timestamp>& ts) {
+    s = r.timestamp(f.key, f.required, ts);
+    done(f);
+  }
+  void nullable_value(const Field& f, std::optional<std::string>& v) {
+    bool present = false;
+    if (const json* x = r.get_nullable(f.key, f.required, present); x && !x->is_null())
+      v = r.value_text(*x, f.key);
+    done(f);
+  }
+  void integer(const Field& f, int& n) {
+    if (auto x = r.integer(f.key, f.required, f.lo, f.hi)) n = int(*x);
+    done(f);
+  }
+  void integer(const Field& f, std::optional<int>& n) {
+    if (auto x = r.integer(f.key, f.required, f.lo, f.hi)) n = int(*x);
+    done(f);
+  }
+  void positive(const Field& f, double& d) {
+    if (auto x = r.positive_number(f.key, f.required, f.max)) d = *x;
+    done(f);
+  }
+  void positive(const Field& f, std::optional<double>& d) {
+    d = r.positive_number(f.key, f.required, f.max);
+    done(f);
+  }
+  void boolean(const Field& f, bool& b) {
+    if (auto x = r.boolean(f.key)) b = *x;
+    done(f);
+  }
+  void date(const Field& f, Day& d) {
+    if (auto x = r.date(f.key, true)) d = *x;
+    done(f);
+  }
+  void date(const Field& f, std::optional<Day>& d) {
+    d = r.date(f.key, false);
+    done(f);
+  }
+  void clock(const Field& f, int& c) {
+    if (auto x = r.clock(f.key)) c = *x;
+    done(f);
+  }
+  void person(const Field& f, Person& p) {
+    if (!f.key) {
+      p = r.person();
+    } else if (const json* d = r.get(f.key, f.required)) {
+      if (!d->is_object()) {
+        r.error(f.key, fmt::format("expected a person object, got {}", type_name(*d)));
+      } else {
+        Rec n(r.out(), r.file(), r.section() + "." + f.key, r.pointer() + "/" + f.key, *d,
+              r.label());
+        p = n.person();
+        n.finish();
+        if (!n.ok) r.ok = false;
+      }
+    }
+    done(f);
+  }
+  void strings(const Field& f, std::vector<std::string>& v) {
+    v = r.strings(f.key, f.required);
+    done(f);
+  }
+  void strings(const Field& f, std::optional<std::vector<std::string>>& v) {
+    if (r.get(f.key, f.required)) v = r.strings(f.key, false);
+    done(f);
+  }
+  void grades(const Field& f, std::vector<int>& v) {
+    if (const json* g = r.get(f.key, f.required)) {
+      if (!g->is_array()) {
+        r.error(f.key, fmt::format("expected an array of grades {}-{}, got {}", f.lo, f.hi,
+                                   type_name(*g)));
+      } else {
+        for (size_t i = 0; i < g->size(); ++i) {
+          const json& e = (*g)[i];
+          if (!e.is_number_integer() || e.get<long long>() < f.lo || e.get<long long>() > f.hi) {
+            r.error(fmt::format("{}/{}", f.key, i),
+                    fmt::format("expected a grade from {} to {}, got {}", f.lo, f.hi, e.dump()));
+            continue;
+          }
+          v.push_back(e.get<int>());
+        }
+      }
+    }
+    done(f);
+  }
+  /// Nested records (a class's groups, a student's enrollments): each read like a record,
+  /// its unknown fields reported under `section.key`.
+  template <class T>
+  void records(const Field& f, std::vector<T>& v) {
+    std::string noun(f.key, std::strlen(f.key) - 1);  // groups -> group
+    const char* article = std::strchr("aeiou", noun[0]) ? "an" : "a";
+    if (const json* a = r.get(f.key, f.required)) {
+      if (!a->is_array() || (f.required && a->empty())) {
+        r.error(f.key, f.required
+                           ? fmt::format("expected an array of at least one {}, got {}", noun,
+                                         a->is_array() ? "an empty array" : type_name(*a))
+                           : fmt::format("expected an array of {}, got {}", f.key, type_name(*a)));
+      } else {
+        for (size_t i = 0; i < a->size(); ++i) {
+          const json& e = (*a)[i];
+          if (!e.is_object()) {
+            r.error(fmt::format("{}/{}", f.key, i),
+                    fmt::format("expected {} {} object, got {}", article, noun, type_name(e)));
+            continue;
+          }
+          Rec n(r.out(), r.file(), r.section() + "." + f.key,
+                fmt::format("{}/{}/{}", r.pointer(), f.key, i), e, r.label());
+          JsonFields fields{n};
+          T x;
+          describe(fields, x);
+          n.finish();
+          if (!n.ok) r.ok = false;
+          v.push_back(std::move(x));
+        }
+      }
+    }
+    done(f);
+  }
+};
+
 // ---- sections ------------------------------------------------------------------------
 
 void read_school(Rec& r) {
-  School& s = r.out().j.school;
-  s.id = r.id();
-  s.name = r.str("name", true);
-  if (const json* d = r.get("director", true)) {
-    if (!d->is_object()) {
-      r.error("director", fmt::format("expected a person object, got {}", type_name(*d)));
-    } else {
-      Rec p(r.out(), r.file(), "school.director", r.pointer() + "/director", *d, r.label());
-      s.director = p.person();
-      p.finish();
-      if (!p.ok) r.ok = false;
-    }
-  }
-  s.short_name = r.str("short_name");
-  s.city = r.str("city");
-  s.address = r.str("address");
-  s.phone = r.str("phone");
-  s.email = r.str("email");
-  s.website = r.str("website");
-  std::string tz = r.str("timezone");
-  if (!tz.empty()) s.timezone = tz;
+  JsonFields fields{r};
+  describe(fields, r.out().j.school);
 }
 
 /// `YYYY/YYYY`, two consecutive years: the label names the archive's folder and is a
@@ -435,14 +564,15 @@ bool valid_year_label(const std::string& s) {
 }
 
 void read_year(Rec& r) {
-  Year& y = r.out().j.year;
-  y.label = r.str("label", true);
-  if (r.ok && !valid_year_label(y.label))
-    r.error("label", fmt::format("expected a year label of two consecutive years such as "
-                                 "\"2023/2024\", got {}",
-                                 qs(y.label)));
-  if (auto d = r.date("start", true)) y.start = *d;
-  if (auto d = r.date("end", true)) y.end = *d;
+  JsonFields fields{r, [](Rec& r, const char* key) {
+                      const std::string& label = r.out().j.year.label;
+                      if (r.ok && std::strcmp(key, "label") == 0 && !valid_year_label(label))
+                        r.error("label",
+                                fmt::format("expected a year label of two consecutive years "
+                                            "such as \"2023/2024\", got {}",
+                                            qs(label)));
+                    }};
+  describe(fields, r.out().j.year);
 }
 
 /// A numeric mark as the settings must spell it: digits, an optional decimal fraction, at
@@ -532,278 +662,35 @@ void read_settings(Rec& r, const json& j) {
     }
   }
   if (auto n = r.integer("min_marks", false, 0, 1000)) s.min_marks = int(*n);
-  s.edit_lock = r.one_of("edit_lock", false, {"never", "1w", "2w", "3w", "1m"}, "never");
+  static constexpr const char* kEditLocks[] = {"never", "1w", "2w", "3w", "1m"};
+  s.edit_lock = r.one_of("edit_lock", false, kEditLocks, "never");
 }
 
-void read_period(Rec& r, Src src) {
-  Period p;
-  p.src = src;
-  p.id = r.id();
-  p.kind = r.one_of("kind", true, {"quarter", "half", "trimester", "year"});
-  p.name = r.str("name", true);
-  if (auto d = r.date("start", true)) p.start = *d;
-  if (auto d = r.date("end", true)) p.end = *d;
-  if (const json* g = r.get("grades", false)) {
-    if (!g->is_array()) {
-      r.error("grades", fmt::format("expected an array of grades 1-11, got {}", type_name(*g)));
-    } else {
-      for (size_t i = 0; i < g->size(); ++i) {
-        const json& e = (*g)[i];
-        if (!e.is_number_integer() || e.get<long long>() < 1 || e.get<long long>() > 11) {
-          r.error(fmt::format("grades/{}", i),
-                  fmt::format("expected a grade from 1 to 11, got {}", e.dump()));
-          continue;
-        }
-        p.grades.push_back(e.get<int>());
-      }
-    }
-  }
-  if (r.ok) r.out().j.periods.push_back(std::move(p));
-}
-
-void read_holiday(Rec& r, Src src) {
-  Holiday h;
-  h.src = src;
-  if (auto d = r.date("start", true)) h.start = *d;
-  if (auto d = r.date("end", true)) h.end = *d;
-  h.name = r.str("name", true);
-  if (r.ok) r.out().j.holidays.push_back(std::move(h));
+/// A record of an array section, read as described; kept when it has no error.
+template <class T>
+void read_record(Rec& r, Src src, std::vector<T>& into, void (*after)(Rec&, const char*) = nullptr,
+                 void (*check)(Rec&, const T&) = nullptr) {
+  T x;
+  x.src = src;
+  JsonFields fields{r, after};
+  describe(fields, x);
+  if (check && r.ok) check(r, x);
+  if (r.ok) into.push_back(std::move(x));
 }
 
 void read_bell(Rec& r, Src src) {
-  Bell b;
-  b.src = src;
-  if (auto n = r.integer("number", true, 0, 20)) b.number = int(*n);
-  if (auto c = r.clock("start")) b.start = *c;
-  if (auto c = r.clock("end")) b.end = *c;
-  if (r.ok && b.end <= b.start) r.error("end", "expected the end of the lesson after its start");
-  if (r.ok) r.out().j.bells.push_back(b);
-}
-
-void read_work_type(Rec& r, Src src) {
-  WorkType w;
-  w.src = src;
-  w.id = r.id();
-  w.name = r.str("name", true);
-  if (auto n = r.positive_number("weight", false, kMaxWeight)) w.weight = *n;
-  if (auto b = r.boolean("control")) w.control = *b;
-  if (r.ok) r.out().j.work_types.push_back(std::move(w));
-}
-
-void read_subject(Rec& r, Src src) {
-  Subject s;
-  s.src = src;
-  s.id = r.id();
-  s.name = r.str("name", true);
-  s.short_name = r.str("short_name");
-  if (auto n = r.integer("order", false, -1000000, 1000000)) s.order = int(*n);
-  if (auto b = r.boolean("graded")) s.graded = *b;
-  if (auto n = r.integer("control_limit", false, 0, 100)) s.control_limit = int(*n);
-  if (r.ok) r.out().j.subjects.push_back(std::move(s));
-}
-
-void read_teacher(Rec& r, Src src) {
-  Teacher t;
-  t.src = src;
-  t.id = r.id();
-  t.person = r.person();
-  t.position = r.str("position");
-  if (r.ok) r.out().j.teachers.push_back(std::move(t));
-}
-
-void read_class(Rec& r, Src src) {
-  SchoolClass c;
-  c.src = src;
-  c.id = r.id();
-  c.name = r.str("name", true);
-  if (auto n = r.integer("grade", true, 1, 11)) c.grade = int(*n);
-  c.homeroom_teacher = r.str("homeroom_teacher");
-  if (auto n = r.integer("days_per_week", false, 5, 6)) c.days_per_week = int(*n);
-  if (const json* g = r.get("groups", false)) {
-    if (!g->is_array()) {
-      r.error("groups", fmt::format("expected an array of groups, got {}", type_name(*g)));
-    } else {
-      for (size_t i = 0; i < g->size(); ++i) {
-        const json& e = (*g)[i];
-        std::string ptr = fmt::format("{}/groups/{}", r.pointer(), i);
-        if (!e.is_object()) {
-          r.error(fmt::format("groups/{}", i),
-                  fmt::format("expected a group object, got {}", type_name(e)));
-          continue;
-        }
-        Rec gr(r.out(), r.file(), "classes.groups", ptr, e, r.label());
-        Group grp;
-        grp.id = gr.id();
-        grp.subject = gr.str("subject", true);
-        grp.name = gr.str("name", true);
-        gr.finish();
-        if (!gr.ok) r.ok = false;
-        c.groups.push_back(std::move(grp));
-      }
-    }
-  }
-  if (r.ok) r.out().j.classes.push_back(std::move(c));
-}
-
-void read_student(Rec& r, Src src) {
-  Student s;
-  s.src = src;
-  s.id = r.id();
-  s.person = r.person();
-  if (const json* e = r.get("enrollments", true)) {
-    if (!e->is_array() || e->empty()) {
-      r.error("enrollments", fmt::format("expected an array of at least one enrollment, got {}",
-                                         e->is_array() ? "an empty array" : type_name(*e)));
-    } else {
-      for (size_t i = 0; i < e->size(); ++i) {
-        const json& x = (*e)[i];
-        if (!x.is_object()) {
-          r.error(fmt::format("enrollments/{}", i),
-                  fmt::format("expected an enrollment object, got {}", type_name(x)));
-          continue;
-        }
-        Rec er(r.out(), r.file(), "students.enrollments",
-               fmt::format("{}/enrollments/{}", r.pointer(), i), x, r.label());
-        Enrollment en;
-        en.class_id = er.str("class", true);
-        if (auto d = er.date("from", true)) en.from = *d;
-        en.to = er.date("to", false);
-        en.groups = er.strings("groups", false);
-        en.reason_in = er.str("reason_in");
-        en.reason_out = er.str("reason_out");
-        er.finish();
-        if (!er.ok) r.ok = false;
-        s.enrollments.push_back(std::move(en));
-      }
-    }
-  }
-  s.birth_date = r.date("birth_date", false);
-  if (auto b = r.boolean("consent")) s.consent = *b;
-  if (r.ok) r.out().j.students.push_back(std::move(s));
-}
-
-void read_guardian(Rec& r, Src src) {
-  Guardian g;
-  g.src = src;
-  g.id = r.id();
-  g.person = r.person();
-  g.children = r.strings("children", true);
-  g.relation = r.str("relation");
-  g.email = r.str("email");
-  g.phone = r.str("phone");
-  g.delivery = r.one_of("delivery", false, {"electronic", "paper"}, "electronic");
-  if (r.ok) r.out().j.guardians.push_back(std::move(g));
-}
-
-void read_lesson(Rec& r, Src src) {
-  Lesson l;
-  l.src = src;
-  l.id = r.id();
-  l.class_id = r.str("class", true);
-  l.subject = r.str("subject", true);
-  l.teacher = r.str("teacher", true);
-  if (auto d = r.date("date", true)) l.date = *d;
-  if (auto n = r.integer("number", true, 0, 20)) l.number = int(*n);
-  l.group = r.str("group");
-  l.substitute = r.str("substitute");
-  l.topic = r.str("topic");
-  l.homework = r.str("homework");
-  l.kind = r.one_of("kind", false, {"lesson", "control", "lab", "practical", "exam"}, "lesson");
-  l.room = r.str_or_int("room");
-  if (auto b = r.boolean("cancelled")) l.cancelled = *b;
-  l.homework_set_at = r.timestamp("homework_set_at", false, l.homework_set_ts);
-  if (r.ok) r.out().j.lessons.push_back(std::move(l));
-}
-
-void read_individual_homework(Rec& r, Src src) {
-  IndividualHomework h;
-  h.src = src;
-  h.lesson = r.str("lesson", true);
-  h.student = r.str("student", true);
-  h.text = r.str("text", true);
-  if (r.ok) r.out().j.individual_homework.push_back(std::move(h));
-}
-
-void read_mark(Rec& r, Src src) {
-  Mark m;
-  m.src = src;
-  m.id = r.id();
-  m.student = r.str("student", true);
-  m.lesson = r.str("lesson", true);
-  m.value = r.str_or_int("value", true);
-  m.work_type = r.str("work_type");
-  m.weight = r.positive_number("weight", false, kMaxWeight);
-  m.comment = r.str("comment");
-  m.created_at = r.timestamp("created_at", false, m.created_ts);
-  m.author = r.str("author");
-  if (r.ok) r.out().j.marks.push_back(std::move(m));
+  read_record<Bell>(r, src, r.out().j.bells, nullptr, [](Rec& r, const Bell& b) {
+    if (b.end <= b.start) r.error("end", "expected the end of the lesson after its start");
+  });
 }
 
 void read_attendance(Rec& r, Src src) {
-  Attendance a;
-  a.src = src;
-  a.student = r.str("student", true);
-  a.lesson = r.str("lesson", true);
-  a.status = r.one_of("status", true, {"absent", "late"});
-  a.reason = r.one_of("reason", false, {"illness", "valid", "unexcused"});
-  if (auto n = r.integer("minutes", false, 0, 24 * 60)) a.minutes = int(*n);
-  if (r.ok && a.status == "late" && !a.reason.empty())
-    r.error("reason", "a reason is given only for an absence, not for a late arrival");
-  if (r.ok && a.status == "absent" && a.minutes)
-    r.error("minutes", "minutes are given only for a late arrival, not for an absence");
-  if (r.ok) r.out().j.attendance.push_back(std::move(a));
-}
-
-void read_final_mark(Rec& r, Src src) {
-  FinalMark f;
-  f.src = src;
-  f.student = r.str("student", true);
-  f.subject = r.str("subject", true);
-  f.period = r.str("period", true);
-  f.value = r.str_or_int("value", true);
-  f.created_at = r.timestamp("created_at", false, f.created_ts);
-  f.author = r.str("author");
-  if (r.ok) r.out().j.final_marks.push_back(std::move(f));
-}
-
-void read_mark_change(Rec& r, Src src) {
-  MarkChange c;
-  c.src = src;
-  c.mark = r.str("mark", true);
-  c.changed_at = r.timestamp("changed_at", true, c.changed_ts);
-  c.teacher = r.str("teacher", true);
-  bool present = false;
-  if (const json* v = r.get_nullable("old", true, present); v && !v->is_null())
-    c.old_value = r.value_text(*v, "old");
-  if (const json* v = r.get_nullable("new", true, present); v && !v->is_null())
-    c.new_value = r.value_text(*v, "new");
-  if (r.ok) r.out().j.mark_changes.push_back(std::move(c));
-}
-
-void read_remark(Rec& r, Src src) {
-  Remark m;
-  m.src = src;
-  m.id = r.id();
-  m.student = r.str("student", true);
-  if (auto d = r.date("date", true)) m.date = *d;
-  m.teacher = r.str("teacher", true);
-  m.text = r.str("text", true);
-  m.kind = r.one_of("kind", false, {"praise", "remark", "recommendation"}, "remark");
-  if (r.ok) r.out().j.remarks.push_back(std::move(m));
-}
-
-void read_event(Rec& r, Src src) {
-  Event e;
-  e.src = src;
-  e.id = r.id();
-  if (auto d = r.date("date", true)) e.date = *d;
-  e.end_date = r.date("end_date", false);
-  e.title = r.str("title", true);
-  e.text = r.str("text");
-  if (r.get("classes", false)) {
-    e.classes = r.strings("classes", false);
-  }
-  if (r.ok) r.out().j.events.push_back(std::move(e));
+  read_record<Attendance>(r, src, r.out().j.attendance, nullptr, [](Rec& r, const Attendance& a) {
+    if (a.status == "late" && !a.reason.empty())
+      r.error("reason", "a reason is given only for an absence, not for a late arrival");
+    if (r.ok && a.status == "absent" && a.minutes)
+      r.error("minutes", "minutes are given only for a late arrival, not for an absence");
+  });
 }
 
 /// Keeps the id (and a class's group ids) of a rejected record, so that references to
@@ -820,24 +707,28 @@ void remember_dropped(Journal& j, const std::string& section, const json& value)
 
 using ArrayReader = void (*)(Rec&, Src);
 const std::map<std::string, ArrayReader>& array_sections() {
-  static const std::map<std::string, ArrayReader> m{
-      {"periods", read_period},
-      {"holidays", read_holiday},
-      {"bells", read_bell},
-      {"work_types", read_work_type},
-      {"subjects", read_subject},
-      {"teachers", read_teacher},
-      {"classes", read_class},
-      {"students", read_student},
-      {"guardians", read_guardian},
-      {"lessons", read_lesson},
-      {"individual_homework", read_individual_homework},
-      {"marks", read_mark},
-      {"attendance", read_attendance},
-      {"final_marks", read_final_mark},
-      {"mark_changes", read_mark_change},
-      {"remarks", read_remark},
-      {"events", read_event}};
+#define JP_SECTION(name)                                                 \
+  {                                                                      \
+#name, [](Rec & r, Src src) { read_record(r, src, r.out().j.name); } \
+  }
+  static const std::map<std::string, ArrayReader> m{JP_SECTION(periods),
+                                                    JP_SECTION(holidays),
+                                                    {"bells", read_bell},
+                                                    JP_SECTION(work_types),
+                                                    JP_SECTION(subjects),
+                                                    JP_SECTION(teachers),
+                                                    JP_SECTION(classes),
+                                                    JP_SECTION(students),
+                                                    JP_SECTION(guardians),
+                                                    JP_SECTION(lessons),
+                                                    JP_SECTION(individual_homework),
+                                                    JP_SECTION(marks),
+                                                    {"attendance", read_attendance},
+                                                    JP_SECTION(final_marks),
+                                                    JP_SECTION(mark_changes),
+                                                    JP_SECTION(remarks),
+                                                    JP_SECTION(events)};
+#undef JP_SECTION
   return m;
 }
 

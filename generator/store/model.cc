@@ -5,28 +5,15 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
-#include <thread>
 
+#include "core/parallel.h"
 #include "ingest/validate.h"
+#include "store/record_sql.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
 namespace jp {
 namespace {
-
-Day date_col(const Stmt& st, int col) {
-  auto d = parse_date(st.text(col));
-  if (!d)
-    throw std::runtime_error(fmt::format("the database holds a bad date \"{}\"", st.text(col)));
-  return *d;
-}
-
-std::optional<Day> opt_date_col(const Stmt& st, int col) {
-  if (st.is_null(col)) return std::nullopt;
-  return date_col(st, col);
-}
-
-int clock_col(const Stmt& st, int col) { return parse_clock(st.text(col)).value_or(0); }
 
 /// Runs `sql` (with `?1` = the dataset) and calls `row` for each row.
 template <class F>
@@ -103,153 +90,48 @@ DatasetRef choose_dataset(const std::string& db_path, const std::string& school,
                   db_path, list));
 }
 
-Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
-  Db db(db_path, false);
-  map_for_reading(db);
-  Journal j;
-  j.files = {db_path};
-  long long ds = ref.ds;
-  // One read transaction: its shared lock keeps an import from committing while the
-  // tables are read (on two connections, below).
-  db.exec("BEGIN");
-  each(db, ds, "SELECT exported_at, settings FROM datasets WHERE ds = ?1", [&](Stmt& st, Src) {
-    j.exported_at = st.text(0);
-    j.settings = settings_from_json(st.text(1));
+namespace {
+
+/// Every record of a table, in input order, read as core/records.h describes them.
+template <class T>
+void read_records(Db& db, long long ds, const char* table, std::vector<T>& into) {
+  into.reserve(row_count(db, ds, table));
+  each(db, ds, sql::select_sql<T>(table, {}), [&](Stmt& st, Src src) {
+    T& x = into.emplace_back();  // in place: records are mostly strings
+    sql::Read r{st, 0};
+    describe(r, x);
+    x.src = src;
   });
-  // The marks, the largest table, are read on a second connection and core meanwhile.
-  std::exception_ptr marks_error;
-  std::thread marks_reader([&] {
-    try {
-      Db db2(db_path, false);
-      map_for_reading(db2);
-      j.marks.reserve(row_count(db2, ds, "marks"));
-      each(db2, ds,
-           "SELECT id, student, lesson, value, work_type, weight, comment, created_at, author FROM "
-           "marks "
-           "WHERE ds = ?1 ORDER BY seq",
-           [&](Stmt& st, Src src) {
-             Mark& m = j.marks.emplace_back();  // in place: a Mark is 9 strings
-             m.id = st.text(0), m.student = st.text(1), m.lesson = st.text(2), m.value = st.text(3);
-             m.work_type = st.text(4);
-             if (!st.is_null(5)) m.weight = st.real(5);
-             m.comment = st.text(6), m.created_at = st.text(7), m.author = st.text(8);
-             if (!m.created_at.empty()) m.created_ts = parse_timestamp(m.created_at);
-             m.src = src;
-           });
-    } catch (...) {
-      marks_error = std::current_exception();
-    }
+}
+
+template <class T>
+void read_one(Db& db, long long ds, const char* table, T& x) {
+  each(db, ds, sql::select_sql<T>(table, {}, ""), [&](Stmt& st, Src) {
+    sql::Read r{st, 0};
+    describe(r, x);
   });
-  struct Join {
-    std::thread& t;
-    ~Join() {
-      if (t.joinable()) t.join();
-    }
-  } join{marks_reader};
-  each(db, ds,
-       "SELECT id, name, short_name, city, address, phone, email, website, timezone, "
-       "director_last_name, director_first_name, director_middle_name FROM schools WHERE ds = ?1",
+}
+
+std::map<std::string, size_t> index_of(const auto& records) {
+  std::map<std::string, size_t> ix;
+  for (size_t i = 0; i < records.size(); ++i) ix[records[i].id] = i;
+  return ix;
+}
+
+/// The tables of lists and nested records, back into their records.
+void read_children(Db& db, long long ds, Journal& j) {
+  auto class_ix = index_of(j.classes);
+  each(db, ds, sql::select_sql<Group>("groups", {"class"}), [&](Stmt& st, Src) {
+    Group& g = j.classes[class_ix.at(st.text(0))].groups.emplace_back();
+    sql::Read r{st, 1};
+    describe(r, g);
+  });
+  auto student_ix = index_of(j.students);
+  each(db, ds, sql::select_sql<Enrollment>("enrollments", {"student"}, "student, seq"),
        [&](Stmt& st, Src) {
-         School& s = j.school;
-         s.id = st.text(0), s.name = st.text(1), s.short_name = st.text(2), s.city = st.text(3);
-         s.address = st.text(4), s.phone = st.text(5), s.email = st.text(6), s.website = st.text(7);
-         s.timezone = st.text(8);
-         s.director = {st.text(9), st.text(10), st.text(11)};
-       });
-  each(db, ds, "SELECT label, start, end FROM years WHERE ds = ?1", [&](Stmt& st, Src) {
-    j.year = {st.text(0), date_col(st, 1), date_col(st, 2)};
-  });
-  each(db, ds, "SELECT id, kind, name, start, end, grades FROM periods WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         Period p;
-         p.id = st.text(0), p.kind = st.text(1), p.name = st.text(2);
-         p.start = date_col(st, 3), p.end = date_col(st, 4);
-         std::string g = st.text(5);
-         for (size_t pos = 0; pos < g.size();) {
-           size_t comma = g.find(',', pos);
-           if (comma == std::string::npos) comma = g.size();
-           p.grades.push_back(std::stoi(g.substr(pos, comma - pos)));
-           pos = comma + 1;
-         }
-         p.src = src;
-         j.periods.push_back(std::move(p));
-       });
-  each(db, ds, "SELECT start, end, name FROM holidays WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         j.holidays.push_back({date_col(st, 0), date_col(st, 1), st.text(2), src});
-       });
-  each(db, ds, "SELECT number, start, end FROM bells WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         j.bells.push_back({int(st.integer(0)), clock_col(st, 1), clock_col(st, 2), src});
-       });
-  each(db, ds, "SELECT id, name, weight, control FROM work_types WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         j.work_types.push_back({st.text(0), st.text(1), st.real(2), st.integer(3) != 0, src});
-       });
-  each(db, ds,
-       "SELECT id, name, short_name, ord, graded, control_limit FROM subjects WHERE ds = ?1 ORDER "
-       "BY seq",
-       [&](Stmt& st, Src src) {
-         Subject s;
-         s.id = st.text(0), s.name = st.text(1), s.short_name = st.text(2);
-         if (!st.is_null(3)) s.order = int(st.integer(3));
-         s.graded = st.integer(4) != 0;
-         if (!st.is_null(5)) s.control_limit = int(st.integer(5));
-         s.src = src;
-         j.subjects.push_back(std::move(s));
-       });
-  each(db, ds,
-       "SELECT id, last_name, first_name, middle_name, position FROM teachers WHERE ds = ?1 ORDER "
-       "BY seq",
-       [&](Stmt& st, Src src) {
-         j.teachers.push_back({st.text(0), {st.text(1), st.text(2), st.text(3)}, st.text(4), src});
-       });
-  each(db, ds,
-       "SELECT id, name, grade, homeroom_teacher, days_per_week FROM classes WHERE ds = ?1 ORDER "
-       "BY seq",
-       [&](Stmt& st, Src src) {
-         SchoolClass c;
-         c.id = st.text(0), c.name = st.text(1), c.grade = int(st.integer(2));
-         c.homeroom_teacher = st.text(3), c.days_per_week = int(st.integer(4));
-         c.src = src;
-         j.classes.push_back(std::move(c));
-       });
-  {
-    std::map<std::string, size_t> class_ix;
-    for (size_t i = 0; i < j.classes.size(); ++i) class_ix[j.classes[i].id] = i;
-    each(db, ds, "SELECT id, class, subject, name FROM groups WHERE ds = ?1 ORDER BY seq",
-         [&](Stmt& st, Src) {
-           Group g;
-           g.id = st.text(0), g.subject = st.text(2), g.name = st.text(3);
-           j.classes[class_ix.at(st.text(1))].groups.push_back(std::move(g));
-         });
-  }
-  std::map<std::string, size_t> student_ix;
-  each(db, ds,
-       "SELECT id, last_name, first_name, middle_name, birth_date, consent FROM students WHERE ds "
-       "= ?1 "
-       "ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         Student s;
-         s.id = st.text(0);
-         s.person = {st.text(1), st.text(2), st.text(3)};
-         s.birth_date = opt_date_col(st, 4);
-         s.consent = st.integer(5) != 0;
-         s.src = src;
-         student_ix[s.id] = j.students.size();
-         j.students.push_back(std::move(s));
-       });
-  each(db, ds,
-       "SELECT student, class, from_date, to_date, reason_in, reason_out FROM enrollments WHERE ds "
-       "= ?1 "
-       "ORDER BY student, seq",
-       [&](Stmt& st, Src) {
-         Enrollment e;
-         e.class_id = st.text(1);
-         e.from = date_col(st, 2);
-         e.to = opt_date_col(st, 3);
-         e.reason_in = st.text(4), e.reason_out = st.text(5);
-         j.students[student_ix.at(st.text(0))].enrollments.push_back(std::move(e));
+         Enrollment& e = j.students[student_ix.at(st.text(0))].enrollments.emplace_back();
+         sql::Read r{st, 1};
+         describe(r, e);
        });
   each(db, ds,
        "SELECT student, seq, grp FROM enrollment_groups WHERE ds = ?1 ORDER BY student, seq, grp",
@@ -258,120 +140,70 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
              .enrollments.at(st.integer(1))
              .groups.push_back(st.text(2));
        });
-  {
-    std::map<std::string, size_t> guardian_ix;
-    each(db, ds,
-         "SELECT id, last_name, first_name, middle_name, relation, email, phone, delivery FROM "
-         "guardians "
-         "WHERE ds = ?1 ORDER BY seq",
-         [&](Stmt& st, Src src) {
-           Guardian g;
-           g.id = st.text(0);
-           g.person = {st.text(1), st.text(2), st.text(3)};
-           g.relation = st.text(4), g.email = st.text(5), g.phone = st.text(6),
-           g.delivery = st.text(7);
-           g.src = src;
-           guardian_ix[g.id] = j.guardians.size();
-           j.guardians.push_back(std::move(g));
-         });
-    // The children in the order the input gave them is not kept; order by the student's seq.
-    each(db, ds,
-         "SELECT gc.guardian, gc.student FROM guardian_children gc JOIN students s ON s.ds = gc.ds "
-         "AND "
-         "s.id = gc.student WHERE gc.ds = ?1 ORDER BY gc.guardian, s.seq",
-         [&](Stmt& st, Src) {
-           j.guardians[guardian_ix.at(st.text(0))].children.push_back(st.text(1));
-         });
-  }
-  j.lessons.reserve(row_count(db, ds, "lessons"));
+  auto guardian_ix = index_of(j.guardians);
+  // The children in the order the input gave them is not kept; order by the student's seq.
   each(db, ds,
-       "SELECT id, class, subject, teacher, date, number, grp, substitute, topic, homework, kind, "
-       "room, "
-       "cancelled, homework_set_at FROM lessons WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         Lesson& l = j.lessons.emplace_back();
-         l.id = st.text(0), l.class_id = st.text(1), l.subject = st.text(2), l.teacher = st.text(3);
-         l.date = date_col(st, 4);
-         l.number = int(st.integer(5));
-         l.group = st.text(6), l.substitute = st.text(7), l.topic = st.text(8),
-         l.homework = st.text(9);
-         l.kind = st.text(10), l.room = st.text(11);
-         l.cancelled = st.integer(12) != 0;
-         l.homework_set_at = st.text(13);
-         if (!l.homework_set_at.empty()) l.homework_set_ts = parse_timestamp(l.homework_set_at);
-         l.src = src;
+       "SELECT gc.guardian, gc.student FROM guardian_children gc JOIN students s ON s.ds = gc.ds "
+       "AND s.id = gc.student WHERE gc.ds = ?1 ORDER BY gc.guardian, s.seq",
+       [&](Stmt& st, Src) {
+         j.guardians[guardian_ix.at(st.text(0))].children.push_back(st.text(1));
        });
-  each(db, ds, "SELECT lesson, student, text FROM individual_homework WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         IndividualHomework h;
-         h.lesson = st.text(0), h.student = st.text(1), h.text = st.text(2);
-         h.src = src;
-         j.individual_homework.push_back(std::move(h));
-       });
-  j.attendance.reserve(row_count(db, ds, "attendance"));
-  each(db, ds,
-       "SELECT student, lesson, status, reason, minutes FROM attendance WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         Attendance& a = j.attendance.emplace_back();
-         a.student = st.text(0), a.lesson = st.text(1), a.status = st.text(2),
-         a.reason = st.text(3);
-         if (!st.is_null(4)) a.minutes = int(st.integer(4));
-         a.src = src;
-       });
-  each(db, ds,
-       "SELECT student, subject, period, value, created_at, author FROM final_marks WHERE ds = ?1 "
-       "ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         FinalMark f;
-         f.student = st.text(0), f.subject = st.text(1), f.period = st.text(2),
-         f.value = st.text(3);
-         f.created_at = st.text(4), f.author = st.text(5);
-         if (!f.created_at.empty()) f.created_ts = parse_timestamp(f.created_at);
-         f.src = src;
-         j.final_marks.push_back(std::move(f));
-       });
-  each(db, ds,
-       "SELECT mark, changed_at, teacher, old, new FROM mark_changes WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         MarkChange c;
-         c.mark = st.text(0), c.changed_at = st.text(1), c.teacher = st.text(2);
-         if (!st.is_null(3)) c.old_value = st.text(3);
-         if (!st.is_null(4)) c.new_value = st.text(4);
-         c.changed_ts = parse_timestamp(c.changed_at);
-         c.src = src;
-         j.mark_changes.push_back(std::move(c));
-       });
-  each(db, ds,
-       "SELECT id, student, date, teacher, text, kind FROM remarks WHERE ds = ?1 ORDER BY seq",
-       [&](Stmt& st, Src src) {
-         Remark r;
-         r.id = st.text(0), r.student = st.text(1), r.date = date_col(st, 2),
-         r.teacher = st.text(3);
-         r.text = st.text(4), r.kind = st.text(5);
-         r.src = src;
-         j.remarks.push_back(std::move(r));
-       });
-  {
-    std::map<std::string, size_t> event_ix;
-    each(db, ds,
-         "SELECT id, date, end_date, title, text, whole_school FROM events WHERE ds = ?1 ORDER BY "
-         "seq",
-         [&](Stmt& st, Src src) {
-           Event e;
-           e.id = st.text(0), e.date = date_col(st, 1), e.end_date = opt_date_col(st, 2);
-           e.title = st.text(3), e.text = st.text(4);
-           if (st.integer(5) == 0) e.classes = std::vector<std::string>{};
-           e.src = src;
-           event_ix[e.id] = j.events.size();
-           j.events.push_back(std::move(e));
-         });
-    each(db, ds, "SELECT event, class FROM event_classes WHERE ds = ?1 ORDER BY event, class",
-         [&](Stmt& st, Src) { j.events[event_ix.at(st.text(0))].classes->push_back(st.text(1)); });
-  }
-  Diagnostics diag;
-  marks_reader.join();
-  if (marks_error) std::rethrow_exception(marks_error);
+  auto event_ix = index_of(j.events);
+  each(db, ds, "SELECT id, whole_school FROM events WHERE ds = ?1", [&](Stmt& st, Src) {
+    if (st.integer(1) == 0) j.events[event_ix.at(st.text(0))].classes = std::vector<std::string>{};
+  });
+  each(db, ds, "SELECT event, class FROM event_classes WHERE ds = ?1 ORDER BY event, class",
+       [&](Stmt& st, Src) { j.events[event_ix.at(st.text(0))].classes->push_back(st.text(1)); });
+}
+
+/// Everything but the marks.
+void read_tables(Db& db, long long ds, Journal& j) {
+  each(db, ds, "SELECT exported_at, settings FROM datasets WHERE ds = ?1", [&](Stmt& st, Src) {
+    j.exported_at = st.text(0);
+    j.settings = settings_from_json(st.text(1));
+  });
+  read_one(db, ds, "schools", j.school);
+  read_one(db, ds, "years", j.year);
+  read_records(db, ds, "periods", j.periods);
+  read_records(db, ds, "holidays", j.holidays);
+  read_records(db, ds, "bells", j.bells);
+  read_records(db, ds, "work_types", j.work_types);
+  read_records(db, ds, "subjects", j.subjects);
+  read_records(db, ds, "teachers", j.teachers);
+  read_records(db, ds, "classes", j.classes);
+  read_records(db, ds, "students", j.students);
+  read_records(db, ds, "guardians", j.guardians);
+  read_records(db, ds, "lessons", j.lessons);
+  read_records(db, ds, "individual_homework", j.individual_homework);
+  read_records(db, ds, "attendance", j.attendance);
+  read_records(db, ds, "final_marks", j.final_marks);
+  read_records(db, ds, "mark_changes", j.mark_changes);
+  read_records(db, ds, "remarks", j.remarks);
+  read_records(db, ds, "events", j.events);
+  read_children(db, ds, j);
+}
+
+}  // namespace
+
+Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
+  Journal j;
+  j.files = {db_path};
+  long long ds = ref.ds;
+  // The marks, the largest table, are read on a second connection and core meanwhile.
+  // Each connection reads in one transaction, and the first holds its shared lock until
+  // the second has read: no import can commit in between (it needs an exclusive lock).
+  Db db(db_path, false);
+  map_for_reading(db);
+  db.exec("BEGIN");
+  each(db, ds, "SELECT count(*) FROM datasets WHERE ds = ?1", [](Stmt&, Src) {});
+  parallel_for(2, 2, [&](size_t task) {
+    if (task == 0) return read_tables(db, ds, j);
+    Db marks_db(db_path, false);
+    map_for_reading(marks_db);
+    read_records(marks_db, ds, "marks", j.marks);
+  });
   db.exec("COMMIT");
+  Diagnostics diag;
   validate(j, diag);
   if (diag.errors() > 0)
     throw std::runtime_error(fmt::format("the journal stored in {} does not resolve: {}", db_path,

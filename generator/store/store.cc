@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "store/record_sql.h"
 #include "store/sqlite.h"
 
 namespace jp {
@@ -120,12 +121,6 @@ constexpr const char* kDatasetTables[] = {"schools",
                                           "event_classes",
                                           "import_warnings"};
 
-std::string opt_date(const std::optional<Day>& d) { return d ? format_date(*d) : std::string(); }
-
-std::string clock_text(int minutes) {
-  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
-}
-
 std::string settings_json(const Settings& s) {
   nlohmann::ordered_json j;
   j["numeric_marks"] = s.numeric_marks;
@@ -198,318 +193,100 @@ void prepare_schema(Db& db, bool may_create) {
                                  : "re-import the journal into a new database file"));
 }
 
-void write_rows(Db& db, long long ds, const Journal& j, const Diagnostics& warnings) {
-  sqlite3* h = db.handle();
-  const School& s = j.school;
-  Stmt(h, "INSERT INTO schools VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")
-      .bind(1, ds)
-      .bind(2, s.id)
-      .bind(3, s.name)
-      .bind(4, s.short_name)
-      .bind(5, s.city)
-      .bind(6, s.address)
-      .bind(7, s.phone)
-      .bind(8, s.email)
-      .bind(9, s.website)
-      .bind(10, s.timezone)
-      .bind(11, s.director.last_name)
-      .bind(12, s.director.first_name)
-      .bind(13, s.director.middle_name)
-      .run();
-  Stmt(h, "INSERT INTO years VALUES(?,?,?,?)")
-      .bind(1, ds)
-      .bind(2, j.year.label)
-      .bind(3, format_date(j.year.start))
-      .bind(4, format_date(j.year.end))
-      .run();
-  {
-    Stmt st(h, "INSERT INTO periods VALUES(?,?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.periods.size(); ++i) {
-      const Period& p = j.periods[i];
-      std::string grades;
-      for (int g : p.grades) grades += (grades.empty() ? "" : ",") + std::to_string(g);
-      st.bind(1, ds)
-          .bind(2, p.id)
-          .bind(3, p.kind)
-          .bind(4, p.name)
-          .bind(5, format_date(p.start))
-          .bind(6, format_date(p.end))
-          .bind(7, grades)
-          .bind(8, (long long)i)
-          .run();
-    }
+/// One row per record, in input order (`seq`), its columns as core/records.h describes.
+template <class T>
+void insert_records(sqlite3* h, const char* table, long long ds, const std::vector<T>& rows) {
+  Stmt st(h, sql::insert_sql<T>(table, {"ds", "seq"}));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    st.bind(1, ds).bind(2, (long long)i);
+    sql::Bind b{st, 3};
+    describe(b, rows[i]);
+    st.run();
   }
-  {
-    Stmt st(h, "INSERT INTO holidays VALUES(?,?,?,?,?)");
-    for (size_t i = 0; i < j.holidays.size(); ++i) {
-      const Holiday& x = j.holidays[i];
-      st.bind(1, ds)
-          .bind(2, (long long)i)
-          .bind(3, format_date(x.start))
-          .bind(4, format_date(x.end))
-          .bind(5, x.name)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO bells VALUES(?,?,?,?,?)");
-    for (size_t i = 0; i < j.bells.size(); ++i) {
-      const Bell& b = j.bells[i];
-      st.bind(1, ds)
-          .bind(2, (long long)i)
-          .bind(3, b.number)
-          .bind(4, clock_text(b.start))
-          .bind(5, clock_text(b.end))
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO work_types VALUES(?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.work_types.size(); ++i) {
-      const WorkType& w = j.work_types[i];
-      st.bind(1, ds)
-          .bind(2, w.id)
-          .bind(3, w.name)
-          .bind(4, w.weight)
-          .bind(5, w.control ? 1 : 0)
-          .bind(6, (long long)i)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO subjects VALUES(?,?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.subjects.size(); ++i) {
-      const Subject& x = j.subjects[i];
-      st.bind(1, ds)
-          .bind(2, x.id)
-          .bind(3, x.name)
-          .bind(4, x.short_name)
-          .bind(5, x.order)
-          .bind(6, x.graded ? 1 : 0)
-          .bind(7, x.control_limit)
-          .bind(8, (long long)i)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO teachers VALUES(?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.teachers.size(); ++i) {
-      const Teacher& t = j.teachers[i];
-      st.bind(1, ds)
-          .bind(2, t.id)
-          .bind(3, t.person.last_name)
-          .bind(4, t.person.first_name)
-          .bind(5, t.person.middle_name)
-          .bind(6, t.position)
-          .bind(7, (long long)i)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO classes VALUES(?,?,?,?,?,?,?)");
-    Stmt gr(h, "INSERT INTO groups VALUES(?,?,?,?,?,?)");
-    long long gseq = 0;
-    for (size_t i = 0; i < j.classes.size(); ++i) {
-      const SchoolClass& c = j.classes[i];
-      st.bind(1, ds)
-          .bind(2, c.id)
-          .bind(3, c.name)
-          .bind(4, c.grade)
-          .bind(5, c.homeroom_teacher)
-          .bind(6, c.days_per_week)
-          .bind(7, (long long)i)
-          .run();
-      for (const auto& g : c.groups)
-        gr.bind(1, ds)
-            .bind(2, g.id)
-            .bind(3, c.id)
-            .bind(4, g.subject)
-            .bind(5, g.name)
-            .bind(6, gseq++)
-            .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO students VALUES(?,?,?,?,?,?,?,?)");
-    Stmt en(h, "INSERT INTO enrollments VALUES(?,?,?,?,?,?,?,?)");
-    Stmt eg(h, "INSERT OR IGNORE INTO enrollment_groups VALUES(?,?,?,?)");
-    for (size_t i = 0; i < j.students.size(); ++i) {
-      const Student& x = j.students[i];
-      st.bind(1, ds)
-          .bind(2, x.id)
-          .bind(3, x.person.last_name)
-          .bind(4, x.person.first_name)
-          .bind(5, x.person.middle_name)
-          .bind(6, opt_date(x.birth_date))
-          .bind(7, x.consent ? 1 : 0)
-          .bind(8, (long long)i)
-          .run();
-      for (size_t e = 0; e < x.enrollments.size(); ++e) {
-        const Enrollment& n = x.enrollments[e];
-        en.bind(1, ds)
-            .bind(2, x.id)
-            .bind(3, (long long)e)
-            .bind(4, n.class_id)
-            .bind(5, format_date(n.from))
-            .bind(6, opt_date(n.to))
-            .bind(7, n.reason_in)
-            .bind(8, n.reason_out)
-            .run();
-        for (const auto& g : n.groups)
-          eg.bind(1, ds).bind(2, x.id).bind(3, (long long)e).bind(4, g).run();
-      }
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO guardians VALUES(?,?,?,?,?,?,?,?,?,?)");
-    Stmt ch(h, "INSERT OR IGNORE INTO guardian_children VALUES(?,?,?)");
-    for (size_t i = 0; i < j.guardians.size(); ++i) {
-      const Guardian& g = j.guardians[i];
-      st.bind(1, ds)
-          .bind(2, g.id)
-          .bind(3, g.person.last_name)
-          .bind(4, g.person.first_name)
-          .bind(5, g.person.middle_name)
-          .bind(6, g.relation)
-          .bind(7, g.email)
-          .bind(8, g.phone)
-          .bind(9, g.delivery)
-          .bind(10, (long long)i)
-          .run();
-      for (const auto& c : g.children) ch.bind(1, ds).bind(2, g.id).bind(3, c).run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO lessons VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.lessons.size(); ++i) {
-      const Lesson& l = j.lessons[i];
-      st.bind(1, ds)
-          .bind(2, l.id)
-          .bind(3, l.class_id)
-          .bind(4, l.subject)
-          .bind(5, l.teacher)
-          .bind(6, format_date(l.date))
-          .bind(7, l.number)
-          .bind(8, l.group)
-          .bind(9, l.substitute)
-          .bind(10, l.topic)
-          .bind(11, l.homework)
-          .bind(12, l.kind)
-          .bind(13, l.room)
-          .bind(14, l.cancelled ? 1 : 0)
-          .bind(15, l.homework_set_at)
-          .bind(16, (long long)i)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO individual_homework VALUES(?,?,?,?,?)");
-    for (size_t i = 0; i < j.individual_homework.size(); ++i) {
-      const auto& x = j.individual_homework[i];
-      st.bind(1, ds)
-          .bind(2, (long long)i)
-          .bind(3, x.lesson)
-          .bind(4, x.student)
-          .bind(5, x.text)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO marks VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.marks.size(); ++i) {
-      const Mark& m = j.marks[i];
-      st.bind(1, ds)
-          .bind(2, m.id)
-          .bind(3, m.student)
-          .bind(4, m.lesson)
-          .bind(5, m.value)
-          .bind(6, m.work_type)
-          .bind(7, m.weight)
-          .bind(8, m.comment)
-          .bind(9, m.created_at)
-          .bind(10, m.author)
-          .bind(11, (long long)i)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO attendance VALUES(?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.attendance.size(); ++i) {
-      const Attendance& a = j.attendance[i];
-      st.bind(1, ds)
-          .bind(2, a.student)
-          .bind(3, a.lesson)
-          .bind(4, a.status)
-          .bind(5, a.reason)
-          .bind(6, a.minutes)
-          .bind(7, (long long)i)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO final_marks VALUES(?,?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.final_marks.size(); ++i) {
-      const FinalMark& f = j.final_marks[i];
-      st.bind(1, ds)
-          .bind(2, f.student)
-          .bind(3, f.subject)
-          .bind(4, f.period)
-          .bind(5, f.value)
-          .bind(6, f.created_at)
-          .bind(7, f.author)
-          .bind(8, (long long)i)
-          .run();
-    }
-  }
-  {
-    Stmt st(h, "INSERT INTO mark_changes VALUES(?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.mark_changes.size(); ++i) {
-      const MarkChange& c = j.mark_changes[i];
-      st.bind(1, ds).bind(2, (long long)i).bind(3, c.mark).bind(4, c.changed_at).bind(5, c.teacher);
-      if (c.old_value)
-        st.bind_text(6, *c.old_value);
-      else
-        st.bind_null(6);
-      if (c.new_value)
-        st.bind_text(7, *c.new_value);
-      else
-        st.bind_null(7);
+}
+
+/// The dataset's one row of a table (its school, its year).
+template <class T>
+void insert_one(sqlite3* h, const char* table, long long ds, const T& x) {
+  Stmt st(h, sql::insert_sql<T>(table, {"ds"}));
+  st.bind(1, ds);
+  sql::Bind b{st, 2};
+  describe(b, x);
+  st.run();
+}
+
+/// A class's groups, in the classes' order.
+void insert_groups(sqlite3* h, long long ds, const Journal& j) {
+  Stmt st(h, sql::insert_sql<Group>("groups", {"ds", "seq", "class"}));
+  long long seq = 0;
+  for (const SchoolClass& c : j.classes)
+    for (const Group& g : c.groups) {
+      st.bind(1, ds).bind(2, seq++).bind(3, c.id);
+      sql::Bind b{st, 4};
+      describe(b, g);
       st.run();
     }
-  }
-  {
-    Stmt st(h, "INSERT INTO remarks VALUES(?,?,?,?,?,?,?,?)");
-    for (size_t i = 0; i < j.remarks.size(); ++i) {
-      const Remark& r = j.remarks[i];
-      st.bind(1, ds)
-          .bind(2, r.id)
-          .bind(3, r.student)
-          .bind(4, format_date(r.date))
-          .bind(5, r.teacher)
-          .bind(6, r.text)
-          .bind(7, r.kind)
-          .bind(8, (long long)i)
-          .run();
+}
+
+/// A student's enrollments and the groups of each.
+void insert_enrollments(sqlite3* h, long long ds, const Journal& j) {
+  Stmt en(h, sql::insert_sql<Enrollment>("enrollments", {"ds", "student", "seq"}));
+  Stmt eg(h, "INSERT OR IGNORE INTO enrollment_groups VALUES(?,?,?,?)");
+  for (const Student& x : j.students)
+    for (size_t e = 0; e < x.enrollments.size(); ++e) {
+      const Enrollment& n = x.enrollments[e];
+      en.bind(1, ds).bind(2, x.id).bind(3, (long long)e);
+      sql::Bind b{en, 4};
+      describe(b, n);
+      en.run();
+      for (const auto& g : n.groups)
+        eg.bind(1, ds).bind(2, x.id).bind(3, (long long)e).bind(4, g).run();
     }
+}
+
+/// Events: `whole_school` tells an event with no class list from one for no class.
+void insert_events(sqlite3* h, long long ds, const Journal& j) {
+  Stmt st(h, sql::insert_sql<Event>("events", {"ds", "seq", "whole_school"}));
+  Stmt ec(h, "INSERT OR IGNORE INTO event_classes VALUES(?,?,?)");
+  for (size_t i = 0; i < j.events.size(); ++i) {
+    const Event& e = j.events[i];
+    st.bind(1, ds).bind(2, (long long)i).bind(3, e.classes ? 0 : 1);
+    sql::Bind b{st, 4};
+    describe(b, e);
+    st.run();
+    if (e.classes)
+      for (const auto& c : *e.classes) ec.bind(1, ds).bind(2, e.id).bind(3, c).run();
   }
+}
+
+void write_rows(Db& db, long long ds, const Journal& j, const Diagnostics& warnings) {
+  sqlite3* h = db.handle();
+  insert_one(h, "schools", ds, j.school);
+  insert_one(h, "years", ds, j.year);
+  insert_records(h, "periods", ds, j.periods);
+  insert_records(h, "holidays", ds, j.holidays);
+  insert_records(h, "bells", ds, j.bells);
+  insert_records(h, "work_types", ds, j.work_types);
+  insert_records(h, "subjects", ds, j.subjects);
+  insert_records(h, "teachers", ds, j.teachers);
+  insert_records(h, "classes", ds, j.classes);
+  insert_groups(h, ds, j);
+  insert_records(h, "students", ds, j.students);
+  insert_enrollments(h, ds, j);
+  insert_records(h, "guardians", ds, j.guardians);
   {
-    Stmt st(h, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?)");
-    Stmt ec(h, "INSERT OR IGNORE INTO event_classes VALUES(?,?,?)");
-    for (size_t i = 0; i < j.events.size(); ++i) {
-      const Event& e = j.events[i];
-      st.bind(1, ds)
-          .bind(2, e.id)
-          .bind(3, format_date(e.date))
-          .bind(4, opt_date(e.end_date))
-          .bind(5, e.title)
-          .bind(6, e.text)
-          .bind(7, e.classes ? 0 : 1)
-          .bind(8, (long long)i)
-          .run();
-      if (e.classes)
-        for (const auto& c : *e.classes) ec.bind(1, ds).bind(2, e.id).bind(3, c).run();
-    }
+    Stmt ch(h, "INSERT OR IGNORE INTO guardian_children VALUES(?,?,?)");
+    for (const Guardian& g : j.guardians)
+      for (const auto& c : g.children) ch.bind(1, ds).bind(2, g.id).bind(3, c).run();
   }
+  insert_records(h, "lessons", ds, j.lessons);
+  insert_records(h, "individual_homework", ds, j.individual_homework);
+  insert_records(h, "marks", ds, j.marks);
+  insert_records(h, "attendance", ds, j.attendance);
+  insert_records(h, "final_marks", ds, j.final_marks);
+  insert_records(h, "mark_changes", ds, j.mark_changes);
+  insert_records(h, "remarks", ds, j.remarks);
+  insert_events(h, ds, j);
   {
     Stmt st(h, "INSERT INTO import_warnings VALUES(?,?,?,?,?,?,?)");
     long long seq = 0;
