@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +18,7 @@
 
 #include "core/files.h"
 #include "core/hash.h"
+#include "core/parallel.h"
 #include "core/records.h"
 #include "core/text.h"
 
@@ -1304,24 +1304,17 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, u
   }
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t k; (k = next++) < order.size();) {
-      size_t i = order[k];
-      std::string text;
-      if (auto why = try_read_file(files[i], text)) {
-        parts[i].diag.error(files[i], "", "", *why);
-        parts[i].unreadable = true;
-        continue;
-      }
-      parts[i].digest = sha256_hex(text);
-      parse_file(files[i], uint32_t(i), text, parts[i]);
+  parallel_for(order.size(), threads, [&](size_t k) {
+    size_t i = order[k];
+    std::string text;
+    if (auto why = try_read_file(files[i], text)) {
+      parts[i].diag.error(files[i], "", "", *why);
+      parts[i].unreadable = true;
+      return;
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+    parts[i].digest = sha256_hex(text);
+    parse_file(files[i], uint32_t(i), text, parts[i]);
+  });
   return merge(files, parts, diag);
 }
 

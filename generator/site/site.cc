@@ -1,12 +1,11 @@
 #include "site/site.h"
 
 #include <atomic>
-#include <exception>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "core/embedded.h"
+#include "core/parallel.h"
 #include "figures/audience.h"
 #include "site/site_inputs.h"
 
@@ -63,10 +62,9 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   std::atomic<size_t> next{0}, pages{0}, files{0}, kept{0};
   std::unique_ptr<PageInputs> inputs;
   if (!o.inputs_digest.empty()) inputs = std::make_unique<PageInputs>(ix, o.inputs_digest, o.today);
-  std::exception_ptr failure;
-  std::mutex failure_mu;
-  auto work = [&] {
-    // A renderer per thread: kainjow templates keep render state in the template object.
+  // One task per thread, each taking the next student: a renderer per thread, as kainjow
+  // templates keep render state in the template object.
+  parallel_for(threads, threads, [&](size_t) {
     HtmlRenderer html(ix, Locale::ru(), o.today, &lessons);
     std::vector<std::string> paths;
     auto paths_of = [&](const std::vector<std::string>& areas, const std::string& file) {
@@ -126,16 +124,10 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
         // What is new changes with every publication: always rendered.
         always(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
       } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mu);
-        if (!failure) failure = std::current_exception();
-        next = j.students.size();  // stop the other threads too
+        next = j.students.size();  // the other threads stop taking students
+        throw;
       }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+  });
   r.pages_rendered += pages;
   r.pages_kept = kept;
   r.files += files;
