@@ -10,6 +10,7 @@
 #include "core/files.h"
 #include "core/hash.h"
 #include "core/parallel.h"
+#include "figures/summary.h"
 #include "print/render_pdf_journal.h"
 #include "print/render_pdf_school.h"
 #include "print/render_pdf_summary.h"
@@ -49,21 +50,27 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
                             const fs::path& published, Writer& w, unsigned threads) {
   const Journal& j = ix.journal();
   const SignerInfo* si = &signer.info();
+  const ArchiveFigures figures = archive_figures(j, threads);
   std::vector<Task> tasks;
   for (size_t c = 0; c < j.classes.size(); ++c) {
     const std::string& id = j.classes[c].id;
     int ci = int(c);
     // Grade 1 is not marked (Положение 3.11): no summary sheet, but a class journal.
     if (j.classes[c].grade != 1) {
+      const auto& sheets = figures.sheets[c];
+      tasks.push_back({id + "~summary.pdf",
+                       [&, ci] { return render_pdf_summary(j, ci, sheets, today, si); },
+                       {}});
       tasks.push_back(
-          {id + "~summary.pdf", [&, ci] { return render_pdf_summary(j, ci, today, si); }, {}});
-      tasks.push_back({id + "~summary.xlsx", {}, [&, ci] { return summary_xlsx(j, ci, today); }});
+          {id + "~summary.xlsx", {}, [&, ci] { return summary_xlsx(j, ci, sheets, today); }});
     }
     tasks.push_back(
         {id + "~journal.pdf", [&, ci] { return render_pdf_journal(ix, ci, today, si); }, {}});
   }
-  tasks.push_back({"school-summary.pdf", [&] { return render_pdf_school(j, today, si); }, {}});
-  tasks.push_back({"school-summary.xlsx", {}, [&] { return school_xlsx(j, today); }});
+  tasks.push_back(
+      {"school-summary.pdf", [&] { return render_pdf_school(j, figures.school, today, si); }, {}});
+  tasks.push_back(
+      {"school-summary.xlsx", {}, [&] { return school_xlsx(j, figures.school, today); }});
 
   ArchiveResult r;
   std::map<std::string, std::string> hashes;

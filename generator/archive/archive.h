@@ -7,7 +7,8 @@
 #include <filesystem>
 #include <string>
 
-#include "archive/sign.h"
+#include "archive/cms.h"
+#include "archive/pdf_sign.h"
 #include "core/journal.h"
 #include "figures/diary.h"
 #include "publish/writer.h"

@@ -15,7 +15,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "archive/sign.h"
+#include "archive/cms.h"
+#include "archive/pdf_sign.h"
 #include "core/files.h"
 #include "core/hash.h"
 

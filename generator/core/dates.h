@@ -1,5 +1,6 @@
-// Calendar arithmetic for the journal: dates as day numbers, ISO weeks,
-// timestamps with offsets, and the school's UTC offset. Pure functions.
+// Calendar arithmetic for the journal: dates as day numbers, ISO weeks, timestamps with
+// offsets. Pure functions but two: utc_now_iso reads the clock, and zone_offset_minutes
+// reads the system's TZif files (the school's UTC offset).
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/parallel.h"
 #include "core/text.h"
 #include "figures/figures.h"
 
@@ -118,11 +119,22 @@ std::vector<SummarySheet> summary_sheets(const Journal& j, int class_ix) {
 
 namespace jp {
 
-std::vector<SchoolSummary> school_summary(const Journal& j) {
+ArchiveFigures archive_figures(const Journal& j, unsigned threads) {
+  ArchiveFigures f;
+  f.sheets.resize(j.classes.size());
+  parallel_for(j.classes.size(), threads, [&](size_t c) {
+    if (j.classes[c].grade != 1) f.sheets[c] = summary_sheets(j, int(c));
+  });
+  f.school = school_summary(j, f.sheets);
+  return f;
+}
+
+std::vector<SchoolSummary> school_summary(const Journal& j,
+                                          const std::vector<std::vector<SummarySheet>>& sheets) {
   std::vector<SchoolSummary> out;
   for (size_t c = 0; c < j.classes.size(); ++c) {
     if (j.classes[c].grade == 1) continue;
-    for (const SummarySheet& sh : summary_sheets(j, int(c))) {
+    for (const SummarySheet& sh : sheets[c]) {
       auto it = std::find_if(out.begin(), out.end(),
                              [&](const SchoolSummary& s) { return s.title == sh.title; });
       if (it == out.end()) {

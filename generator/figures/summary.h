@@ -68,6 +68,16 @@ struct SchoolSummary {
 
 /// From the classes' summary sheets, grouped by column title in the order first met
 /// (periods of quarters and of halves are different columns).
-std::vector<SchoolSummary> school_summary(const Journal& j);
+std::vector<SchoolSummary> school_summary(const Journal& j,
+                                          const std::vector<std::vector<SummarySheet>>& sheets);
+
+/// The figures the archive's summary documents show, computed once per build and handed
+/// to the PDF and Excel renderers: every class's sheets (none for grade 1, which is not
+/// marked) and the school's summary made from them.
+struct ArchiveFigures {
+  std::vector<std::vector<SummarySheet>> sheets;  ///< by class index
+  std::vector<SchoolSummary> school;
+};
+ArchiveFigures archive_figures(const Journal& j, unsigned threads = 0);
 
 }  // namespace jp

@@ -47,14 +47,14 @@ std::vector<std::vector<std::string>> school_summary_rows(const Journal& j,
   return rows;
 }
 
-ArchivePdf render_pdf_school(const Journal& j, Day today, const SignerInfo* signer) {
+ArchivePdf render_pdf_school(const Journal& j, const std::vector<SchoolSummary>& summaries,
+                             Day today, const SignerInfo* signer) {
   const Locale& loc = Locale::ru();
   std::string school = school_label(j);
   std::string title = loc.text("pdf.school.title");
   std::string subject = loc.format("pdf.school.subject", {{"year", j.year.label}});
   PdfDoc doc(title + ". " + subject, school, subject);
   doc.set_date(year_of(today), month_of(today), day_of_month(today));
-  auto summaries = school_summary(j);
   if (summaries.empty()) {
     doc.new_page(true);
     doc.text(doc.left(), doc.top() - 26, PdfDoc::bold, 13, title);

@@ -16,7 +16,9 @@ std::string avg(const std::optional<double>& v) { return v ? Locale::number(*v, 
 
 }  // namespace
 
-ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today, const SignerInfo* signer) {
+ArchivePdf render_pdf_summary(const Journal& j, int class_ix,
+                              const std::vector<SummarySheet>& sheets, Day today,
+                              const SignerInfo* signer) {
   const Locale& loc = Locale::ru();
   const SchoolClass& cls = j.classes[class_ix];
   std::string school = school_label(j);
@@ -27,7 +29,7 @@ ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today, const S
   std::string homeroom = cls.homeroom_ix >= 0 ? short_name(j.teachers[cls.homeroom_ix].person) : "";
   std::string director = short_name(j.school.director);
 
-  for (const SummarySheet& sh : summary_sheets(j, class_ix)) {
+  for (const SummarySheet& sh : sheets) {
     doc.new_page(true);
     doc.bookmark(sh.title);
     float y = doc.top();

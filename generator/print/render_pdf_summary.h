@@ -6,11 +6,15 @@
 #include <string>
 
 #include "core/journal.h"
+#include "figures/summary.h"
 #include "print/archive_doc.h"
 
 namespace jp {
 
 /// `signer`: the stamp to draw on the last page (null: unsigned).
-ArchivePdf render_pdf_summary(const Journal& j, int class_ix, Day today, const SignerInfo* signer);
+/// `sheets`: the class's summary sheets (figures/summary.h).
+ArchivePdf render_pdf_summary(const Journal& j, int class_ix,
+                              const std::vector<SummarySheet>& sheets, Day today,
+                              const SignerInfo* signer);
 
 }  // namespace jp

@@ -106,13 +106,14 @@ class Book {
 
 }  // namespace
 
-std::string summary_xlsx(const Journal& j, int class_ix, Day today) {
+std::string summary_xlsx(const Journal& j, int class_ix, const std::vector<SummarySheet>& sheets,
+                         Day today) {
   const Locale& loc = Locale::ru();
   const SchoolClass& cls = j.classes[class_ix];
   std::string subject =
       loc.format("pdf.summary_subject", {{"class", cls.name}, {"year", j.year.label}});
   Book book(loc.text("pdf.summary_title") + ". " + subject, school_label(j), today);
-  for (const SummarySheet& sh : summary_sheets(j, class_ix)) {
+  for (const SummarySheet& sh : sheets) {
     lxw_worksheet* ws = book.sheet(sh.title);
     worksheet_write_string(ws, 0, 0, (loc.text("pdf.summary_title") + " — " + sh.title).c_str(),
                            book.title_fmt);
@@ -160,12 +161,11 @@ std::string summary_xlsx(const Journal& j, int class_ix, Day today) {
   return book.bytes();
 }
 
-std::string school_xlsx(const Journal& j, Day today) {
+std::string school_xlsx(const Journal& j, const std::vector<SchoolSummary>& summaries, Day today) {
   const Locale& loc = Locale::ru();
   std::string title = loc.text("pdf.school.title");
   std::string subject = loc.format("pdf.school.subject", {{"year", j.year.label}});
   Book book(title + ". " + subject, school_label(j), today);
-  auto summaries = school_summary(j);
   if (summaries.empty()) book.sheet(loc.text("pdf.school.col_class"));
   for (const auto& s : summaries) {
     lxw_worksheet* ws = book.sheet(s.title);

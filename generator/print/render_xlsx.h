@@ -6,10 +6,13 @@
 #include <string>
 
 #include "core/journal.h"
+#include "figures/summary.h"
 
 namespace jp {
 
-std::string summary_xlsx(const Journal& j, int class_ix, Day today);
-std::string school_xlsx(const Journal& j, Day today);
+/// From the figures the PDFs show (figures/summary.h).
+std::string summary_xlsx(const Journal& j, int class_ix, const std::vector<SummarySheet>& sheets,
+                         Day today);
+std::string school_xlsx(const Journal& j, const std::vector<SchoolSummary>& summaries, Day today);
 
 }  // namespace jp

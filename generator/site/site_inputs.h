@@ -1,9 +1,11 @@
 // Fingerprints of the diary's pages: a hash of everything a page is made from, so that a
 // nightly rebuild renders only the pages whose inputs changed (ninja's way; see
-// docs/performance-notes). Every record is hashed once per build; a page's fingerprint
+// docs/site.md and docs/architecture.md). Every record is hashed once per build, all
+// its fields as core/records.h describes them (core/record_hash.h); a page's fingerprint
 // combines the hashes of its records with the school-wide inputs (templates, version,
 // school, settings, periods, holidays, bells, work types, subjects, teachers, classes,
-// events). A pure function of the model: tests compare an incremental build with a full one.
+// events). A pure function of the model: tests/unit/records_test.cc changes every field in
+// turn and checks that an incremental build still equals a full one.
 #pragma once
 
 #include <cstdint>

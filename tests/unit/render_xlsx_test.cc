@@ -23,7 +23,8 @@ TEST_CASE("xlsx: names are text cells, never formulas or numbers") {
   validate(j, d);
   REQUIRE(d.errors() == 0);
   auto path = temp_path("formula.xlsx");
-  std::ofstream(path, std::ios::binary) << school_xlsx(j, *parse_date("2024-05-30"));
+  std::ofstream(path, std::ios::binary)
+      << school_xlsx(j, archive_figures(j).school, *parse_date("2024-05-30"));
   std::string shared = run_command("unzip -p " + path.string() + " xl/sharedStrings.xml");
   std::string sheet = run_command("unzip -p " + path.string() + " xl/worksheets/sheet1.xml");
   CHECK(shared.find("<t>=1+1</t>") != std::string::npos);

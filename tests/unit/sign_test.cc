@@ -1,12 +1,12 @@
-#include "archive/sign.h"
-
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 
+#include "archive/cms.h"
 #include "archive/demo_cert.h"
+#include "archive/pdf_sign.h"
 #include "helpers.h"
 #include "print/pdf.h"
 
