@@ -10,6 +10,7 @@
 
 #include "core/files.h"
 #include "core/ossl.h"
+#include "core/wording.h"
 
 namespace jp {
 namespace {
@@ -43,14 +44,15 @@ void write_demo_signer(const std::string& key_path, const std::string& cert_path
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), long(days) * 24 * 3600);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
-  auto add = [&](const char* field, const char* value) {
+  auto add = [&](const char* field, const std::string& value) {
     check(X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
-                                     reinterpret_cast<const unsigned char*>(value), -1, -1, 0) == 1,
+                                     reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
+                                     0) == 1,
           "set the certificate's name");
   };
   add("C", "RU");
-  add("O", "journalpress (демонстрационный сертификат)");
-  add("CN", "Демонстрационная подпись журнала");
+  add("O", Locale::ru().text("signature.demo_organization"));
+  add("CN", Locale::ru().text("signature.demo_name"));
   X509_set_issuer_name(cert.get(), name);
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);

@@ -12,6 +12,7 @@
 
 #include "core/files.h"
 #include "core/ossl.h"
+#include "core/wording.h"
 
 namespace jp {
 using namespace ossl;
@@ -270,7 +271,7 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
       "{} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name {} "
       "/M ({}) /Reason {} /ByteRange [0 ",
       sig, pdf_text_string(si.subject), pdf_date(when),
-      pdf_text_string("Утверждение документа архива"));
+      pdf_text_string(Locale::ru().text("signature.reason")));
   size_t range_at = out.size();
   out += std::string(32, ' ') + "] /Contents <";
   size_t contents_at = out.size() - 1;  // the '<'

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/wording.h"
+
 namespace jp {
 namespace {
 
@@ -14,6 +16,23 @@ std::string initial(const std::string& name) {
 }
 
 }  // namespace
+
+std::vector<std::string> default_other_marks() {
+  const Locale& l = Locale::ru();
+  static const std::vector<std::string> v{l.text("marks.not_assessed"), l.text("marks.pass"),
+                                          l.text("marks.fail"), l.text("marks.exempt")};
+  return v;
+}
+
+std::map<std::string, std::string> default_attendance_codes() {
+  static const auto v = [] {
+    std::map<std::string, std::string> m;
+    for (const char* k : {"illness", "valid", "unexcused", "late"})
+      m[k] = Locale::ru().text(std::string("attendance_codes.") + k);
+    return m;
+  }();
+  return v;
+}
 
 std::string full_name(const Person& p) {
   std::string s = p.last_name + " " + p.first_name;

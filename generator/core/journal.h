@@ -40,17 +40,21 @@ struct Year {
   Day start = 0, end = 0;
 };
 
+/// The format's defaults for `other_marks` (н/а, зач, незач, осв, in that order) and
+/// `attendance_codes`, in the wording of templates/locale.ru.json (`marks`, `attendance_codes`).
+std::vector<std::string> default_other_marks();
+std::map<std::string, std::string> default_attendance_codes();
+
 struct Settings {
   std::vector<std::string> numeric_marks{"5", "4", "3", "2", "1"};
-  std::vector<std::string> other_marks{"н/а", "зач", "незач", "осв"};
+  std::vector<std::string> other_marks = default_other_marks();
   /// mark -> threshold, highest first (`5` at 4.5, `4` at 3.5, `3` at 2.5; below: `2`).
   std::vector<std::pair<std::string, double>> forecast_thresholds{
       {"5", 4.5}, {"4", 3.5}, {"3", 2.5}};
   int control_limit = 1;
   int grading_deadline_primary = 3, grading_deadline_basic = 7;
   int homework_deadline_hours = 2;
-  std::map<std::string, std::string> attendance_codes{
-      {"illness", "Б"}, {"valid", "У"}, {"unexcused", "Н"}, {"late", "ОП"}};
+  std::map<std::string, std::string> attendance_codes = default_attendance_codes();
   int min_marks = 3;
   std::string edit_lock = "never";
 };

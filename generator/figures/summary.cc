@@ -4,11 +4,13 @@
 
 #include "core/parallel.h"
 #include "core/text.h"
+#include "core/wording.h"
 #include "figures/figures.h"
 
 namespace jp {
 
 void MarkCounts::add(const Settings& s, const std::string& value) {
+  static const std::string not_assessed = Locale::ru().text("marks.not_assessed");
   if (auto v = numeric_value(s, value)) {
     int k = *v >= 5 ? 0 : *v >= 4 ? 1 : *v >= 3 ? 2 : 3;
     ++by_value[k];
@@ -16,7 +18,7 @@ void MarkCounts::add(const Settings& s, const std::string& value) {
     if (k == 3) ++failed;
     sum += *v;
     ++numeric;
-  } else if (value == "н/а") {
+  } else if (value == not_assessed) {
     ++graded;
     ++failed;
   }
@@ -50,8 +52,10 @@ std::vector<SummarySheet> summary_sheets(const Journal& j, int class_ix) {
     columns.push_back({j.periods[p].id, j.periods[p].name, p, j.periods[p].end});
     if (j.periods[p].kind == "year") year_end = j.periods[p].end;
   }
-  columns.push_back({"exam", "Экзамен", -1, year_end});
-  columns.push_back({"final", "Итоговые отметки", -1, year_end});
+  // The same words as the diary's results page and the class journal's period marks.
+  const Locale& loc = Locale::ru();
+  columns.push_back({"exam", loc.text("result_columns.exam"), -1, year_end});
+  columns.push_back({"final", loc.text("result_columns.final"), -1, year_end});
 
   // Subjects of the class: taught in it, in the school's order.
   std::vector<char> taught(j.subjects.size(), 0);

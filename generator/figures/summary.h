@@ -30,7 +30,7 @@ struct MarkCounts {
 
 struct SummarySheet {
   std::string column;  ///< a period id, `exam` or `final`
-  std::string title;  ///< `1 четверть`, `Год`, `Экзамен`, `Итоговые отметки`
+  std::string title;  ///< `1 четверть`, `Год`, `Экзамен`, `Итоговая` (locale.ru.json)
   std::vector<int> students;                    ///< in Russian alphabetical order
   std::vector<int> subjects;                    ///< in the school's order
   std::vector<std::vector<std::string>> marks;  ///< [student][subject], "" when none

@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "core/wording.h"
 #include "figures/figures.h"
 #include "ingest/load.h"
 
@@ -135,14 +136,15 @@ void check_regulations(const Journal& j, Diagnostics& diag) {
 
   // Final marks: `осв`, too few current marks behind them, far from the forecast.
   PeriodAverages averages(j);
+  const std::string exempt = Locale::ru().text("marks.exempt");
   for (const auto& f : j.final_marks) {
     std::string label =
         fmt::format("student {}, subject {}, period {}", f.student, f.subject, f.period);
-    if (f.value == "осв")
+    if (f.value == exempt)
       warn("osv-final", "final_marks", f.src, label,
-           fmt::format("final mark \"осв\" in {}: the regulation requires a mark (physical "
+           fmt::format("final mark \"{}\" in {}: the regulation requires a mark (physical "
                        "education is graded on theory)",
-                       j.subjects[f.subject_ix].name));
+                       exempt, j.subjects[f.subject_ix].name));
     if (f.period_ix < 0) continue;
     const Period& per = j.periods[f.period_ix];
     const Average* a = averages.find(f.student_ix, f.subject_ix, f.period_ix);

@@ -12,12 +12,17 @@
 #include <stdexcept>
 
 #include "core/dates.h"
+#include "sample/curriculum.h"
 #include "sample/names.h"
 
 namespace jp {
 namespace {
 
 using ojson = nlohmann::ordered_json;
+using sample::curriculum;
+using sample::subject_def;
+using sample::subject_defs;
+using sample::SubjectDef;
 namespace fs = std::filesystem;
 
 /// splitmix64: tiny, fast and the same everywhere, so a seed gives the same files on
@@ -51,172 +56,7 @@ std::string ts(Day d, int minutes, const char* offset = "+03:00") {
   return fmt::format("{}T{:02}:{:02}:00{}", format_date(d), minutes / 60, minutes % 60, offset);
 }
 
-// ---- curriculum -------------------------------------------------------------------------
-
-struct SubjectDef {
-  const char* id;
-  const char* name;
-  const char* short_name;
-  bool graded;
-  const char* teacher_position;
-};
-
-const std::vector<SubjectDef>& subject_defs() {
-  static const std::vector<SubjectDef> v{
-      {"rus", "Русский язык", "Рус. яз.", true, "учитель русского языка и литературы"},
-      {"read", "Литературное чтение", "Лит. чт.", true, "учитель начальных классов"},
-      {"lit", "Литература", "Лит-ра", true, "учитель русского языка и литературы"},
-      {"eng", "Иностранный язык (английский)", "Англ. яз.", true, "учитель английского языка"},
-      {"math", "Математика", "Матем.", true, "учитель математики"},
-      {"alg", "Алгебра", "Алгебра", true, "учитель математики"},
-      {"geom", "Геометрия", "Геом.", true, "учитель математики"},
-      {"stat", "Вероятность и статистика", "Вер. и стат.", true, "учитель математики"},
-      {"inf", "Информатика", "Информ.", true, "учитель информатики"},
-      {"world", "Окружающий мир", "Окр. мир", true, "учитель начальных классов"},
-      {"hist", "История", "История", true, "учитель истории и обществознания"},
-      {"soc", "Обществознание", "Общ-ние", true, "учитель истории и обществознания"},
-      {"geo", "География", "Геогр.", true, "учитель географии"},
-      {"bio", "Биология", "Биол.", true, "учитель биологии"},
-      {"phys", "Физика", "Физика", true, "учитель физики"},
-      {"chem", "Химия", "Химия", true, "учитель химии"},
-      {"orkse", "Основы религиозных культур и светской этики", "ОРКСЭ", false,
-       "учитель начальных классов"},
-      {"music", "Музыка", "Музыка", true, "учитель музыки"},
-      {"art", "Изобразительное искусство", "ИЗО", true, "учитель изобразительного искусства"},
-      {"tech", "Труд (технология)", "Труд", true, "учитель технологии"},
-      {"obzr", "Основы безопасности и защиты Родины", "ОБЗР", true,
-       "преподаватель-организатор ОБЗР"},
-      {"pe", "Физическая культура", "Физ-ра", true, "учитель физической культуры"},
-      {"proj", "Индивидуальный проект", "Инд. проект", true, "учитель информатики"},
-  };
-  return v;
-}
-
-/// Hours a week per subject id for a grade (ФООП 2023, simplified).
-std::vector<std::pair<std::string, int>> curriculum(int g) {
-  if (g == 1)
-    return {{"rus", 5},   {"read", 4}, {"math", 4}, {"world", 2},
-            {"music", 1}, {"art", 1},  {"tech", 1}, {"pe", 2}};
-  if (g <= 4) {
-    std::vector<std::pair<std::string, int>> c{{"rus", 5},   {"read", g == 4 ? 3 : 4},
-                                               {"eng", 2},   {"math", 4},
-                                               {"world", 2}, {"music", 1},
-                                               {"art", 1},   {"tech", 1},
-                                               {"pe", 2}};
-    if (g == 4) c.insert(c.begin() + 5, {"orkse", 1});
-    return c;
-  }
-  if (g <= 9) {
-    std::vector<std::pair<std::string, int>> c;
-    c.push_back({"rus", g == 5 ? 5 : g == 6 ? 6 : g == 7 ? 4 : 3});
-    c.push_back({"lit", g == 7 || g == 8 ? 2 : 3});
-    c.push_back({"eng", 3});
-    if (g <= 6) {
-      c.push_back({"math", 5});
-    } else {
-      c.push_back({"alg", 3});
-      c.push_back({"geom", 2});
-      c.push_back({"stat", 1});
-      c.push_back({"inf", 1});
-    }
-    c.push_back({"hist", g == 9 ? 3 : 2});
-    if (g >= 6) c.push_back({"soc", 1});
-    c.push_back({"geo", g <= 6 ? 1 : 2});
-    c.push_back({"bio", g <= 7 ? 1 : 2});
-    if (g >= 7) c.push_back({"phys", g == 9 ? 3 : 2});
-    if (g >= 8) c.push_back({"chem", 2});
-    if (g <= 8) c.push_back({"music", 1});
-    if (g <= 7) c.push_back({"art", 1});
-    c.push_back({"tech", g <= 7 ? 2 : 1});
-    if (g >= 8) c.push_back({"obzr", 1});
-    c.push_back({"pe", 2});
-    return c;
-  }
-  return {{"rus", 2},  {"lit", 3},  {"eng", 3}, {"alg", 4}, {"geom", 3}, {"stat", 1},
-          {"inf", 1},  {"hist", 2}, {"soc", 2}, {"geo", 1}, {"bio", 1},  {"phys", 2},
-          {"chem", 1}, {"obzr", 1}, {"pe", 2},  {"proj", 1}};
-}
-
-const std::map<std::string, std::vector<const char*>>& topics() {
-  static const std::map<std::string, std::vector<const char*>> v{
-      {"rus",
-       {"Звуки и буквы", "Безударные гласные в корне слова", "Правописание приставок",
-        "Имя существительное как часть речи", "Склонение имён прилагательных",
-        "Правописание -тся и -ться в глаголах", "Сложное предложение", "Причастный оборот",
-        "Знаки препинания при обращении", "Развитие речи: изложение", "Буквы ё и о после шипящих",
-        "Работа над ошибками"}},
-      {"read",
-       {"Устное народное творчество", "А. С. Пушкин. «Сказка о рыбаке и рыбке»",
-        "Л. Н. Толстой. Басни", "Стихи о природе", "К. И. Чуковский. «Федорино горе»",
-        "Н. Н. Носов. «Живая шляпа»", "Внеклассное чтение"}},
-      {"lit",
-       {"А. С. Пушкин. «Капитанская дочка»", "М. Ю. Лермонтов. «Мцыри»", "Н. В. Гоголь. «Ревизор»",
-        "И. С. Тургенев. «Муму»", "Поэзия Серебряного века",
-        "Ф. М. Достоевский. «Преступление и наказание»", "Сочинение-рассуждение",
-        "Л. Н. Толстой. «Война и мир»: образ Наташи Ростовой"}},
-      {"eng",
-       {"My family", "Present Simple", "At school", "Past Simple: irregular verbs", "Travelling",
-        "Future forms", "Reading: British traditions", "Vocabulary revision"}},
-      {"math",
-       {"Натуральные числа", "Обыкновенные дроби", "Сложение и вычитание дробей",
-        "Десятичные дроби", "Проценты", "Решение задач на движение", "Площадь прямоугольника",
-        "Уравнения"}},
-      {"alg",
-       {"Линейная функция", "Квадратные уравнения", "Теорема Виета", "Системы уравнений",
-        "Неравенства с одной переменной", "Арифметическая прогрессия",
-        "Степень с целым показателем", "Тригонометрические функции", "Производная"}},
-      {"geom",
-       {"Треугольники", "Признаки равенства треугольников", "Параллельные прямые",
-        "Теорема Пифагора", "Подобие треугольников", "Окружность", "Векторы", "Многогранники"}},
-      {"stat",
-       {"Представление данных", "Среднее и медиана", "Случайные события", "Вероятность события",
-        "Комбинаторика"}},
-      {"inf",
-       {"Информация и её кодирование", "Системы счисления", "Алгоритмы и исполнители",
-        "Ветвления в Python", "Циклы", "Электронные таблицы", "Компьютерные сети"}},
-      {"world",
-       {"Природа и человек", "Времена года", "Растения нашего края", "Животные леса", "Наш город",
-        "Правила дорожного движения", "Вода и её свойства"}},
-      {"hist",
-       {"Древний Египет", "Древняя Греция", "Русь в IX–XII веках", "Смутное время",
-        "Петровские преобразования", "Отечественная война 1812 года",
-        "Великая Отечественная война 1941–1945 гг."}},
-      {"soc",
-       {"Человек и общество", "Семья", "Экономика и её роль", "Право и закон",
-        "Гражданин и государство"}},
-      {"geo",
-       {"Планета Земля", "Литосфера", "Атмосфера и климат", "Гидросфера", "Население России",
-        "Природные зоны"}},
-      {"bio",
-       {"Клетка", "Ботаника: строение растений", "Многообразие животных", "Человек и его здоровье",
-        "Экосистемы", "Наследственность"}},
-      {"phys",
-       {"Механическое движение", "Сила и её измерение", "Давление", "Работа и мощность",
-        "Тепловые явления", "Электрический ток", "Законы Ньютона"}},
-      {"chem",
-       {"Атомы и молекулы", "Периодическая система Д. И. Менделеева", "Химические реакции",
-        "Растворы", "Кислоты и основания", "Окислительно-восстановительные реакции"}},
-      {"orkse",
-       {"Россия — наша Родина", "Культура и мораль", "Праздники народов России", "Добро и зло"}},
-      {"music", {"Музыка моего народа", "Симфония", "П. И. Чайковский", "Народная песня", "Опера"}},
-      {"art",
-       {"Рисунок с натуры", "Цвет и настроение", "Декоративно-прикладное искусство", "Портрет",
-        "Пейзаж"}},
-      {"tech",
-       {"Технология обработки древесины", "Обработка тканей", "Кулинария", "Робототехника",
-        "Творческий проект"}},
-      {"obzr",
-       {"Безопасность в быту", "Первая помощь", "Чрезвычайные ситуации",
-        "Основы обороны государства"}},
-      {"pe",
-       {"Лёгкая атлетика: бег на 60 м", "Прыжки в длину", "Баскетбол", "Волейбол", "Гимнастика",
-        "Лыжная подготовка", "Теория: здоровый образ жизни"}},
-      {"proj",
-       {"Выбор темы проекта", "Постановка цели и задач", "Работа с источниками",
-        "Оформление проекта", "Защита проекта"}},
-  };
-  return v;
-}
+// ---- homework ---------------------------------------------------------------------------
 
 std::string homework_text(Rng& r, const std::string& subj) {
   switch (r.below(9)) {
@@ -301,7 +141,11 @@ struct Gen {
   std::vector<ClassG> classes;
   std::vector<StudentG> students;
   std::vector<FamilyG> families;
-  std::vector<std::pair<Day, Day>> holidays;
+  std::vector<std::pair<Day, Day>> holidays{
+      {D("2023-10-28"), D("2023-11-06")}, {D("2023-12-30"), D("2024-01-08")},
+      {D("2024-02-23"), D("2024-02-23")}, {D("2024-03-08"), D("2024-03-08")},
+      {D("2024-03-23"), D("2024-03-31")}, {D("2024-04-29"), D("2024-05-01")},
+      {D("2024-05-09"), D("2024-05-10")}};
   Day study_start = D("2023-09-01"), study_end = D("2024-05-24");
   Day year_start = D("2023-09-01"), year_end = D("2024-06-30");
 
@@ -351,12 +195,6 @@ std::string new_teacher(Gen& g, const std::string& position, bool female_bias = 
   t.position = position;
   g.teachers.push_back(t);
   return t.id;
-}
-
-const SubjectDef& subject_def(const std::string& id) {
-  for (const auto& s : subject_defs())
-    if (id == s.id) return s;
-  throw std::logic_error("unknown subject " + id);
 }
 
 /// Marks as written for a student of a given level: mostly near the level, sometimes not.
@@ -410,30 +248,47 @@ ojson person_json(const std::string& id, const std::string& last, const std::str
   return p;
 }
 
-}  // namespace
+// ---- the year's calendar -----------------------------------------------------------------
 
-int run_sample(const SampleOptions& o, std::ostream& out) {
-  Gen g(o.seed);
-  Rng& r = g.r;
-  // Each phase draws from its own stream, so that cutting the year (--until) changes
-  // only what comes after the cut, not the families or the other classes.
-  auto phase = [&](uint64_t n) { g.r = Rng(o.seed * 7919 + n); };
-  Day until = D("2099-12-31");
-  if (!o.until.empty()) {
-    auto d = parse_date(o.until);
-    if (!d)
-      throw std::runtime_error("--until: expected a date YYYY-MM-DD, got \"" + o.until + "\"");
-    until = *d;
-  }
-  static const int bell_times[][2] = {{510, 555}, {565, 610}, {630, 675}, {695, 740},
-                                      {750, 795}, {805, 850}, {860, 905}, {915, 960}};
-  g.holidays = {{D("2023-10-28"), D("2023-11-06")}, {D("2023-12-30"), D("2024-01-08")},
-                {D("2024-02-23"), D("2024-02-23")}, {D("2024-03-08"), D("2024-03-08")},
-                {D("2024-03-23"), D("2024-03-31")}, {D("2024-04-29"), D("2024-05-01")},
-                {D("2024-05-09"), D("2024-05-10")}};
+const int bell_times[8][2] = {{510, 555}, {565, 610}, {630, 675}, {695, 740},
+                              {750, 795}, {805, 850}, {860, 905}, {915, 960}};
 
-  // ---- classes ----
-  int n_classes = std::max(1, int(std::lround(o.students / 31.0)));
+struct Period {
+  const char* id;
+  const char* kind;
+  const char* name;
+  Day start, end;
+  bool senior;
+};
+
+const std::vector<Period>& periods() {
+  static const std::vector<Period> v{
+      {"q1", "quarter", "1 четверть", D("2023-09-01"), D("2023-10-27"), false},
+      {"q2", "quarter", "2 четверть", D("2023-11-07"), D("2023-12-29"), false},
+      {"q3", "quarter", "3 четверть", D("2024-01-09"), D("2024-03-22"), false},
+      {"q4", "quarter", "4 четверть", D("2024-04-01"), D("2024-05-24"), false},
+      {"h1", "half", "1 полугодие", D("2023-09-01"), D("2023-12-29"), true},
+      {"h2", "half", "2 полугодие", D("2024-01-09"), D("2024-05-24"), true}};
+  return v;
+}
+
+const Period* period_of(int grade, Day d) {
+  for (const auto& p : periods())
+    if (p.senior == (grade >= 10) && d >= p.start && d <= p.end) return &p;
+  return nullptr;
+}
+
+Day parse_until(const std::string& text) {
+  if (text.empty()) return D("2099-12-31");
+  auto d = parse_date(text);
+  if (!d) throw std::runtime_error("--until: expected a date YYYY-MM-DD, got \"" + text + "\"");
+  return *d;
+}
+
+// ---- the school: classes, teachers, students and families --------------------------------
+
+void make_classes(Gen& g, int students) {
+  int n_classes = std::max(1, int(std::lround(students / 31.0)));
   static const int first_grades[] = {1, 5, 5, 10, 9, 11, 2, 3, 4, 6, 7, 8};
   std::vector<int> grades;
   for (int k = 0; k < n_classes; ++k)
@@ -452,8 +307,10 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     c.groups_tech = gr >= 5 && gr <= 9;
     g.classes.push_back(c);
   }
+}
 
-  // ---- teachers: one primary teacher per class 1-4, subject specialists shared ----
+/// One primary teacher per class 1-4; subject specialists shared up to 26 hours a week.
+void assign_teachers(Gen& g) {
   std::map<std::string, std::vector<std::string>> pool;  // subject -> teachers
   std::map<std::string, int> load;                       // teacher -> weekly hours
   auto specialist = [&](const std::string& subj, int hours, const std::string& avoid = "") {
@@ -486,51 +343,61 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     }
     c.homeroom = c.grade <= 4 ? primary : c.teacher[c.plan[c.grade % 3].first];
   }
+}
 
-  // ---- students and families ----
-  int per_class = o.students / n_classes, extra = o.students % n_classes;
-  for (size_t ci = 0; ci < g.classes.size(); ++ci) {
-    ClassG& c = g.classes[ci];
-    int n = per_class + (int(ci) < extra ? 1 : 0);
-    for (int k = 0; k < n; ++k) {
-      StudentG s;
-      s.id = fmt::format("s{:04}", g.students.size() + 1);
-      s.female = r.chance(0.5);
-      // About one child in six has a brother or sister in another class.
-      int fam = -1;
-      if (!g.families.empty() && r.chance(0.17)) {
-        int cand = r.below(int(g.families.size()));
-        auto& f = g.families[cand];
-        bool other_class = true;
-        for (int ch : f.children)
-          if (g.students[ch].enr[0].cls == int(ci)) other_class = false;
-        if (other_class && f.children.size() < 3) fam = cand;
-      }
-      if (fam < 0) {
-        g.families.push_back({r.pick(names::surnames()), r.below(int(names::male().size())), {}});
-        fam = int(g.families.size()) - 1;
-      }
-      FamilyG& f = g.families[fam];
-      s.family = fam;
-      const auto& father = names::male()[f.father];
-      s.last = s.female ? names::female_surname(f.surname_m) : f.surname_m;
-      s.first = s.female ? r.pick(names::female()) : r.pick(names::male()).name;
-      s.middle = s.female ? father.patronymic_f : father.patronymic_m;
-      s.birth = D("2016-09-01") - 365 * (c.grade - 1) + r.below(365);
-      double u = r.unit();
-      s.level = u < 0.15   ? 4.55 + r.unit() * 0.4
-                : u < 0.55 ? 3.8 + r.unit() * 0.7
-                : u < 0.9  ? 3.0 + r.unit() * 0.8
-                           : 2.55 + r.unit() * 0.45;
-      for (auto& [subj, h] : c.plan) s.subject_shift[subj] = (r.unit() - 0.5) * 0.6;
-      StudentG::Enr e{int(ci), g.year_start, std::nullopt, "", "", {}};
-      s.enr.push_back(e);
-      f.children.push_back(int(g.students.size()));
-      c.students.push_back(int(g.students.size()));
-      g.students.push_back(std::move(s));
-    }
+/// About one child in six has a brother or sister in another class: an existing family
+/// with fewer than three children, none of them in class `ci`; else -1.
+int sibling_family(Gen& g, size_t ci) {
+  if (g.families.empty() || !g.r.chance(0.17)) return -1;
+  int cand = g.r.below(int(g.families.size()));
+  auto& f = g.families[cand];
+  bool other_class = true;
+  for (int ch : f.children)
+    if (g.students[ch].enr[0].cls == int(ci)) other_class = false;
+  return other_class && f.children.size() < 3 ? cand : -1;
+}
+
+void make_student(Gen& g, size_t ci) {
+  Rng& r = g.r;
+  ClassG& c = g.classes[ci];
+  StudentG s;
+  s.id = fmt::format("s{:04}", g.students.size() + 1);
+  s.female = r.chance(0.5);
+  int fam = sibling_family(g, ci);
+  if (fam < 0) {
+    g.families.push_back({r.pick(names::surnames()), r.below(int(names::male().size())), {}});
+    fam = int(g.families.size()) - 1;
   }
-  // Arrivals and departures during the year (about one of each per three classes).
+  FamilyG& f = g.families[fam];
+  s.family = fam;
+  const auto& father = names::male()[f.father];
+  s.last = s.female ? names::female_surname(f.surname_m) : f.surname_m;
+  s.first = s.female ? r.pick(names::female()) : r.pick(names::male()).name;
+  s.middle = s.female ? father.patronymic_f : father.patronymic_m;
+  s.birth = D("2016-09-01") - 365 * (c.grade - 1) + r.below(365);
+  double u = r.unit();
+  s.level = u < 0.15   ? 4.55 + r.unit() * 0.4
+            : u < 0.55 ? 3.8 + r.unit() * 0.7
+            : u < 0.9  ? 3.0 + r.unit() * 0.8
+                       : 2.55 + r.unit() * 0.45;
+  for (auto& [subj, h] : c.plan) s.subject_shift[subj] = (r.unit() - 0.5) * 0.6;
+  StudentG::Enr e{int(ci), g.year_start, std::nullopt, "", "", {}};
+  s.enr.push_back(e);
+  f.children.push_back(int(g.students.size()));
+  c.students.push_back(int(g.students.size()));
+  g.students.push_back(std::move(s));
+}
+
+void make_students(Gen& g, int students) {
+  int n_classes = int(g.classes.size());
+  int per_class = students / n_classes, extra = students % n_classes;
+  for (size_t ci = 0; ci < g.classes.size(); ++ci)
+    for (int k = per_class + (int(ci) < extra ? 1 : 0); k > 0; --k) make_student(g, ci);
+}
+
+/// Arrivals and departures during the year (about one of each per three classes), one
+/// transfer between parallel classes, a student without consent, and the groups.
+void move_students(Gen& g) {
   for (size_t ci = 0; ci < g.classes.size(); ++ci) {
     ClassG& c = g.classes[ci];
     if (ci % 3 == 0 && c.students.size() > 3) {
@@ -570,7 +437,11 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
       if (c.groups_eng) e.groups.push_back(c.id + (pos % 2 ? "-en2" : "-en1"));
       if (c.groups_tech) e.groups.push_back(c.id + (s.female ? "-tech1" : "-tech2"));
     }
-  // Illness spells and days absent for a good reason.
+}
+
+/// Illness spells and days absent for a good reason.
+void plan_absences(Gen& g) {
+  Rng& r = g.r;
   for (auto& s : g.students) {
     const ClassG& c = g.classes[s.enr[0].cls];
     int spells = r.below(4);
@@ -581,249 +452,300 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     for (int k = r.below(3); k > 0; --k)
       s.valid_days.push_back(g.random_school_day(c, g.study_start, g.study_end));
   }
+}
 
-  // ---- lessons, marks, attendance, per class ----
-  struct ClassOut {
-    ojson lessons = ojson::array(), ihw = ojson::array(), marks = ojson::array(),
-          attendance = ojson::array(), finals = ojson::array(), changes = ojson::array(),
-          remarks = ojson::array();
-  };
-  std::vector<ClassOut> outs(g.classes.size());
-  // Running sums for period marks: (student, subject, period) -> (sum w*v, sum w).
-  std::map<std::tuple<int, std::string, std::string>, std::pair<double, double>> sums;
-  struct Period {
-    const char* id;
-    const char* kind;
-    const char* name;
-    Day start, end;
-    bool senior;
-  };
-  const std::vector<Period> periods{
-      {"q1", "quarter", "1 четверть", D("2023-09-01"), D("2023-10-27"), false},
-      {"q2", "quarter", "2 четверть", D("2023-11-07"), D("2023-12-29"), false},
-      {"q3", "quarter", "3 четверть", D("2024-01-09"), D("2024-03-22"), false},
-      {"q4", "quarter", "4 четверть", D("2024-04-01"), D("2024-05-24"), false},
-      {"h1", "half", "1 полугодие", D("2023-09-01"), D("2023-12-29"), true},
-      {"h2", "half", "2 полугодие", D("2024-01-09"), D("2024-05-24"), true}};
-  auto period_of = [&](int grade, Day d) -> const Period* {
-    for (const auto& p : periods)
-      if (p.senior == (grade >= 10) && d >= p.start && d <= p.end) return &p;
-    return nullptr;
-  };
-  const std::map<std::string, std::string> work_of{{"lab", "lab"}, {"practical", "practical"}};
-  bool grade1_mark_done = false, grade1_hw_done = false, extra_control_done = false;
+// ---- lessons, marks, attendance ------------------------------------------------------------
 
-  for (size_t ci = 0; ci < g.classes.size(); ++ci) {
-    ClassG& c = g.classes[ci];
-    ClassOut& co = outs[ci];
-    phase(100 + ci);
-    int no_topic_left = 1, late_hw_left = 1;
-    // Ids count within the class, so that cutting the year keeps every other class's ids.
-    long long lesson_no = 0, mark_no = 0, deleted_no = 0;
-    // Weekly timetable: deal each subject's hours over the days, then shuffle each day.
-    std::vector<std::vector<std::string>> week(c.days);
-    std::vector<std::pair<std::string, int>> plan = c.plan;
+/// The journal records of one class, written to its three files.
+struct ClassOut {
+  ojson lessons = ojson::array(), ihw = ojson::array(), marks = ojson::array(),
+        attendance = ojson::array(), finals = ojson::array(), changes = ojson::array(),
+        remarks = ojson::array();
+};
+
+/// Running sums for period marks: (student, subject, period) -> (sum w*v, sum w).
+using Sums = std::map<std::tuple<int, std::string, std::string>, std::pair<double, double>>;
+
+/// Warnings seeded once in the whole school, by whichever class gets there first.
+struct SchoolSeeds {
+  bool grade1_mark = false, grade1_homework = false, extra_control = false;
+};
+
+/// A lesson as the students' records need it.
+struct LessonG {
+  std::string id, subj, grp, kind, author;
+  Day d = 0;
+  const Period* per = nullptr;
+  size_t pos = 0;
+  int topic_ix = 0, hours = 0;
+};
+
+/// One class's school year, day by day: the timetable, the lessons, and for each lesson its
+/// students' attendance, individual homework and marks. Draws from the class's own
+/// stream and numbers its records within the class, so that cutting the year (--until)
+/// keeps every other class's files.
+class ClassYear {
+ public:
+  ClassYear(Gen& g, size_t ci, ClassOut& co, Sums& sums, SchoolSeeds& seeds)
+      : g_(g), r_(g.r), c_(g.classes[ci]), ci_(ci), co_(co), sums_(sums), seeds_(seeds) {}
+
+  void run(Day until) {
+    timetable();
+    for (Day d = g_.study_start; d <= std::min(g_.study_end, until); ++d) {
+      if (!g_.school_day(c_, d)) continue;
+      const Period* per = period_of(c_.grade, d);
+      if (!per) continue;
+      auto& day = week_[weekday(d) - 1];
+      for (size_t pos = 0; pos < day.size(); ++pos) {
+        const std::string& subj = day[pos];
+        std::vector<std::string> groups{""};
+        if (subj == "eng" && c_.groups_eng) groups = {c_.id + "-en1", c_.id + "-en2"};
+        if (subj == "tech" && c_.groups_tech) groups = {c_.id + "-tech1", c_.id + "-tech2"};
+        int topic_ix = seen_count_[subj]++;
+        for (const auto& grp : groups) lesson(d, *per, pos, subj, grp, topic_ix);
+      }
+    }
+  }
+
+ private:
+  Gen& g_;
+  Rng& r_;
+  ClassG& c_;
+  size_t ci_;
+  ClassOut& co_;
+  Sums& sums_;
+  SchoolSeeds& seeds_;
+  int no_topic_left_ = 1, late_hw_left_ = 1;
+  long long lesson_no_ = 0, mark_no_ = 0, deleted_no_ = 0;
+  std::vector<std::vector<std::string>> week_;
+  std::map<std::string, int> seen_count_;  // lessons of a subject so far (topic index)
+  std::map<std::pair<std::string, std::string>, int> control_done_;  // (subject/group, period)
+
+  /// Weekly timetable: deal each subject's hours over the days, then shuffle each day.
+  void timetable() {
+    week_.assign(c_.days, {});
+    std::vector<std::pair<std::string, int>> plan = c_.plan;
     std::stable_sort(plan.begin(), plan.end(),
                      [](auto& a, auto& b) { return a.second > b.second; });
     int slot = 0;
     for (auto& [subj, h] : plan)
-      for (int k = 0; k < h; ++k) week[slot++ % c.days].push_back(subj);
-    for (auto& day : week)
-      for (size_t k = day.size(); k > 1; --k) std::swap(day[k - 1], day[r.below(int(k))]);
-    std::map<std::string, int> seen_count;  // lessons of a subject so far (topic index)
-    std::map<std::pair<std::string, std::string>, int> control_done;  // (subject/group, period)
-    for (Day d = g.study_start; d <= std::min(g.study_end, until); ++d) {
-      if (!g.school_day(c, d)) continue;
-      const Period* per = period_of(c.grade, d);
-      if (!per) continue;
-      auto& day = week[weekday(d) - 1];
-      for (size_t pos = 0; pos < day.size(); ++pos) {
-        const std::string& subj = day[pos];
-        std::vector<std::string> groups;
-        if (subj == "eng" && c.groups_eng)
-          groups = {c.id + "-en1", c.id + "-en2"};
-        else if (subj == "tech" && c.groups_tech)
-          groups = {c.id + "-tech1", c.id + "-tech2"};
-        else
-          groups = {""};
-        int topic_ix = seen_count[subj]++;
-        for (const auto& grp : groups) {
-          ojson l;
-          std::string lid = fmt::format("{}-l{:05}", c.id, ++lesson_no);
-          std::string teacher = grp.empty() ? c.teacher[subj] : c.group_teacher[grp];
-          l["id"] = lid;
-          l["class"] = c.id;
-          l["subject"] = subj;
-          l["teacher"] = teacher;
-          l["date"] = format_date(d);
-          l["number"] = int(pos) + 1;
-          if (!grp.empty()) l["group"] = grp;
-          bool cancelled = r.chance(0.003);
-          std::string author = teacher;
-          if (!cancelled && r.chance(0.02) && g.teachers.size() > 1) {
-            std::string sub = g.teachers[r.below(int(g.teachers.size()))].id;
-            if (sub != teacher) {
-              l["substitute"] = sub;
-              author = sub;
-            }
-          }
-          const auto& tl = topics().at(subj);
-          std::string topic = tl[topic_ix % tl.size()];
-          if (topic_ix >= int(tl.size()))
-            topic += topic_ix / tl.size() % 2 ? " (продолжение)" : " (повторение)";
-          // Control works: one per subject (and group) and period, about two thirds in.
-          std::string kind = "lesson";
-          int hours = 0;
-          for (auto& [s2, h] : c.plan)
-            if (s2 == subj) hours = h;
-          auto ckey = std::make_pair(subj + grp, std::string(per->id));
-          double progress = double(d - per->start) / double(per->end - per->start + 1);
-          if (c.grade >= 2 && hours >= 2 && subj != "pe" && !cancelled && progress > 0.65 &&
-              !control_done[ckey]) {
-            kind = "control";
-            control_done[ckey] = 1;
-            topic = "Контрольная работа: " + std::string(tl[(topic_ix + 1) % tl.size()]);
-          } else if (!extra_control_done && c.grade >= 5 && subj == "math" && kind == "lesson" &&
-                     control_done[ckey] && !cancelled) {
-            // Seeds the control-limit warning once: a second control work in a period.
-            kind = "control";
-            extra_control_done = true;
-            topic = "Контрольная работа (повторная)";
-          } else if ((subj == "phys" || subj == "chem" || subj == "bio") && topic_ix % 6 == 3) {
-            kind = "lab";
-          } else if ((subj == "geo" || subj == "inf") && topic_ix % 5 == 2) {
-            kind = "practical";
-          }
-          if (kind != "lesson") l["kind"] = kind;
-          if (cancelled) {
-            l["cancelled"] = true;
-          } else if (no_topic_left > 0 && r.chance(0.002)) {
-            --no_topic_left;  // seeds the no-topic warning
-          } else {
-            l["topic"] = topic;
-          }
-          l["room"] = std::to_string(100 * (1 + int(ci) % 3) + 1 + int(ci) % 20);
-          if (!cancelled && (c.grade >= 2 || (!grade1_hw_done && subj == "math")) &&
-              r.chance(0.8)) {
-            if (c.grade == 1) grade1_hw_done = true;
-            l["homework"] = homework_text(r, subj);
-            // Teachers mostly enter homework within the hour after the lesson.
-            int minute = bell_times[std::min<size_t>(pos, 7)][1] + r.below(60);
-            Day set_day = d;
-            if (late_hw_left > 0 && r.chance(0.002)) {
-              --late_hw_left;  // seeds the late-homework warning
-              set_day = d + 1;
-            }
-            l["homework_set_at"] = ts(set_day, minute);
-          }
-          co.lessons.push_back(l);
-          if (cancelled) continue;
+      for (int k = 0; k < h; ++k) week_[slot++ % c_.days].push_back(subj);
+    for (auto& day : week_)
+      for (size_t k = day.size(); k > 1; --k) std::swap(day[k - 1], day[r_.below(int(k))]);
+  }
 
-          // Students in this lesson on this day.
-          double p_mark = std::clamp(7.0 / (hours * 8.0), 0.3, 0.8);
-          for (int si : c.students) {
-            StudentG& s = g.students[si];
-            const StudentG::Enr* en = nullptr;
-            for (auto& e : s.enr)
-              if (e.cls == int(ci) && d >= e.from && (!e.to || d <= *e.to)) en = &e;
-            if (!en) continue;
-            if (!grp.empty() &&
-                std::find(en->groups.begin(), en->groups.end(), grp) == en->groups.end())
-              continue;
-            bool ill = false, valid = false;
-            for (auto& [a, b] : s.ill) ill = ill || (d >= a && d <= b);
-            for (Day v : s.valid_days) valid = valid || v == d;
-            ojson a;
-            if (ill || valid || r.chance(0.003)) {
-              a["student"] = s.id;
-              a["lesson"] = lid;
-              a["status"] = "absent";
-              a["reason"] = ill ? "illness" : valid ? "valid" : "unexcused";
-              co.attendance.push_back(a);
-              continue;
-            }
-            if (r.chance(pos == 0 ? 0.012 : 0.002)) {
-              a["student"] = s.id;
-              a["lesson"] = lid;
-              a["status"] = "late";
-              a["minutes"] = r.range(2, 15);
-              co.attendance.push_back(a);
-            }
-            // Individual homework for a student back from illness.
-            for (auto& [ia, ib] : s.ill)
-              if (d == ib + 1 && pos == 0 && c.grade >= 2) {
-                ojson h;
-                h["lesson"] = lid;
-                h["student"] = s.id;
-                h["text"] = fmt::format(
-                    "Разобрать пропущенную тему «{}» по учебнику и выполнить "
-                    "упражнения в конце параграфа",
-                    tl[(topic_ix + tl.size() - 1) % tl.size()]);
-                co.ihw.push_back(h);
-              }
-            bool give = kind == "control" || (kind == "lab" && r.chance(0.7)) || r.chance(p_mark);
-            if (c.grade == 1)
-              give = !grade1_mark_done && subj == "math" && topic_ix == 20 && r.chance(0.2);
-            if (!give) continue;
-            if (c.grade == 1) grade1_mark_done = true;  // seeds the grade1-mark warning
-            ojson m;
-            m["id"] = fmt::format("{}-m{:06}", c.id, ++mark_no);
-            m["student"] = s.id;
-            m["lesson"] = lid;
-            std::string value = mark_value(r, s.level + s.subject_shift[subj]);
-            m["value"] = value;
-            std::string wt = kind == "control"                 ? "control"
-                             : work_of.count(kind)             ? work_of.at(kind)
-                             : subj == "rus" && r.chance(0.15) ? "dictation"
-                             : r.chance(0.25)                  ? "independent"
-                             : r.chance(0.3)                   ? "homework"
-                                                               : "answer";
-            m["work_type"] = wt;
-            double w = wt == "control" || wt == "dictation"                      ? 2
-                       : wt == "lab" || wt == "practical" || wt == "independent" ? 1.5
-                                                                                 : 1;
-            if (wt == "answer" && r.chance(0.02)) {
-              m["weight"] = 2;  // a teacher's own weight for an extended answer
-              w = 2;
-              m["comment"] = "развёрнутый ответ у доски";
-            }
-            int delay = r.chance(0.7) ? 0 : r.chance(0.7) ? 1 : r.range(2, 3);
-            if (r.chance(0.0008))
-              delay = c.grade <= 4 ? r.range(4, 9) : r.range(8, 15);  // late-mark
-            m["created_at"] = ts(d + delay, 14 * 60 + r.below(7 * 60));
-            m["author"] = author;
-            auto& acc = sums[{si, subj, per->id}];
-            acc.first += std::stod(value) * w;
-            acc.second += w;
-            // A few marks are corrected later (mark_changes), some deleted.
-            if (r.chance(0.003)) {
-              ojson ch;
-              ch["mark"] = m["id"];
-              std::string old =
-                  std::to_string(std::clamp(std::stoi(value) + (r.chance(0.5) ? 1 : -1), 2, 5));
-              if (old == value) old = value == "5" ? "4" : "5";
-              ch["changed_at"] = ts(d + delay + r.range(0, 3), 15 * 60 + r.below(6 * 60));
-              ch["teacher"] = author;
-              ch["old"] = old;
-              ch["new"] = value;
-              co.changes.push_back(ch);
-            }
-            if (r.chance(0.0005)) {
-              ojson ch;
-              ch["mark"] = fmt::format("{}-md{:04}", c.id, ++deleted_no);
-              ch["changed_at"] = ts(d + delay, 16 * 60 + r.below(4 * 60));
-              ch["teacher"] = author;
-              ch["old"] = "2";
-              ch["new"] = nullptr;
-              co.changes.push_back(ch);
-            }
-            co.marks.push_back(std::move(m));
-          }
-        }
+  const std::vector<std::string>& topic_list(const std::string& subj) const {
+    return sample::topics(subj, c_.grade);
+  }
+
+  /// The lesson's kind and topic: control works one per subject (and group) and period,
+  /// about two thirds in; labs and practical works in turn.
+  std::pair<std::string, std::string> kind_and_topic(const LessonG& l, bool cancelled) {
+    const auto& tl = topic_list(l.subj);
+    std::string topic = tl[l.topic_ix % tl.size()];
+    if (l.topic_ix >= int(tl.size()))
+      topic += l.topic_ix / tl.size() % 2 ? " (продолжение)" : " (повторение)";
+    const std::string& subj = l.subj;
+    auto ckey = std::make_pair(subj + l.grp, std::string(l.per->id));
+    double progress = double(l.d - l.per->start) / double(l.per->end - l.per->start + 1);
+    if (c_.grade >= 2 && l.hours >= 2 && subj != "pe" && !cancelled && progress > 0.65 &&
+        !control_done_[ckey]) {
+      control_done_[ckey] = 1;
+      return {"control", "Контрольная работа: " + std::string(tl[(l.topic_ix + 1) % tl.size()])};
+    }
+    if (!seeds_.extra_control && c_.grade >= 5 && subj == "math" && control_done_[ckey] &&
+        !cancelled) {
+      // Seeds the control-limit warning once: a second control work in a period.
+      seeds_.extra_control = true;
+      return {"control", "Контрольная работа (повторная)"};
+    }
+    if ((subj == "phys" || subj == "chem" || subj == "bio") && l.topic_ix % 6 == 3)
+      return {"lab", topic};
+    if ((subj == "geo" || subj == "inf") && l.topic_ix % 5 == 2) return {"practical", topic};
+    return {"lesson", topic};
+  }
+
+  void homework(ojson& j, const LessonG& l) {
+    if (c_.grade == 1) seeds_.grade1_homework = true;
+    j["homework"] = homework_text(r_, l.subj);
+    // Teachers mostly enter homework within the hour after the lesson.
+    int minute = bell_times[std::min<size_t>(l.pos, 7)][1] + r_.below(60);
+    Day set_day = l.d;
+    if (late_hw_left_ > 0 && r_.chance(0.002)) {
+      --late_hw_left_;  // seeds the late-homework warning
+      set_day = l.d + 1;
+    }
+    j["homework_set_at"] = ts(set_day, minute);
+  }
+
+  void lesson(Day d, const Period& per, size_t pos, const std::string& subj, const std::string& grp,
+              int topic_ix) {
+    LessonG l{fmt::format("{}-l{:05}", c_.id, ++lesson_no_),
+              subj,
+              grp,
+              "",
+              "",
+              d,
+              &per,
+              pos,
+              topic_ix,
+              0};
+    std::string teacher = grp.empty() ? c_.teacher[subj] : c_.group_teacher[grp];
+    ojson j;
+    j["id"] = l.id;
+    j["class"] = c_.id;
+    j["subject"] = subj;
+    j["teacher"] = teacher;
+    j["date"] = format_date(d);
+    j["number"] = int(pos) + 1;
+    if (!grp.empty()) j["group"] = grp;
+    bool cancelled = r_.chance(0.003);
+    l.author = teacher;
+    if (!cancelled && r_.chance(0.02) && g_.teachers.size() > 1) {
+      std::string sub = g_.teachers[r_.below(int(g_.teachers.size()))].id;
+      if (sub != teacher) {
+        j["substitute"] = sub;
+        l.author = sub;
       }
     }
+    for (auto& [s2, h] : c_.plan)
+      if (s2 == subj) l.hours = h;
+    auto [kind, topic] = kind_and_topic(l, cancelled);
+    l.kind = kind;
+    if (kind != "lesson") j["kind"] = kind;
+    if (cancelled) {
+      j["cancelled"] = true;
+    } else if (no_topic_left_ > 0 && r_.chance(0.002)) {
+      --no_topic_left_;  // seeds the no-topic warning
+    } else {
+      j["topic"] = topic;
+    }
+    j["room"] = std::to_string(100 * (1 + int(ci_) % 3) + 1 + int(ci_) % 20);
+    if (!cancelled && (c_.grade >= 2 || (!seeds_.grade1_homework && subj == "math")) &&
+        r_.chance(0.8))
+      homework(j, l);
+    co_.lessons.push_back(j);
+    if (cancelled) return;
+    double p_mark = std::clamp(7.0 / (l.hours * 8.0), 0.3, 0.8);
+    for (int si : c_.students) attend(l, si, p_mark);
   }
-  // One change long after the edit lock ("1m" in settings) to seed the late-change warning.
+
+  /// A student's record of a lesson they are enrolled in: absent, late, individual
+  /// homework after illness, a mark.
+  void attend(const LessonG& l, int si, double p_mark) {
+    StudentG& s = g_.students[si];
+    const StudentG::Enr* en = nullptr;
+    for (auto& e : s.enr)
+      if (e.cls == int(ci_) && l.d >= e.from && (!e.to || l.d <= *e.to)) en = &e;
+    if (!en) return;
+    if (!l.grp.empty() &&
+        std::find(en->groups.begin(), en->groups.end(), l.grp) == en->groups.end())
+      return;
+    bool ill = false, valid = false;
+    for (auto& [a, b] : s.ill) ill = ill || (l.d >= a && l.d <= b);
+    for (Day v : s.valid_days) valid = valid || v == l.d;
+    ojson a;
+    if (ill || valid || r_.chance(0.003)) {
+      a["student"] = s.id;
+      a["lesson"] = l.id;
+      a["status"] = "absent";
+      a["reason"] = ill ? "illness" : valid ? "valid" : "unexcused";
+      co_.attendance.push_back(a);
+      return;
+    }
+    if (r_.chance(l.pos == 0 ? 0.012 : 0.002)) {
+      a["student"] = s.id;
+      a["lesson"] = l.id;
+      a["status"] = "late";
+      a["minutes"] = r_.range(2, 15);
+      co_.attendance.push_back(a);
+    }
+    // Individual homework for a student back from illness.
+    const auto& tl = topic_list(l.subj);
+    for (auto& [ia, ib] : s.ill)
+      if (l.d == ib + 1 && l.pos == 0 && c_.grade >= 2) {
+        ojson h;
+        h["lesson"] = l.id;
+        h["student"] = s.id;
+        h["text"] = fmt::format(
+            "Разобрать пропущенную тему «{}» по учебнику и выполнить "
+            "упражнения в конце параграфа",
+            tl[(l.topic_ix + tl.size() - 1) % tl.size()]);
+        co_.ihw.push_back(h);
+      }
+    bool give = l.kind == "control" || (l.kind == "lab" && r_.chance(0.7)) || r_.chance(p_mark);
+    if (c_.grade == 1)
+      give = !seeds_.grade1_mark && l.subj == "math" && l.topic_ix == 20 && r_.chance(0.2);
+    if (!give) return;
+    if (c_.grade == 1) seeds_.grade1_mark = true;  // seeds the grade1-mark warning
+    mark(l, si);
+  }
+
+  void mark(const LessonG& l, int si) {
+    static const std::map<std::string, std::string> work_of{{"lab", "lab"},
+                                                            {"practical", "practical"}};
+    StudentG& s = g_.students[si];
+    ojson m;
+    m["id"] = fmt::format("{}-m{:06}", c_.id, ++mark_no_);
+    m["student"] = s.id;
+    m["lesson"] = l.id;
+    std::string value = mark_value(r_, s.level + s.subject_shift[l.subj]);
+    m["value"] = value;
+    std::string wt = l.kind == "control"                  ? "control"
+                     : work_of.count(l.kind)              ? work_of.at(l.kind)
+                     : l.subj == "rus" && r_.chance(0.15) ? "dictation"
+                     : r_.chance(0.25)                    ? "independent"
+                     : r_.chance(0.3)                     ? "homework"
+                                                          : "answer";
+    m["work_type"] = wt;
+    double w = wt == "control" || wt == "dictation"                      ? 2
+               : wt == "lab" || wt == "practical" || wt == "independent" ? 1.5
+                                                                         : 1;
+    if (wt == "answer" && r_.chance(0.02)) {
+      m["weight"] = 2;  // a teacher's own weight for an extended answer
+      w = 2;
+      m["comment"] = "развёрнутый ответ у доски";
+    }
+    int delay = r_.chance(0.7) ? 0 : r_.chance(0.7) ? 1 : r_.range(2, 3);
+    if (r_.chance(0.0008)) delay = c_.grade <= 4 ? r_.range(4, 9) : r_.range(8, 15);  // late-mark
+    m["created_at"] = ts(l.d + delay, 14 * 60 + r_.below(7 * 60));
+    m["author"] = l.author;
+    auto& acc = sums_[{si, l.subj, l.per->id}];
+    acc.first += std::stod(value) * w;
+    acc.second += w;
+    changes(m, l, value, delay);
+    co_.marks.push_back(std::move(m));
+  }
+
+  /// A few marks are corrected later (mark_changes), some deleted.
+  void changes(const ojson& m, const LessonG& l, const std::string& value, int delay) {
+    if (r_.chance(0.003)) {
+      ojson ch;
+      ch["mark"] = m["id"];
+      std::string old =
+          std::to_string(std::clamp(std::stoi(value) + (r_.chance(0.5) ? 1 : -1), 2, 5));
+      if (old == value) old = value == "5" ? "4" : "5";
+      ch["changed_at"] = ts(l.d + delay + r_.range(0, 3), 15 * 60 + r_.below(6 * 60));
+      ch["teacher"] = l.author;
+      ch["old"] = old;
+      ch["new"] = value;
+      co_.changes.push_back(ch);
+    }
+    if (r_.chance(0.0005)) {
+      ojson ch;
+      ch["mark"] = fmt::format("{}-md{:04}", c_.id, ++deleted_no_);
+      ch["changed_at"] = ts(l.d + delay, 16 * 60 + r_.below(4 * 60));
+      ch["teacher"] = l.author;
+      ch["old"] = "2";
+      ch["new"] = nullptr;
+      co_.changes.push_back(ch);
+    }
+  }
+};
+
+/// One change long after the edit lock ("1m" in settings) seeds the late-change warning;
+/// then nothing is recorded after the cut: mark changes made later are dropped too.
+void late_and_cut_changes(Gen& g, std::vector<ClassOut>& outs, Day until) {
   for (auto& co : outs)
     if (co.marks.size() > 100) {
       const ojson& m = co.marks[100];
@@ -838,8 +760,6 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
       co.changes.push_back(ch);
       break;
     }
-
-  // Nothing is recorded after the cut: mark changes made later are dropped too.
   for (auto& co : outs) {
     ojson kept = ojson::array();
     for (auto& ch : co.changes)
@@ -847,79 +767,91 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
         kept.push_back(ch);
     co.changes = kept;
   }
+}
 
-  // ---- final marks: period marks from the weighted averages, then year, exam, final ----
-  phase(1);
-  bool mismatch_done = false, osv_done = false;
-  for (size_t ci = 0; ci < g.classes.size(); ++ci) {
-    ClassG& c = g.classes[ci];
-    if (c.grade == 1) continue;  // grade 1 is not marked
-    for (int si : c.students) {
-      StudentG& s = g.students[si];
-      // Period marks come from the class the student was in at the period's end.
-      auto in_class_at = [&](Day d) {
-        for (auto& e : s.enr)
-          if (d >= e.from && (!e.to || d <= *e.to)) return e.cls == int(ci);
-        return false;
-      };
-      bool at_year_end = in_class_at(g.study_end);
-      for (auto& [subj, h] : c.plan) {
-        const SubjectDef& sd = subject_def(subj);
-        std::vector<double> period_values;
-        for (const auto& p : periods) {
-          if (p.senior != (c.grade >= 10) || !in_class_at(p.end) || p.end > until) continue;
-          auto it = sums.find({si, subj, p.id});
-          std::string value;
-          if (!sd.graded) {
-            value = "зач";
-          } else if (it == sums.end() || it->second.second == 0) {
-            value = "н/а";
-          } else {
-            value = forecast_of(it->second.first / it->second.second);
-            if (!mismatch_done && value == "3" && c.grade >= 5) {
-              value = "5";  // seeds the forecast-mismatch warning
-              mismatch_done = true;
-            }
-            period_values.push_back(std::stod(value));
-          }
-          outs[ci].finals.push_back(
-              final_json(s.id, subj, p.id, value, ts(p.end, 16 * 60), c.teacher[subj]));
-        }
-        if (!at_year_end || D("2024-05-24") > until) continue;
-        std::string year_value = "зач";
-        if (sd.graded) {
-          if (period_values.empty()) {
-            year_value = "н/а";
-          } else {
-            double sum = 0;
-            for (double v : period_values) sum += v;
-            year_value = forecast_of(sum / period_values.size());
-          }
-          if (!osv_done && subj == "pe" && c.grade >= 5) {
-            year_value = "осв";  // seeds the osv-final warning
-            osv_done = true;
-          }
-        }
-        outs[ci].finals.push_back(final_json(s.id, subj, "year", year_value,
-                                             ts(D("2024-05-24"), 17 * 60), c.teacher[subj]));
-        if ((c.grade != 9 && c.grade != 11) || D("2024-06-20") > until) continue;
-        std::string final_value = year_value;
-        bool exam_subject = subj == "rus" || subj == "alg";
-        if (exam_subject && year_value.size() == 1) {
-          int exam = std::clamp(std::stoi(year_value) + r.range(-1, 1), 2, 5);
-          if (exam == 2) exam = 3;  // a failed exam is retaken before the final mark
-          outs[ci].finals.push_back(final_json(s.id, subj, "exam", std::to_string(exam),
-                                               ts(D("2024-06-14"), 12 * 60), c.teacher[subj]));
-          final_value = forecast_of((std::stoi(year_value) + exam) / 2.0 + 0.01);
-        }
-        outs[ci].finals.push_back(final_json(s.id, subj, "final", final_value,
-                                             ts(D("2024-06-20"), 12 * 60), c.teacher[subj]));
+// ---- final marks: period marks from the weighted averages, then year, exam, final ----------
+
+/// Warnings seeded once among the final marks.
+struct FinalSeeds {
+  bool mismatch = false, osv = false;
+};
+
+void subject_finals(Gen& g, size_t ci, int si, const std::string& subj, const Sums& sums,
+                    FinalSeeds& seeds, ClassOut& co, Day until) {
+  Rng& r = g.r;
+  const ClassG& c = g.classes[ci];
+  const StudentG& s = g.students[si];
+  const std::string& teacher = c.teacher.at(subj);
+  // Period marks come from the class the student was in at the period's end.
+  auto in_class_at = [&](Day d) {
+    for (auto& e : s.enr)
+      if (d >= e.from && (!e.to || d <= *e.to)) return e.cls == int(ci);
+    return false;
+  };
+  const SubjectDef& sd = subject_def(subj);
+  std::vector<double> period_values;
+  for (const auto& p : periods()) {
+    if (p.senior != (c.grade >= 10) || !in_class_at(p.end) || p.end > until) continue;
+    auto it = sums.find({si, subj, p.id});
+    std::string value;
+    if (!sd.graded) {
+      value = "зач";
+    } else if (it == sums.end() || it->second.second == 0) {
+      value = "н/а";
+    } else {
+      value = forecast_of(it->second.first / it->second.second);
+      if (!seeds.mismatch && value == "3" && c.grade >= 5) {
+        value = "5";  // seeds the forecast-mismatch warning
+        seeds.mismatch = true;
       }
+      period_values.push_back(std::stod(value));
+    }
+    co.finals.push_back(final_json(s.id, subj, p.id, value, ts(p.end, 16 * 60), teacher));
+  }
+  if (!in_class_at(g.study_end) || D("2024-05-24") > until) return;
+  std::string year_value = "зач";
+  if (sd.graded) {
+    if (period_values.empty()) {
+      year_value = "н/а";
+    } else {
+      double sum = 0;
+      for (double v : period_values) sum += v;
+      year_value = forecast_of(sum / period_values.size());
+    }
+    if (!seeds.osv && subj == "pe" && c.grade >= 5) {
+      year_value = "осв";  // seeds the osv-final warning
+      seeds.osv = true;
     }
   }
+  co.finals.push_back(
+      final_json(s.id, subj, "year", year_value, ts(D("2024-05-24"), 17 * 60), teacher));
+  if ((c.grade != 9 && c.grade != 11) || D("2024-06-20") > until) return;
+  std::string final_value = year_value;
+  bool exam_subject = subj == "rus" || subj == "alg";
+  if (exam_subject && year_value.size() == 1) {
+    int exam = std::clamp(std::stoi(year_value) + r.range(-1, 1), 2, 5);
+    if (exam == 2) exam = 3;  // a failed exam is retaken before the final mark
+    co.finals.push_back(final_json(s.id, subj, "exam", std::to_string(exam),
+                                   ts(D("2024-06-14"), 12 * 60), teacher));
+    final_value = forecast_of((std::stoi(year_value) + exam) / 2.0 + 0.01);
+  }
+  co.finals.push_back(
+      final_json(s.id, subj, "final", final_value, ts(D("2024-06-20"), 12 * 60), teacher));
+}
 
-  // ---- remarks ----
-  phase(2);
+void final_marks(Gen& g, const Sums& sums, std::vector<ClassOut>& outs, Day until) {
+  FinalSeeds seeds;
+  for (size_t ci = 0; ci < g.classes.size(); ++ci) {
+    const ClassG& c = g.classes[ci];
+    if (c.grade == 1) continue;  // grade 1 is not marked
+    for (int si : c.students)
+      for (auto& [subj, h] : c.plan) subject_finals(g, ci, si, subj, sums, seeds, outs[ci], until);
+  }
+}
+
+// ---- remarks and guardians ------------------------------------------------------------------
+
+void remarks(Gen& g, std::vector<ClassOut>& outs, Day until) {
   static const std::vector<std::pair<const char*, const char*>> remark_texts{
       {"praise", "Благодарность за **активное участие** в школьной олимпиаде"},
       {"praise", "Отличный ответ на уроке, так держать!"},
@@ -929,6 +861,7 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
       {"recommendation",
        "Рекомендуется повторить тему по учебнику:\n\n- правила на с. 45\n- упр. 112"},
       {"recommendation", "Рекомендуется посещать консультации по четвергам после 6 урока"}};
+  Rng& r = g.r;
   long long remark_no = 0;
   for (size_t ci = 0; ci < g.classes.size(); ++ci) {
     ClassG& c = g.classes[ci];
@@ -950,9 +883,37 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
       }
     }
   }
+}
 
-  // ---- guardians ----
-  phase(3);
+/// A family's guardians without ids: a mother and most often a father, or (3%) a guardian.
+std::vector<ojson> family_guardians(Gen& g, const FamilyG& f) {
+  Rng& r = g.r;
+  const auto& father = names::male()[f.father];
+  std::vector<ojson> gs;
+  if (r.chance(0.03)) {
+    const auto& gf = r.pick(names::male());
+    ojson p = person_json("", names::female_surname(r.pick(names::surnames())),
+                          r.pick(names::female()), gf.patronymic_f);
+    p["relation"] = "опекун";
+    gs.push_back(p);
+    return gs;
+  }
+  const auto& mf = r.pick(names::male());
+  ojson m =
+      person_json("", names::female_surname(f.surname_m), r.pick(names::female()), mf.patronymic_f);
+  m["relation"] = "мать";
+  gs.push_back(m);
+  if (r.chance(0.85)) {
+    const auto& ff = r.pick(names::male());
+    ojson p = person_json("", f.surname_m, father.name, ff.patronymic_m);
+    p["relation"] = "отец";
+    gs.push_back(p);
+  }
+  return gs;
+}
+
+ojson guardians_json(Gen& g) {
+  Rng& r = g.r;
   ojson guardians = ojson::array();
   int guardian_no = 0;
   bool mixed_done = false;
@@ -960,39 +921,15 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     return fmt::format("+7 9{:02} {:03}-{:02}-{:02}", r.below(100), r.below(1000), r.below(100),
                        r.below(100));
   };
-  for (size_t fi = 0; fi < g.families.size(); ++fi) {
-    FamilyG& f = g.families[fi];
+  for (const FamilyG& f : g.families) {
     if (f.children.empty()) continue;
     ojson kids = ojson::array();
     for (int ch : f.children) kids.push_back(g.students[ch].id);
-    const auto& father = names::male()[f.father];
-    bool guardian_only = r.chance(0.03);
-    std::vector<ojson> gs;
-    if (guardian_only) {
-      const auto& gf = r.pick(names::male());
-      ojson p = person_json("", names::female_surname(r.pick(names::surnames())),
-                            r.pick(names::female()), gf.patronymic_f);
-      p["relation"] = "опекун";
-      gs.push_back(p);
-    } else {
-      const auto& mf = r.pick(names::male());
-      ojson m = person_json("", names::female_surname(f.surname_m), r.pick(names::female()),
-                            mf.patronymic_f);
-      m["relation"] = "мать";
-      gs.push_back(m);
-      if (r.chance(0.85)) {
-        const auto& ff = r.pick(names::male());
-        ojson p = person_json("", f.surname_m, father.name, ff.patronymic_m);
-        p["relation"] = "отец";
-        gs.push_back(p);
-      }
-    }
+    std::vector<ojson> gs = family_guardians(g, f);
     for (size_t k = 0; k < gs.size(); ++k) {
-      ojson& p = gs[k];
-      std::string id = fmt::format("g{:04}", ++guardian_no);
       ojson out_p;
-      out_p["id"] = id;
-      for (auto it = p.begin(); it != p.end(); ++it)
+      out_p["id"] = fmt::format("g{:04}", ++guardian_no);
+      for (auto it = gs[k].begin(); it != gs[k].end(); ++it)
         if (it.key() != "id") out_p[it.key()] = *it;
       out_p["children"] = kids;
       bool paper = r.chance(0.05);
@@ -1004,24 +941,24 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
       if (paper) {
         out_p["phone"] = phone();
         out_p["delivery"] = "paper";
-      } else {
-        if (guardian_no != 3) {  // guardian g0003 has no contact: seeds guardian-no-contact
-          out_p["email"] = fmt::format("parent{:04}@example.ru", guardian_no);
-          if (r.chance(0.7)) out_p["phone"] = phone();
-        }
+      } else if (guardian_no != 3) {  // guardian g0003 has no contact: guardian-no-contact
+        out_p["email"] = fmt::format("parent{:04}@example.ru", guardian_no);
+        if (r.chance(0.7)) out_p["phone"] = phone();
       }
       guardians.push_back(out_p);
     }
   }
-  {
-    ojson p = person_json(fmt::format("g{:04}", ++guardian_no), "Сидорова", "Нина", "Петровна");
-    p["relation"] = "бабушка";
-    p["children"] = ojson::array();  // seeds guardian-no-children
-    p["email"] = "nina.sidorova@example.ru";
-    guardians.push_back(p);
-  }
+  ojson p = person_json(fmt::format("g{:04}", ++guardian_no), "Сидорова", "Нина", "Петровна");
+  p["relation"] = "бабушка";
+  p["children"] = ojson::array();  // seeds guardian-no-children
+  p["email"] = "nina.sidorova@example.ru";
+  guardians.push_back(p);
+  return guardians;
+}
 
-  // ---- the school file ----
+// ---- the school file ------------------------------------------------------------------------
+
+ojson school_json() {
   ojson school;
   school["id"] = "school-1";
   school["name"] =
@@ -1037,10 +974,12 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
   school["director"] = {
       {"last_name", "Ковалёва"}, {"first_name", "Алёна"}, {"middle_name", "Сергеевна"}};
   school["source_system_id"] = "ej-0001";  // not in the format: seeds the unknown-field warning
-  ojson year{{"label", "2023/2024"}, {"start", "2023-09-01"}, {"end", "2024-06-30"}};
-  ojson settings{{"control_limit", 1}, {"min_marks", 3}, {"edit_lock", "1m"}};
+  return school;
+}
+
+ojson periods_json() {
   ojson jperiods = ojson::array();
-  for (const auto& p : periods) {
+  for (const auto& p : periods()) {
     ojson x{{"id", p.id},
             {"kind", p.kind},
             {"name", p.name},
@@ -1054,6 +993,10 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
                       {"name", "Год"},
                       {"start", "2023-09-01"},
                       {"end", "2024-05-24"}});
+  return jperiods;
+}
+
+ojson holidays_json(const Gen& g) {
   static const std::vector<const char*> holiday_names{"Осенние каникулы",
                                                       "Зимние каникулы",
                                                       "День защитника Отечества",
@@ -1066,13 +1009,21 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     jholidays.push_back({{"start", format_date(g.holidays[k].first)},
                          {"end", format_date(g.holidays[k].second)},
                          {"name", holiday_names[k]}});
+  return jholidays;
+}
+
+ojson bells_json() {
   ojson bells = ojson::array();
   for (int k = 0; k < 8; ++k)
     bells.push_back(
         {{"number", k + 1},
          {"start", fmt::format("{:02}:{:02}", bell_times[k][0] / 60, bell_times[k][0] % 60)},
          {"end", fmt::format("{:02}:{:02}", bell_times[k][1] / 60, bell_times[k][1] % 60)}});
-  ojson work_types = ojson::array(
+  return bells;
+}
+
+ojson work_types_json() {
+  return ojson::array(
       {{{"id", "answer"}, {"name", "Ответ на уроке"}, {"weight", 1}},
        {{"id", "homework"}, {"name", "Домашняя работа"}, {"weight", 1}},
        {{"id", "independent"}, {"name", "Самостоятельная работа"}, {"weight", 1.5}},
@@ -1080,6 +1031,9 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
        {{"id", "lab"}, {"name", "Лабораторная работа"}, {"weight", 1.5}},
        {{"id", "practical"}, {"name", "Практическая работа"}, {"weight", 1.5}},
        {{"id", "control"}, {"name", "Контрольная работа"}, {"weight", 2}, {"control", true}}});
+}
+
+ojson subjects_json() {
   ojson subjects = ojson::array();
   int order = 0;
   for (const auto& s : subject_defs()) {
@@ -1087,6 +1041,11 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     if (!s.graded) x["graded"] = false;
     subjects.push_back(x);
   }
+  return subjects;
+}
+
+/// The school's events, and per class a parents' meeting and (every other class) a trip.
+ojson events_json(Gen& g) {
   ojson events = ojson::array(
       {{{"id", "ev-knowledge"},
         {"date", "2023-09-01"},
@@ -1122,13 +1081,22 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
            {"title", "Экскурсия в краеведческий музей"},
            {"classes", ojson::array({c.id})}});
   }
+  return events;
+}
 
+// ---- staff and students ---------------------------------------------------------------------
+
+ojson teachers_json(const Gen& g) {
   ojson jteachers = ojson::array();
   for (const auto& t : g.teachers) {
     ojson p = person_json(t.id, t.last, t.first, t.middle);
     p["position"] = t.position;
     jteachers.push_back(p);
   }
+  return jteachers;
+}
+
+ojson classes_json(const Gen& g) {
   ojson jclasses = ojson::array();
   for (const auto& c : g.classes) {
     ojson x{{"id", c.id},
@@ -1148,6 +1116,10 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     if (!groups.empty()) x["groups"] = groups;
     jclasses.push_back(x);
   }
+  return jclasses;
+}
+
+ojson students_json(const Gen& g) {
   ojson jstudents = ojson::array();
   for (const auto& s : g.students) {
     ojson p = person_json(s.id, s.last, s.first, s.middle);
@@ -1165,6 +1137,56 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
     p["enrollments"] = enr;
     jstudents.push_back(p);
   }
+  return jstudents;
+}
+
+/// Three files a class, as exports split by kind, and the marks in two halves of the
+/// year's list, so that no file grows past 2 MB.
+void write_class_files(const fs::path& journal, const ClassG& c, const ClassOut& co) {
+  std::string base = (journal / c.id).string();
+  write_file(base + "-lessons.json",
+             {{"lessons", co.lessons}, {"individual_homework", co.ihw}, {"remarks", co.remarks}});
+  ojson first = ojson::array(), second = ojson::array();
+  for (size_t k = 0; k < co.marks.size(); ++k)
+    (k < co.marks.size() / 2 ? first : second).push_back(co.marks[k]);
+  write_file(base + "-marks-1.json", {{"marks", first}});
+  write_file(base + "-marks-2.json", {{"marks", second}, {"mark_changes", co.changes}});
+  write_file(base + "-results.json", {{"attendance", co.attendance}, {"final_marks", co.finals}});
+}
+
+}  // namespace
+
+int run_sample(const SampleOptions& o, std::ostream& out) {
+  Day until = parse_until(o.until);
+  Gen g(o.seed);
+  // Each phase draws from its own stream, so that cutting the year (--until) changes
+  // only what comes after the cut, not the families or the other classes.
+  auto phase = [&](uint64_t n) { g.r = Rng(o.seed * 7919 + n); };
+  make_classes(g, o.students);
+  assign_teachers(g);
+  make_students(g, o.students);
+  move_students(g);
+  plan_absences(g);
+
+  std::vector<ClassOut> outs(g.classes.size());
+  Sums sums;
+  SchoolSeeds seeds;
+  for (size_t ci = 0; ci < g.classes.size(); ++ci) {
+    phase(100 + ci);
+    ClassYear(g, ci, outs[ci], sums, seeds).run(until);
+  }
+  late_and_cut_changes(g, outs, until);
+  phase(1);
+  final_marks(g, sums, outs, until);
+  phase(2);
+  remarks(g, outs, until);
+  phase(3);
+  ojson guardians = guardians_json(g);
+  ojson school = school_json();
+  ojson year{{"label", "2023/2024"}, {"start", "2023-09-01"}, {"end", "2024-06-30"}};
+  ojson settings{{"control_limit", 1}, {"min_marks", 3}, {"edit_lock", "1m"}};
+  ojson jperiods = periods_json(), jholidays = holidays_json(g);
+  ojson events = events_json(g);
 
   fs::create_directories(fs::path(o.out) / "journal");
   write_file(fs::path(o.out) / "school.json", {{"exported_at", "2024-06-30T20:00:00+03:00"},
@@ -1173,29 +1195,19 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
                                                {"settings", settings},
                                                {"periods", jperiods},
                                                {"holidays", jholidays},
-                                               {"bells", bells},
-                                               {"work_types", work_types},
-                                               {"subjects", subjects},
+                                               {"bells", bells_json()},
+                                               {"work_types", work_types_json()},
+                                               {"subjects", subjects_json()},
                                                {"events", events}});
-  write_file(fs::path(o.out) / "staff.json", {{"teachers", jteachers}, {"classes", jclasses}});
+  write_file(fs::path(o.out) / "staff.json",
+             {{"teachers", teachers_json(g)}, {"classes", classes_json(g)}});
   write_file(fs::path(o.out) / "students.json",
-             {{"students", jstudents}, {"guardians", guardians}});
+             {{"students", students_json(g)}, {"guardians", guardians}});
   long long n_marks = 0, n_lessons = 0;
   for (size_t ci = 0; ci < g.classes.size(); ++ci) {
-    auto& co = outs[ci];
-    n_marks += co.marks.size();
-    n_lessons += co.lessons.size();
-    // Three files a class, as exports split by kind (each stays well under 2 MB).
-    std::string base = (fs::path(o.out) / "journal" / g.classes[ci].id).string();
-    write_file(base + "-lessons.json",
-               {{"lessons", co.lessons}, {"individual_homework", co.ihw}, {"remarks", co.remarks}});
-    // Marks in two halves of the year's list, so that no file grows past 2 MB.
-    ojson first = ojson::array(), second = ojson::array();
-    for (size_t k = 0; k < co.marks.size(); ++k)
-      (k < co.marks.size() / 2 ? first : second).push_back(co.marks[k]);
-    write_file(base + "-marks-1.json", {{"marks", first}});
-    write_file(base + "-marks-2.json", {{"marks", second}, {"mark_changes", co.changes}});
-    write_file(base + "-results.json", {{"attendance", co.attendance}, {"final_marks", co.finals}});
+    n_marks += outs[ci].marks.size();
+    n_lessons += outs[ci].lessons.size();
+    write_class_files(fs::path(o.out) / "journal", g.classes[ci], outs[ci]);
   }
   out << fmt::format(
       "wrote a sample journal to {}: {} classes, {} students, {} guardians, {} teachers, "

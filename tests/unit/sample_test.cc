@@ -1,5 +1,6 @@
 #include "sample/sample.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "ingest/checks.h"
 #include "ingest/load.h"
 #include "ingest/validate.h"
+#include "sample/curriculum.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -159,4 +161,23 @@ TEST_CASE("e2e: the real binary imports a generated sample; the database counts 
   }
   fs::remove_all(dir);
   fs::remove(db);
+}
+
+TEST_CASE("sample: every subject of every grade has its own topics") {
+  // templates/sample/topics.json keys topics by subject and grade band: a 5th-grader reads
+  // «Муму», not «Преступление и наказание» (grade 10).
+  for (int g = 1; g <= 11; ++g)
+    for (const auto& [subject, hours] : sample::curriculum(g)) {
+      INFO(subject << " in grade " << g);
+      CHECK_NOTHROW(sample::topics(subject, g));
+    }
+  auto has = [](const std::vector<std::string>& topics, const std::string& part) {
+    return std::any_of(topics.begin(), topics.end(),
+                       [&](const std::string& t) { return t.find(part) != std::string::npos; });
+  };
+  CHECK(has(sample::topics("lit", 10), "Преступление и наказание"));
+  for (int g = 5; g <= 9; ++g) CHECK_FALSE(has(sample::topics("lit", g), "Преступление"));
+  CHECK(has(sample::topics("lit", 5), "Муму"));
+  CHECK(sample::topics("rus", 1) != sample::topics("rus", 11));
+  CHECK_THROWS_WITH(sample::topics("lit", 1), "topics.json: no topics for lit in grade 1");
 }

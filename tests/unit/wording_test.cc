@@ -81,7 +81,18 @@ TEST_CASE("wording: every path the code asks for exists") {
                         "lesson_kinds.exam",
                         "result_columns.exam",
                         "result_columns.final",
-                        "result_columns.year"})
+                        "result_columns.year",
+                        "marks.not_assessed",
+                        "marks.pass",
+                        "marks.fail",
+                        "marks.exempt",
+                        "attendance_codes.illness",
+                        "attendance_codes.valid",
+                        "attendance_codes.unexcused",
+                        "attendance_codes.late",
+                        "signature.reason",
+                        "signature.demo_organization",
+                        "signature.demo_name"})
     CHECK_NOTHROW(l.text(k));
   CHECK_THROWS_WITH(l.text("nav.nothing"), "locale.ru.json has no nav.nothing");
 }
