@@ -228,10 +228,14 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys) 
       bool exists = ::stat(v.c_str(), &st) == 0;
       bool need_folder = key == "publish.to";
       if ((known->must != ConfigKey::Must::nothing || need_folder) && !exists)
-        throw std::runtime_error(fmt::format(
-            "{}: {} {} does not exist{}", where, need_folder ? "the folder" : "the file", v,
-            known->secret && key == "site-key" ? " (`journalpress keygen --out DIR` makes one)"
-                                               : ""));
+        throw std::runtime_error(fmt::format("{}: {}{} does not exist{}", where,
+                                             need_folder ? "the folder "
+                                             : known->must == ConfigKey::Must::be_file ? "the file "
+                                                                                       : "",
+                                             v,
+                                             known->secret && key == "site-key"
+                                                 ? " (`journalpress keygen --out DIR` makes one)"
+                                                 : ""));
       if (known->must == ConfigKey::Must::be_file && !S_ISREG(st.st_mode))
         throw std::runtime_error(fmt::format("{}: {} is not a regular file", where, v));
       if (need_folder && !S_ISDIR(st.st_mode))
