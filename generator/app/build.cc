@@ -154,6 +154,10 @@ int run_build(const BuildOptions& in, std::ostream& out) {
           "every file on disk as published): 0 written, {} unchanged, 0 deleted; {:.2f} s in "
           "all\n",
           site_writer->published_count(), total_s);
+      if (o.report) {
+        o.report->site = true;
+        o.report->outputs.push_back({"site", 0, site_writer->published_count(), 0});
+      }
       site_writer.reset();
       o.site = false;  // done; other outputs still run
       if (!o.archive && !o.extracts && !o.letters) return 0;
@@ -249,6 +253,10 @@ int run_build(const BuildOptions& in, std::ostream& out) {
         o.dry_run ? " (dry run, nothing written)" : "", r.pages_rendered, render_s,
         r.pages_rendered / std::max(render_s, 1e-9), r.pages_kept, r.files, r.areas, st.written,
         st.unchanged, st.deleted, total_s);
+    if (o.report) {
+      o.report->site = true;
+      o.report->outputs.push_back({"site", st.written, st.unchanged, st.deleted});
+    }
     if (o.timings) out << "timings:\n" << timings;
     if (!o.dry_run)
       out << fmt::format(
@@ -267,6 +275,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
         build_archive(ix, today, *signer, std::time(nullptr), archive_dir / year_dir, w, o.threads);
     WriteStats st = w.commit();
     mark("archive");
+    if (o.report) o.report->outputs.push_back({"archive", st.written, st.unchanged, st.deleted});
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out << fmt::format(
         "archive{}: {} signed PDFs ({} signed now, {} kept as signed before), {} Excel copies, "
@@ -297,6 +306,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     ExtractsResult r = build_extracts(ix, batches, today, w, o.threads);
     WriteStats st = w.commit();
     mark("extracts");
+    if (o.report) o.report->outputs.push_back({"extracts", st.written, st.unchanged, st.deleted});
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out << fmt::format(
         "extracts{}: {} for {} ({}), {} extracts in {} PDFs in {}/: {} written, {} "
@@ -325,6 +335,7 @@ int run_build(const BuildOptions& in, std::ostream& out) {
     }
     WriteStats st = w.commit();
     mark("letters");
+    if (o.report) o.report->outputs.push_back({"letters", st.written, st.unchanged, st.deleted});
     out << fmt::format(
         "letters{}: {} notices to electronic guardians in {} class PDFs in {}/letters/: {} "
         "written, {} unchanged, {} deleted\n",

@@ -9,6 +9,16 @@
 
 namespace jp {
 
+/// What a build wrote, output by output (for `nightly`'s summary).
+struct OutputCounts {
+  std::string output;  ///< "site", "archive", "extracts", "letters"
+  size_t written = 0, unchanged = 0, deleted = 0;
+};
+struct BuildReport {
+  std::vector<OutputCounts> outputs;
+  bool site = false;  ///< the site was built (or found up to date)
+};
+
 struct BuildOptions {
   std::string db, out, site_key, school, year, today, base_url;
   std::string sign_key, sign_cert, sign_chain;  ///< the archive's signer
@@ -30,6 +40,7 @@ struct BuildOptions {
   /// This run as a waiting run is told (the command line).
   std::string command;
   unsigned threads = 0;
+  BuildReport* report = nullptr;  ///< filled if given
 };
 
 int run_build(const BuildOptions& o, std::ostream& out);

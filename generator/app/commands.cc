@@ -1,12 +1,16 @@
 #include "app/commands.h"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <filesystem>
 #include <iostream>
 
 #include "app/build.h"
+#include "app/config.h"
 #include "app/import.h"
+#include "app/nightly.h"
 #include "archive/demo_cert.h"
 #include "archive/verify.h"
 #include "core/keys.h"
@@ -46,11 +50,14 @@ int run_cli(int argc, char** argv) {
       "import",
       "Check journal data in the journalpress/1 format and load it into the database.\n"
       "All or nothing: on any error the database is left exactly as it was.");
+  // PATH, --db, --out: required, but they may come from --config (checked after it is read).
+  std::string import_config, build_config;
   import->add_option("PATH", imp.inputs, "journalpress/1 .json files, or directories of them")
-      ->required()
       ->check(CLI::ExistingPath);
-  import->add_option("--db", imp.db, "SQLite database to load into (created if missing)")
-      ->required();
+  import->add_option("--db", imp.db, "SQLite database to load into (created if missing)");
+  import->add_option("--config", import_config,
+                     "the school's configuration file (TOML): settings the command line does "
+                     "not give (`input` is PATH)");
   import
       ->add_option("--max-errors", imp.max_errors,
                    "print at most this many errors (all are counted)")
@@ -87,9 +94,11 @@ int run_cli(int argc, char** argv) {
       "archive (DIR/archive/<year>/), the printed extracts (DIR/extracts/<week>/) and the\n"
       "access letters (DIR/letters/). Only changed files are written; a failed build leaves\n"
       "the published outputs as they were.");
-  build->add_option("--db", bld.db, "database made by `journalpress import`")->required();
-  build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)")
-      ->required();
+  build->add_option("--db", bld.db, "database made by `journalpress import`");
+  build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)");
+  build->add_option("--config", build_config,
+                    "the school's configuration file (TOML): settings the command line does "
+                    "not give");
   build->add_option("--site-key", bld.site_key, "site key file (made by `journalpress keygen`)");
   build->add_flag("--site", bld.site, "build the diary site (with no output flag: every output)");
   build->add_flag("--archive", bld.archive,
@@ -185,6 +194,47 @@ int run_cli(int argc, char** argv) {
   archive_copy->add_option("--expect-signer", cpy.expect_signer,
                            "the signer's certificate or SHA-256 fingerprint, as for verify");
 
+  std::string nightly_config, log_format = "text", nightly_today;
+  double nightly_wait = 0;
+  bool quiet = false;
+  auto* nightly = app.add_subcommand(
+      "nightly",
+      "What the school's timer runs: import the latest export (`input`), build every configured\n"
+      "output for the school's today, publish the site to `publish.to` (a folder, or HOST:PATH\n"
+      "over ssh), print one summary line. Exit codes: 0 done, 1 the input was refused (nothing\n"
+      "built or published), 2 an environment failure.");
+  nightly->add_option("--config", nightly_config, "the school's configuration file (TOML)")
+      ->required();
+  nightly->add_option("--today", nightly_today,
+                      "the school's date to build for, YYYY-MM-DD (a rerun; default: today in "
+                      "the school's time zone)");
+  nightly
+      ->add_option("--wait", nightly_wait,
+                   "if another run holds the output folder, wait up to SECONDS for it")
+      ->check(CLI::Range(0.0, 86400.0));
+  nightly
+      ->add_option("--log-format", log_format,
+                   "text (a report per step; progress on a terminal) or json (one JSON line per "
+                   "step, for journald or a log collector)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  nightly->add_flag("--quiet", quiet, "print only the summary line (and errors)");
+
+  std::string check_config;
+  auto* config = app.add_subcommand("config", "Check a school's configuration file.");
+  config->require_subcommand(1);
+  auto* config_check = config->add_subcommand(
+      "check",
+      "Read the configuration file, check every key, type, file and value as the commands\n"
+      "would, and print the effective settings (secrets masked).");
+  config_check->add_option("--config", check_config, "the configuration file (TOML)")->required();
+
+  // The file's keys are the options of these commands (app/config.h).
+  const std::vector<const CLI::App*> settable{import, build, nightly};
+  auto read_school_config = [&](const std::string& file) {
+    return read_config(file, config_keys(settable));
+  };
+
   // CLI11 would say only "A subcommand is required" for a misspelt command.
   std::string names;
   bool known = false;
@@ -202,10 +252,74 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  auto command_line = [&] {
+    std::string c;
+    for (int i = 0; i < argc; ++i) c += (i ? " " : "") + std::string(argv[i]);
+    return c;
+  };
+  try {
+    if (import->parsed() && !import_config.empty())
+      apply_config(read_school_config(import_config), *import);
+    if (build->parsed() && !build_config.empty()) {
+      // The output flags choose together: `build --config F --site` builds the site only,
+      // whatever outputs the file names.
+      std::vector<std::string> skip;
+      for (const char* flag : {"--site", "--archive", "--extracts", "--letters"})
+        if (build->get_option(flag)->count() > 0) skip = {"site", "archive", "extracts", "letters"};
+      apply_config(read_school_config(build_config), *build, skip);
+    }
+    if (import->parsed() && imp.inputs.empty()) throw CLI::RequiredError("PATH");
+    if (import->parsed() && imp.db.empty()) throw CLI::RequiredError("--db");
+    if (build->parsed() && bld.db.empty()) throw CLI::RequiredError("--db");
+    if (build->parsed() && bld.out.empty()) throw CLI::RequiredError("--out");
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (config_check->parsed()) {
+    Config cfg = read_school_config(check_config);
+    for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd);
+    std::cout << describe_settings(cfg, settable);
+    std::string missing;
+    for (const char* key : {"input", "db", "out"})
+      if (!cfg.find(key)) missing += fmt::format("{}{}", missing.empty() ? "" : ", ", key);
+    std::cout << (missing.empty() ? "\n# nightly can run with these settings\n"
+                                  : "\n# nightly would need: " + missing + "\n");
+    return 0;
+  }
+  if (nightly->parsed()) {
+    // Given on nightly's command line, --today and --wait override the file's.
+    bool today_given = nightly->get_option("--today")->count() > 0;
+    bool wait_given = nightly->get_option("--wait")->count() > 0;
+    Config cfg = read_school_config(nightly_config);
+    for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd);
+    NightlyOptions n;
+    n.config_file = nightly_config;
+    n.import = imp;
+    n.build = bld;
+    if (today_given) n.build.today = nightly_today;
+    if (wait_given) n.build.wait_seconds = nightly_wait;
+    for (const char* key : {"input", "db", "out"})
+      if (!cfg.find(key))
+        throw std::runtime_error(fmt::format("{}: nightly needs `{}` ({})", nightly_config, key,
+                                             std::string(key) == "input"
+                                                 ? "the export folder to import"
+                                             : std::string(key) == "db" ? "the journal database"
+                                                                        : "the output folder"));
+    n.build.command = command_line();
+    if (const ConfigSetting* s = cfg.find("publish.to")) n.publish.to = s->values[0];
+    if (const ConfigSetting* s = cfg.find("publish.ssh")) n.publish.ssh = s->values[0];
+    n.shrink_in_file = cfg.find("allow-shrink") != nullptr;
+    n.json = log_format == "json";
+    n.quiet = quiet;
+#ifndef __SANITIZE_ADDRESS__  // as for build
+    n.build.exit_after = true;
+#endif
+    return run_nightly(n, std::cout, std::cerr);
+  }
   if (import->parsed()) return run_import(imp, std::cout, std::cerr);
   if (sample->parsed()) return run_sample(smp, std::cout);
   if (build->parsed()) {
-    for (int i = 0; i < argc; ++i) bld.command += (i ? " " : "") + std::string(argv[i]);
+    bld.command = command_line();
 #ifndef __SANITIZE_ADDRESS__  // under AddressSanitizer, free everything: leaks are checked
     bld.exit_after = true;
 #endif

@@ -63,6 +63,7 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
     }
   }
   auto r = store_journal(o.db, j, diag, o.imported_at.empty() ? utc_now_iso() : o.imported_at);
+  if (o.report) *o.report = {j.school.id, j.students.size(), j.marks.size(), diag.warnings()};
   out << fmt::format(
       "imported {} ({}), year {}, from {} {} into {}{}:\n"
       "  {} classes, {} students, {} guardians, {} teachers, {} lessons, {} marks, "

@@ -9,14 +9,21 @@
 
 namespace jp {
 
+/// What an import loaded (for `nightly`'s summary).
+struct ImportReport {
+  std::string school;
+  size_t students = 0, marks = 0, warnings = 0;
+};
+
 struct ImportOptions {
   std::vector<std::string> inputs;
   std::string db;
   size_t max_errors = 100;
   size_t warnings_per_kind = 5;
   unsigned threads = 0;
-  std::string imported_at;    ///< empty: now
-  bool allow_shrink = false;  ///< accept an import that drops many stored records
+  std::string imported_at;         ///< empty: now
+  bool allow_shrink = false;       ///< accept an import that drops many stored records
+  ImportReport* report = nullptr;  ///< filled on success if given
 };
 
 /// An import that would drop more than this share of any of the stored dataset's students,

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,7 +14,6 @@
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
-#include <thread>
 
 #include "publish/writer.h"
 #include "store/sqlite.h"
@@ -48,27 +46,6 @@ std::string key_of(const std::string& output) {
   for (auto& c : k)
     if (c == '/') c = '+';
   return k;
-}
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
-std::string read_fd(int fd) {
-  std::string s;
-  char buf[4096];
-  for (off_t off = 0;;) {
-    ssize_t n = ::pread(fd, buf, sizeof buf, off);
-    if (n <= 0) break;
-    s.append(buf, size_t(n));
-    off += n;
-  }
-  return s;
 }
 
 struct StepCounter {
@@ -108,6 +85,22 @@ void publish_mark(const std::string& what) {
     std::fprintf(stderr, "publish step %lld: %s\n", step_count.load(), what.c_str());
 }
 
+fs::path make_state_dir(const fs::path& dir) {
+  fs::create_directories(dir);
+  fs::path state_dir = dir / ".journalpress";
+  struct stat st {};
+  if (::lstat(state_dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+    throw std::runtime_error(fmt::format(
+        "{} is not a folder (a link or a file): it is where journalpress keeps the state of "
+        "{}; move it away",
+        state_dir.string(), dir.string()));
+  if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST)
+    throw std::runtime_error(
+        fmt::format("cannot create {}: {}", state_dir.string(), std::strerror(errno)));
+  ::chmod(state_dir.c_str(), 0700);
+  return state_dir;
+}
+
 OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run)
     : dir_(std::move(dir)), state_dir_(dir_ / ".journalpress"), dry_run_(dry_run) {
   if (dry_run_) {
@@ -116,48 +109,11 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run)
       db_ = std::make_unique<Db>((state_dir_ / "state.db").string(), false);
     return;
   }
-  fs::create_directories(dir_);
-  struct stat st {};
-  if (::lstat(state_dir_.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
-    throw std::runtime_error(fmt::format(
-        "{} is not a folder (a link or a file): it is where journalpress keeps the state of "
-        "{}; move it away",
-        state_dir_.string(), dir_.string()));
-  if (::mkdir(state_dir_.c_str(), 0700) != 0 && errno != EEXIST)
-    throw std::runtime_error(
-        fmt::format("cannot create {}: {}", state_dir_.string(), std::strerror(errno)));
-  ::chmod(state_dir_.c_str(), 0700);
+  make_state_dir(dir_);
 
   // One run at a time: the lock is held until this object goes (or the process dies,
   // which is why a lock left by a killed run never blocks).
-  fs::path lock_path = state_dir_ / "lock";
-  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0)
-    throw std::runtime_error(
-        fmt::format("cannot open {}: {}", lock_path.string(), std::strerror(errno)));
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(static_cast<long long>(lock.wait_seconds * 1000));
-  while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR)
-      throw std::runtime_error(
-          fmt::format("cannot lock {}: {}", lock_path.string(), std::strerror(errno)));
-    if (std::chrono::steady_clock::now() >= deadline) {
-      std::string holder = read_fd(lock_fd_);
-      while (!holder.empty() && holder.back() == '\n') holder.pop_back();
-      ::close(lock_fd_);
-      lock_fd_ = -1;
-      throw std::runtime_error(fmt::format(
-          "{} is in use by another journalpress run ({}){}; try again later, or give --wait "
-          "SECONDS",
-          dir_.string(), holder.empty() ? "it has just started" : holder,
-          lock.wait_seconds > 0 ? fmt::format(", still after {:g} s", lock.wait_seconds) : ""));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::string me = fmt::format("pid {}, started {}: {}\n", ::getpid(), utc_now(), lock.command);
-  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, me.data(), me.size(), 0) < 0) {
-    // Only the message to a waiting run is lost; the lock itself holds.
-  }
+  lock_ = std::make_unique<RunLock>(state_dir_ / "lock", dir_.string(), lock);
 
   fs::path state = state_dir_ / "state.db";
   long long version = 0;
@@ -205,7 +161,7 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run)
 
 OutputFolder::~OutputFolder() {
   db_.reset();
-  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
+  lock_.reset();
 }
 
 void OutputFolder::recover() {

@@ -18,16 +18,11 @@
 #include <memory>
 #include <string>
 
+#include "publish/run_lock.h"
+
 namespace jp {
 
 class Db;
-
-struct LockOptions {
-  /// Seconds to wait for another run holding the folder; 0: refuse at once.
-  double wait_seconds = 0;
-  /// What this run is, as another run waiting for it is told (the command line).
-  std::string command;
-};
 
 /// What stat() says of a published file, compared at each build to notice hand edits.
 struct FileStat {
@@ -36,6 +31,10 @@ struct FileStat {
   bool operator==(const FileStat&) const = default;
 };
 FileStat file_stat(const struct stat& st);
+
+/// Makes DIR and `DIR/.journalpress/` (0700) if missing and returns the latter; refuses a
+/// `.journalpress` that is a link or a file.
+std::filesystem::path make_state_dir(const std::filesystem::path& dir);
 
 class OutputFolder {
  public:
@@ -70,7 +69,7 @@ class OutputFolder {
  private:
   std::filesystem::path dir_, state_dir_;
   bool dry_run_;
-  int lock_fd_ = -1;
+  std::unique_ptr<RunLock> lock_;
   std::unique_ptr<Db> db_;
 };
 

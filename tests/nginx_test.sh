@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The shipped nginx configuration (deploy/nginx/journalpress.conf) in a real nginx on
+# 127.0.0.1, over a site built from the corpus journal, checked with curl: a family page
+# with every header, a root that reveals nothing, no listing, private/ and reports/
+# unreachable, a wrong address 404. Only listen and root are changed. Run by ctest:
+# nginx_test.sh BINARY SOURCE_DIR
+set -u
+bin=$1
+src=$2
+for tool in nginx curl; do
+  command -v $tool >/dev/null || [[ -x /usr/sbin/$tool ]] ||
+    { echo "SKIP: $tool is not installed (scripts/install-deps --tests installs it)"; exit 77; }
+done
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+tmp=$(mktemp -d)
+trap '[[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null; rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"  # nginx's workers run as another user when the test runs as root
+fail=0
+bad() { echo "FAIL $*"; fail=1; }
+ok() { echo "ok   $*"; }
+
+cd "$tmp"
+"$bin" import "$src/tests/corpus/base" --db j.db >/dev/null || { echo "FAIL import"; exit 1; }
+"$bin" keygen --out sec >/dev/null
+"$bin" build --db j.db --out out --site --site-key sec/site.key --base-url https://diary.example/ \
+  --today 2024-02-16 >/dev/null || { echo "FAIL build"; exit 1; }
+# The web root as nightly publishes it, plus what must never be served if it lands there.
+mkdir www
+cp -r out/site/. www/
+mkdir -p www/private www/reports www/.journalpress
+cp out/private/access.csv www/private/
+echo "staff only" >www/reports/attendance.html
+echo "state" >www/.journalpress/lock
+chmod -R a+rX www
+
+family=$(awk -F, 'NR == 2 { for (i = 1; i <= NF; i++) if ($i ~ /^https:/) print $i }' out/private/access.csv)
+family_path=/${family#https://diary.example/}
+[[ $family_path == /f/*/ ]] || { echo "FAIL no family address in access.csv: $family"; exit 1; }
+page=$(cd "www$family_path" && ls *~current.html | head -1)
+
+for attempt in 1 2 3 4 5; do
+  port=$((20000 + RANDOM % 20000))
+  sed -e "s|^\( *\)listen 80;|\1listen 127.0.0.1:$port;|" -e '/listen \[::\]:80;/d' \
+    -e "s|^\( *\)root .*;|\1root $tmp/www;|" "$src/deploy/nginx/journalpress.conf" >site.conf
+  cat >nginx.conf <<EOF
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log;
+events { worker_connections 64; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  client_body_temp_path $tmp/body;
+  proxy_temp_path $tmp/proxy;
+  fastcgi_temp_path $tmp/fastcgi;
+  uwsgi_temp_path $tmp/uwsgi;
+  scgi_temp_path $tmp/scgi;
+  include $tmp/site.conf;
+}
+EOF
+  "$nginx" -e "$tmp/error.log" -p "$tmp" -c "$tmp/nginx.conf" 2>nginx.err && break
+  grep -q "Address already in use" nginx.err || { echo "FAIL nginx did not start:"; cat nginx.err; exit 1; }
+done
+for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+base=http://127.0.0.1:$port
+
+get() {  # get PATH: sets code, headers, body
+  code=$(curl -s -D "$tmp/h.txt" -o "$tmp/b.txt" -w '%{http_code}' "$base$1")
+  headers=$(tr -d '\r' <"$tmp/h.txt")
+  body=$(cat "$tmp/b.txt")
+}
+has_headers() {  # has_headers NAME: every privacy header is sent
+  local missing=""
+  for h in "Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'" \
+    "Referrer-Policy: no-referrer" "X-Robots-Tag: noindex, nofollow, noarchive" \
+    "X-Content-Type-Options: nosniff"; do
+    grep -qiF "$h" <<<"$headers" || missing+="$h; "
+  done
+  [[ -z $missing ]] && ok "$1: every security header" || bad "$1: missing $missing"
+}
+
+get "$family_path$page"
+[[ $code == 200 && $body == *"<html"* ]] && ok "family page 200" || bad "family page: $code"
+has_headers "family page"
+grep -qi "^Cache-Control: no-store$" <<<"$headers" && ok "family page: not stored" || bad "family page cache: $headers"
+grep -qi "^Server: nginx$" <<<"$headers" && ok "no version in Server" || bad "server header: $(grep -i ^server <<<"$headers")"
+get "$family_path"
+[[ $code == 200 && $body == *"$page"* ]] && ok "family index 200" || bad "family index: $code"
+
+get /
+[[ $code == 200 ]] && ok "root 200" || bad "root: $code"
+has_headers "root"
+if grep -qE '[0-9a-f]{32}' <<<"$body" || grep -q 'href="f/' <<<"$body"; then bad "root reveals an address"; else ok "root reveals no address"; fi
+names=$(awk -F, 'NR > 1 { print $2 }' out/private/access.csv)
+leak=""
+while read -r n; do [[ -n $n && $body == *"$n"* ]] && leak+="$n; "; done <<<"$names"
+[[ -z $leak ]] && ok "root names no guardian" || bad "root names: $leak"
+
+get /style.css
+[[ $code == 200 ]] && grep -qi "^Cache-Control: public, max-age=604800$" <<<"$headers" &&
+  ok "style.css cached for a week" || bad "style.css: $code $(grep -i cache-control <<<"$headers")"
+grep -qi "^Content-Type: text/css" <<<"$headers" && ok "style.css is text/css" || bad "style.css type"
+
+rm -f "www/f/index.html"  # a folder without an index: never a listing
+for p in /f/ /f; do
+  get $p
+  [[ ($code == 403 || $code == 404 || $code == 301) && $body != *"Index of"* && $body != *"${family_path#/f/}"* ]] &&
+    ok "folder without a token $p: $code, no listing" || bad "folder $p: $code $(head -c 200 <<<"$body")"
+done
+has_headers "a refusal"
+for p in /private/access.csv /private/ /reports/ /reports/attendance.html /.journalpress/lock \
+  "$family_path.hidden" /%2e%2e/out/private/access.csv /f/../private/access.csv; do
+  get "$p"
+  [[ $code == 404 || $code == 400 ]] && [[ $body != *"staff only"* && $body != *"state"* && $body != *","* ]] &&
+    ok "$p unreachable ($code)" || bad "$p: $code"
+done
+get "/f/00000000000000000000000000000000/$page"
+[[ $code == 404 ]] && ok "wrong token 404" || bad "wrong token: $code"
+has_headers "a 404"
+wrong=${family_path%/}
+wrong=${wrong%?}0/
+[[ $wrong == "$family_path" ]] && wrong=${family_path%??}1/
+get "$wrong"
+[[ $code == 404 ]] && ok "a token one digit off: 404" || bad "a near token: $code"
+
+echo
+((fail)) && { echo "nginx tests FAILED"; cat error.log | tail -5; exit 1; }
+echo "all nginx tests passed"

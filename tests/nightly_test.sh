@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# `config check` and `nightly` as an administrator meets them (docs/manual.md): a school's
+# configuration file, hostile ones, the nightly run into a local web root and over rsync's
+# remote protocol, exit codes, JSON logs, --quiet, progress only on a terminal, a refused
+# import or a failed build that leaves the web root untouched, two runs at once, runs killed
+# at random moments. Run by ctest: nightly_test.sh BINARY
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL $*"; fail=1; }
+ok() { echo "ok   $*"; }
+check() {  # check NAME EXPECTED_RC EXPECTED_SUBSTRING -- command...
+  local name=$1 want_rc=$2 want=$3
+  shift 4
+  out=$("$@" 2>&1)
+  local rc=$?
+  if [[ $rc != "$want_rc" ]]; then
+    bad "$name: exit $rc, expected $want_rc"; echo "$out" | tail -20; return 1
+  fi
+  if [[ $out != *"$want"* ]]; then
+    bad "$name: output lacks: $want"; echo "$out" | tail -20; return 1
+  fi
+  ok "$name"
+}
+# same_tree NAME A B: the two folders hold the same files with the same bytes.
+same_tree() {
+  if diff -r "$2" "$3" >"$tmp/diff.txt" 2>&1; then ok "$1"; else bad "$1"; head -20 "$tmp/diff.txt"; fi
+}
+snapshot() { (cd "$1" && find . -printf '%p %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }
+
+cd "$tmp"
+"$bin" sample --out a --students 40 --seed 3 --until 2024-02-09 >/dev/null
+"$bin" sample --out b --students 40 --seed 3 --until 2024-02-16 >/dev/null
+cp -r b shrunk && rm shrunk/journal/*-marks-*.json  # an export cut short
+"$bin" keygen --out sec >/dev/null
+"$bin" keygen --out sec2 >/dev/null
+mkdir -p var www etc
+ln -s a export  # the export folder is reached through a link, as a mount often is
+cat >etc/school.toml <<'EOF'
+# a school's configuration; relative paths are from this file's folder
+input = "../export"
+db = "../var/journal.db"
+out = "../var/out"
+site-key = "../sec/site.key"
+sign-key = "../sec/sign.key.pem"
+sign-cert = "../sec/sign.cert.pem"
+base-url = "https://diary.example/"
+today = 2024-02-09
+site = true
+archive = true
+extracts = true
+letters = true
+
+[publish]
+to = "../www"
+EOF
+cfg=$tmp/etc/school.toml
+
+# --- config check
+check config-check 0 "site-key = \"$tmp/sec/site.key\"" -- "$bin" config check --config "$cfg"
+[[ $out == *"# line 5, a secret file of mode 0600"* && $out == *"# nightly can run with these settings"* &&
+   $out == *"to = \"$tmp/www\""* && $out == *"today = \"2024-02-09\""* ]] && ok config-check-content ||
+  { bad config-check-content; echo "$out"; }
+# Through a link, relative paths are from the link's folder (where the administrator put it).
+mkdir etc2 && ln -s ../etc/school.toml etc2/link.toml
+check config-check-through-link 0 "input = [\"$tmp/export\"]" -- "$bin" config check --config "$tmp/etc2/link.toml"
+
+# --- hostile configurations: each an error naming the file, the line and the key (exit 2)
+hostile() {  # hostile NAME LINE_TO_ADD EXPECTED
+  sed "s|^letters = true$|$2|" "$cfg" >etc/bad.toml
+  check "config-$1" 2 "$3" -- "$bin" nightly --config "$tmp/etc/bad.toml"
+}
+hostile unknown-key 'letter = true' "$tmp/etc/bad.toml:13: unknown key \"letter\""
+hostile wrong-type 'letters = "yes"' "$tmp/etc/bad.toml:13: letters: expected true or false, got a string (\"yes\")"
+hostile missing-key-file 'sign-chain = "nochain.pem"' "$tmp/etc/bad.toml:13: sign-chain: the file $tmp/etc/nochain.pem does not exist"
+hostile bad-url 'letters = true\nbase-url = "data:text/html,x"' "cannot redefine existing string 'base-url'"
+hostile bad-range 'max-errors = 0' "$tmp/etc/bad.toml:13: max-errors: Value 0 not in range"
+hostile syntax 'letters = tr ue' "$tmp/etc/bad.toml:13:"
+sed '/^input = /d' "$cfg" >etc/noinput.toml
+check config-no-input 2 "nightly needs \`input\` (the export folder to import)" -- "$bin" nightly --config "$tmp/etc/noinput.toml"
+check config-missing-file 2 "cannot read the configuration file $tmp/etc/none.toml" -- "$bin" nightly --config "$tmp/etc/none.toml"
+mkfifo etc/fifo.toml
+check config-fifo 2 "cannot read the configuration file $tmp/etc/fifo.toml" -- timeout 20 "$bin" config check --config "$tmp/etc/fifo.toml"
+check config-dev-zero 2 "cannot read the configuration file /dev/zero" -- timeout 20 "$bin" config check --config /dev/zero
+[[ ! -e var/journal.db ]] && ok "hostile configurations wrote nothing" || bad "a hostile configuration made the database"
+# The command line overrides the file: import and build take --config too.
+check import-config 0 "imported" -- "$bin" import --config "$cfg" --db "$tmp/var/other.db"
+[[ -e var/other.db && ! -e var/journal.db ]] && ok import-config-override || bad import-config-override
+check build-config 0 "site: " -- "$bin" build --config "$cfg" --db "$tmp/var/other.db" --out "$tmp/var/other" --site
+[[ -d var/other/site && ! -d var/other/archive ]] && ok build-config-override || bad build-config-override
+rm -rf var/other var/other.db
+
+# --- the nightly run, into a local web root
+check nightly 0 "nightly $cfg: done in" -- "$bin" nightly --config "$cfg"
+[[ $(tail -1 <<<"$out") == *"imported 40 students"*"; built site ("*" written, 0 unchanged, 0 deleted), archive ("*"extracts ("*"letters ("*"; published to $tmp/www ("*" files sent, 0 deleted)" ]] &&
+  ok nightly-summary || { bad "nightly-summary"; echo "$out" | tail -1; }
+[[ $out != *$'\r'* && $out != *"[1/3]"* ]] && ok "no progress when not on a terminal" || bad "progress printed to a pipe"
+same_tree "web root = site" var/out/site www
+[[ -f var/out/archive/2023-2024/MANIFEST.sha256 && -d var/out/extracts && -d var/out/letters ]] &&
+  ok "every configured output built" || bad "an output is missing"
+[[ ! -e www/private && ! -e www/.journalpress ]] && ok "private/ and the state are not published" || bad "private/ published"
+check nightly-again 0 "published to $tmp/www (0 files sent, 0 deleted)" -- "$bin" nightly --config "$cfg"
+[[ $out == *"built site (0 written, "* ]] && ok nightly-again-nothing-written || { bad nightly-again-nothing-written; echo "$out" | tail -1; }
+
+# A week later, a new export: --today on the command line overrides the file's.
+rm export && ln -s b export
+check nightly-next-week 0 "done in" -- "$bin" nightly --config "$cfg" --today 2024-02-16
+# The extracts are of the week before today: 2024-W06 for 2024-02-16 (the file says 2024-02-09).
+[[ -d var/out/extracts/2024-W06 ]] && ok "--today overrides the file" || { bad "--today did not override"; ls var/out/extracts; }
+same_tree "web root = site after a week" var/out/site www
+printf 'planted' >www/planted.html
+check nightly-deletes 0 "1 deleted)" -- "$bin" nightly --config "$cfg" --today 2024-02-16
+[[ ! -e www/planted.html ]] && ok "a file the build did not write is deleted from the web root" || bad planted
+
+# --- JSON log and --quiet
+check nightly-json 0 '"step":"summary"' -- "$bin" nightly --config "$cfg" --today 2024-02-16 --log-format json
+steps=$(grep -c '^{"time":"[0-9T:-]*Z","config":"[^"]*","step":"[a-z]*","status":"[a-z]*",' <<<"$out")
+[[ $steps == 4 && $(wc -l <<<"$out") == 4 ]] && ok "json: one line per step (import, build, publish, summary)" ||
+  { bad "json lines"; echo "$out"; }
+if command -v node >/dev/null; then
+  node -e 'for (const l of require("fs").readFileSync(0, "utf8").trim().split("\n")) JSON.parse(l)' <<<"$out" &&
+    ok "json: every line parses" || bad "json: a line does not parse"
+fi
+check nightly-quiet 0 "done in" -- "$bin" nightly --config "$cfg" --today 2024-02-16 --quiet
+[[ $(wc -l <<<"$out") == 1 ]] && ok "quiet: one line" || { bad "quiet: $(wc -l <<<"$out") lines"; echo "$out"; }
+
+# --- progress on a terminal (script(1) gives the run a pseudo-terminal)
+script -qec "$bin nightly --config $cfg --today 2024-02-16" /dev/null >tty.txt 2>&1
+grep -q $'\r.*\[2/3\] build: ' tty.txt && ok "progress on a terminal" || { bad "no progress on a terminal"; head -c 600 tty.txt; }
+
+# --- a refused import, a failed build: the web root is left as it was (exit 1, exit 2)
+before=$(snapshot www)
+rm export && ln -s shrunk export
+check nightly-refused 1 "input refused in" -- "$bin" nightly --config "$cfg" --today 2024-02-16
+[[ $out == *"would drop"*"nothing was built or published (exit 1)"* ]] && ok nightly-refused-says-why || { bad nightly-refused-says-why; echo "$out"; }
+[[ $(snapshot www) == "$before" ]] && ok "refused import: web root untouched" || bad "refused import changed the web root"
+sed 's|sec/sign.cert.pem|sec2/sign.cert.pem|' "$cfg" >etc/wrongcert.toml
+rm export && ln -s a export
+check nightly-build-fails 2 "FAILED at build" -- "$bin" nightly --config "$tmp/etc/wrongcert.toml" --today 2024-02-09
+[[ $(snapshot www) == "$before" ]] && ok "failed build: web root untouched" || bad "failed build changed the web root"
+rm export && ln -s b export
+
+# --- two runs at once: a held lock refuses at once, --wait waits; two real runs both finish
+printf 'pid 4242, started 2026-12-02 03:00:01 UTC: journalpress nightly (test)\n' >var/out/.journalpress/nightly.lock
+flock var/out/.journalpress/nightly.lock sleep 4 &
+sleep 0.5
+check nightly-locked 2 "is in use by another journalpress run (pid 4242, started 2026-12-02 03:00:01 UTC: journalpress nightly (test))" -- "$bin" nightly --config "$cfg" --today 2024-02-16
+[[ $out == *"FAILED at lock"* ]] && ok nightly-locked-summary || bad nightly-locked-summary
+check nightly-wait 0 "done in" -- "$bin" nightly --config "$cfg" --today 2024-02-16 --wait 30
+wait
+"$bin" nightly --config "$cfg" --today 2024-02-16 --wait 60 >one.log 2>&1 & p1=$!
+"$bin" nightly --config "$cfg" --today 2024-02-16 --wait 60 >two.log 2>&1 & p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+[[ $r1 == 0 && $r2 == 0 ]] && ok "two runs at once with --wait both finish" || { bad "two runs: $r1 $r2"; cat one.log two.log; }
+same_tree "web root = site after two runs" var/out/site www
+
+# --- killed at random moments, then one more run: the web root equals the site
+for i in 1 2 3 4 5 6; do
+  if ((i % 2)); then src=a day=2024-02-09; else src=b day=2024-02-16; fi
+  rm export && ln -s $src export
+  "$bin" nightly --config "$cfg" --today $day >kill.log 2>&1 & p=$!
+  sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+  kill -9 $p 2>/dev/null
+  wait $p 2>/dev/null
+done
+sleep 0.5  # rsync goes with its parent (SIGTERM)
+check nightly-after-kills 0 "done in" -- "$bin" nightly --config "$cfg" --today 2024-02-16
+same_tree "web root = site after runs killed" var/out/site www
+
+# --- publish over rsync's remote protocol (a stand-in for ssh that runs the remote side here)
+printf '#!/bin/sh\n# rsync -e: HOST COMMAND...; run COMMAND here\nshift\nexec "$@"\n' >fakessh
+chmod +x fakessh
+mkdir remote
+sed -e "s|^to = .*|to = \"webhost:$tmp/remote\"\nssh = \"$tmp/fakessh\"|" "$cfg" >etc/remote.toml
+check nightly-remote 0 "published to webhost:$tmp/remote (" -- "$bin" nightly --config "$tmp/etc/remote.toml" --today 2024-02-16
+same_tree "remote web root = site" var/out/site remote
+rm export && ln -s a export
+check nightly-remote-deletes 0 "done in" -- "$bin" nightly --config "$tmp/etc/remote.toml" --today 2024-02-09
+same_tree "remote web root = site, what the build deleted deleted" var/out/site remote
+sed -e "s|^ssh = .*|ssh = \"$tmp/nossh\"|" etc/remote.toml >etc/noremote.toml
+check nightly-remote-fails 2 "FAILED at publish" -- "$bin" nightly --config "$tmp/etc/noremote.toml" --today 2024-02-09
+
+echo
+((fail)) && { echo "nightly tests FAILED"; exit 1; }
+echo "all nightly tests passed"
