@@ -58,7 +58,14 @@ void check_today_in_year(Db& db, long long ds, Day today) {
         format_date(today), st.text(0), st.text(1), st.text(2)));
 }
 
-int run_build(const BuildOptions& in, std::ostream& out) {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// The outputs asked for, with the defaults filled in and the combinations checked.
+BuildOptions resolved(const BuildOptions& in) {
   BuildOptions o = in;
   // With no output flag every output is built; the access letters only when the site's
   // public address is known (--base-url): a letter without an address is useless.
@@ -73,278 +80,329 @@ int run_build(const BuildOptions& in, std::ostream& out) {
                       !o.students.empty() || o.all || o.a5))
     throw std::runtime_error(
         "--week, --from, --to, --class, --student, --all and --a5 choose extracts: add --extracts");
-  auto started = std::chrono::steady_clock::now();
-  // --timings: where the time of a build goes, phase by phase (for administrators tuning
-  // a nightly run, and for the benchmarks).
-  std::string timings;
-  auto last = started;
-  auto mark = [&](const char* what) {
-    auto now = std::chrono::steady_clock::now();
-    timings += fmt::format("  {:<22} {:6.2f} s\n", what,
-                           std::chrono::duration<double>(now - last).count());
-    last = now;
-  };
-  DatasetRef ds = choose_dataset(o.db, o.school, o.year);
-  Db db(o.db, false);
-  ensure_build_state(db);
-  if ((o.site || o.letters) && o.site_key.empty())
-    throw std::runtime_error(
-        fmt::format("the {} needs --site-key FILE (made by `journalpress keygen`)",
-                    o.site ? "site" : "access letters"));
-  std::string site_key = o.site || o.letters ? read_site_key(o.site_key) : std::string();
-  // The archive is signed (Положение 6.x): load and check the signer before any work.
-  std::unique_ptr<Signer> signer;
-  if (o.archive) {
-    if (o.sign_key.empty() || o.sign_cert.empty())
-      throw std::runtime_error(
-          "the archive is signed: it needs --sign-key KEY.pem and --sign-cert CERT.pem "
-          "(`journalpress keygen` makes a demonstration pair)");
-    signer = std::make_unique<Signer>(o.sign_key, o.sign_cert, o.sign_chain);
+  return o;
+}
+
+/// One build: what every step shares (the options, the journal's database, the output
+/// folder, the school's today), and one method per output.
+class BuildRun {
+ public:
+  BuildRun(const BuildOptions& in, std::ostream& out)
+      : o_(resolved(in)),
+        out_(out),
+        ds_(choose_dataset(o_.db, o_.school, o_.year)),
+        db_(o_.db, false) {}
+
+  int run() {
+    prepare();
+    if (o_.site && site_up_to_date()) {
+      o_.site = false;  // done; other outputs still run
+      if (!o_.archive && !o_.extracts && !o_.letters) return 0;
+    }
+    read();
+    if (o_.site) site();
+    if (o_.archive) archive();
+    if (o_.extracts) extracts();
+    if (o_.letters) letters();
+    if (o_.timings && !o_.site) out_ << "timings:\n" << timings_;
+    if (o_.exit_after) {  // see BuildOptions::exit_after
+      (void)site_writer_.release(), (void)index_.release(), (void)journal_.release();
+    }
+    return 0;
   }
 
-  // Everything a site depends on, in one digest: if it equals the last build's and every
-  // published file is still there, the build has nothing to do (the nightly no-change case).
-  School school_row;
-  std::string content_digest;
-  {
-    Stmt st(db.handle(),
-            "SELECT d.content_digest, s.timezone FROM datasets d JOIN schools s ON s.ds = d.ds "
-            "WHERE d.ds = ?");
-    st.bind(1, ds.ds);
-    if (st.step()) content_digest = st.text(0), school_row.timezone = st.text(1);
+ private:
+  BuildOptions o_;
+  std::ostream& out_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now(),
+                                        last_ = started_;
+  /// --timings: where the time of a build goes, phase by phase (for administrators tuning
+  /// a nightly run, and for the benchmarks).
+  std::string timings_;
+  DatasetRef ds_;
+  Db db_;
+  std::string site_key_, templates_, fingerprint_;
+  bool have_digest_ = false;
+  std::unique_ptr<Signer> signer_;
+  Day today_ = 0;
+  std::unique_ptr<OutputFolder> folder_;
+  WriterOptions site_options_, private_options_;
+  std::unique_ptr<Writer> site_writer_;
+  std::future<std::unique_ptr<Writer>> site_state_;
+  std::unique_ptr<Journal> journal_;
+  std::unique_ptr<DiaryIndex> index_;
+
+  void mark(const char* what) {
+    auto now = std::chrono::steady_clock::now();
+    timings_ += fmt::format("  {:<22} {:6.2f} s\n", what,
+                            std::chrono::duration<double>(now - last_).count());
+    last_ = now;
   }
-  Day today = school_today(o.today, school_offset_minutes(school_row));
-  if (!o.today.empty() && !o.allow_any_date) check_today_in_year(db, ds.ds, today);
-  std::string epochs_text;
-  for (const auto& [g, e] : load_epochs(db, ds.school_id))
-    epochs_text += g + ":" + std::to_string(e) + ";";
-  std::string templates;
-  for (const auto& [name, text] : embedded_files())
-    templates += std::string(name) + "\n" + std::string(text) + "\n";
-  std::string fingerprint = sha256_hex(fmt::format(
-      "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates), content_digest,
-      format_date(today), o.base_url, sha256_hex(site_key), epochs_text));
-  // The output folder: locked for the whole run, its commits finished if a run was killed.
-  OutputFolder folder(o.out, LockOptions{o.wait_seconds, o.command}, o.dry_run);
-  mark("output folder opened");
-  auto report_repairs = [&](const Writer& w) {
+
+  void report_repairs(const Writer& w) {
     const auto& r = w.repairs();
     if (r.empty()) return;
-    out << fmt::format("{} entr{} on disk not as published (put right by this build):\n", r.size(),
-                       r.size() == 1 ? "y" : "ies");
-    for (size_t i = 0; i < r.size() && i < 10; ++i) out << "  " << r[i] << "\n";
-    if (r.size() > 10) out << fmt::format("  ... and {} more\n", r.size() - 10);
-  };
-  WriterOptions site_options;
-  site_options.compare_content = o.full;
-  WriterOptions private_options;
-  private_options.private_files = true;
-  std::unique_ptr<Writer> site_writer;
-  if (o.site && !o.dry_run && !o.full && !content_digest.empty() &&
-      folder.build_fingerprint("site") == fingerprint) {
-    // Same inputs as the last complete build: nothing to do if the disk agrees with the
-    // folder's state (the nightly no-change case).
-    site_writer = std::make_unique<Writer>(folder, "site", site_options);
-    Writer access(folder, "private", private_options);
-    if (site_writer->disk_clean() && access.disk_clean() && access.published_count() > 0) {
-      double total_s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      out << fmt::format(
-          "site: up to date (same journal, date, keys and templates as the last build, and "
-          "every file on disk as published): 0 written, {} unchanged, 0 deleted; {:.2f} s in "
-          "all\n",
-          site_writer->published_count(), total_s);
-      if (o.report) {
-        o.report->site = true;
-        o.report->outputs.push_back({"site", 0, site_writer->published_count(), 0});
-      }
-      site_writer.reset();
-      o.site = false;  // done; other outputs still run
-      if (!o.archive && !o.extracts && !o.letters) return 0;
-    }
+    out_ << fmt::format("{} entr{} on disk not as published (put right by this build):\n", r.size(),
+                        r.size() == 1 ? "y" : "ies");
+    for (size_t i = 0; i < r.size() && i < 10; ++i) out_ << "  " << r[i] << "\n";
+    if (r.size() > 10) out_ << fmt::format("  ... and {} more\n", r.size() - 10);
   }
 
-  // The site's writer loads the folder's state (~100,000 rows) and checks the disk on its
-  // own thread while the journal is read.
-  std::future<std::unique_ptr<Writer>> site_state;
-  if (o.site && !site_writer)
-    site_state = std::async(std::launch::async,
-                            [&] { return std::make_unique<Writer>(folder, "site", site_options); });
-  auto journal = std::make_unique<Journal>(read_journal(o.db, ds));
-  Journal& j = *journal;
-  mark("journal read");
-  auto index = std::make_unique<DiaryIndex>(j);
-  DiaryIndex& ix = *index;
-  struct LeaveToExit {  // see BuildOptions::exit_after
-    bool on;
-    std::unique_ptr<Journal>& j;
-    std::unique_ptr<DiaryIndex>& ix;
-    ~LeaveToExit() {
-      if (on) (void)ix.release(), (void)j.release();
+  void report(const char* output, const WriteStats& st) {
+    if (o_.report) o_.report->outputs.push_back({output, st.written, st.unchanged, st.deleted});
+  }
+
+  const char* dry() const { return o_.dry_run ? " (dry run, nothing written)" : ""; }
+
+  /// Keys, signer, today and the site's fingerprint, checked before any work; then the
+  /// output folder, locked for the whole run (its commits finished if a run was killed).
+  void prepare() {
+    ensure_build_state(db_);
+    if ((o_.site || o_.letters) && o_.site_key.empty())
+      throw std::runtime_error(
+          fmt::format("the {} needs --site-key FILE (made by `journalpress keygen`)",
+                      o_.site ? "site" : "access letters"));
+    if (o_.site || o_.letters) site_key_ = read_site_key(o_.site_key);
+    // The archive is signed (Положение 6.x): load and check the signer before any work.
+    if (o_.archive) {
+      if (o_.sign_key.empty() || o_.sign_cert.empty())
+        throw std::runtime_error(
+            "the archive is signed: it needs --sign-key KEY.pem and --sign-cert CERT.pem "
+            "(`journalpress keygen` makes a demonstration pair)");
+      signer_ = std::make_unique<Signer>(o_.sign_key, o_.sign_cert, o_.sign_chain);
     }
-  } leave{o.exit_after, journal, index};
-  mark("journal indexed");
+    // Everything a site depends on, in one digest: if it equals the last build's and every
+    // published file is still there, the build has nothing to do (the nightly no-change case).
+    School school_row;
+    std::string content_digest;
+    {
+      Stmt st(db_.handle(),
+              "SELECT d.content_digest, s.timezone FROM datasets d JOIN schools s ON s.ds = d.ds "
+              "WHERE d.ds = ?");
+      st.bind(1, ds_.ds);
+      if (st.step()) content_digest = st.text(0), school_row.timezone = st.text(1);
+    }
+    today_ = school_today(o_.today, school_offset_minutes(school_row));
+    if (!o_.today.empty() && !o_.allow_any_date) check_today_in_year(db_, ds_.ds, today_);
+    std::string epochs_text;
+    for (const auto& [g, e] : load_epochs(db_, ds_.school_id))
+      epochs_text += g + ":" + std::to_string(e) + ";";
+    for (const auto& [name, text] : embedded_files())
+      templates_ += std::string(name) + "\n" + std::string(text) + "\n";
+    fingerprint_ = sha256_hex(fmt::format(
+        "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates_), content_digest,
+        format_date(today_), o_.base_url, sha256_hex(site_key_), epochs_text));
+    // A database from before content digests: never taken for "up to date".
+    have_digest_ = !content_digest.empty();
+    folder_ = std::make_unique<OutputFolder>(o_.out, LockOptions{o_.wait_seconds, o_.command},
+                                             o_.dry_run);
+    mark("output folder opened");
+    site_options_.compare_content = o_.full;
+    private_options_.private_files = true;
+  }
 
-  if (o.site) {
-    SiteOptions so;
-    so.site_key = site_key;
-    so.base_url = o.base_url;
-    if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
-    so.today = today;
-    so.threads = o.threads;
-    so.keep_unchanged = !o.full;
-    // A dry run renders every page (it measures rendering); a real build skips the pages
-    // whose inputs did not change.
-    if (!o.dry_run)
-      so.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates);
+  /// Same inputs as the last complete build, and the disk as the folder's state says:
+  /// nothing to do for the site (the nightly no-change case).
+  bool site_up_to_date() {
+    if (o_.dry_run || o_.full || !have_digest_ ||
+        folder_->build_fingerprint("site") != fingerprint_)
+      return false;
+    site_writer_ = std::make_unique<Writer>(*folder_, "site", site_options_);
+    Writer access(*folder_, "private", private_options_);
+    if (!site_writer_->disk_clean() || !access.disk_clean() || access.published_count() == 0)
+      return false;  // the writer made is used by the build
+    out_ << fmt::format(
+        "site: up to date (same journal, date, keys and templates as the last build, and "
+        "every file on disk as published): 0 written, {} unchanged, 0 deleted; {:.2f} s in "
+        "all\n",
+        site_writer_->published_count(), seconds_since(started_));
+    if (o_.report) {
+      o_.report->site = true;
+      o_.report->outputs.push_back({"site", 0, site_writer_->published_count(), 0});
+    }
+    site_writer_.reset();
+    return true;
+  }
 
-    // "New since the last publication": the item set of the publication before the
-    // latest change of data, so that a rebuild without changes renders the same pages.
-    Publication pub = load_publication(db, j.school.id);
+  void read() {
+    // The site's writer loads the folder's state (~100,000 rows) and checks the disk on its
+    // own thread while the journal is read.
+    if (o_.site && !site_writer_)
+      site_state_ = std::async(std::launch::async, [&] {
+        return std::make_unique<Writer>(*folder_, "site", site_options_);
+      });
+    journal_ = std::make_unique<Journal>(read_journal(o_.db, ds_));
+    mark("journal read");
+    index_ = std::make_unique<DiaryIndex>(*journal_);
+    mark("journal indexed");
+  }
+
+  /// "New since the last publication": the item set of the publication before the latest
+  /// change of data, so that a rebuild without changes renders the same pages.
+  NewSince new_since(Publication& next) {
+    const Journal& j = *journal_;
+    Publication pub = load_publication(db_, j.school.id);
     std::vector<uint64_t> keys = item_keys(j);
     std::string digest =
         sha256_hex(std::string_view(reinterpret_cast<const char*>(keys.data()), keys.size() * 8));
-    Publication next = pub;
+    next = pub;
     NewSince since;
     if (!pub.exists) {
       next.exists = true;
-      next.digest = digest, next.current = keys, next.current_at = format_date(today);
+      next.digest = digest, next.current = keys, next.current_at = format_date(today_);
       next.previous.clear(), next.previous_at.clear();
     } else if (pub.digest != digest) {
       next.previous = pub.current, next.previous_at = pub.current_at;
-      next.digest = digest, next.current = keys, next.current_at = format_date(today);
+      next.digest = digest, next.current = keys, next.current_at = format_date(today_);
     }
     if (!next.previous_at.empty()) {
       since.first = false;
       since.since = Locale::ru().date_full(*parse_date(next.previous_at));
       since.set_known(next.previous);
     }
+    return since;
+  }
 
-    if (!site_writer) site_writer = site_state.get();
-    Writer& w = *site_writer;
+  void site() {
+    const Journal& j = *journal_;
+    SiteOptions so;
+    so.site_key = site_key_;
+    so.base_url = o_.base_url;
+    if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
+    so.today = today_;
+    so.threads = o_.threads;
+    so.keep_unchanged = !o_.full;
+    // A dry run renders every page (it measures rendering); a real build skips the pages
+    // whose inputs did not change.
+    if (!o_.dry_run)
+      so.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates_);
+    Publication next;
+    NewSince since = new_since(next);
+    if (!site_writer_) site_writer_ = site_state_.get();
+    Writer& w = *site_writer_;
     report_repairs(w);
     mark("build state loaded");
     auto t0 = std::chrono::steady_clock::now();
-    SiteResult r = build_site(ix, load_epochs(db, j.school.id), since, so, w);
-    double render_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    SiteResult r = build_site(*index_, load_epochs(db_, j.school.id), since, so, w);
+    double render_s = seconds_since(t0);
     mark("rendered and staged");
     // The site and access.csv are two commits; the build counts as complete (and a
     // later run with the same inputs as "up to date") only when both are done.
-    std::string day = format_date(today);
+    std::string day = format_date(today_);
     WriteStats st = w.commit([&](Db& state) { save_build_fingerprint(state, "site", "", day); });
     mark("committed");
-    if (!o.dry_run) {
-      Writer access(folder, "private", private_options);
+    if (!o_.dry_run) {
+      Writer access(*folder_, "private", private_options_);
       report_repairs(access);
       access.put("access.csv", r.access_csv);
-      access.commit([&](Db& state) { save_build_fingerprint(state, "site", fingerprint, day); });
+      access.commit([&](Db& state) { save_build_fingerprint(state, "site", fingerprint_, day); });
       // Whether this is saved before or after the files, the next build computes the
       // same pages: "new since" is a function of this record and the journal.
-      db.exec("BEGIN");
-      save_publication(db, j.school.id, next);
-      db.exec("COMMIT");
+      db_.exec("BEGIN");
+      save_publication(db_, j.school.id, next);
+      db_.exec("COMMIT");
       mark("state saved");
     }
-    double total_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    out << fmt::format(
+    out_ << fmt::format(
         "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} kept (inputs unchanged), {} "
         "files for {} family areas: {} written, {} unchanged, {} deleted; {:.2f} s in all\n",
-        o.dry_run ? " (dry run, nothing written)" : "", r.pages_rendered, render_s,
-        r.pages_rendered / std::max(render_s, 1e-9), r.pages_kept, r.files, r.areas, st.written,
-        st.unchanged, st.deleted, total_s);
-    if (o.report) {
-      o.report->site = true;
-      o.report->outputs.push_back({"site", st.written, st.unchanged, st.deleted});
-    }
-    if (o.timings) out << "timings:\n" << timings;
-    if (!o.dry_run)
-      out << fmt::format(
+        dry(), r.pages_rendered, render_s, r.pages_rendered / std::max(render_s, 1e-9),
+        r.pages_kept, r.files, r.areas, st.written, st.unchanged, st.deleted,
+        seconds_since(started_));
+    if (o_.report) o_.report->site = true;
+    report("site", st);
+    if (o_.timings) out_ << "timings:\n" << timings_;
+    if (!o_.dry_run)
+      out_ << fmt::format(
           "  {}/site/ is ready to publish; addresses for the access letters: "
           "{}/private/access.csv\n",
-          o.out, o.out);
-    if (o.exit_after) (void)site_writer.release();  // see BuildOptions::exit_after
+          o_.out, o_.out);
   }
-  if (o.archive) {
+
+  void archive() {
     auto t0 = std::chrono::steady_clock::now();
-    std::string year_dir = archive_year_dir(j);
-    fs::path archive_dir = fs::path(o.out) / "archive";
-    Writer w(folder, "archive/" + year_dir);
+    std::string year_dir = archive_year_dir(*journal_);
+    fs::path archive_dir = fs::path(o_.out) / "archive";
+    Writer w(*folder_, "archive/" + year_dir);
     report_repairs(w);
-    ArchiveResult r =
-        build_archive(ix, today, *signer, std::time(nullptr), archive_dir / year_dir, w, o.threads);
+    ArchiveResult r = build_archive(*index_, today_, *signer_, std::time(nullptr),
+                                    archive_dir / year_dir, w, o_.threads);
     WriteStats st = w.commit();
     mark("archive");
-    if (o.report) o.report->outputs.push_back({"archive", st.written, st.unchanged, st.deleted});
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    out << fmt::format(
+    report("archive", st);
+    out_ << fmt::format(
         "archive{}: {} signed PDFs ({} signed now, {} kept as signed before), {} Excel copies, "
         "MANIFEST.sha256 and its signature in {}/: {} written, {} unchanged, {} deleted; {:.2f} "
         "s\n",
-        o.dry_run ? " (dry run, nothing written)" : "", r.pdfs, r.signed_now, r.kept, r.workbooks,
-        (archive_dir / year_dir).string(), st.written, st.unchanged, st.deleted, secs);
+        dry(), r.pdfs, r.signed_now, r.kept, r.workbooks, (archive_dir / year_dir).string(),
+        st.written, st.unchanged, st.deleted, seconds_since(t0));
   }
-  if (o.extracts) {
+
+  void extracts() {
+    const Journal& j = *journal_;
     auto t0 = std::chrono::steady_clock::now();
     ExtractOptions eo;
-    eo.week = o.week, eo.from = o.from, eo.to = o.to;
-    eo.classes = o.classes, eo.students = o.students;
-    eo.all = o.all, eo.a5 = o.a5;
-    ExtractPeriod period = extract_period(eo, today);
+    eo.week = o_.week, eo.from = o_.from, eo.to = o_.to;
+    eo.classes = o_.classes, eo.students = o_.students;
+    eo.all = o_.all, eo.a5 = o_.a5;
+    ExtractPeriod period = extract_period(eo, today_);
     auto batches = extract_batches(j, period, eo);
-    fs::path dir = fs::path(o.out) / "extracts";
+    fs::path dir = fs::path(o_.out) / "extracts";
     // Children's marks on paper: owner-only, like private/ (the folder of all periods too).
     std::error_code ec;
-    if (!o.dry_run && fs::is_directory(fs::symlink_status(dir, ec)))
+    if (!o_.dry_run && fs::is_directory(fs::symlink_status(dir, ec)))
       fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     WriterOptions wo;
     wo.private_files = true;
     // A run answers only for its own scope: `--student` never touches the class files.
     wo.in_scope = [&](const std::string& f) { return extract_file_in_scope(j, eo, batches, f); };
-    Writer w(folder, "extracts/" + period.folder, wo);
+    Writer w(*folder_, "extracts/" + period.folder, wo);
     report_repairs(w);
-    ExtractsResult r = build_extracts(ix, batches, today, w, o.threads);
+    ExtractsResult r = build_extracts(*index_, batches, today_, w, o_.threads);
     WriteStats st = w.commit();
     mark("extracts");
-    if (o.report) o.report->outputs.push_back({"extracts", st.written, st.unchanged, st.deleted});
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    out << fmt::format(
+    report("extracts", st);
+    out_ << fmt::format(
         "extracts{}: {} for {} ({}), {} extracts in {} PDFs in {}/: {} written, {} "
         "unchanged, {} deleted; {:.2f} s\n",
-        o.dry_run ? " (dry run, nothing written)" : "",
-        o.all                ? "every student"
-        : o.students.empty() ? "students with a paper delivery"
-                             : "the students asked for",
+        dry(),
+        o_.all                ? "every student"
+        : o_.students.empty() ? "students with a paper delivery"
+                              : "the students asked for",
         format_date(period.from) + " to " + format_date(period.to), period.folder, r.students,
-        r.classes, (dir / period.folder).string(), st.written, st.unchanged, st.deleted, secs);
+        r.classes, (dir / period.folder).string(), st.written, st.unchanged, st.deleted,
+        seconds_since(t0));
   }
-  if (o.letters) {
-    std::string base = o.base_url;
+
+  void letters() {
+    const Journal& j = *journal_;
+    std::string base = o_.base_url;
     if (base.back() != '/') base += '/';
-    auto batches =
-        letter_batches(j, family_areas(j, load_epochs(db, j.school.id), site_key, today), today);
+    auto batches = letter_batches(
+        j, family_areas(j, load_epochs(db_, j.school.id), site_key_, today_), today_);
     // Every family's address: owner-only, like private/access.csv.
     WriterOptions wo;
     wo.private_files = true;
-    Writer w(folder, "letters", wo);
+    Writer w(*folder_, "letters", wo);
     report_repairs(w);
     size_t notices = 0;
     for (const auto& b : batches) {
-      w.put(j.classes[b.class_ix].id + ".pdf", render_pdf_letters(j, b, base, today));
+      w.put(j.classes[b.class_ix].id + ".pdf", render_pdf_letters(j, b, base, today_));
       notices += b.areas.size();
     }
     WriteStats st = w.commit();
     mark("letters");
-    if (o.report) o.report->outputs.push_back({"letters", st.written, st.unchanged, st.deleted});
-    out << fmt::format(
+    report("letters", st);
+    out_ << fmt::format(
         "letters{}: {} notices to electronic guardians in {} class PDFs in {}/letters/: {} "
         "written, {} unchanged, {} deleted\n",
-        o.dry_run ? " (dry run, nothing written)" : "", notices, batches.size(), o.out, st.written,
-        st.unchanged, st.deleted);
+        dry(), notices, batches.size(), o_.out, st.written, st.unchanged, st.deleted);
   }
-  if (o.timings && !o.site) out << "timings:\n" << timings;
-  return 0;
-}
+};
+
+}  // namespace
+
+int run_build(const BuildOptions& in, std::ostream& out) { return BuildRun(in, out).run(); }
 
 int run_revoke(const RevokeOptions& o, std::ostream& out) {
   DatasetRef ds = choose_dataset(o.db, o.school, o.year);
