@@ -34,251 +34,315 @@ std::string check_base_url(const std::string& url) {
          quoted_for_message(url);
 }
 
-int run_cli(int argc, char** argv) {
-  CLI::App app{
-      "journalpress: publishes a Russian school's electronic class journal as parents' diaries,\n"
-      "signed PDF archives and printed weekly extracts.",
-      "journalpress"};
-  app.set_version_flag("--version", std::string("journalpress ") + JOURNALPRESS_VERSION);
-  app.require_subcommand(1);
-  app.footer(
-      "Run `journalpress COMMAND --help` for the options of a command; docs/manual.md has the "
-      "manual.");
+namespace {
 
-  ImportOptions imp;
-  auto* import = app.add_subcommand(
-      "import",
-      "Check journal data in the journalpress/1 format and load it into the database.\n"
-      "All or nothing: on any error the database is left exactly as it was.");
-  // PATH, --db, --out: required, but they may come from --config (checked after it is read).
-  std::string import_config, build_config;
-  import->add_option("PATH", imp.inputs, "journalpress/1 .json files, or directories of them")
-      ->check(CLI::ExistingPath);
-  import->add_option("--db", imp.db, "SQLite database to load into (created if missing)");
-  import->add_option("--config", import_config,
-                     "the school's configuration file (TOML): settings the command line does "
-                     "not give (`input` is PATH)");
-  import
-      ->add_option("--max-errors", imp.max_errors,
-                   "print at most this many errors (all are counted)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000000));
-  import
-      ->add_option("--warnings-per-kind", imp.warnings_per_kind,
-                   "print at most this many warnings of each kind (all are stored)")
-      ->capture_default_str();
-  import->add_option("--threads", imp.threads, "parser threads (0: one per core)")
-      ->capture_default_str();
-  import->add_flag("--allow-shrink", imp.allow_shrink,
-                   "accept an import that drops more than 10% of the stored year's students, "
-                   "lessons, marks, attendance entries or final marks");
-
-  SampleOptions smp;
-  auto* sample =
-      app.add_subcommand("sample",
-                         "Write a deterministic synthetic journal in the journalpress/1 format.\n"
-                         "The same options give byte-identical files.");
-  sample->add_option("--out", smp.out, "directory to write the .json files into")->required();
-  sample->add_option("--students", smp.students, "about how many students")
-      ->capture_default_str()
-      ->check(CLI::Range(10, 20000));
-  sample->add_option("--seed", smp.seed, "random seed")->capture_default_str();
-  sample->add_option(
-      "--until", smp.until,
-      "cut the year after this date, YYYY-MM-DD (lessons, marks and final marks up to it)");
-
-  BuildOptions bld;
-  auto* build = app.add_subcommand(
-      "build",
-      "Publish a dataset of the database: the parents' diary site (DIR/site/), the signed\n"
-      "archive (DIR/archive/<year>/), the printed extracts (DIR/extracts/<week>/) and the\n"
-      "access letters (DIR/letters/). Only changed files are written; a failed build leaves\n"
-      "the published outputs as they were.");
-  build->add_option("--db", bld.db, "database made by `journalpress import`");
-  build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)");
-  build->add_option("--config", build_config,
-                    "the school's configuration file (TOML): settings the command line does "
-                    "not give");
-  build->add_option("--site-key", bld.site_key, "site key file (made by `journalpress keygen`)");
-  build->add_flag("--site", bld.site, "build the diary site (with no output flag: every output)");
-  build->add_flag("--archive", bld.archive,
-                  "build the signed archive: summary sheets, class journals, school summary, "
-                  "Excel copies, MANIFEST.sha256");
-  build->add_option("--sign-key", bld.sign_key, "the archive's signing key (PEM)");
-  build->add_option("--sign-cert", bld.sign_cert, "the signing key's certificate (PEM)");
-  build->add_option("--sign-chain", bld.sign_chain,
-                    "intermediate certificates to embed with the signatures (PEM)");
-  build->add_flag("--extracts", bld.extracts,
-                  "build the printed extracts (default: last complete week, students with a "
-                  "paper guardian)");
-  build->add_option("--week", bld.week, "extracts for an ISO week, e.g. 2024-W12");
-  build->add_option("--from", bld.from, "extracts from this date, YYYY-MM-DD (with --to)");
-  build->add_option("--to", bld.to, "extracts up to this date, YYYY-MM-DD (with --from)");
-  build->add_option("--class", bld.classes, "extracts for this class id only (repeatable)");
-  build->add_option("--student", bld.students, "extracts for this student id (repeatable)");
-  build->add_flag("--all", bld.all, "extracts for every student, not only paper deliveries");
-  build->add_flag("--a5", bld.a5, "two A5 extracts per A4 sheet");
-  build->add_flag("--letters", bld.letters,
-                  "build the access letters to electronic guardians (needs --base-url)");
-  build->add_option(
-      "--today", bld.today,
-      "the school's date to build for, YYYY-MM-DD (default: today in the school's time zone)");
-  build
-      ->add_option("--base-url", bld.base_url,
-                   "public address of site/, for the addresses in private/access.csv")
-      ->check(CLI::Validator([](std::string& url) { return check_base_url(url); }, "http(s) URL",
-                             "HTTP_URL"));
-  build->add_option("--school", bld.school, "school id, when the database holds several");
-  build->add_option("--year", bld.year, "year label (2023/2024), when the database holds several");
-  build->add_flag("--dry-run", bld.dry_run, "render everything in memory, write nothing");
-  build->add_flag("--allow-any-date", bld.allow_any_date,
-                  "accept a --today outside the school year of the dataset");
-  build->add_flag("--full", bld.full,
-                  "render every site page, even those whose inputs did not change (restores "
-                  "files deleted by hand)");
-  build->add_flag("--timings", bld.timings, "print the time of each phase of the build");
-  build
-      ->add_option("--wait", bld.wait_seconds,
-                   "if another run is building into --out, wait up to SECONDS for it (default: "
-                   "refuse at once, naming it)")
-      ->check(CLI::Range(0.0, 86400.0));
-  build->add_option("--threads", bld.threads, "render threads (0: one per core)")
-      ->capture_default_str();
-
-  std::string key_dir;
-  bool key_force = false;
-  auto* keygen = app.add_subcommand(
-      "keygen",
-      "Make the secrets a build needs, those that are missing: DIR/site.key (the key of the "
-      "family\n"
-      "addresses) and a demonstration signing key and self-signed certificate (DIR/sign.key.pem,\n"
-      "DIR/sign.cert.pem).");
-  keygen
-      ->add_option("--out", key_dir,
-                   "folder for the secrets (keep it outside the published output)")
-      ->required();
-  keygen->add_flag("--force", key_force, "replace existing secrets (every family address changes)");
-
-  RevokeOptions rev;
-  auto* revoke = app.add_subcommand(
-      "revoke",
-      "Revoke a guardian's diary address (after a reported breach): the next build\n"
-      "removes the old area and publishes a new address.");
-  revoke->add_option("GUARDIAN_ID", rev.guardian, "the guardian's id in the journal")->required();
-  revoke->add_option("--db", rev.db, "the database")->required();
-  revoke->add_option("--school", rev.school, "school id, when the database holds several");
-  revoke->add_option("--year", rev.year, "year label, when the database holds several");
-
-  VerifyOptions ver;
-  auto* verify = app.add_subcommand(
-      "verify",
-      "Check an archive: every file against MANIFEST.sha256 (changed, added, removed), the\n"
-      "manifest's signature and every PDF's embedded signature. Exits 1 on any problem.");
-  verify
-      ->add_option("DIR", ver.dir, "an archive year folder, or a folder of them (e.g. out/archive)")
-      ->required();
-  verify->add_option("--ca", ver.ca,
-                     "trusted certificates (PEM): also check that they vouch for the signer");
-  verify->add_option("--expect-signer", ver.expect_signer,
-                     "the certificate (PEM file) or its SHA-256 fingerprint that must have signed "
-                     "the manifest and every PDF");
-
-  ArchiveCopyOptions cpy;
-  auto* archive_copy = app.add_subcommand(
-      "archive-copy",
-      "Copy a verified archive to each destination (a second carrier) and verify each copy.");
-  archive_copy->add_option("DIR", cpy.dir, "an archive year folder, or a folder of them")
-      ->required();
-  archive_copy->add_option("DEST", cpy.destinations, "destination folders")->required();
-  archive_copy->add_option("--ca", cpy.ca, "trusted certificates (PEM), as for verify");
-  archive_copy->add_option("--expect-signer", cpy.expect_signer,
-                           "the signer's certificate or SHA-256 fingerprint, as for verify");
-
-  std::string nightly_config, log_format = "text", nightly_today;
-  double nightly_wait = 0;
-  bool quiet = false;
-  auto* nightly = app.add_subcommand(
-      "nightly",
-      "What the school's timer runs: import the latest export (`input`), build every configured\n"
-      "output for the school's today, publish the site to `publish.to` (a folder, or HOST:PATH\n"
-      "over ssh), print one summary line. Exit codes: 0 done, 1 the input was refused (nothing\n"
-      "built or published), 2 an environment failure.");
-  nightly->add_option("--config", nightly_config, "the school's configuration file (TOML)")
-      ->required();
-  nightly->add_option("--today", nightly_today,
-                      "the school's date to build for, YYYY-MM-DD (a rerun; default: today in "
-                      "the school's time zone)");
-  nightly
-      ->add_option("--wait", nightly_wait,
-                   "if another run holds the output folder, wait up to SECONDS for it")
-      ->check(CLI::Range(0.0, 86400.0));
-  nightly
-      ->add_option("--log-format", log_format,
-                   "text (a report per step; progress on a terminal) or json (one JSON line per "
-                   "step, for journald or a log collector)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json"}));
-  nightly->add_flag("--quiet", quiet, "print only the summary line (and errors)");
-
-  std::string check_config;
-  auto* config = app.add_subcommand("config", "Check a school's configuration file.");
-  config->require_subcommand(1);
-  auto* config_check = config->add_subcommand(
-      "check",
-      "Read the configuration file, check every key, type, file and value as the commands\n"
-      "would, and print the effective settings (secrets masked).");
-  config_check->add_option("--config", check_config, "the configuration file (TOML)")->required();
-
-  // The file's keys are the options of these commands (app/config.h).
-  const std::vector<const CLI::App*> settable{import, build, nightly};
-  auto read_school_config = [&](const std::string& file) {
-    return read_config(file, config_keys(settable));
-  };
-
-  // CLI11 would say only "A subcommand is required" for a misspelt command.
-  std::string names;
-  bool known = false;
-  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    names += (names.empty() ? "" : ", ") + sub->get_name();
-    known = known || (argc > 1 && sub->get_name() == argv[1]);
+/// The command line: each command's options (filled by CLI11), and what runs them.
+class Cli {
+ public:
+  Cli()
+      : app{"journalpress: publishes a Russian school's electronic class journal as parents' "
+            "diaries,\nsigned PDF archives and printed weekly extracts.",
+            "journalpress"} {
+    app.set_version_flag("--version", std::string("journalpress ") + JOURNALPRESS_VERSION);
+    app.require_subcommand(1);
+    app.footer(
+        "Run `journalpress COMMAND --help` for the options of a command; docs/manual.md has the "
+        "manual.");
+    add_import();
+    add_sample();
+    add_build();
+    add_keygen();
+    add_revoke();
+    add_verify();
+    add_archive_copy();
+    add_nightly();
+    add_config();
   }
-  if (argc > 1 && argv[1][0] != '-' && !known) {
-    std::cerr << "journalpress: unknown command \"" << argv[1] << "\"; the commands are: " << names
-              << ".\nRun `journalpress --help` for more information.\n";
-    return 2;
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  auto command_line = [&] {
-    std::string c;
-    for (int i = 0; i < argc; ++i) c += (i ? " " : "") + std::string(argv[i]);
-    return c;
-  };
-  try {
-    if (import->parsed() && !import_config.empty())
-      apply_config(read_school_config(import_config), *import);
-    if (build->parsed() && !build_config.empty()) {
-      // The output flags choose together: `build --config F --site` builds the site only,
-      // whatever outputs the file names.
-      std::vector<std::string> skip;
-      for (const char* flag : {"--site", "--archive", "--extracts", "--letters"})
-        if (build->get_option(flag)->count() > 0) skip = {"site", "archive", "extracts", "letters"};
-      apply_config(read_school_config(build_config), *build, skip);
+
+  int run(int argc, char** argv) {
+    if (int rc = parse(argc, argv); rc >= 0) return rc;
+    if (config_check->parsed()) return check();
+    if (nightly->parsed()) return run_nightly_command();
+    if (import->parsed()) return run_import(imp, std::cout, std::cerr);
+    if (sample->parsed()) return run_sample(smp, std::cout);
+    if (build->parsed()) {
+      bld.command = command_line;
+#ifndef __SANITIZE_ADDRESS__  // under AddressSanitizer, free everything: leaks are checked
+      bld.exit_after = true;
+#endif
+      return run_build(bld, std::cout);
     }
-    if (import->parsed() && imp.inputs.empty()) throw CLI::RequiredError("PATH");
-    if (import->parsed() && imp.db.empty()) throw CLI::RequiredError("--db");
-    if (build->parsed() && bld.db.empty()) throw CLI::RequiredError("--db");
-    if (build->parsed() && bld.out.empty()) throw CLI::RequiredError("--out");
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (revoke->parsed()) return run_revoke(rev, std::cout);
+    if (verify->parsed()) return run_verify(ver, std::cout);
+    if (archive_copy->parsed()) return run_archive_copy(cpy, std::cout);
+    if (keygen->parsed()) return make_keys();
+    return 0;
   }
-  if (config_check->parsed()) {
+
+ private:
+  CLI::App app;
+  ImportOptions imp;
+  SampleOptions smp;
+  BuildOptions bld;
+  RevokeOptions rev;
+  VerifyOptions ver;
+  ArchiveCopyOptions cpy;
+  std::string import_config, build_config, nightly_config, check_config;
+  std::string key_dir, log_format = "text", nightly_today, command_line;
+  bool key_force = false, quiet = false;
+  double nightly_wait = 0;
+  CLI::App *import = nullptr, *sample = nullptr, *build = nullptr, *keygen = nullptr,
+           *revoke = nullptr, *verify = nullptr, *archive_copy = nullptr, *nightly = nullptr,
+           *config_check = nullptr;
+
+  /// The file's keys are the options of these commands (app/config.h).
+  std::vector<const CLI::App*> settable() const { return {import, build, nightly}; }
+  Config read_school_config(const std::string& file) const {
+    return read_config(file, config_keys(settable()));
+  }
+
+  void add_import() {
+    import = app.add_subcommand(
+        "import",
+        "Check journal data in the journalpress/1 format and load it into the database.\n"
+        "All or nothing: on any error the database is left exactly as it was.");
+    // PATH, --db, --out: required, but they may come from --config (checked after it is read).
+    import->add_option("PATH", imp.inputs, "journalpress/1 .json files, or directories of them")
+        ->check(CLI::ExistingPath);
+    import->add_option("--db", imp.db, "SQLite database to load into (created if missing)");
+    import->add_option("--config", import_config,
+                       "the school's configuration file (TOML): settings the command line does "
+                       "not give (`input` is PATH)");
+    import
+        ->add_option("--max-errors", imp.max_errors,
+                     "print at most this many errors (all are counted)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    import
+        ->add_option("--warnings-per-kind", imp.warnings_per_kind,
+                     "print at most this many warnings of each kind (all are stored)")
+        ->capture_default_str();
+    import->add_option("--threads", imp.threads, "parser threads (0: one per core)")
+        ->capture_default_str();
+    import->add_flag("--allow-shrink", imp.allow_shrink,
+                     "accept an import that drops more than 10% of the stored year's students, "
+                     "lessons, marks, attendance entries or final marks");
+  }
+
+  void add_sample() {
+    sample =
+        app.add_subcommand("sample",
+                           "Write a deterministic synthetic journal in the journalpress/1 format.\n"
+                           "The same options give byte-identical files.");
+    sample->add_option("--out", smp.out, "directory to write the .json files into")->required();
+    sample->add_option("--students", smp.students, "about how many students")
+        ->capture_default_str()
+        ->check(CLI::Range(10, 20000));
+    sample->add_option("--seed", smp.seed, "random seed")->capture_default_str();
+    sample->add_option(
+        "--until", smp.until,
+        "cut the year after this date, YYYY-MM-DD (lessons, marks and final marks up to it)");
+  }
+
+  void add_build() {
+    build = app.add_subcommand(
+        "build",
+        "Publish a dataset of the database: the parents' diary site (DIR/site/), the signed\n"
+        "archive (DIR/archive/<year>/), the printed extracts (DIR/extracts/<week>/) and the\n"
+        "access letters (DIR/letters/). Only changed files are written; a failed build leaves\n"
+        "the published outputs as they were.");
+    build->add_option("--db", bld.db, "database made by `journalpress import`");
+    build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)");
+    build->add_option("--config", build_config,
+                      "the school's configuration file (TOML): settings the command line does "
+                      "not give");
+    build->add_option("--site-key", bld.site_key, "site key file (made by `journalpress keygen`)");
+    build->add_flag("--site", bld.site, "build the diary site (with no output flag: every output)");
+    build->add_flag("--archive", bld.archive,
+                    "build the signed archive: summary sheets, class journals, school summary, "
+                    "Excel copies, MANIFEST.sha256");
+    build->add_option("--sign-key", bld.sign_key, "the archive's signing key (PEM)");
+    build->add_option("--sign-cert", bld.sign_cert, "the signing key's certificate (PEM)");
+    build->add_option("--sign-chain", bld.sign_chain,
+                      "intermediate certificates to embed with the signatures (PEM)");
+    build->add_flag("--extracts", bld.extracts,
+                    "build the printed extracts (default: last complete week, students with a "
+                    "paper guardian)");
+    build->add_option("--week", bld.week, "extracts for an ISO week, e.g. 2024-W12");
+    build->add_option("--from", bld.from, "extracts from this date, YYYY-MM-DD (with --to)");
+    build->add_option("--to", bld.to, "extracts up to this date, YYYY-MM-DD (with --from)");
+    build->add_option("--class", bld.classes, "extracts for this class id only (repeatable)");
+    build->add_option("--student", bld.students, "extracts for this student id (repeatable)");
+    build->add_flag("--all", bld.all, "extracts for every student, not only paper deliveries");
+    build->add_flag("--a5", bld.a5, "two A5 extracts per A4 sheet");
+    build->add_flag("--letters", bld.letters,
+                    "build the access letters to electronic guardians (needs --base-url)");
+    build->add_option(
+        "--today", bld.today,
+        "the school's date to build for, YYYY-MM-DD (default: today in the school's time zone)");
+    build
+        ->add_option("--base-url", bld.base_url,
+                     "public address of site/, for the addresses in private/access.csv")
+        ->check(CLI::Validator([](std::string& url) { return check_base_url(url); }, "http(s) URL",
+                               "HTTP_URL"));
+    build->add_option("--school", bld.school, "school id, when the database holds several");
+    build->add_option("--year", bld.year,
+                      "year label (2023/2024), when the database holds several");
+    build->add_flag("--dry-run", bld.dry_run, "render everything in memory, write nothing");
+    build->add_flag("--allow-any-date", bld.allow_any_date,
+                    "accept a --today outside the school year of the dataset");
+    build->add_flag("--full", bld.full,
+                    "render every site page, even those whose inputs did not change (restores "
+                    "files deleted by hand)");
+    build->add_flag("--timings", bld.timings, "print the time of each phase of the build");
+    build
+        ->add_option("--wait", bld.wait_seconds,
+                     "if another run is building into --out, wait up to SECONDS for it (default: "
+                     "refuse at once, naming it)")
+        ->check(CLI::Range(0.0, 86400.0));
+    build->add_option("--threads", bld.threads, "render threads (0: one per core)")
+        ->capture_default_str();
+  }
+
+  void add_keygen() {
+    keygen = app.add_subcommand(
+        "keygen",
+        "Make the secrets a build needs, those that are missing: DIR/site.key (the key of the "
+        "family\n"
+        "addresses) and a demonstration signing key and self-signed certificate "
+        "(DIR/sign.key.pem,\n"
+        "DIR/sign.cert.pem).");
+    keygen
+        ->add_option("--out", key_dir,
+                     "folder for the secrets (keep it outside the published output)")
+        ->required();
+    keygen->add_flag("--force", key_force,
+                     "replace existing secrets (every family address changes)");
+  }
+
+  void add_revoke() {
+    revoke = app.add_subcommand(
+        "revoke",
+        "Revoke a guardian's diary address (after a reported breach): the next build\n"
+        "removes the old area and publishes a new address.");
+    revoke->add_option("GUARDIAN_ID", rev.guardian, "the guardian's id in the journal")->required();
+    revoke->add_option("--db", rev.db, "the database")->required();
+    revoke->add_option("--school", rev.school, "school id, when the database holds several");
+    revoke->add_option("--year", rev.year, "year label, when the database holds several");
+  }
+
+  void add_verify() {
+    verify = app.add_subcommand(
+        "verify",
+        "Check an archive: every file against MANIFEST.sha256 (changed, added, removed), the\n"
+        "manifest's signature and every PDF's embedded signature. Exits 1 on any problem.");
+    verify
+        ->add_option("DIR", ver.dir,
+                     "an archive year folder, or a folder of them (e.g. out/archive)")
+        ->required();
+    verify->add_option("--ca", ver.ca,
+                       "trusted certificates (PEM): also check that they vouch for the signer");
+    verify->add_option(
+        "--expect-signer", ver.expect_signer,
+        "the certificate (PEM file) or its SHA-256 fingerprint that must have signed "
+        "the manifest and every PDF");
+  }
+
+  void add_archive_copy() {
+    archive_copy = app.add_subcommand(
+        "archive-copy",
+        "Copy a verified archive to each destination (a second carrier) and verify each copy.");
+    archive_copy->add_option("DIR", cpy.dir, "an archive year folder, or a folder of them")
+        ->required();
+    archive_copy->add_option("DEST", cpy.destinations, "destination folders")->required();
+    archive_copy->add_option("--ca", cpy.ca, "trusted certificates (PEM), as for verify");
+    archive_copy->add_option("--expect-signer", cpy.expect_signer,
+                             "the signer's certificate or SHA-256 fingerprint, as for verify");
+  }
+
+  void add_nightly() {
+    nightly = app.add_subcommand(
+        "nightly",
+        "What the school's timer runs: import the latest export (`input`), build every configured\n"
+        "output for the school's today, publish the site to `publish.to` (a folder, or HOST:PATH\n"
+        "over ssh), print one summary line. Exit codes: 0 done, 1 the input was refused (nothing\n"
+        "built or published), 2 an environment failure.");
+    nightly->add_option("--config", nightly_config, "the school's configuration file (TOML)")
+        ->required();
+    nightly->add_option("--today", nightly_today,
+                        "the school's date to build for, YYYY-MM-DD (a rerun; default: today in "
+                        "the school's time zone)");
+    nightly
+        ->add_option("--wait", nightly_wait,
+                     "if another run holds the output folder, wait up to SECONDS for it")
+        ->check(CLI::Range(0.0, 86400.0));
+    nightly
+        ->add_option("--log-format", log_format,
+                     "text (a report per step; progress on a terminal) or json (one JSON line per "
+                     "step, for journald or a log collector)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
+    nightly->add_flag("--quiet", quiet, "print only the summary line (and errors)");
+  }
+
+  void add_config() {
+    CLI::App* config = app.add_subcommand("config", "Check a school's configuration file.");
+    config->require_subcommand(1);
+    config_check = config->add_subcommand(
+        "check",
+        "Read the configuration file, check every key, type, file and value as the commands\n"
+        "would, and print the effective settings (secrets masked).");
+    config_check->add_option("--config", check_config, "the configuration file (TOML)")->required();
+  }
+
+  /// Parses the command line and the configuration file it names; an exit code when the
+  /// run ends here (help, an error), otherwise -1.
+  int parse(int argc, char** argv) {
+    // CLI11 would say only "A subcommand is required" for a misspelt command.
+    std::string names;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || (argc > 1 && sub->get_name() == argv[1]);
+    }
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+      std::cerr << "journalpress: unknown command \"" << argv[1]
+                << "\"; the commands are: " << names
+                << ".\nRun `journalpress --help` for more information.\n";
+      return 2;
+    }
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      return app.exit(e);
+    }
+    for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+    try {
+      if (import->parsed() && !import_config.empty())
+        apply_config(read_school_config(import_config), *import);
+      if (build->parsed() && !build_config.empty()) {
+        // The output flags choose together: `build --config F --site` builds the site only,
+        // whatever outputs the file names.
+        std::vector<std::string> skip;
+        for (const char* flag : {"--site", "--archive", "--extracts", "--letters"})
+          if (build->get_option(flag)->count() > 0)
+            skip = {"site", "archive", "extracts", "letters"};
+        apply_config(read_school_config(build_config), *build, skip);
+      }
+      if (import->parsed() && imp.inputs.empty()) throw CLI::RequiredError("PATH");
+      if (import->parsed() && imp.db.empty()) throw CLI::RequiredError("--db");
+      if (build->parsed() && bld.db.empty()) throw CLI::RequiredError("--db");
+      if (build->parsed() && bld.out.empty()) throw CLI::RequiredError("--out");
+    } catch (const CLI::ParseError& e) {
+      return app.exit(e);
+    }
+    return -1;
+  }
+
+  int check() {
     Config cfg = read_school_config(check_config);
     for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd);
-    std::cout << describe_settings(cfg, settable);
+    std::cout << describe_settings(cfg, settable());
     std::string missing;
     for (const char* key : {"input", "db", "out"})
       if (!cfg.find(key)) missing += fmt::format("{}{}", missing.empty() ? "" : ", ", key);
@@ -286,7 +350,8 @@ int run_cli(int argc, char** argv) {
                                   : "\n# nightly would need: " + missing + "\n");
     return 0;
   }
-  if (nightly->parsed()) {
+
+  int run_nightly_command() {
     // Given on nightly's command line, --today and --wait override the file's.
     bool today_given = nightly->get_option("--today")->count() > 0;
     bool wait_given = nightly->get_option("--wait")->count() > 0;
@@ -305,7 +370,7 @@ int run_cli(int argc, char** argv) {
                                                  ? "the export folder to import"
                                              : std::string(key) == "db" ? "the journal database"
                                                                         : "the output folder"));
-    n.build.command = command_line();
+    n.build.command = command_line;
     if (const ConfigSetting* s = cfg.find("publish.to")) n.publish.to = s->values[0];
     if (const ConfigSetting* s = cfg.find("publish.ssh")) n.publish.ssh = s->values[0];
     n.shrink_in_file = cfg.find("allow-shrink") != nullptr;
@@ -316,19 +381,8 @@ int run_cli(int argc, char** argv) {
 #endif
     return run_nightly(n, std::cout, std::cerr);
   }
-  if (import->parsed()) return run_import(imp, std::cout, std::cerr);
-  if (sample->parsed()) return run_sample(smp, std::cout);
-  if (build->parsed()) {
-    bld.command = command_line();
-#ifndef __SANITIZE_ADDRESS__  // under AddressSanitizer, free everything: leaks are checked
-    bld.exit_after = true;
-#endif
-    return run_build(bld, std::cout);
-  }
-  if (revoke->parsed()) return run_revoke(rev, std::cout);
-  if (verify->parsed()) return run_verify(ver, std::cout);
-  if (archive_copy->parsed()) return run_archive_copy(cpy, std::cout);
-  if (keygen->parsed()) {
+
+  int make_keys() {
     // Makes what is missing; an existing secret is kept unless --force (a new site key
     // changes every family's address, a new signing key every signature to come).
     namespace fs = std::filesystem;
@@ -353,7 +407,10 @@ int run_cli(int argc, char** argv) {
     }
     return 0;
   }
-  return 0;
-}
+};
+
+}  // namespace
+
+int run_cli(int argc, char** argv) { return Cli().run(argc, argv); }
 
 }  // namespace jp
