@@ -7,7 +7,6 @@
 #include <openssl/rand.h>
 
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 #include "core/files.h"
@@ -33,10 +32,10 @@ void write_site_key(const std::string& path, bool force) {
 }
 
 std::string read_site_key(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(fmt::format("cannot read the site key {}", path));
-  std::string text;
-  in >> text;
+  // Regular files only (a FIFO would block the build), and at most a line of hex.
+  std::string text = read_file(path, "site key");
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.pop_back();
   if (text.size() != 64 || text.find_first_not_of("0123456789abcdef") != std::string::npos)
     throw std::runtime_error(fmt::format(
         "{}: expected a site key of 64 lowercase hex digits (made by `journalpress keygen`)",
