@@ -27,22 +27,12 @@ struct Warn {
 
 std::string days_word(long n) { return fmt::format("{} {}", n, n == 1 ? "day" : "days"); }
 
-}  // namespace
+int grade_of(const Journal& j, const Lesson& l) { return j.classes[l.class_ix].grade; }
 
-int school_offset_minutes(const School& s) {
-  if (auto o = zone_offset_minutes(s.timezone)) return *o;
-  return 180;
-}
-
-void check_regulations(const Journal& j, Diagnostics& diag) {
-  Warn warn{j, diag};
-  const Settings& set = j.settings;
-  const int offset = school_offset_minutes(j.school);
-  auto grade_of = [&](const Lesson& l) { return j.classes[l.class_ix].grade; };
-
-  // Grade 1 keeps to attendance and topics (Положение 3.11).
+// Grade 1 keeps to attendance and topics (Положение 3.11).
+void check_lessons(const Journal& j, Warn& warn) {
   for (const auto& l : j.lessons) {
-    if (grade_of(l) == 1 && !l.homework.empty())
+    if (grade_of(j, l) == 1 && !l.homework.empty())
       warn("grade1-homework", "lessons", l.src, "id " + l.id,
            fmt::format("homework set in grade 1 ({}): grade 1 gets no homework in the journal",
                        j.classes[l.class_ix].name));
@@ -52,15 +42,18 @@ void check_regulations(const Journal& j, Diagnostics& diag) {
                        j.classes[l.class_ix].name, format_date(l.date)));
   }
   for (const auto& h : j.individual_homework)
-    if (grade_of(j.lessons[h.lesson_ix]) == 1)
+    if (grade_of(j, j.lessons[h.lesson_ix]) == 1)
       warn("grade1-homework", "individual_homework", h.src,
            fmt::format("lesson {}, student {}", h.lesson, h.student),
            "individual homework in grade 1: grade 1 gets no homework in the journal");
+}
 
-  // Marks: grade 1, and late entry (grading_deadline_days).
+// Marks: grade 1, and late entry (grading_deadline_days).
+void check_marks(const Journal& j, Warn& warn, int offset) {
+  const Settings& set = j.settings;
   for (const auto& m : j.marks) {
     const Lesson& l = j.lessons[m.lesson_ix];
-    int grade = grade_of(l);
+    int grade = grade_of(j, l);
     if (grade == 1)
       warn("grade1-mark", "marks", m.src, "id " + m.id,
            fmt::format("mark {} in grade 1 ({}): grade 1 is not marked", q(m.value),
@@ -75,66 +68,68 @@ void check_regulations(const Journal& j, Diagnostics& diag) {
                          days_word(limit)));
     }
   }
+}
 
-  // Homework entered more than homework_deadline_hours after the class's last lesson that day.
-  {
-    std::unordered_map<int, int> bell_end;  // lesson number -> end, minutes after midnight
-    for (const auto& b : j.bells) bell_end[b.number] = b.end;
-    std::map<std::pair<int, Day>, int> last_number;
-    for (const auto& l : j.lessons) {
-      if (l.cancelled) continue;
-      int& n = last_number[{l.class_ix, l.date}];
-      n = std::max(n, l.number);
-    }
-    for (const auto& l : j.lessons) {
-      if (!l.homework_set_ts || l.homework.empty()) continue;
-      auto ln = last_number.find({l.class_ix, l.date});
-      if (ln == last_number.end()) continue;
-      auto be = bell_end.find(ln->second);
-      if (be == bell_end.end()) continue;
-      int64_t day_end_utc =
-          int64_t(l.date) * 86400 + int64_t(be->second) * 60 - int64_t(offset) * 60;
-      int64_t deadline = day_end_utc + int64_t(set.homework_deadline_hours) * 3600;
-      if (l.homework_set_ts->utc > deadline) {
-        int64_t late_min = (l.homework_set_ts->utc - deadline) / 60;
-        warn("late-homework", "lessons", l.src, "id " + l.id,
-             fmt::format(
-                 "homework entered at {}, {} h {:02} min after the deadline ({} h after the "
-                 "last lesson of {} on {})",
-                 l.homework_set_at, late_min / 60, late_min % 60, set.homework_deadline_hours,
-                 j.classes[l.class_ix].name, format_date(l.date)));
-      }
+// Homework entered more than homework_deadline_hours after the class's last lesson that day.
+void check_late_homework(const Journal& j, Warn& warn, int offset) {
+  const Settings& set = j.settings;
+  std::unordered_map<int, int> bell_end;  // lesson number -> end, minutes after midnight
+  for (const auto& b : j.bells) bell_end[b.number] = b.end;
+  std::map<std::pair<int, Day>, int> last_number;
+  for (const auto& l : j.lessons) {
+    if (l.cancelled) continue;
+    int& n = last_number[{l.class_ix, l.date}];
+    n = std::max(n, l.number);
+  }
+  for (const auto& l : j.lessons) {
+    if (!l.homework_set_ts || l.homework.empty()) continue;
+    auto ln = last_number.find({l.class_ix, l.date});
+    if (ln == last_number.end()) continue;
+    auto be = bell_end.find(ln->second);
+    if (be == bell_end.end()) continue;
+    int64_t day_end_utc = int64_t(l.date) * 86400 + int64_t(be->second) * 60 - int64_t(offset) * 60;
+    int64_t deadline = day_end_utc + int64_t(set.homework_deadline_hours) * 3600;
+    if (l.homework_set_ts->utc > deadline) {
+      int64_t late_min = (l.homework_set_ts->utc - deadline) / 60;
+      warn("late-homework", "lessons", l.src, "id " + l.id,
+           fmt::format("homework entered at {}, {} h {:02} min after the deadline ({} h after the "
+                       "last lesson of {} on {})",
+                       l.homework_set_at, late_min / 60, late_min % 60, set.homework_deadline_hours,
+                       j.classes[l.class_ix].name, format_date(l.date)));
     }
   }
+}
 
-  // Control works per class (or group), subject and non-year period over the limit.
-  {
-    std::vector<char> is_control(j.lessons.size(), 0);
-    for (size_t i = 0; i < j.lessons.size(); ++i)
-      is_control[i] = j.lessons[i].kind == "control" && !j.lessons[i].cancelled;
-    for (const auto& m : j.marks)
-      if (m.work_type_ix >= 0 && j.work_types[m.work_type_ix].control) is_control[m.lesson_ix] = 1;
-    std::map<std::tuple<int, int, int, int, int>, int> count;  // class, group, subject, period
-    for (size_t i = 0; i < j.lessons.size(); ++i) {
-      if (!is_control[i]) continue;
-      const Lesson& l = j.lessons[i];
-      const Subject& subj = j.subjects[l.subject_ix];
-      int limit = subj.control_limit.value_or(set.control_limit);
-      for (int p : periods_covering(j, l.date, grade_of(l))) {
-        const Period& per = j.periods[p];
-        if (per.kind == "year") continue;
-        int n = ++count[{l.class_ix, l.group_ref.class_ix, l.group_ref.group, l.subject_ix, p}];
-        if (n > limit)
-          warn("control-limit", "lessons", l.src, "id " + l.id,
-               fmt::format("control work number {} in {} for {}{} in {}; the limit is {}", n,
-                           subj.name, j.classes[l.class_ix].name,
-                           l.group_ref.class_ix >= 0 ? " (" + j.group(l.group_ref).name + ")" : "",
-                           per.name, limit));
-      }
+// Control works per class (or group), subject and non-year period over the limit.
+void check_control_limits(const Journal& j, Warn& warn) {
+  std::vector<char> is_control(j.lessons.size(), 0);
+  for (size_t i = 0; i < j.lessons.size(); ++i)
+    is_control[i] = j.lessons[i].kind == "control" && !j.lessons[i].cancelled;
+  for (const auto& m : j.marks)
+    if (m.work_type_ix >= 0 && j.work_types[m.work_type_ix].control) is_control[m.lesson_ix] = 1;
+  std::map<std::tuple<int, int, int, int, int>, int> count;  // class, group, subject, period
+  for (size_t i = 0; i < j.lessons.size(); ++i) {
+    if (!is_control[i]) continue;
+    const Lesson& l = j.lessons[i];
+    const Subject& subj = j.subjects[l.subject_ix];
+    int limit = subj.control_limit.value_or(j.settings.control_limit);
+    for (int p : periods_covering(j, l.date, grade_of(j, l))) {
+      const Period& per = j.periods[p];
+      if (per.kind == "year") continue;
+      int n = ++count[{l.class_ix, l.group_ref.class_ix, l.group_ref.group, l.subject_ix, p}];
+      if (n > limit)
+        warn("control-limit", "lessons", l.src, "id " + l.id,
+             fmt::format("control work number {} in {} for {}{} in {}; the limit is {}", n,
+                         subj.name, j.classes[l.class_ix].name,
+                         l.group_ref.class_ix >= 0 ? " (" + j.group(l.group_ref).name + ")" : "",
+                         per.name, limit));
     }
   }
+}
 
-  // Final marks: `осв`, too few current marks behind them, far from the forecast.
+// Final marks: `осв`, too few current marks behind them, far from the forecast.
+void check_final_marks(const Journal& j, Warn& warn) {
+  const Settings& set = j.settings;
   PeriodAverages averages(j);
   const std::string exempt = Locale::ru().text("marks.exempt");
   for (const auto& f : j.final_marks) {
@@ -165,8 +160,11 @@ void check_regulations(const Journal& j, Diagnostics& diag) {
                          q(f.value), per.name, j.subjects[f.subject_ix].name, q(fc), *a->value()));
     }
   }
+}
 
-  // Mark changes later than edit_lock allows (Порядок 3.6).
+// Mark changes later than edit_lock allows (Порядок 3.6).
+void check_late_changes(const Journal& j, Warn& warn, int offset) {
+  const Settings& set = j.settings;
   for (const auto& c : j.mark_changes) {
     if (c.mark_ix < 0 || !c.changed_ts) continue;
     const Lesson& l = j.lessons[j.marks[c.mark_ix].lesson_ix];
@@ -180,7 +178,9 @@ void check_regulations(const Journal& j, Diagnostics& diag) {
                        format_date(changed), set.edit_lock, format_date(*until),
                        format_date(l.date)));
   }
+}
 
+void check_guardians(const Journal& j, Warn& warn) {
   for (const auto& g : j.guardians) {
     if (g.children.empty())
       warn("guardian-no-children", "guardians", g.src, "id " + g.id,
@@ -190,6 +190,25 @@ void check_regulations(const Journal& j, Diagnostics& diag) {
            fmt::format("guardian {} gets the diary electronically but has neither email nor phone",
                        full_name(g.person)));
   }
+}
+
+}  // namespace
+
+int school_offset_minutes(const School& s) {
+  if (auto o = zone_offset_minutes(s.timezone)) return *o;
+  return 180;
+}
+
+void check_regulations(const Journal& j, Diagnostics& diag) {
+  Warn warn{j, diag};
+  const int offset = school_offset_minutes(j.school);
+  check_lessons(j, warn);
+  check_marks(j, warn, offset);
+  check_late_homework(j, warn, offset);
+  check_control_limits(j, warn);
+  check_final_marks(j, warn);
+  check_late_changes(j, warn, offset);
+  check_guardians(j, warn);
 }
 
 }  // namespace jp

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -859,111 +860,152 @@ bool report_pending(FileResult& out, const std::string& file, const std::string&
   return any;
 }
 
-/// One pass over the text. Returns the failure that stopped it, if any; a number out of
-/// range is the caller's to handle (see parse_file).
-std::optional<ParseFailure> parse_pass(const std::string& name, uint32_t file_ix,
-                                       const std::string& text, FileResult& out) {
-  // Streaming: each element of a section array is converted into the model as soon as
-  // it is complete and then dropped, so the DOM of a 100 MB file never exists at once.
-  std::string section;
-  const ArrayReader* reader = nullptr;
-  bool in_array = false, known = false;
-  uint32_t index = 0;
-  Path path;
-  auto element = [&](json& value) {
-    if (!known) {
-      ++index;
-      return;
-    }
-    std::string pointer = fmt::format("/{}/{}", section, index);
-    Src src{file_ix, index++};
-    if (!out.pending.empty() &&
-        report_pending(out, name, pointer, record_label(section.c_str(), value))) {
-      remember_dropped(out.j, section, value);
-      return;
-    }
-    if (!value.is_object()) {
-      out.diag.error(name, pointer, "",
-                     fmt::format("expected a record object, got {}", type_name(value)));
-      return;
-    }
-    Rec r(out, name, section, pointer, value, record_label(section.c_str(), value));
-    (*reader)(r, src);
-    r.finish();
-    if (!r.ok) remember_dropped(out.j, section, value);
-  };
-  auto cb = [&](int depth, json::parse_event_t ev, json& parsed) -> bool {
+/// The parser's callback for one pass. Streaming: each element of a section array is
+/// converted into the model as soon as it is complete and then dropped, so the DOM of a
+/// 100 MB file never exists at once.
+class SectionStream {
+ public:
+  SectionStream(const std::string& name, uint32_t file_ix, FileResult& out)
+      : name_(name), file_ix_(file_ix), out_(out) {}
+
+  const Path& path() const { return path_; }
+
+  /// nlohmann's parser_callback_t: false drops the value just parsed from the DOM.
+  bool operator()(int depth, json::parse_event_t ev, json& parsed) {
     using E = json::parse_event_t;
-    switch (ev) {
-      case E::object_start:
-      case E::array_start:
-        if (path.depth() >= kMaxDepth) throw TooDeep{path.pointer()};
-        path.open(ev == E::array_start);
-        break;
-      case E::object_end:
-      case E::array_end:
-        path.close();
-        break;
-      case E::key:
-        if (!path.key(parsed.get_ref<const std::string&>()))
-          out.pending.push_back(
-              {path.pointer(), fmt::format("duplicate key {}: a key may appear once in an object",
-                                           qs(parsed.get_ref<const std::string&>()))});
-        break;
-      case E::value:
-        path.value_done();
-        break;
-    }
+    track(ev, parsed);
     if (depth == 1) {
       if (ev == E::key) {
-        section = parsed.get<std::string>();
-        auto it = array_sections().find(section);
-        reader = it == array_sections().end() ? nullptr : &it->second;
-      } else if (ev == E::array_start && reader) {
-        in_array = true;
-        known = true;
-        index = 0;
-      } else if (ev == E::array_end && in_array) {
-        in_array = false;  // the array stays, empty: every element was consumed already
+        section_ = parsed.get<std::string>();
+        auto it = array_sections().find(section_);
+        reader_ = it == array_sections().end() ? nullptr : &it->second;
+      } else if (ev == E::array_start && reader_) {
+        in_array_ = true;
+        known_ = true;
+        index_ = 0;
+      } else if (ev == E::array_end && in_array_) {
+        in_array_ = false;  // the array stays, empty: every element was consumed already
       }
       return true;
     }
-    if (depth == 2 && in_array && (ev == E::object_end || ev == E::array_end || ev == E::value)) {
+    if (depth == 2 && in_array_ && (ev == E::object_end || ev == E::array_end || ev == E::value)) {
       element(parsed);
       return false;
     }
     return true;
-  };
-  json root;
-  Sax sax(root, cb, false);
-  sax.path = &path;
-  try {
-    json::sax_parse(text, &sax);
-  } catch (const TooDeep& e) {
-    out.diag.error(
-        name, e.pointer, "",
-        fmt::format("nested deeper than {} levels; a journalpress/1 file nests 6", kMaxDepth));
-    out.unreadable = true;
-    return std::nullopt;
   }
-  if (sax.failure) {
-    if (sax.failure->id == 406) return sax.failure;
-    Diagnostic d;
-    d.file = name;
-    size_t byte = sax.failure->byte;
-    std::tie(d.line, d.column) = line_column(text, byte == 0 ? 0 : byte - 1);
-    d.message = sax.failure->message;
-    out.diag.add(std::move(d));
-    out.unreadable = true;
-    return std::nullopt;
+
+ private:
+  const std::string& name_;
+  const uint32_t file_ix_;
+  FileResult& out_;
+  std::string section_;
+  const ArrayReader* reader_ = nullptr;
+  bool in_array_ = false, known_ = false;
+  uint32_t index_ = 0;
+  Path path_;
+
+  /// Keeps `path_` at the event's place; a key seen twice in an object is kept pending.
+  void track(json::parse_event_t ev, json& parsed) {
+    using E = json::parse_event_t;
+    switch (ev) {
+      case E::object_start:
+      case E::array_start:
+        if (path_.depth() >= kMaxDepth) throw TooDeep{path_.pointer()};
+        path_.open(ev == E::array_start);
+        break;
+      case E::object_end:
+      case E::array_end:
+        path_.close();
+        break;
+      case E::key:
+        if (!path_.key(parsed.get_ref<const std::string&>()))
+          out_.pending.push_back(
+              {path_.pointer(), fmt::format("duplicate key {}: a key may appear once in an object",
+                                            qs(parsed.get_ref<const std::string&>()))});
+        break;
+      case E::value:
+        path_.value_done();
+        break;
+    }
   }
-  if (!root.is_object()) {
-    out.unreadable = true;
-    out.diag.error(
-        name, "", "",
-        fmt::format("expected a journalpress/1 object at the top, got {}", type_name(root)));
-    return std::nullopt;
+
+  /// One complete element of a section array.
+  void element(json& value) {
+    if (!known_) {
+      ++index_;
+      return;
+    }
+    std::string pointer = fmt::format("/{}/{}", section_, index_);
+    Src src{file_ix_, index_++};
+    if (!out_.pending.empty() &&
+        report_pending(out_, name_, pointer, record_label(section_.c_str(), value))) {
+      remember_dropped(out_.j, section_, value);
+      return;
+    }
+    if (!value.is_object()) {
+      out_.diag.error(name_, pointer, "",
+                      fmt::format("expected a record object, got {}", type_name(value)));
+      return;
+    }
+    Rec r(out_, name_, section_, pointer, value, record_label(section_.c_str(), value));
+    (*reader_)(r, src);
+    r.finish();
+    if (!r.ok) remember_dropped(out_.j, section_, value);
   }
+};
+
+/// A syntax error that stopped the parser: reported with the line and column.
+void report_syntax_error(const std::string& name, const std::string& text,
+                         const ParseFailure& failure, FileResult& out) {
+  Diagnostic d;
+  d.file = name;
+  size_t byte = failure.byte;
+  std::tie(d.line, d.column) = line_column(text, byte == 0 ? 0 : byte - 1);
+  d.message = failure.message;
+  out.diag.add(std::move(d));
+  out.unreadable = true;
+}
+
+void read_exported_at(const std::string& name, const json& value, FileResult& out) {
+  std::optional<Timestamp> ts;
+  if (!value.is_string() || !(ts = parse_timestamp(value.get<std::string>())))
+    out.diag.error(name, "/exported_at", "",
+                   fmt::format("expected a timestamp with offset, got {}", value.dump()));
+  else
+    out.j.exported_at = value.get<std::string>();
+}
+
+/// `school`, `year` or `settings`: one object each, read once the parse is done.
+void read_object_section(const std::string& name, const std::string& key, const json& value,
+                         FileResult& out) {
+  if (!value.is_object()) {
+    out.diag.error(name, "/" + key, "",
+                   fmt::format("expected an object, got {}", type_name(value)));
+    return;
+  }
+  Rec r(out, name, key, "/" + key, value, key == "school" ? record_label("school", value) : "");
+  if (key == "school") {
+    read_school(r);
+    out.has_school = true;
+  } else if (key == "year") {
+    read_year(r);
+    out.has_year = true;
+  } else {
+    read_settings(r, value);
+    out.has_settings = true;
+    if (!r.ok) {
+      // Half-read settings (a mark scale with a typo) would make every mark look wrong.
+      out.j.settings = Settings{};
+      out.j.dropped["settings"].insert("settings");
+    }
+  }
+  r.finish();
+}
+
+/// What the parse left at the top level: `format`, the object sections, and anything that is
+/// not a section. The arrays' records were read as they went by.
+void read_top_level(const std::string& name, const json& root, FileResult& out) {
   auto fmt_it = root.find("format");
   if (fmt_it == root.end() || !fmt_it->is_string() || *fmt_it != "journalpress/1") {
     out.diag.error(name, "/format", "",
@@ -985,37 +1027,11 @@ std::optional<ParseFailure> parse_pass(const std::string& name, uint32_t file_ix
     }
     if (key == "format") continue;
     if (key == "exported_at") {
-      std::optional<Timestamp> ts;
-      if (!it->is_string() || !(ts = parse_timestamp(it->get<std::string>())))
-        out.diag.error(name, "/exported_at", "",
-                       fmt::format("expected a timestamp with offset, got {}", it->dump()));
-      else
-        out.j.exported_at = it->get<std::string>();
+      read_exported_at(name, *it, out);
       continue;
     }
     if (key == "school" || key == "year" || key == "settings") {
-      if (!it->is_object()) {
-        out.diag.error(name, "/" + key, "",
-                       fmt::format("expected an object, got {}", type_name(*it)));
-        continue;
-      }
-      Rec r(out, name, key, "/" + key, *it, key == "school" ? record_label("school", *it) : "");
-      if (key == "school") {
-        read_school(r);
-        out.has_school = true;
-      } else if (key == "year") {
-        read_year(r);
-        out.has_year = true;
-      } else {
-        read_settings(r, *it);
-        out.has_settings = true;
-        if (!r.ok) {
-          // Half-read settings (a mark scale with a typo) would make every mark look wrong.
-          out.j.settings = Settings{};
-          out.j.dropped["settings"].insert("settings");
-        }
-      }
-      r.finish();
+      read_object_section(name, key, *it, out);
       continue;
     }
     if (array_sections().count(key)) {
@@ -1030,6 +1046,38 @@ std::optional<ParseFailure> parse_pass(const std::string& name, uint32_t file_ix
   }
   // Anything the records did not claim (a duplicate key at the top level).
   report_pending(out, name, "", "");
+}
+
+/// One pass over the text. Returns the failure that stopped it, if any; a number out of
+/// range is the caller's to handle (see parse_file).
+std::optional<ParseFailure> parse_pass(const std::string& name, uint32_t file_ix,
+                                       const std::string& text, FileResult& out) {
+  SectionStream stream(name, file_ix, out);
+  json root;
+  Sax sax(root, std::ref(stream), false);
+  sax.path = &stream.path();
+  try {
+    json::sax_parse(text, &sax);
+  } catch (const TooDeep& e) {
+    out.diag.error(
+        name, e.pointer, "",
+        fmt::format("nested deeper than {} levels; a journalpress/1 file nests 6", kMaxDepth));
+    out.unreadable = true;
+    return std::nullopt;
+  }
+  if (sax.failure) {
+    if (sax.failure->id == 406) return sax.failure;
+    report_syntax_error(name, text, *sax.failure, out);
+    return std::nullopt;
+  }
+  if (!root.is_object()) {
+    out.unreadable = true;
+    out.diag.error(
+        name, "", "",
+        fmt::format("expected a journalpress/1 object at the top, got {}", type_name(root)));
+    return std::nullopt;
+  }
+  read_top_level(name, root, out);
   return std::nullopt;
 }
 
