@@ -51,6 +51,7 @@ struct PdfFile {
   std::map<int, size_t> offsets;  ///< object number -> offset (the newest section wins)
   size_t startxref = 0;
   int size = 0, root = -1, info = -1;
+  std::string id;  ///< the trailer's /ID array as written (`[<...> <...>]`), or empty
 };
 
 [[noreturn]] void bad(const std::string& what) {
@@ -143,6 +144,11 @@ PdfFile parse_pdf(std::string_view pdf) {
   f.root = ref_of(trailer, "/Root");
   f.info = ref_of(trailer, "/Info");
   if (f.root < 0) bad("the trailer has no /Root");
+  if (size_t k = trailer.find("/ID"); k != std::string_view::npos) {
+    size_t open = trailer.find('[', k), close = trailer.find(']', k);
+    if (open != std::string_view::npos && close != std::string_view::npos && open < close)
+      f.id = std::string(trailer.substr(open, close - open + 1));
+  }
   return f;
 }
 
@@ -284,18 +290,19 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   size_t xref = out.size();
   out += "xref\n";
   for (const auto& [n, off] : offsets) out += fmt::format("{} 1\n{:010} 00000 n\r\n", n, off);
-  std::string id;
-  // /ID (libharu writes none): from the unsigned document's digest, so it is stable.
-  {
+  // The update's trailer repeats the document's /ID: PDF/A (6.1.3) wants one in every
+  // trailer, and a changed first element would say this is another document.
+  std::string id = f.id;
+  if (id.empty()) {  // not print/pdfa's output: an /ID from the unsigned document's digest
     unsigned char md[32];
     unsigned int len = 0;
     check(EVP_Digest(pdf.data(), pdf.size(), md, &len, EVP_sha256(), nullptr) == 1, "hash");
-    id = hex_upper(std::string_view(reinterpret_cast<char*>(md), 16));
+    std::string half = hex_upper(std::string_view(reinterpret_cast<char*>(md), 16));
+    id = fmt::format("[<{}> <{}>]", half, half);
   }
   out += fmt::format("trailer\n<< /Size {} /Root {} 0 R", sig + 1, f.root);
   if (f.info >= 0) out += fmt::format(" /Info {} 0 R", f.info);
-  out += fmt::format(" /Prev {} /ID [<{}> <{}>] >>\nstartxref\n{}\n%%EOF\n", f.startxref, id, id,
-                     xref);
+  out += fmt::format(" /Prev {} /ID {} >>\nstartxref\n{}\n%%EOF\n", f.startxref, id, xref);
 
   std::string ranges =
       fmt::format("{} {} {}", contents_at, contents_end, out.size() - contents_end);

@@ -31,12 +31,12 @@ void PdfDoc::check(HPDF_STATUS s, const char* what) const {
   if (s == HPDF_OK && error_ == 0) return;
   throw std::runtime_error(
       fmt::format("libharu failed to {} in the document \"{}\"{}{}: error {:#06x} (detail {})",
-                  what, title_, pages_.empty() ? "" : fmt::format(", page {}", pages_.size()),
+                  what, meta_.title, pages_.empty() ? "" : fmt::format(", page {}", pages_.size()),
                   record_.empty() ? "" : ", drawing " + record_, error_ ? error_ : s, detail_));
 }
 
 PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::string& subject)
-    : title_(title) {
+    : meta_{title, author, subject, "journalpress"} {
   doc_ = HPDF_New(on_error, &error_);
   if (!doc_) throw std::runtime_error("libharu could not create a document (out of memory)");
   // The known pitfalls: the UTF-8 encoder before any text (info, outlines), compression
@@ -51,10 +51,7 @@ PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::s
     fonts_[f] = HPDF_GetFont(doc_, name, "UTF-8");
     if (!fonts_[f]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
   }
-  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_TITLE, title.c_str()), "set the title");
-  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_AUTHOR, author.c_str()), "set the author");
-  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_SUBJECT, subject.c_str()), "set the subject");
-  check(HPDF_SetInfoAttr(doc_, HPDF_INFO_CREATOR, "journalpress"), "set the creator");
+  // The Info dictionary is written by make_pdfa, with the XMP metadata from the same values.
 }
 
 PdfDoc::~PdfDoc() {
@@ -62,8 +59,9 @@ PdfDoc::~PdfDoc() {
 }
 
 void PdfDoc::set_date(int year, int month, int day) {
-  HPDF_Date d{year, month, day, 0, 0, 0, 'Z', 0, 0};
-  check(HPDF_SetInfoDateAttr(doc_, HPDF_INFO_CREATION_DATE, d), "set the creation date");
+  meta_.year = year;
+  meta_.month = month;
+  meta_.day = day;
 }
 
 void PdfDoc::new_page(bool landscape) {
@@ -342,7 +340,7 @@ std::string PdfDoc::finish(const std::string& prefix) {
   HPDF_STATUS s = HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &n);
   if (s != HPDF_OK && s != HPDF_STREAM_EOF) check(s, "read the document back");
   out.resize(n);
-  return out;
+  return make_pdfa(out, meta_);
 }
 
 }  // namespace jp

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "print/pdfa.h"
+
 namespace jp {
 
 class PdfDoc {
@@ -76,7 +78,7 @@ class PdfDoc {
   void qr(float x, float y, float size, const std::string& text);
 
   /// Adds `<prefix>N` page numbers to every page (none when the prefix is empty) and returns
-  /// the finished PDF.
+  /// the finished PDF, made PDF/A-1b (print/pdfa.h).
   std::string finish(const std::string& page_label_prefix);
 
  private:
@@ -90,7 +92,8 @@ class PdfDoc {
   int half_ = 0;
   float left_ = 0, right_ = 0, top_ = 0, bottom_ = 0;
   unsigned long error_ = 0, detail_ = 0;
-  std::string title_, record_;
+  std::string record_;
+  PdfMeta meta_;
 };
 
 }  // namespace jp

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "core/text.h"
 #include "helpers.h"
@@ -66,11 +67,11 @@ TEST_CASE(
   fs::create_directories(dir);
   std::ofstream(dir / "t.pdf", std::ios::binary) << pdf;
   CHECK(std::system(("qpdf --check " + (dir / "t.pdf").string() + " > /dev/null").c_str()) == 0);
-  // libharu 2.3 writes a ToUnicode CMap that poppler warns about (text still extracts);
-  // the warning goes to /dev/null to keep the test log readable.
+  // libharu 2.3's ToUnicode CMap made poppler warn; print/pdfa writes one it reads silently.
   REQUIRE(std::system(("pdftotext -layout " + (dir / "t.pdf").string() + " " +
-                       (dir / "t.txt").string() + " 2>/dev/null")
+                       (dir / "t.txt").string() + " 2>" + (dir / "err.txt").string())
                           .c_str()) == 0);
+  CHECK(slurp(dir / "err.txt") == "");
   std::string text = slurp(dir / "t.txt");
   for (int i = 1; i <= 120; ++i)
     CHECK(text.find("Ученик" + std::to_string(i) + " ") != std::string::npos);
@@ -129,4 +130,42 @@ TEST_CASE("pdf: a libharu failure names the document, the page and the record be
   CHECK_THROWS_WITH(doc.text(100, 100, PdfDoc::regular, 10, std::string(70000, 'x')),
                     "libharu failed to write text in the document \"Журнал 5А\", page 1, "
                     "drawing student s1: error 0x105b (detail 0)");
+}
+
+TEST_CASE("pdf: PDF/A metadata says the same in the Info dictionary and the XMP, reproducibly") {
+  auto make = [] {
+    PdfDoc doc("Журнал 5А <ё> & «кавычки»", "МБОУ «СОШ № 5»", "Итоговые оценки");
+    doc.set_date(2024, 5, 30);
+    doc.new_page(false);
+    doc.text(doc.left(), doc.top() - 20, PdfDoc::regular, 12, "Соловьёв Пётр");
+    doc.bookmark("Раздел");
+    return doc.finish("стр. ");
+  };
+  std::string pdf = make();
+  // Same input, same bytes (the /ID comes from the content): a signed copy stays recognised.
+  CHECK(make() == pdf);
+  auto dir = temp_path("pdf-meta");
+  fs::create_directories(dir);
+  std::ofstream(dir / "t.pdf", std::ios::binary) << pdf;
+  std::string f = (dir / "t.pdf").string();
+  REQUIRE(std::system(("pdfinfo -meta " + f + " > " + (dir / "xmp.txt").string()).c_str()) == 0);
+  std::string xmp = slurp(dir / "xmp.txt");
+  CHECK(xmp.find("<pdfaid:part>1</pdfaid:part>") != std::string::npos);
+  CHECK(xmp.find("<pdfaid:conformance>B</pdfaid:conformance>") != std::string::npos);
+  CHECK(xmp.find(">Журнал 5А &lt;ё&gt; &amp; «кавычки»</rdf:li>") != std::string::npos);
+  CHECK(xmp.find("<rdf:li>МБОУ «СОШ № 5»</rdf:li>") != std::string::npos);
+  CHECK(xmp.find(">Итоговые оценки</rdf:li>") != std::string::npos);
+  CHECK(xmp.find("<xmp:CreateDate>2024-05-30T00:00:00+00:00</xmp:CreateDate>") !=
+        std::string::npos);
+  CHECK(xmp.find("<xmp:ModifyDate>2024-05-30T00:00:00+00:00</xmp:ModifyDate>") !=
+        std::string::npos);
+  REQUIRE(std::system(("TZ=UTC pdfinfo " + f + " > " + (dir / "info.txt").string()).c_str()) == 0);
+  std::string info = slurp(dir / "info.txt");
+  CHECK(info.find("Title:           Журнал 5А <ё> & «кавычки»\n") != std::string::npos);
+  CHECK(info.find("Author:          МБОУ «СОШ № 5»\n") != std::string::npos);
+  CHECK(info.find("Subject:         Итоговые оценки\n") != std::string::npos);
+  CHECK(info.find("CreationDate:    Thu May 30 00:00:00 2024 UTC\n") != std::string::npos);
+  CHECK(info.find("ModDate:         Thu May 30 00:00:00 2024 UTC\n") != std::string::npos);
+  CHECK(std::regex_search(info, std::regex("PDF version: +1\\.4\n")));
+  fs::remove_all(dir);
 }

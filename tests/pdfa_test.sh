@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Every kind of PDF journalpress writes, as an archivist and a reader meet it (issue 17):
+# the PDF/A-1b validator Debian ships (Apache PDFBox preflight) finds no error, signed or
+# not; poppler and PDFBox give the Russian text back with no ToUnicode warning, names with
+# «ё», subjects and marks included; every bookmark resolves to a page in qpdf's JSON.
+# Run by ctest: pdfa_test.sh BINARY SOURCE_DIR. Exit 77 (skipped, said) without Java,
+# PDFBox, poppler or qpdf: scripts/install-deps --tests installs them.
+set -u
+bin=$1
+src=$2
+jars=(preflight pdfbox2 pdfbox2-tools fontbox2 xmpbox commons-logging jaxb-api javax.activation)
+cp=""
+for j in "${jars[@]}"; do
+  f=/usr/share/java/$j.jar
+  [[ -f $f ]] || { echo "skip: $f is missing (libpdfbox2-java, libjaxb-api-java, libactivation-java)"; exit 77; }
+  cp+=${cp:+:}$f
+done
+for t in java pdftotext pdfsig qpdf; do
+  command -v "$t" >/dev/null || { echo "skip: $t is not installed"; exit 77; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+say_fail() { echo "FAIL $*"; fail=1; }
+
+"$bin" import "$src/tests/corpus/base" --db "$tmp/j.db" >/dev/null || { echo "FAIL import"; exit 1; }
+"$bin" keygen --out "$tmp/secrets" >/dev/null || { echo "FAIL keygen"; exit 1; }
+sign=(--sign-key "$tmp/secrets/sign.key.pem" --sign-cert "$tmp/secrets/sign.cert.pem")
+"$bin" build --db "$tmp/j.db" --out "$tmp/out" --archive "${sign[@]}" --today 2024-06-28 >/dev/null ||
+  say_fail "build --archive"
+"$bin" build --db "$tmp/j.db" --out "$tmp/out" --extracts --all --week 2023-W36 --today 2024-06-28 >/dev/null ||
+  say_fail "build --extracts"
+"$bin" build --db "$tmp/j.db" --out "$tmp/out" --letters --site-key "$tmp/secrets/site.key" \
+  --base-url https://school.example/diary/ --today 2024-06-28 >/dev/null || say_fail "build --letters"
+
+archive=$tmp/out/archive/2023-2024
+kinds=("$archive/5a~summary.pdf" "$archive/5a~journal.pdf" "$archive/school-summary.pdf"
+       "$tmp/out/extracts/2023-W36/5a.pdf" "$tmp/out/letters/5a.pdf")
+for f in "${kinds[@]}"; do [[ -f $f ]] || say_fail "not written: $f"; done
+# Each kind of archive document without its signature: the bytes libharu and print/pdfa
+# wrote, up to the first %%EOF (the signature is an incremental update after it).
+mkdir "$tmp/unsigned"
+for f in "$archive/5a~summary.pdf" "$archive/5a~journal.pdf" "$archive/school-summary.pdf"; do
+  n=$(grep -abo '%%EOF' "$f" | head -1 | cut -d: -f1)
+  head -c "$((n + 6))" "$f" > "$tmp/unsigned/$(basename "$f")"
+done
+all=("$archive"/*.pdf "$tmp/unsigned"/*.pdf "$tmp/out/extracts"/*/*.pdf "$tmp/out/letters"/*.pdf)
+
+# 1. PDF/A-1b: PDFBox preflight, one JVM per file (its Validator_A1b takes one).
+for f in "${all[@]}"; do
+  out=$(java -cp "$cp" org.apache.pdfbox.preflight.Validator_A1b "$f" 2>&1)
+  [[ $out == *"is a valid PDF/A-1b file"* && $out != *WARN* ]] ||
+    { say_fail "preflight ${f#$tmp/}:"; echo "$out" | head -20; }
+done
+
+# 2. Signatures: valid and covering the whole file (the unsigned copies carry none).
+for f in "$archive"/*.pdf; do
+  out=$(pdfsig "$f" 2>&1)
+  [[ $out == *"Signature is Valid."* && $out == *"Total document signed"* ]] ||
+    { say_fail "pdfsig ${f#$tmp/}:"; echo "$out"; }
+done
+
+# 3. Text: no CMap warning from poppler or PDFBox, and the fixture's words come back.
+text_of() {  # text_of FILE TOOL: the text, or FAIL with the warnings
+  local out
+  if [[ $2 == poppler ]]; then
+    out=$(pdftotext -layout "$1" - 2>"$tmp/err")
+  else
+    out=$(java -cp "$cp" org.apache.pdfbox.tools.ExtractText -console "$1" 2>"$tmp/err")
+  fi
+  [[ -s $tmp/err ]] && { say_fail "$2 warns on ${1#$tmp/}:"; head -5 "$tmp/err"; }
+  printf '%s' "$out"
+}
+expect() {  # expect FILE WORD...: each word is in the text both tools extract
+  local f=$1 tool text w
+  shift
+  for tool in poppler pdfbox; do
+    text=$(text_of "$f" $tool)
+    for w in "$@"; do
+      [[ $text == *"$w"* ]] || say_fail "$tool: «$w» not in the text of ${f#$tmp/}"
+    done
+  done
+}
+# Names with ё and a hyphen, subjects, marks as the sheets print them, the school.
+expect "$archive/5a~summary.pdf" "Соловьёв Пётр" "Римская-Корсакова Алёна" "Математика" "МБОУ «СОШ № 5»"
+expect "$archive/5a~journal.pdf" "Соловьёв" "Фёдорова" "Английский язык" "Математика"
+expect "$archive/school-summary.pdf" "5А" "10А" "МБОУ «СОШ № 5»"
+expect "$tmp/out/extracts/2023-W36/5a.pdf" "Соловьёв Пётр" "Математика"
+expect "$tmp/out/letters/5a.pdf" "Соловьёв" "https://school.example/diary/"
+
+# 4. Bookmarks: every outline entry of every document resolves to one of its pages.
+for f in "${all[@]}"; do
+  json=$(qpdf --json --json-key=outlines --json-key=pages "$f")
+  total=$(grep -c '"dest":' <<<"$json")
+  unresolved=$(grep -c '"destpageposfrom1": null' <<<"$json")
+  if [[ ${f#$tmp/out/} == archive/* || ${f#$tmp/} == unsigned/* ]] && ((total == 0)); then
+    say_fail "no bookmarks in ${f#$tmp/}"
+  fi
+  ((unresolved == 0)) || say_fail "$unresolved of $total bookmarks of ${f#$tmp/} go to no page"
+done
+
+((fail)) && exit 1
+echo "ok: ${#all[@]} PDFs valid PDF/A-1b, text and bookmarks checked"
