@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/files.h"
+#include "core/hash.h"
 #include "core/ossl.h"
 
 namespace jp {
@@ -66,8 +67,9 @@ Signer::Signer(const std::string& key_path, const std::string& cert_path,
   if (X509_check_private_key(impl_->cert.get(), impl_->key.get()) != 1)
     throw std::runtime_error(fmt::format("{} is not the certificate of the key {}: {}", cert_path,
                                          key_path, error_text()));
+  std::string chain_pem;
   if (!chain_path.empty()) {
-    std::string chain_pem = read_file(chain_path, "certificate chain");
+    chain_pem = read_file(chain_path, "certificate chain");
     BioPtr b = mem_bio(chain_pem);
     while (X509* c = PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr))
       sk_X509_push(impl_->chain.get(), c);
@@ -102,6 +104,7 @@ Signer::Signer(const std::string& key_path, const std::string& cert_path,
   check(der_len > 0, "encode the certificate");
   cert_der_hex_ = hex_upper(std::string_view(reinterpret_cast<char*>(der), size_t(der_len)));
   OPENSSL_free(der);
+  identity_ = sha256_hex(cert_der_hex_ + "\n" + chain_pem);
   // The size of a signature does not depend on what is signed (a fixed-size digest), so
   // one trial signature tells how much room a PDF must reserve for it.
   cms_size_ = sign(std::string_view("x"), 0).size();

@@ -36,13 +36,17 @@ class Signer {
   size_t signature_size() const { return cms_size_; }
   /// The certificate (DER), upper-case hex: found in a signature this signer made.
   const std::string& certificate_hex() const { return cert_der_hex_; }
+  /// What a signature depends on beyond the data and the time (the certificate and the
+  /// chain it carries), as a digest: part of the archive documents' fingerprints, so that
+  /// a new certificate signs every document again.
+  const std::string& identity() const { return identity_; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   SignerInfo info_;
   size_t cms_size_ = 0;
-  std::string cert_der_hex_;
+  std::string cert_der_hex_, identity_;
 };
 
 /// The result of checking one signature.
