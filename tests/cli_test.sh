@@ -104,6 +104,10 @@ check archive-one-mark-verify 0 "intact: 12 files match" -- "$bin" verify "$tmp/
 rm "$tmp/om/archive/2023-2024/5b~journal.pdf"
 check archive-deleted-doc 0 "8 signed PDFs (1 signed now, 7 kept as signed before, 7 of them not rendered: inputs unchanged)" -- "$bin" build --db "$tmp/onemark.db" --out "$tmp/om" --archive "${sign[@]}" --today 2023-09-06
 check archive-deleted-doc-verify 0 "intact: 12 files match" -- "$bin" verify "$tmp/om/archive"
+# A new signing certificate is part of every fingerprint: every document is signed again.
+"$bin" keygen --out "$tmp/newcert" >/dev/null
+check archive-new-cert 0 "8 signed PDFs (8 signed now, 0 kept as signed before, 0 of them not rendered" -- "$bin" build --db "$tmp/onemark.db" --out "$tmp/om" --archive --sign-key "$tmp/newcert/sign.key.pem" --sign-cert "$tmp/newcert/sign.cert.pem" --today 2023-09-06
+check archive-new-cert-verify 0 "intact: 12 files match" -- "$bin" verify "$tmp/om/archive" --expect-signer "$tmp/newcert/sign.cert.pem"
 check verify 0 "2023-2024: intact: " -- "$bin" verify "$tmp/out/archive"
 check verify-ca 0 "trusted by --ca" -- "$bin" verify "$tmp/out/archive/2023-2024" --ca "$tmp/secrets/sign.cert.pem"
 check verify-signer-not-checked 0 "2023-2024: the signer was NOT checked: signed by CN=" -- "$bin" verify "$tmp/out/archive"
