@@ -17,10 +17,12 @@
 #include "core/hash.h"
 #include "core/keys.h"
 #include "core/wording.h"
+#include "figures/audit.h"
 #include "ingest/checks.h"
 #include "print/render_pdf_letters.h"
 #include "publish/output_folder.h"
 #include "publish/writer.h"
+#include "reports/reports.h"
 #include "site/site.h"
 #include "store/build_state.h"
 #include "store/model.h"
@@ -69,17 +71,23 @@ BuildOptions resolved(const BuildOptions& in) {
   BuildOptions o = in;
   // With no output flag every output is built; the access letters only when the site's
   // public address is known (--base-url): a letter without an address is useless.
-  if (!in.site && !in.archive && !in.extracts && !in.letters) {
+  if (!in.site && !in.archive && !in.extracts && !in.letters && !in.reports) {
     o.site = o.archive = o.extracts = true;
     o.letters = !in.base_url.empty();
   }
   if (o.letters && o.base_url.empty())
     throw std::runtime_error(
         "--letters needs --base-url URL, the public address of site/ (the letters print it)");
-  if (!o.extracts && (!o.week.empty() || !o.from.empty() || !o.to.empty() || !o.classes.empty() ||
-                      !o.students.empty() || o.all || o.a5))
+  if (!o.extracts &&
+      (!o.week.empty() || !o.classes.empty() || !o.students.empty() || o.all || o.a5))
     throw std::runtime_error(
-        "--week, --from, --to, --class, --student, --all and --a5 choose extracts: add --extracts");
+        "--week, --class, --student, --all and --a5 choose extracts: add --extracts");
+  if (!o.extracts && !o.reports && (!o.from.empty() || !o.to.empty()))
+    throw std::runtime_error(
+        "--from and --to choose extracts or reports: add --extracts or --reports");
+  if (!o.reports && (!o.period.empty() || in.absence_threshold != 30))
+    throw std::runtime_error("--period and --absence-threshold choose reports: add --reports");
+  if (o.reports && (!o.from.empty() || !o.to.empty())) parse_date_range(o.from, o.to);
   return o;
 }
 
@@ -97,13 +105,16 @@ class BuildRun {
     prepare();
     if (o_.site && site_up_to_date()) {
       o_.site = false;  // done; other outputs still run
-      if (!o_.archive && !o_.extracts && !o_.letters) return 0;
+      if (!o_.archive && !o_.extracts && !o_.letters && !o_.reports) return 0;
     }
     read();
+    // The reports' period is checked against the journal before anything is published.
+    if (o_.reports) check_audit_options(*journal_, audit_options());
     if (o_.site) site();
     if (o_.archive) archive();
     if (o_.extracts) extracts();
     if (o_.letters) letters();
+    if (o_.reports) reports();
     if (o_.timings && !o_.site) out_ << "timings:\n" << timings_;
     if (o_.exit_after) {  // see BuildOptions::exit_after
       (void)site_writer_.release(), (void)index_.release(), (void)journal_.release();
@@ -150,6 +161,14 @@ class BuildRun {
 
   void report(const char* output, const WriteStats& st) {
     if (o_.report) o_.report->outputs.push_back({output, st.written, st.unchanged, st.deleted});
+  }
+
+  /// Commits an output's writer and records what it wrote.
+  WriteStats commit(Writer& w, const char* output) {
+    WriteStats st = w.commit();
+    mark(output);
+    report(output, st);
+    return st;
   }
 
   const char* dry() const { return o_.dry_run ? " (dry run, nothing written)" : ""; }
@@ -327,9 +346,7 @@ class BuildRun {
     report_repairs(w);
     ArchiveResult r = build_archive(*index_, today_, *signer_, std::time(nullptr),
                                     archive_dir / year_dir, w, o_.threads);
-    WriteStats st = w.commit();
-    mark("archive");
-    report("archive", st);
+    WriteStats st = commit(w, "archive");
     out_ << fmt::format(
         "archive{}: {} signed PDFs ({} signed now, {} kept as signed before), {} Excel copies, "
         "MANIFEST.sha256 and its signature in {}/: {} written, {} unchanged, {} deleted; {:.2f} "
@@ -359,9 +376,7 @@ class BuildRun {
     Writer w(*folder_, "extracts/" + period.folder, wo);
     report_repairs(w);
     ExtractsResult r = build_extracts(*index_, batches, today_, w, o_.threads);
-    WriteStats st = w.commit();
-    mark("extracts");
-    report("extracts", st);
+    WriteStats st = commit(w, "extracts");
     out_ << fmt::format(
         "extracts{}: {} for {} ({}), {} extracts in {} PDFs in {}/: {} written, {} "
         "unchanged, {} deleted; {:.2f} s\n",
@@ -390,13 +405,43 @@ class BuildRun {
       w.put(j.classes[b.class_ix].id + ".pdf", render_pdf_letters(j, b, base, today_));
       notices += b.areas.size();
     }
-    WriteStats st = w.commit();
-    mark("letters");
-    report("letters", st);
+    WriteStats st = commit(w, "letters");
     out_ << fmt::format(
         "letters{}: {} notices to electronic guardians in {} class PDFs in {}/letters/: {} "
         "written, {} unchanged, {} deleted\n",
         dry(), notices, batches.size(), o_.out, st.written, st.unchanged, st.deleted);
+  }
+
+  AuditOptions audit_options() const {
+    AuditOptions ao;
+    ao.period = o_.period, ao.from = o_.from, ao.to = o_.to;
+    ao.today = today_;
+    ao.offset_minutes = school_offset_minutes(journal_->school);
+    ao.absence_threshold = o_.absence_threshold;
+    return ao;
+  }
+
+  /// The audit reports, for staff only: DIR/reports/ is owner-only like private/, and
+  /// nothing of site/ names it.
+  void reports() {
+    const Journal& j = *journal_;
+    auto t0 = std::chrono::steady_clock::now();
+    ArchiveFigures figures = archive_figures(j, o_.threads);
+    SchoolAudit audit = school_audit(*index_, audit_options(), figures, o_.threads);
+    mark("reports: figures");
+    fs::path dir = fs::path(o_.out) / "reports";
+    WriterOptions wo;
+    wo.private_files = true;
+    Writer w(*folder_, "reports", wo);
+    report_repairs(w);
+    ReportsResult r = build_reports(j, audit, today_, w, o_.threads);
+    WriteStats st = commit(w, "reports");
+    out_ << fmt::format(
+        "reports{}: {} page{} ({} classes, {} teachers with problems), {} class PDFs and "
+        "reports.xlsx in {}/, for staff only; {} problems found: {} written, {} unchanged, {} "
+        "deleted; {:.2f} s\n",
+        dry(), r.pages, r.pages == 1 ? "" : "s", audit.classes.size(), r.teachers, r.pdfs,
+        dir.string(), r.problems, st.written, st.unchanged, st.deleted, seconds_since(t0));
   }
 };
 
