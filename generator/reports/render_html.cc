@@ -63,17 +63,13 @@ std::string render_report_html(const Journal& j, const ReportPage& page) {
     sd.set("title", s.title);
     put(sd, "clause", s.clause);
     sd.set("empty", s.empty);
-    size_t rows = 0;
     for (const auto& t : s.tables)
-      if (!t.rows.empty()) {
-        tables.push_back(table_data(t));
-        rows += t.rows.size() - (t.total_last ? 1 : 0);
-      }
-    if (rows > 0) sd.set("tables", tables);
+      if (!t.rows.empty()) tables.push_back(table_data(t));
+    if (s.has_rows()) sd.set("tables", tables);
     sections.push_back(sd);
     entry.set("id", s.id);
     entry.set("title", s.title);
-    if (rows > 0) entry.set("count", std::to_string(rows));
+    if (s.problems >= 0) entry.set("count", loc.count(s.problems, "reports.problems"));
     toc.push_back(entry);
   }
   d.set("about", about);

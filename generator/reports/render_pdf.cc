@@ -68,7 +68,8 @@ std::string render_report_pdf(const Journal& j, int class_ix, const ReportPage& 
   for (const auto& a : page.about) para(PdfDoc::regular, 10, a);
   y -= 6;
   for (const ReportSection& s : page.sections) {
-    room(60);
+    // The heading, its clause and the first rows of its table together on a page.
+    room(120);
     doc.bookmark(s.title);
     y -= 6;
     para(PdfDoc::bold, 12, s.title, 2);
@@ -77,7 +78,7 @@ std::string render_report_pdf(const Journal& j, int class_ix, const ReportPage& 
     for (const ReportTable& t : s.tables) {
       if (t.rows.empty()) continue;
       any = true;
-      room(50);
+      room(60);
       para(PdfDoc::bold, 9, t.caption, 2);
       PdfDoc::Table pt;
       pt.size = 8;

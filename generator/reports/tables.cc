@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "core/markdown.h"
@@ -447,6 +449,16 @@ ReportPage class_page(const Journal& j, const SchoolAudit& a, const ClassAudit& 
   std::vector<ReportTable> results;
   if (ca.results.present) results.push_back(tb.results(ca));
   p.sections.push_back(tb.section("r9", tb.t("r9.clause"), results, tb.t("r9.no_sheet")));
+  int counts[] = {count_short(ca),
+                  int(ca.late_marks.size() + ca.late_homework.size()),
+                  int(ca.gaps.size()),
+                  int(ca.control.size()),
+                  int(ca.finals.size()),
+                  int(ca.grade1.size()),
+                  count_late_changes(ca),
+                  int(std::count_if(ca.attendance.begin(), ca.attendance.end(),
+                                    [](const AttendanceRow& r) { return r.over; }))};
+  for (size_t i = 0; i < std::size(counts); ++i) p.sections[i].problems = counts[i];
   // One table per subject list is enough on a page: drop the empty second tables.
   for (auto& s : p.sections)
     if (s.has_rows()) std::erase_if(s.tables, [](const ReportTable& t) { return t.rows.empty(); });
@@ -473,6 +485,13 @@ ReportPage teacher_page(const Journal& j, const SchoolAudit& a, const TeacherAud
   p.sections.push_back(tb.section("r6", tb.t("r6.clause"), {tb.grade1(ta.grade1)}));
   p.sections.push_back(tb.section("r7", tb.f("r7.clause", {{"lock", tb.lock_words()}}),
                                   {tb.changes(ta.late_changes)}));
+  size_t short_of_marks = 0;
+  for (const auto& [c, l] : ta.accumulation) short_of_marks += l.short_of_marks.size();
+  size_t counts[] = {short_of_marks,        ta.late_marks.size() + ta.late_homework.size(),
+                     ta.gaps.size(),        ta.control.size(),
+                     ta.finals.size(),      ta.grade1.size(),
+                     ta.late_changes.size()};
+  for (size_t i = 0; i < std::size(counts); ++i) p.sections[i].problems = int(counts[i]);
   // Only the reports with something to say.
   std::erase_if(p.sections, [](const ReportSection& s) { return !s.has_rows(); });
   for (auto& s : p.sections)

@@ -36,6 +36,7 @@ struct ReportSection {
   std::string title, clause;
   std::vector<ReportTable> tables;
   std::string empty;  ///< said when no table has a row
+  int problems = -1;  ///< the report's count of problems (-1: not a list of problems)
   bool has_rows() const;
 };
 

@@ -39,7 +39,8 @@ std::string dump(const ReportPage& p) {
     }
   };
   for (const auto& sec : p.sections) {
-    s += "## " + sec.title + " (#" + sec.id + ")\n";
+    s += "## " + sec.title + " (#" + sec.id + ")" +
+         (sec.problems >= 0 ? " [" + std::to_string(sec.problems) + "]" : "") + "\n";
     if (!sec.clause.empty()) s += sec.clause + "\n";
     if (!sec.has_rows()) s += sec.empty + "\n";
     for (const auto& t : sec.tables)
