@@ -483,6 +483,7 @@ AuditScope audit_scope(const Journal& j, int grade, const AuditOptions& o) {
       s.from = j.periods[s.period].start, s.to = std::min(j.periods[s.period].end, o.today);
     else
       s.from = j.year.start, s.to = std::min(j.year.end, o.today);
+    s.to = std::max(s.to, s.from);  // a today before the period: its first day
   }
   if (s.period >= 0) {
     const Period& cur = j.periods[s.period];
@@ -551,6 +552,26 @@ SchoolAudit school_audit(const DiaryIndex& ix, const AuditOptions& o, const Arch
   for (size_t t = 0; t < by_teacher.size(); ++t) {
     by_teacher[t].teacher = int(t);
     if (by_teacher[t].problems() > 0) a.teachers.push_back(std::move(by_teacher[t]));
+  }
+  // Changes of marks no longer in the journal, within the classes' dates.
+  if (!a.classes.empty()) {
+    Day from = a.classes[0].scope.from, to = a.classes[0].scope.to;
+    for (const auto& ca : a.classes)
+      from = std::min(from, ca.scope.from), to = std::max(to, ca.scope.to);
+    for (size_t c = 0; c < j.mark_changes.size(); ++c) {
+      const MarkChange& mc = j.mark_changes[c];
+      if (mc.mark_ix >= 0 || !mc.changed_ts) continue;
+      Day changed = local_day(mc.changed_ts->utc, o.offset_minutes);
+      if (changed < from || changed > to) continue;
+      ChangeRow r;
+      r.change = int(c), r.teacher = mc.teacher_ix, r.changed = changed;
+      a.deleted_marks.push_back(r);
+    }
+    std::stable_sort(a.deleted_marks.begin(), a.deleted_marks.end(),
+                     [&](const auto& x, const auto& y) {
+                       return j.mark_changes[x.change].changed_ts->utc <
+                              j.mark_changes[y.change].changed_ts->utc;
+                     });
   }
   std::stable_sort(a.teachers.begin(), a.teachers.end(), [&](const auto& x, const auto& y) {
     return collation_key(full_name(j.teachers[x.teacher].person)) <

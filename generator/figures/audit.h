@@ -109,7 +109,7 @@ struct Grade1Entry {
 
 // Report 7: the mark-change log (Порядок 3.6-3.7).
 struct ChangeRow {
-  int change = -1, teacher = -1, student = -1, lesson = -1;
+  int change = -1, teacher = -1, student = -1, lesson = -1;  ///< student, lesson -1: mark gone
   Day changed = 0;
   bool after_lock = false;
   std::optional<Day> lock_until;
@@ -171,6 +171,9 @@ struct SchoolAudit {
   std::vector<ClassAudit> classes;     ///< in the journal's order; classes out of scope omitted
   std::vector<int> out_of_scope;       ///< classes whose grade the --period does not apply to
   std::vector<TeacherAudit> teachers;  ///< teachers with a problem, alphabetical
+  /// Report 7's changes whose mark is gone from the journal (deleted: `new` null), so
+  /// that no class can be told; those made within the classes' dates.
+  std::vector<ChangeRow> deleted_marks;
 };
 
 /// Every report for every class. `figures`: the summary sheets (report 9 shows their

@@ -72,8 +72,8 @@ class Tables {
   }
   void add(ReportTable& tb, int c, std::vector<ReportCell> row, bool flag = false) const {
     if (with_class_) {
-      ReportCell cell{j_.classes[c].name, ""};
-      if (links_) cell.href = class_report_file(j_.classes[c], "html");
+      ReportCell cell{c >= 0 ? j_.classes[c].name : "—", ""};
+      if (links_ && c >= 0) cell.href = class_report_file(j_.classes[c], "html");
       row.insert(row.begin(), cell);
     }
     tb.add(std::move(row), flag);
@@ -255,13 +255,13 @@ class Tables {
                             col("lesson_date"), col("old"), col("new"), col("after_lock")});
     for (const auto& [c, x] : items) {
       const MarkChange& mc = j_.mark_changes[x.change];
-      const Lesson& l = j_.lessons[x.lesson];
+      const Lesson* l = x.lesson >= 0 ? &j_.lessons[x.lesson] : nullptr;  // null: mark gone
       add(tb, c,
           {{moment(mc.changed_ts, mc.changed_at)},
            {teacher(x.teacher)},
-           {student(x.student)},
-           {subject(l.subject_ix)},
-           {date(l.date)},
+           {x.student >= 0 ? student(x.student) : "—"},
+           {l ? subject(l->subject_ix) : ""},
+           {l ? date(l->date) : ""},
            {mark_value(mc.old_value)},
            {mark_value(mc.new_value)},
            {x.after_lock ? t("yes") : ""}},
@@ -565,6 +565,13 @@ ReportPage index_page(const Journal& j, const SchoolAudit& a, Day today) {
       tb.section("r9", tb.t("r9.clause"), {tb.school_results()}, tb.t("r9.no_sheet"));
   p.sections.push_back(std::move(results));
   p.sections.push_back(std::move(teachers));
+  if (!a.deleted_marks.empty()) {
+    Tables all(j, a, true, true);
+    ReportSection gone =
+        all.section("r7", all.t("r7.deleted_clause"), {all.changes(of_class(-1, a.deleted_marks))});
+    gone.title = all.t("r7.deleted");
+    p.sections.push_back(std::move(gone));
+  }
   return p;
 }
 
@@ -594,6 +601,7 @@ std::vector<ReportTable> workbook_tables(const Journal& j, const SchoolAudit& a)
     append(ch, of_class(c, ca.changes));
     classes.push_back(&ca);
   }
+  append(ch, of_class(-1, a.deleted_marks));
   std::vector<ReportTable> out = tb.accumulation(acc, true);
   out.push_back(tb.late_marks(lm));
   out.push_back(tb.late_homework(lh));

@@ -112,6 +112,10 @@ TEST_CASE("audit: each planted problem is found once, in its class; the clean cl
   CHECK_FALSE(a5.changes[0].after_lock);
   CHECK(a5.changes[1].after_lock);
   CHECK(format_date(*a5.changes[1].lock_until) == "2023-11-22");
+  // A deleted mark's change: no class to file it under, listed for the school.
+  REQUIRE(a.deleted_marks.size() == 1);
+  CHECK(j.mark_changes[a.deleted_marks[0].change].mark == "m99");
+  CHECK(a.deleted_marks[0].lesson == -1);
 
   // 8: Белых missed 3 of 9 lessons (33 %), over 30 %; the totals add up.
   int over = 0, missed = 0, lessons = 0;
