@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 #include <unordered_map>
@@ -72,12 +73,7 @@ struct Shared {
         if (v.empty() || v.back() != int(s)) v.push_back(int(s));
       }
     }
-    // The control works, as the importer counts them (ingest/checks).
-    is_control.assign(j.lessons.size(), 0);
-    for (size_t l = 0; l < j.lessons.size(); ++l)
-      is_control[l] = j.lessons[l].kind == "control" && !j.lessons[l].cancelled;
-    for (const auto& m : j.marks)
-      if (m.work_type_ix >= 0 && j.work_types[m.work_type_ix].control) is_control[m.lesson_ix] = 1;
+    is_control = control_works(j);
     has_individual.assign(j.lessons.size(), 0);
     for (const auto& h : j.individual_homework) has_individual[h.lesson_ix] = 1;
     for (const auto& b : j.bells) bell_end[b.number] = b.end;
@@ -235,8 +231,7 @@ class ClassAuditor {
       if (!le.homework_set_ts || le.homework.empty()) continue;
       auto be = sh_.bell_end.find(last_number[le.date]);
       if (be == sh_.bell_end.end()) continue;
-      int64_t day_end = int64_t(le.date) * 86400 + int64_t(be->second) * 60 - int64_t(offset) * 60;
-      int64_t deadline = day_end + int64_t(set.homework_deadline_hours) * 3600;
+      int64_t deadline = homework_deadline(set, le.date, be->second, offset);
       if (le.homework_set_ts->utc > deadline)
         a_.late_homework.push_back(
             {l, lesson_teacher(le), (le.homework_set_ts->utc - deadline) / 60});
@@ -334,9 +329,8 @@ class ClassAuditor {
         if (fm.value == sh_.exempt) add(FinalMarkIssue::exempt);
         if (fm.value == sh_.not_assessed) add(FinalMarkIssue::not_assessed);
         if (base.current < set.min_marks) add(FinalMarkIssue::few_marks);
-        auto v = numeric_value(set, fm.value);
-        auto fv = base.average ? numeric_value(set, base.forecast) : std::nullopt;
-        if (v && fv && std::abs(*v - *fv) > 1 + 1e-9) add(FinalMarkIssue::far_from_forecast);
+        if (base.average && far_from_forecast(set, fm.value, *base.average))
+          add(FinalMarkIssue::far_from_forecast);
       }
     }
     std::stable_sort(a_.finals.begin(), a_.finals.end(),
@@ -439,6 +433,26 @@ class ClassAuditor {
 
 int grading_deadline(const Settings& s, int grade) {
   return grade <= 4 ? s.grading_deadline_primary : s.grading_deadline_basic;
+}
+
+int64_t homework_deadline(const Settings& s, Day date, int last_lesson_end, int offset_minutes) {
+  int64_t day_end =
+      int64_t(date) * 86400 + int64_t(last_lesson_end) * 60 - int64_t(offset_minutes) * 60;
+  return day_end + int64_t(s.homework_deadline_hours) * 3600;
+}
+
+std::vector<char> control_works(const Journal& j) {
+  std::vector<char> is(j.lessons.size(), 0);
+  for (size_t l = 0; l < j.lessons.size(); ++l)
+    is[l] = j.lessons[l].kind == "control" && !j.lessons[l].cancelled;
+  for (const auto& m : j.marks)
+    if (m.work_type_ix >= 0 && j.work_types[m.work_type_ix].control) is[m.lesson_ix] = 1;
+  return is;
+}
+
+bool far_from_forecast(const Settings& s, const std::string& value, double average) {
+  auto v = numeric_value(s, value), f = numeric_value(s, forecast(s, average));
+  return v && f && std::abs(*v - *f) > 1 + 1e-9;
 }
 
 void check_audit_options(const Journal& j, const AuditOptions& o) {
