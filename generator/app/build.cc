@@ -206,8 +206,10 @@ class BuildRun {
     std::string epochs_text;
     for (const auto& [g, e] : load_epochs(db_, ds_.school_id))
       epochs_text += g + ":" + std::to_string(e) + ";";
+    // The reports' own templates (report.mustache, reports.css) are not the site's.
     for (const auto& [name, text] : embedded_files())
-      templates_ += std::string(name) + "\n" + std::string(text) + "\n";
+      if (!name.starts_with("report"))
+        templates_ += std::string(name) + "\n" + std::string(text) + "\n";
     fingerprint_ = sha256_hex(fmt::format(
         "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates_), content_digest,
         format_date(today_), o_.base_url, sha256_hex(site_key_), epochs_text));
