@@ -253,3 +253,55 @@ TEST_CASE("audit: odd input: an empty period, a class without students, a period
   CHECK(e.results.students == 0);
   CHECK_FALSE(e.results.marks.quality());
 }
+
+TEST_CASE("audit: invariants on data/ for every kind of scope", "[audit]") {
+  namespace fs = std::filesystem;
+  fs::path dir = jp::test::temp_path("audit-data");
+  fs::create_directories(dir);
+  ImportOptions io;
+  io.inputs = {std::string(JP_SOURCE_DIR) + "/data"};
+  io.db = (dir / "j.db").string();
+  std::ostringstream out, err;
+  REQUIRE(run_import(io, out, err) == 0);
+  Journal j = read_journal(io.db, choose_dataset(io.db, "", ""));
+  DiaryIndex ix(j);
+  ArchiveFigures figures = archive_figures(j, 1);
+  std::vector<AuditOptions> scopes(4);
+  for (auto& o : scopes) o.today = *parse_date("2024-02-14");
+  scopes[1].period = j.periods.front().id;
+  scopes[2].from = "2023-09-01", scopes[2].to = "2024-05-31";
+  scopes[3].today = *parse_date("2023-08-20");  // before the first period
+  for (const AuditOptions& o : scopes) {
+    SchoolAudit a = school_audit(ix, o, figures, 2);
+    size_t by_class = 0, by_teacher = 0;
+    for (const ClassAudit& c : a.classes) {
+      by_class += size_t(c.problems());
+      CHECK(c.scope.from <= c.scope.to);
+      // Attendance adds up to the class's total; nobody misses more lessons than held.
+      AttendanceRow sum;
+      for (const auto& r : c.attendance) {
+        CHECK(r.absent() <= r.lessons);
+        sum.lessons += r.lessons, sum.illness += r.illness, sum.late += r.late;
+        sum.unexcused += r.unexcused, sum.valid += r.valid, sum.unspecified += r.unspecified;
+      }
+      CHECK(sum.lessons == c.attendance_total.lessons);
+      CHECK(sum.absent() == c.attendance_total.absent());
+      CHECK(sum.late == c.attendance_total.late);
+      for (const auto& l : c.accumulation) {
+        CHECK(l.none + l.one <= l.students);
+        CHECK(int(l.short_of_marks.size()) <= l.students);
+      }
+      for (const auto& x : c.late_marks) CHECK(x.days > x.limit);
+      for (const auto& x : c.control) CHECK(int(x.lessons.size()) > x.limit);
+      if (j.classes[c.class_ix].grade == 1) {
+        CHECK(c.accumulation.empty());
+        CHECK(c.finals.empty());
+      } else {
+        CHECK(c.grade1.empty());
+      }
+    }
+    for (const TeacherAudit& t : a.teachers) by_teacher += t.problems();
+    CHECK(by_teacher <= by_class);  // a problem without a known teacher is the class's only
+  }
+  fs::remove_all(dir);
+}
