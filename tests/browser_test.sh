@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the diary site of data/ and checks a page of every kind, for a grade-1, a
-# grade-5 and a grade-10 child, with tests/browser/check.mjs (vnu, axe in Chromium, 320 px).
+# grade-5 and a grade-10 child, and the audit reports' pages, with tests/browser/check.mjs
+# (vnu, axe in Chromium, 320 px).
 #   browser_test.sh BINARY SOURCE_DIR [--screenshots DIR]
 set -eu  # (no pipefail: `grep | head` ends grep early on purpose)
 bin=$1
@@ -22,11 +23,21 @@ for grade in 1 5 10; do
   pages+=("$(ls "$area/$child"~week~2023-W4*.html | head -n 1)")
   pages+=("$(ls "$area/$child"~subject~*.html | head -n 1)")
 done
+# The audit reports (staff only, DIR/reports/): the index, a class of each stage, a teacher;
+# and the planted-problem fixture's pages, whose tables have highlighted rows.
+"$bin" build --reports --db "$tmp/j.db" --out "$tmp/out" --today 2024-02-14 >/dev/null
+reports=$tmp/out/reports
+pages+=("$reports/index.html" "$reports/class-1a.html" "$reports/class-5a.html" "$reports/class-10a.html")
+pages+=("$(ls "$reports"/teacher-*.html | head -n 1)")
+"$bin" import "$src/tests/golden/003_reports/in" --db "$tmp/r.db" >/dev/null 2>&1
+"$bin" build --reports --db "$tmp/r.db" --out "$tmp/r" --period q2 --today 2024-01-10 >/dev/null
+pages+=("$tmp/r/reports/index.html" "$tmp/r/reports/class-5a.html" "$tmp/r/reports/teacher-t1.html")
 shot=()
 if [[ ${1:-} == --screenshots ]]; then
   area=$(grep -l ", 5[АБВГ]</li>" "$site"/f/*/index.html | head -n 1 | xargs dirname)
   child=$(grep -o 'href="[^"]*~current.html">[^<]*</a>, 5[АБВГ]' "$area/index.html" | head -n 1 | sed 's/href="\([^"]*\)~current.html".*/\1/')
-  shot=(--screenshots "$2" --shot-page "$area/$child~current.html")
+  shot=(--screenshots "$2" --shot-page "$area/$child~current.html"
+        --report-page "$tmp/r/reports/class-5a.html")
 fi
 cd "$src/tests/browser"
 node check.mjs "${shot[@]}" "${pages[@]}"

@@ -184,4 +184,25 @@ area=$(dirname "$(ls "$ids"/out/site/f/*/s~subject~current.html | head -1)")
   || { echo "FAIL ids: site pages of s and s-subject"; fail=1; }
 check ids-verify 0 "intact" -- "$bin" verify "$ids/out/archive"
 
+# The audit reports (issue 15): options checked before anything is published, named when wrong.
+r=$tmp/reports
+"$bin" import "$src/tests/golden/003_reports/in" --db "$tmp/r.db" >/dev/null 2>&1
+check reports-unknown-period 2 'journalpress: error: --period: there is no period "q9" in s1 2023/2024; the periods are: q1, q2, h1, y' -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --period q9 --today 2024-01-10
+check reports-from-after-to 2 "--to 2023-11-01 is before --from 2023-12-01" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --from 2023-12-01 --to 2023-11-01 --today 2024-01-10
+check reports-from-alone 2 "a date range needs both --from and --to (YYYY-MM-DD)" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --from 2023-12-01 --today 2024-01-10
+check reports-period-and-dates 2 "--period and --from/--to both given: choose a reporting period or a date range" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --period q2 --from 2023-11-01 --to 2023-12-01 --today 2024-01-10
+check reports-period-without-reports 2 "--period and --absence-threshold choose reports: add --reports" -- "$bin" build --db "$tmp/r.db" --out "$r" --site --period q2 --site-key "$tmp/secrets/site.key"
+check reports-from-without-output 2 "--from and --to choose extracts or reports: add --extracts or --reports" -- "$bin" build --db "$tmp/r.db" --out "$r" --site --from 2023-11-01 --to 2023-12-01 --site-key "$tmp/secrets/site.key"
+check reports-threshold-range 105 "--absence-threshold: Value 130 not in range" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --absence-threshold 130
+[[ ! -e $r/reports ]] && echo "ok   reports: nothing written by a refused build" || { echo "FAIL reports: a refused build wrote $r/reports"; fail=1; }
+check reports-default 0 "reports: 6 pages (3 classes, 2 teachers with problems), 3 class PDFs" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --today 2024-01-10
+check reports-again 0 "0 written, 10 unchanged, 0 deleted" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --today 2024-01-10
+check reports-range 0 "reports: " -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --from 2023-11-01 --to 2023-11-30 --absence-threshold 10 --today 2024-01-10
+grep -q "с 1 ноября 2023 по 30 ноября 2023" "$r/reports/class-5a.html" && echo "ok   reports: the date range on the page" || { echo "FAIL reports: the range is not on the page"; fail=1; }
+check reports-grade1-only-period 0 "reports: 1 page (0 classes" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --period h1 --today 2024-01-10
+[[ $(stat -c %a "$r/reports") == 700 && $(stat -c %a "$r/reports/index.html") == 600 ]] && echo "ok   reports: owner-only" || { echo "FAIL reports: not owner-only"; fail=1; }
+check reports-with-site 0 "site: " -- "$bin" build --db "$tmp/r.db" --out "$r" --site --reports --site-key "$tmp/secrets/site.key" --today 2024-01-10
+if grep -rqi "reports" "$r/site"; then echo "FAIL reports: site/ names the reports"; fail=1; else echo "ok   reports: site/ never names reports/"; fi
+[[ ! -e $r/site/reports ]] && echo "ok   reports: not inside site/" || { echo "FAIL reports: inside site/"; fail=1; }
+
 exit $fail

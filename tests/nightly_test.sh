@@ -182,6 +182,15 @@ same_tree "remote web root = site, what the build deleted deleted" var/out/site 
 sed -e "s|^ssh = .*|ssh = \"$tmp/nossh\"|" etc/remote.toml >etc/noremote.toml
 check nightly-remote-fails 2 "FAILED at publish" -- "$bin" nightly --config "$tmp/etc/noremote.toml" --today 2024-02-09
 
+# --- reports = true in the file: the staff's reports are built, and never published
+sed -e 's|^letters = true|letters = true\nreports = true|' -e 's|^out = .*|out = "../var/rout"|' \
+  -e 's|^to = .*|to = "../wwwr"|' "$cfg" >etc/reports.toml
+mkdir -p wwwr
+check nightly-reports 0 "reports (" -- "$bin" nightly --config "$tmp/etc/reports.toml" --today 2024-02-16
+[[ -f var/rout/reports/index.html && ! -e wwwr/reports ]] && ok "reports built, not published" ||
+  bad "reports missing or published"
+same_tree "web root = site, with reports built beside it" var/rout/site wwwr
+
 echo
 ((fail)) && { echo "nightly tests FAILED"; exit 1; }
 echo "all nightly tests passed"

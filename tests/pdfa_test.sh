@@ -2,7 +2,8 @@
 # Every kind of PDF journalpress writes, as an archivist and a reader meet it (issue 17):
 # the PDF/A-1b validator Debian ships (Apache PDFBox preflight) finds no error, signed or
 # not; poppler and PDFBox give the Russian text back with no ToUnicode warning, names with
-# «ё», subjects and marks included; every bookmark resolves to a page in qpdf's JSON.
+# «ё», subjects and marks included; every bookmark resolves to a page in qpdf's JSON. The
+# audit reports' class PDFs (issue 15) too.
 # Run by ctest: pdfa_test.sh BINARY SOURCE_DIR. Exit 77 (skipped, said) without Java,
 # PDFBox, poppler or qpdf: scripts/install-deps --tests installs them.
 set -u
@@ -32,10 +33,14 @@ sign=(--sign-key "$tmp/secrets/sign.key.pem" --sign-cert "$tmp/secrets/sign.cert
   say_fail "build --extracts"
 "$bin" build --db "$tmp/j.db" --out "$tmp/out" --letters --site-key "$tmp/secrets/site.key" \
   --base-url https://school.example/diary/ --today 2024-06-28 >/dev/null || say_fail "build --letters"
+# The audit reports' class PDF (issue 15), from the planted-problem fixture.
+"$bin" import "$src/tests/golden/003_reports/in" --db "$tmp/r.db" >/dev/null 2>&1 || say_fail "import the reports fixture"
+"$bin" build --db "$tmp/r.db" --out "$tmp/out" --reports --period q2 --today 2024-01-10 >/dev/null ||
+  say_fail "build --reports"
 
 archive=$tmp/out/archive/2023-2024
 kinds=("$archive/5a~summary.pdf" "$archive/5a~journal.pdf" "$archive/school-summary.pdf"
-       "$tmp/out/extracts/2023-W36/5a.pdf" "$tmp/out/letters/5a.pdf")
+       "$tmp/out/extracts/2023-W36/5a.pdf" "$tmp/out/letters/5a.pdf" "$tmp/out/reports/class-5a.pdf")
 for f in "${kinds[@]}"; do [[ -f $f ]] || say_fail "not written: $f"; done
 # Each kind of archive document without its signature: the bytes libharu and print/pdfa
 # wrote, up to the first %%EOF (the signature is an incremental update after it).
@@ -44,7 +49,8 @@ for f in "$archive/5a~summary.pdf" "$archive/5a~journal.pdf" "$archive/school-su
   n=$(grep -abo '%%EOF' "$f" | head -1 | cut -d: -f1)
   head -c "$((n + 6))" "$f" > "$tmp/unsigned/$(basename "$f")"
 done
-all=("$archive"/*.pdf "$tmp/unsigned"/*.pdf "$tmp/out/extracts"/*/*.pdf "$tmp/out/letters"/*.pdf)
+all=("$archive"/*.pdf "$tmp/unsigned"/*.pdf "$tmp/out/extracts"/*/*.pdf "$tmp/out/letters"/*.pdf
+     "$tmp/out/reports"/*.pdf)
 
 # 1. PDF/A-1b: PDFBox preflight, one JVM per file (its Validator_A1b takes one).
 for f in "${all[@]}"; do
@@ -91,13 +97,14 @@ expect "$archive/school-summary.pdf" "5А" "10А" "МБОУ «СОШ № 5»" "5
 expect "$tmp/out/extracts/2023-W36/5a.pdf" "Соловьёв Пётр" "Математика" \
   "Натуральные числа 5 (Ответ на уроке)" "прогноз отметки: 5"
 expect "$tmp/out/letters/5a.pdf" "Соловьёв" "https://school.example/diary/"
+expect "$tmp/out/reports/class-5a.pdf" "Ёлкина Алёна" "Фёдорова Ирина Петровна" "Накопляемость" "Заместитель директора по УВР"
 
 # 4. Bookmarks: every outline entry of every document resolves to one of its pages.
 for f in "${all[@]}"; do
   json=$(qpdf --json --json-key=outlines --json-key=pages "$f")
   total=$(grep -c '"dest":' <<<"$json")
   unresolved=$(grep -c '"destpageposfrom1": null' <<<"$json")
-  if [[ ${f#$tmp/out/} == archive/* || ${f#$tmp/} == unsigned/* ]] && ((total == 0)); then
+  if [[ ${f#$tmp/out/} == archive/* || ${f#$tmp/} == unsigned/* || ${f#$tmp/out/} == reports/* ]] && ((total == 0)); then
     say_fail "no bookmarks in ${f#$tmp/}"
   fi
   ((unresolved == 0)) || say_fail "$unresolved of $total bookmarks of ${f#$tmp/} go to no page"

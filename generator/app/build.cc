@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <memory>
 #include <ostream>
@@ -17,10 +18,12 @@
 #include "core/hash.h"
 #include "core/keys.h"
 #include "core/wording.h"
+#include "figures/audit.h"
 #include "ingest/checks.h"
 #include "print/render_pdf_letters.h"
 #include "publish/output_folder.h"
 #include "publish/writer.h"
+#include "reports/reports.h"
 #include "site/site.h"
 #include "store/build_state.h"
 #include "store/model.h"
@@ -69,17 +72,23 @@ BuildOptions resolved(const BuildOptions& in) {
   BuildOptions o = in;
   // With no output flag every output is built; the access letters only when the site's
   // public address is known (--base-url): a letter without an address is useless.
-  if (!in.site && !in.archive && !in.extracts && !in.letters) {
+  if (!in.site && !in.archive && !in.extracts && !in.letters && !in.reports) {
     o.site = o.archive = o.extracts = true;
     o.letters = !in.base_url.empty();
   }
   if (o.letters && o.base_url.empty())
     throw std::runtime_error(
         "--letters needs --base-url URL, the public address of site/ (the letters print it)");
-  if (!o.extracts && (!o.week.empty() || !o.from.empty() || !o.to.empty() || !o.classes.empty() ||
-                      !o.students.empty() || o.all || o.a5))
+  if (!o.extracts &&
+      (!o.week.empty() || !o.classes.empty() || !o.students.empty() || o.all || o.a5))
     throw std::runtime_error(
-        "--week, --from, --to, --class, --student, --all and --a5 choose extracts: add --extracts");
+        "--week, --class, --student, --all and --a5 choose extracts: add --extracts");
+  if (!o.extracts && !o.reports && (!o.from.empty() || !o.to.empty()))
+    throw std::runtime_error(
+        "--from and --to choose extracts or reports: add --extracts or --reports");
+  if (!o.reports && (!o.period.empty() || in.absence_threshold != 30))
+    throw std::runtime_error("--period and --absence-threshold choose reports: add --reports");
+  if (o.reports && (!o.from.empty() || !o.to.empty())) parse_date_range(o.from, o.to);
   return o;
 }
 
@@ -98,12 +107,15 @@ class BuildRun {
     // Done when up to date; the other outputs still run.
     if (o_.site && site_up_to_date()) o_.site = false;
     if (o_.archive && archive_up_to_date()) o_.archive = false;
-    if (!o_.site && !o_.archive && !o_.extracts && !o_.letters) return 0;
+    if (!o_.site && !o_.archive && !o_.extracts && !o_.letters && !o_.reports) return 0;
     read();
+    // The reports' period is checked against the journal before anything is published.
+    if (o_.reports) check_audit_options(*journal_, audit_options());
     if (o_.site) site();
     if (o_.archive) archive();
     if (o_.extracts) extracts();
     if (o_.letters) letters();
+    if (o_.reports) reports();
     if (o_.timings && !o_.site) out_ << "timings:\n" << timings_;
     if (o_.exit_after) {  // see BuildOptions::exit_after
       (void)site_writer_.release(), (void)index_.release(), (void)journal_.release();
@@ -154,6 +166,15 @@ class BuildRun {
     if (o_.report) o_.report->outputs.push_back({output, st.written, st.unchanged, st.deleted});
   }
 
+  /// Commits an output's writer and records what it wrote.
+  WriteStats commit(Writer& w, const char* output,
+                    const std::function<void(Db&)>& in_transaction = {}) {
+    WriteStats st = w.commit(in_transaction);
+    mark(output);
+    report(output, st);
+    return st;
+  }
+
   const char* dry() const { return o_.dry_run ? " (dry run, nothing written)" : ""; }
 
   /// Keys, signer, today and the site's fingerprint, checked before any work; then the
@@ -189,8 +210,10 @@ class BuildRun {
     std::string epochs_text;
     for (const auto& [g, e] : load_epochs(db_, ds_.school_id))
       epochs_text += g + ":" + std::to_string(e) + ";";
+    // The reports' own templates (report.mustache, reports.css) are not the site's.
     for (const auto& [name, text] : embedded_files())
-      templates_ += std::string(name) + "\n" + std::string(text) + "\n";
+      if (!name.starts_with("report"))
+        templates_ += std::string(name) + "\n" + std::string(text) + "\n";
     fingerprint_ = sha256_hex(fmt::format(
         "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates_), content_digest,
         format_date(today_), o_.base_url, sha256_hex(site_key_), epochs_text));
@@ -360,13 +383,11 @@ class BuildRun {
     ao.keep_unchanged = !o_.dry_run && !o_.full;
     ArchiveResult r = build_archive(*index_, *signer_, ao, archive_dir / year_dir, w);
     // The fingerprint of the whole folder is saved with its files, in one commit.
-    WriteStats st = w.commit([&](Db& state) {
+    WriteStats st = commit(w, "archive", [&](Db& state) {
       save_build_fingerprint(state, "archive/" + year_dir,
                              year_dir == year_dir_ ? archive_fingerprint_ : "",
                              format_date(today_));
     });
-    mark("archive");
-    report("archive", st);
     out_ << fmt::format(
         "archive{}: {} signed PDFs ({} signed now, {} kept as signed before, {} of them not "
         "rendered: inputs unchanged), {} Excel copies, MANIFEST.sha256 and its signature in "
@@ -396,9 +417,7 @@ class BuildRun {
     Writer w(*folder_, "extracts/" + period.folder, wo);
     report_repairs(w);
     ExtractsResult r = build_extracts(*index_, batches, today_, w, o_.threads);
-    WriteStats st = w.commit();
-    mark("extracts");
-    report("extracts", st);
+    WriteStats st = commit(w, "extracts");
     out_ << fmt::format(
         "extracts{}: {} for {} ({}), {} extracts in {} PDFs in {}/: {} written, {} "
         "unchanged, {} deleted; {:.2f} s\n",
@@ -427,13 +446,43 @@ class BuildRun {
       w.put(j.classes[b.class_ix].id + ".pdf", render_pdf_letters(j, b, base, today_));
       notices += b.areas.size();
     }
-    WriteStats st = w.commit();
-    mark("letters");
-    report("letters", st);
+    WriteStats st = commit(w, "letters");
     out_ << fmt::format(
         "letters{}: {} notices to electronic guardians in {} class PDFs in {}/letters/: {} "
         "written, {} unchanged, {} deleted\n",
         dry(), notices, batches.size(), o_.out, st.written, st.unchanged, st.deleted);
+  }
+
+  AuditOptions audit_options() const {
+    AuditOptions ao;
+    ao.period = o_.period, ao.from = o_.from, ao.to = o_.to;
+    ao.today = today_;
+    ao.offset_minutes = school_offset_minutes(journal_->school);
+    ao.absence_threshold = o_.absence_threshold;
+    return ao;
+  }
+
+  /// The audit reports, for staff only: DIR/reports/ is owner-only like private/, and
+  /// nothing of site/ names it.
+  void reports() {
+    const Journal& j = *journal_;
+    auto t0 = std::chrono::steady_clock::now();
+    ArchiveFigures figures = archive_figures(j, o_.threads);
+    SchoolAudit audit = school_audit(*index_, audit_options(), figures, o_.threads);
+    mark("reports: figures");
+    fs::path dir = fs::path(o_.out) / "reports";
+    WriterOptions wo;
+    wo.private_files = true;
+    Writer w(*folder_, "reports", wo);
+    report_repairs(w);
+    ReportsResult r = build_reports(j, audit, today_, w, o_.threads);
+    WriteStats st = commit(w, "reports");
+    out_ << fmt::format(
+        "reports{}: {} page{} ({} classes, {} teachers with problems), {} class PDFs and "
+        "reports.xlsx in {}/, for staff only; {} problems found: {} written, {} unchanged, {} "
+        "deleted; {:.2f} s\n",
+        dry(), r.pages, r.pages == 1 ? "" : "s", audit.classes.size(), r.teachers, r.pdfs,
+        dir.string(), r.problems, st.written, st.unchanged, st.deleted, seconds_since(t0));
   }
 };
 

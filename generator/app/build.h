@@ -11,7 +11,7 @@ namespace jp {
 
 /// What a build wrote, output by output (for `nightly`'s summary).
 struct OutputCounts {
-  std::string output;  ///< "site", "archive", "extracts", "letters"
+  std::string output;  ///< "site", "archive", "extracts", "letters", "reports"
   size_t written = 0, unchanged = 0, deleted = 0;
 };
 struct BuildReport {
@@ -23,8 +23,14 @@ struct BuildOptions {
   std::string db, out, site_key, school, year, today, base_url;
   std::string sign_key, sign_cert, sign_chain;  ///< the archive's signer
   bool site = false, archive = false, extracts = false, letters = false;
-  /// The extracts' period and scope (see extracts.h).
+  /// The audit reports for staff (DIR/reports/); not built unless asked for.
+  bool reports = false;
+  /// The extracts' period and scope (see extracts.h); --from and --to are the reports' too.
   std::string week, from, to;
+  /// The reports' reporting period (a period id), and the share of lessons missed that
+  /// lists a student in the attendance report, in percent.
+  std::string period;
+  double absence_threshold = 30;
   std::vector<std::string> classes, students;
   bool all = false, a5 = false;
   bool dry_run = false;

@@ -148,8 +148,9 @@ class Cli {
     build = app.add_subcommand(
         "build",
         "Publish a dataset of the database: the parents' diary site (DIR/site/), the signed\n"
-        "archive (DIR/archive/<year>/), the printed extracts (DIR/extracts/<week>/) and the\n"
-        "access letters (DIR/letters/). Only changed files are written; a failed build leaves\n"
+        "archive (DIR/archive/<year>/), the printed extracts (DIR/extracts/<week>/), the\n"
+        "access letters (DIR/letters/) and, with --reports, the staff's audit reports\n"
+        "(DIR/reports/). Only changed files are written; a failed build leaves\n"
         "the published outputs as they were.");
     build->add_option("--db", bld.db, "database made by `journalpress import`");
     build->add_option("--out", bld.out, "output folder (site/, private/ are made inside)");
@@ -169,14 +170,26 @@ class Cli {
                     "build the printed extracts (default: last complete week, students with a "
                     "paper guardian)");
     build->add_option("--week", bld.week, "extracts for an ISO week, e.g. 2024-W12");
-    build->add_option("--from", bld.from, "extracts from this date, YYYY-MM-DD (with --to)");
-    build->add_option("--to", bld.to, "extracts up to this date, YYYY-MM-DD (with --from)");
+    build->add_option("--from", bld.from,
+                      "extracts or reports from this date, YYYY-MM-DD (with --to)");
+    build->add_option("--to", bld.to,
+                      "extracts or reports up to this date, YYYY-MM-DD (with --from)");
     build->add_option("--class", bld.classes, "extracts for this class id only (repeatable)");
     build->add_option("--student", bld.students, "extracts for this student id (repeatable)");
     build->add_flag("--all", bld.all, "extracts for every student, not only paper deliveries");
     build->add_flag("--a5", bld.a5, "two A5 extracts per A4 sheet");
     build->add_flag("--letters", bld.letters,
                     "build the access letters to electronic guardians (needs --base-url)");
+    build->add_flag("--reports", bld.reports,
+                    "build the audit reports for staff in DIR/reports/ (owner-only; default: each "
+                    "class's current reporting period up to --today)");
+    build->add_option("--period", bld.period,
+                      "reports for this reporting period id (e.g. q2), the whole period");
+    build
+        ->add_option("--absence-threshold", bld.absence_threshold,
+                     "reports: list students who missed more than PERCENT of their lessons")
+        ->check(CLI::Range(0.0, 100.0))
+        ->capture_default_str();
     build->add_option(
         "--today", bld.today,
         "the school's date to build for, YYYY-MM-DD (default: today in the school's time zone)");
@@ -324,9 +337,9 @@ class Cli {
         // The output flags choose together: `build --config F --site` builds the site only,
         // whatever outputs the file names.
         std::vector<std::string> skip;
-        for (const char* flag : {"--site", "--archive", "--extracts", "--letters"})
+        for (const char* flag : {"--site", "--archive", "--extracts", "--letters", "--reports"})
           if (build->get_option(flag)->count() > 0)
-            skip = {"site", "archive", "extracts", "letters"};
+            skip = {"site", "archive", "extracts", "letters", "reports"};
         apply_config(read_school_config(build_config), *build, skip);
       }
       if (import->parsed() && imp.inputs.empty()) throw CLI::RequiredError("PATH");

@@ -25,16 +25,8 @@ ExtractPeriod extract_period(const ExtractOptions& o, Day today) {
     return p;
   }
   if (!o.from.empty() || !o.to.empty()) {
-    if (o.from.empty() || o.to.empty())
-      throw std::runtime_error("a date range needs both --from and --to (YYYY-MM-DD)");
-    auto f = parse_date(o.from), t = parse_date(o.to);
-    if (!f)
-      throw std::runtime_error(
-          fmt::format("--from: expected a date YYYY-MM-DD, got \"{}\"", o.from));
-    if (!t)
-      throw std::runtime_error(fmt::format("--to: expected a date YYYY-MM-DD, got \"{}\"", o.to));
-    if (*t < *f) throw std::runtime_error(fmt::format("--to {} is before --from {}", o.to, o.from));
-    p.from = *f, p.to = *t;
+    auto [f, t] = parse_date_range(o.from, o.to);
+    p.from = f, p.to = t;
     p.folder = o.from + "_" + o.to;
     return p;
   }

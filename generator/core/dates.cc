@@ -5,6 +5,7 @@
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/files.h"
 
@@ -179,6 +180,16 @@ std::optional<int> zone_offset_minutes(const std::string& zone, const std::strin
   size_t start = data.rfind('\n', data.size() - 2);
   if (start == std::string::npos) return std::nullopt;
   return posix_tz_offset_minutes(std::string_view(data).substr(start + 1, data.size() - start - 2));
+}
+
+std::pair<Day, Day> parse_date_range(const std::string& from, const std::string& to) {
+  if (from.empty() || to.empty())
+    throw std::runtime_error("a date range needs both --from and --to (YYYY-MM-DD)");
+  auto f = parse_date(from), t = parse_date(to);
+  if (!f) throw std::runtime_error("--from: expected a date YYYY-MM-DD, got \"" + from + "\"");
+  if (!t) throw std::runtime_error("--to: expected a date YYYY-MM-DD, got \"" + to + "\"");
+  if (*t < *f) throw std::runtime_error("--to " + to + " is before --from " + from);
+  return {*f, *t};
 }
 
 }  // namespace jp

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace jp {
 
@@ -27,6 +28,11 @@ Day week_monday(Day d);
 std::string iso_week(Day d);
 /// Parses an ISO week label back to its Monday.
 std::optional<Day> parse_iso_week(std::string_view s);
+
+/// The command line's `--from FROM --to TO` (extracts, reports): throws
+/// std::runtime_error naming the option and what was expected (both dates given,
+/// `YYYY-MM-DD`, --to not before --from).
+std::pair<Day, Day> parse_date_range(const std::string& from, const std::string& to);
 
 /// A moment: seconds since the epoch (UTC), with the offset it was written in.
 struct Timestamp {

@@ -56,6 +56,20 @@ int class_on(const Student& s, Day d) {
   return -1;
 }
 
+int class_at(const Student& s, Day d) {
+  int c = class_on(s, d);
+  if (c >= 0) return c;
+  // Not enrolled that day (between enrollments, before the year, after leaving): the
+  // latest enrollment begun by then, else the first.
+  const Enrollment* best = nullptr;
+  for (const auto& e : s.enrollments)
+    if (e.from <= d && (!best || e.from > best->from)) best = &e;
+  if (!best)
+    for (const auto& e : s.enrollments)
+      if (!best || e.from < best->from) best = &e;
+  return best ? best->class_ix : -1;
+}
+
 const Enrollment* enrollment_for(const Student& s, const Lesson& l) {
   for (const auto& e : s.enrollments) {
     if (e.class_ix != l.class_ix || !e.covers(l.date)) continue;

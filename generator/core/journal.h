@@ -259,6 +259,9 @@ struct Journal {
 
 /// The class a student was in on a day (index into classes), or -1.
 int class_on(const Student& s, Day d);
+/// The class a student belongs with on a day even when not enrolled then: `class_on`,
+/// else the class of the latest enrollment begun by then, else of the first (-1: none).
+int class_at(const Student& s, Day d);
 
 /// The enrollment of a student that covers a lesson (its class and group), or nullptr.
 const Enrollment* enrollment_for(const Student& s, const Lesson& l);

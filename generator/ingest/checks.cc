@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/wording.h"
+#include "figures/audit.h"
 #include "figures/figures.h"
 #include "ingest/load.h"
 
@@ -59,7 +60,7 @@ void check_marks(const Journal& j, Warn& warn, int offset) {
            fmt::format("mark {} in grade 1 ({}): grade 1 is not marked", q(m.value),
                        j.classes[l.class_ix].name));
     if (m.created_ts) {
-      int limit = grade <= 4 ? set.grading_deadline_primary : set.grading_deadline_basic;
+      int limit = grading_deadline(set, grade);
       Day entered = local_day(m.created_ts->utc, offset);
       if (entered - l.date > limit)
         warn("late-mark", "marks", m.src, "id " + m.id,
@@ -87,8 +88,7 @@ void check_late_homework(const Journal& j, Warn& warn, int offset) {
     if (ln == last_number.end()) continue;
     auto be = bell_end.find(ln->second);
     if (be == bell_end.end()) continue;
-    int64_t day_end_utc = int64_t(l.date) * 86400 + int64_t(be->second) * 60 - int64_t(offset) * 60;
-    int64_t deadline = day_end_utc + int64_t(set.homework_deadline_hours) * 3600;
+    int64_t deadline = homework_deadline(set, l.date, be->second, offset);
     if (l.homework_set_ts->utc > deadline) {
       int64_t late_min = (l.homework_set_ts->utc - deadline) / 60;
       warn("late-homework", "lessons", l.src, "id " + l.id,
@@ -102,11 +102,7 @@ void check_late_homework(const Journal& j, Warn& warn, int offset) {
 
 // Control works per class (or group), subject and non-year period over the limit.
 void check_control_limits(const Journal& j, Warn& warn) {
-  std::vector<char> is_control(j.lessons.size(), 0);
-  for (size_t i = 0; i < j.lessons.size(); ++i)
-    is_control[i] = j.lessons[i].kind == "control" && !j.lessons[i].cancelled;
-  for (const auto& m : j.marks)
-    if (m.work_type_ix >= 0 && j.work_types[m.work_type_ix].control) is_control[m.lesson_ix] = 1;
+  std::vector<char> is_control = control_works(j);
   std::map<std::tuple<int, int, int, int, int>, int> count;  // class, group, subject, period
   for (size_t i = 0; i < j.lessons.size(); ++i) {
     if (!is_control[i]) continue;
@@ -149,16 +145,12 @@ void check_final_marks(const Journal& j, Warn& warn) {
            fmt::format("final mark for {} in {} rests on {} current {}; at least {} needed",
                        per.name, j.subjects[f.subject_ix].name, n, n == 1 ? "mark" : "marks",
                        set.min_marks));
-    auto v = numeric_value(set, f.value);
-    if (v && a && a->value()) {
-      std::string fc = forecast(set, *a->value());
-      auto fv = numeric_value(set, fc);
-      if (fv && std::fabs(*v - *fv) > 1 + 1e-9)
-        warn("forecast-mismatch", "final_marks", f.src, label,
-             fmt::format("mark {} for {} in {} differs by more than one point from the forecast "
-                         "{} (weighted average {:.2f})",
-                         q(f.value), per.name, j.subjects[f.subject_ix].name, q(fc), *a->value()));
-    }
+    if (a && a->value() && far_from_forecast(set, f.value, *a->value()))
+      warn("forecast-mismatch", "final_marks", f.src, label,
+           fmt::format("mark {} for {} in {} differs by more than one point from the forecast "
+                       "{} (weighted average {:.2f})",
+                       q(f.value), per.name, j.subjects[f.subject_ix].name,
+                       q(forecast(set, *a->value())), *a->value()));
   }
 }
 

@@ -5,29 +5,11 @@
 #include "print/pdf.h"
 
 namespace jp {
-namespace {
-
-int class_of(const Student& s, Day today) {
-  int c = class_on(s, today);
-  if (c >= 0) return c;
-  // Not enrolled that day (between enrollments, before the year): the latest enrollment
-  // begun by then, else the first.
-  const Enrollment* best = nullptr;
-  for (const auto& e : s.enrollments)
-    if (e.from <= today && (!best || e.from > best->from)) best = &e;
-  if (!best)
-    for (const auto& e : s.enrollments)
-      if (!best || e.from < best->from) best = &e;
-  return best ? best->class_ix : -1;
-}
-
-}  // namespace
-
 std::vector<LetterBatch> letter_batches(const Journal& j, const std::vector<FamilyArea>& areas,
                                         Day today) {
   std::vector<LetterBatch> by_class(j.classes.size());
   for (const auto& a : areas) {
-    int c = class_of(j.students[a.children.front()], today);
+    int c = class_at(j.students[a.children.front()], today);
     if (c < 0) continue;
     by_class[c].class_ix = c;
     by_class[c].areas.push_back(a);
@@ -70,7 +52,7 @@ std::string render_pdf_letters(const Journal& j, const LetterBatch& b, const std
     para(PdfDoc::bold, 11, loc.format("letter.greeting", {{"name", full_name(g.person)}}));
     std::string children;
     for (int c : a.children) {
-      int cls = class_of(j.students[c], today);
+      int cls = class_at(j.students[c], today);
       children += (children.empty() ? "" : "; ") +
                   loc.format("letter.child", {{"name", full_name(j.students[c].person)},
                                               {"class", cls >= 0 ? j.classes[cls].name : ""}});

@@ -15,96 +15,9 @@
 #include "figures/summary.h"
 #include "print/archive_doc.h"
 #include "print/render_pdf_school.h"
+#include "print/xlsx_book.h"
 
 namespace jp {
-namespace {
-
-/// A workbook written to a private temporary file (libxlsxwriter 1.1.4 cannot write to
-/// memory) and read back as bytes.
-class Book {
- public:
-  Book(const std::string& title, const std::string& author, Day today) {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "journalpress-XXXXXX").string();
-    int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) throw std::runtime_error("cannot create a temporary file for an Excel copy");
-    ::close(fd);
-    path_ = tmpl;
-    lxw_workbook_options opt{};
-    opt.constant_memory = LXW_FALSE;
-    wb_ = workbook_new_opt(path_.c_str(), &opt);
-    if (!wb_) throw std::runtime_error("libxlsxwriter could not start a workbook");
-    title_ = title, author_ = author;
-    props_.title = title_.data();
-    props_.author = author_.data();
-    // The build's date, not the clock: the same journal gives the same bytes.
-    props_.created = time_t(today) * 86400;
-    workbook_set_properties(wb_, &props_);
-    head = workbook_add_format(wb_);
-    format_set_bold(head);
-    format_set_text_wrap(head);
-    format_set_border(head, LXW_BORDER_THIN);
-    format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
-    cell = workbook_add_format(wb_);
-    format_set_border(cell, LXW_BORDER_THIN);
-    title_fmt = workbook_add_format(wb_);
-    format_set_bold(title_fmt);
-    format_set_font_size(title_fmt, 13);
-  }
-  ~Book() {
-    if (wb_) workbook_close(wb_);
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-
-  lxw_worksheet* sheet(std::string name) {
-    // Excel: at most 31 characters, none of []:*?/\ .
-    for (char& c : name)
-      if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = '-';
-    lxw_worksheet* ws = workbook_add_worksheet(wb_, name.c_str());
-    if (!ws) throw std::runtime_error("libxlsxwriter could not add the worksheet " + name);
-    return ws;
-  }
-  /// A value: a number when it is written as one (digits, a decimal comma or point), else
-  /// a text cell, which a spreadsheet never evaluates: a class named `=1+1` or `inf` stays
-  /// that text (strtod alone took "inf", "1e5" and "0x1F" for numbers).
-  void put(lxw_worksheet* ws, int row, int col, const std::string& v) {
-    std::string dot = v;
-    size_t digits = 0, points = 0;
-    for (char& c : dot) {
-      if (c == ',') c = '.';
-      if (c >= '0' && c <= '9')
-        ++digits;
-      else if (c == '.')
-        ++points;
-    }
-    bool plain = digits > 0 && points <= 1 && digits + points == dot.size() && dot[0] != '.' &&
-                 dot.back() != '.';
-    if (plain)
-      worksheet_write_number(ws, lxw_row_t(row), lxw_col_t(col), std::strtod(dot.c_str(), nullptr),
-                             cell);
-    else if (!v.empty())
-      worksheet_write_string(ws, lxw_row_t(row), lxw_col_t(col), v.c_str(), cell);
-    else
-      worksheet_write_blank(ws, lxw_row_t(row), lxw_col_t(col), cell);
-  }
-  std::string bytes() {
-    lxw_error e = workbook_close(wb_);
-    wb_ = nullptr;
-    if (e != LXW_NO_ERROR)
-      throw std::runtime_error(
-          fmt::format("libxlsxwriter could not write {}: {}", path_, lxw_strerror(e)));
-    return read_file(path_, "temporary workbook");
-  }
-
-  lxw_format *head = nullptr, *cell = nullptr, *title_fmt = nullptr;
-
- private:
-  std::string path_, title_, author_;
-  lxw_workbook* wb_ = nullptr;
-  lxw_doc_properties props_{};
-};
-
-}  // namespace
 
 std::string summary_xlsx(const Journal& j, int class_ix, const std::vector<SummarySheet>& sheets,
                          Day today) {

@@ -2,7 +2,7 @@
 // axe-core in Debian's headless Chromium (WCAG 2.1 A and AA), plus a check that each
 // page fits a 320 px wide phone screen without sideways scrolling.
 //
-//   node check.mjs [--screenshots DIR --shot-page FILE] FILE.html...
+//   node check.mjs [--screenshots DIR --shot-page FILE [--report-page FILE]] FILE.html...
 // Exits non-zero and names the page and the rule for every problem found.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -12,15 +12,16 @@ import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
-let shots = null, shotPage = null;
+let shots = null, shotPage = null, reportPage = null;
 const pages = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--screenshots') shots = args[++i];
   else if (args[i] === '--shot-page') shotPage = args[++i];
+  else if (args[i] === '--report-page') reportPage = args[++i];
   else pages.push(path.resolve(args[i]));
 }
 if (pages.length === 0) {
-  console.error('usage: node check.mjs [--screenshots DIR --shot-page FILE] FILE.html...');
+  console.error('usage: node check.mjs [--screenshots DIR --shot-page FILE [--report-page FILE]] FILE.html...');
   process.exit(2);
 }
 let problems = 0;
@@ -81,6 +82,12 @@ if (shots && shotPage) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     await page.goto(pathToFileURL(path.resolve(shotPage)).href);
     await page.screenshot({ path: path.join(shots, `week-${name}.png`), fullPage: name === 'phone' ? false : false });
+    await page.close();
+  }
+  if (reportPage) {  // docs/reports.md's picture: a class's report, as printed on a screen
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    await page.goto(pathToFileURL(path.resolve(reportPage)).href);
+    await page.screenshot({ path: path.join(shots, 'report-class.png') });
     await page.close();
   }
   console.log(`screenshots written to ${shots}`);
