@@ -235,6 +235,58 @@ std::vector<std::string_view> byte_ranges(std::string_view pdf, std::string& pro
           pdf.substr(size_t(c))};
 }
 
+/// The /DSS (PAdES B-LT: what a validator needs with no network) as object `n` and its
+/// streams after it; returns the last object number written.
+int append_dss(std::string& out, std::map<int, size_t>& offsets, int n, const ValidationData& vd) {
+  int next = n + 1;
+  auto streams = [&](const std::vector<std::string>& items) {
+    std::string refs;
+    for (size_t i = 0; i < items.size(); ++i) refs += fmt::format("{} 0 R ", next + int(i));
+    return refs;
+  };
+  std::string dict = "<< /Type /DSS";
+  for (auto [key, items] : {std::pair{"/Certs", &vd.certs}, std::pair{"/CRLs", &vd.crls},
+                            std::pair{"/OCSPs", &vd.ocsps}}) {
+    if (items->empty()) continue;
+    dict += fmt::format(" {} [{}]", key, streams(*items));
+    next += int(items->size());
+  }
+  offsets[n] = out.size();
+  out += fmt::format("{} 0 obj\n{} >>\nendobj\n", n, dict);
+  int k = n + 1;
+  for (const auto* items : {&vd.certs, &vd.crls, &vd.ocsps})
+    for (const auto& der : *items) {
+      offsets[k] = out.size();
+      out += fmt::format("{} 0 obj\n<< /Length {} >>\nstream\n", k, der.size());
+      out += der;
+      out += "\nendstream\nendobj\n";
+      ++k;
+    }
+  return k - 1;
+}
+
+/// The /M of the signature dictionary that holds the last /ByteRange, in seconds (0 when
+/// there is none or it does not read as `D:YYYYMMDDHHmmSS` with Z or an offset).
+long long signature_date(std::string_view pdf) {
+  size_t br = pdf.rfind("/ByteRange");
+  size_t obj = pdf.rfind(" obj", br);
+  size_t m = pdf.find("/M (D:", obj == std::string_view::npos ? 0 : obj);
+  if (br == std::string_view::npos || m == std::string_view::npos || m > br) return 0;
+  std::string_view d = pdf.substr(m + 6, 20);
+  struct tm tm {};
+  if (d.size() < 14 || d.substr(0, 14).find_first_not_of("0123456789") != std::string_view::npos)
+    return 0;
+  auto num = [&](size_t at, size_t len) { return std::stoi(std::string(d.substr(at, len))); };
+  tm.tm_year = num(0, 4) - 1900, tm.tm_mon = num(4, 2) - 1, tm.tm_mday = num(6, 2);
+  tm.tm_hour = num(8, 2), tm.tm_min = num(10, 2), tm.tm_sec = num(12, 2);
+  long long t = timegm(&tm);
+  if (d.size() >= 20 && (d[14] == '+' || d[14] == '-') &&
+      d.substr(15, 2).find_first_not_of("0123456789") == std::string_view::npos &&
+      d.substr(18, 2).find_first_not_of("0123456789") == std::string_view::npos)
+    t -= (d[14] == '+' ? 1 : -1) * (num(15, 2) * 3600 + num(18, 2) * 60);
+  return t;
+}
+
 }  // namespace
 
 std::string sign_pdf(const std::string& pdf, const Signer& signer, long long when,
@@ -242,6 +294,8 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   PdfFile f = parse_pdf(pdf);
   int page = last_page(f);
   int field = f.size, appearance = f.size + 1, sig = f.size + 2;
+  const ValidationData& vd = signer.validation();
+  bool dss = !vd.certs.empty() || !vd.crls.empty() || !vd.ocsps.empty();
   std::string out = pdf;
   if (out.back() != '\n') out += '\n';
   std::map<int, size_t> offsets;
@@ -250,7 +304,8 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   out +=
       fmt::format("{} 0 obj\n{}\nendobj\n", f.root,
                   with_entries(object_dict(f, f.root),
-                               fmt::format("/AcroForm << /Fields [{} 0 R] /SigFlags 3 >>", field),
+                               fmt::format("/AcroForm << /Fields [{} 0 R] /SigFlags 3 >>{}", field,
+                                           dss ? fmt::format(" /DSS {} 0 R", sig + 1) : ""),
                                "/AcroForm"));
   offsets[page] = out.size();
   out += fmt::format(
@@ -274,7 +329,7 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   offsets[sig] = out.size();
   const SignerInfo& si = signer.info();
   out += fmt::format(
-      "{} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name {} "
+      "{} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /Name {} "
       "/M ({}) /Reason {} /ByteRange [0 ",
       sig, pdf_text_string(si.subject), pdf_date(when),
       pdf_text_string(Locale::ru().text("signature.reason")));
@@ -286,6 +341,8 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   out += ">";
   size_t contents_end = out.size();
   out += " >>\nendobj\n";
+  int last = sig;
+  if (dss) last = append_dss(out, offsets, sig + 1, vd);
 
   size_t xref = out.size();
   out += "xref\n";
@@ -300,7 +357,7 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
     std::string half = hex_upper(std::string_view(reinterpret_cast<char*>(md), 16));
     id = fmt::format("[<{}> <{}>]", half, half);
   }
-  out += fmt::format("trailer\n<< /Size {} /Root {} 0 R", sig + 1, f.root);
+  out += fmt::format("trailer\n<< /Size {} /Root {} 0 R", last + 1, f.root);
   if (f.info >= 0) out += fmt::format(" /Info {} 0 R", f.info);
   out += fmt::format(" /Prev {} /ID {} >>\nstartxref\n{}\n%%EOF\n", f.startxref, id, xref);
 
@@ -320,11 +377,14 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
 bool is_signed_copy(std::string_view existing, std::string_view pdf, const Signer& signer) {
   if (existing.size() <= pdf.size() || existing.substr(0, pdf.size()) != pdf) return false;
   std::string_view tail = existing.substr(pdf.size());
-  return tail.find(signer.certificate_hex()) != std::string_view::npos &&
-         check_pdf_signature(std::string(existing), "").ok;
+  if (tail.find(signer.certificate_hex()) == std::string_view::npos) return false;
+  // A build with a TSA time-stamps what an earlier build without one signed.
+  auto c = check_pdf_signature(std::string(existing), "");
+  return c.ok && (!signer.timestamps() || c.time_stamped);
 }
 
-PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string& ca_pem) {
+PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string& ca_pem,
+                                      const std::string& tsa_ca_pem) {
   PdfSignatureCheck r;
   auto parts = byte_ranges(pdf, r.problem);
   if (parts.empty()) return r;
@@ -348,7 +408,7 @@ PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string&
   std::string signed_bytes;
   signed_bytes.reserve(parts[0].size() + parts[2].size());
   signed_bytes.append(parts[0]).append(parts[2]);
-  return check_detached(signed_bytes, der, ca_pem);
+  return check_detached(signed_bytes, der, ca_pem, tsa_ca_pem, signature_date(pdf));
 }
 
 }  // namespace jp

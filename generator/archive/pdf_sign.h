@@ -1,7 +1,13 @@
 // The signature inside a PDF: an incremental update to a file libharu wrote (a classic
 // xref table) that adds an AcroForm with one signature field, whose /Contents hold a
-// detached CMS (archive/cms.h) over the whole file but the /Contents value (/ByteRange).
-// The original bytes stay as they are.
+// detached CMS (archive/cms.h, PAdES: SubFilter ETSI.CAdES.detached) over the whole file
+// but the /Contents value (/ByteRange), and, for long-term validation, a /DSS with the
+// certificates, CRLs and OCSP responses (PAdES B-LT). The original bytes stay as they are.
+//
+// The /DSS goes into the signed update itself rather than a later one: everything in it is
+// known before signing (the TSA's certificates from the Signer's trial time stamp), and a
+// signature that covers the whole file is what pdfsig and readers call "total document
+// signed"; a later update would leave the signature covering only a part.
 #pragma once
 
 #include <string>
@@ -22,7 +28,9 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
 bool is_signed_copy(std::string_view existing, std::string_view pdf, const Signer& signer);
 
 /// Checks the last signature of a PDF: a /ByteRange that covers the whole file but the
-/// signature value, and a CMS that verifies over it (trust as check_detached).
-PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string& ca_pem);
+/// signature value, and a CMS that verifies over it (trust as check_detached; the signing
+/// time a signature without signingTime claims is its dictionary's /M).
+PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string& ca_pem,
+                                      const std::string& tsa_ca_pem = "");
 
 }  // namespace jp
