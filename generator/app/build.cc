@@ -173,6 +173,7 @@ class BuildRun {
       so.key = {o_.sign_key, o_.pkcs11_module, o_.pin_file, o_.sign_engine};
       so.cert = o_.sign_cert, so.chain = o_.sign_chain;
       so.tsa = o_.tsa, so.tsa_ca = o_.tsa_ca, so.crls = o_.crls, so.ocsps = o_.ocsps;
+      so.tsa_timeout = o_.tsa_timeout;
       signer_ = std::make_unique<Signer>(so);
     }
     // Everything a site depends on, in one digest: if it equals the last build's and every

@@ -26,6 +26,7 @@ struct BuildOptions {
   /// a time-stamping authority and revocation data (archive/cms.h, SignerOptions).
   std::string pkcs11_module, pin_file, sign_engine, tsa, tsa_ca;
   std::vector<std::string> crls, ocsps;
+  int tsa_timeout = 60;
   bool site = false, archive = false, extracts = false, letters = false;
   /// The extracts' period and scope (see extracts.h).
   std::string week, from, to;

@@ -182,6 +182,11 @@ class Cli {
     build->add_option("--tsa", bld.tsa,
                       "an RFC 3161 time-stamping authority (http://...): every signature gets "
                       "a trusted time stamp and each PDF the validation data (PAdES B-T, B-LT)");
+    build
+        ->add_option("--tsa-timeout", bld.tsa_timeout,
+                     "seconds to wait for each time stamp before the build fails")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 600));
     build->add_option("--tsa-ca", bld.tsa_ca,
                       "the CA certificates (PEM) that vouch for the --tsa's certificate");
     build->add_option("--crl", bld.crls,

@@ -107,10 +107,19 @@ std::string load_ocsp(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+SignerOptions pem_files(const std::string& key, const std::string& cert, const std::string& chain) {
+  SignerOptions o;
+  o.key.key = key, o.cert = cert, o.chain = chain;
+  return o;
+}
+
+}  // namespace
+
 Signer::Signer(const std::string& key_path, const std::string& cert_path,
                const std::string& chain_path)
-    : Signer(
-          SignerOptions{KeyOptions{key_path, "", "", ""}, cert_path, chain_path, "", "", {}, {}}) {}
+    : Signer(pem_files(key_path, cert_path, chain_path)) {}
 
 Signer::Signer(const SignerOptions& o) : impl_(std::make_unique<Impl>()) {
   // The certificate first: a GOST one needs the GOST engine before its key can be read.
@@ -148,6 +157,7 @@ Signer::Signer(const SignerOptions& o) : impl_(std::make_unique<Impl>()) {
   }
   describe_certificate();
   impl_->tsa.url = o.tsa;
+  impl_->tsa.timeout_seconds = o.tsa_timeout;
   if (!o.tsa_ca.empty()) impl_->tsa.ca_pem = read_file(o.tsa_ca, "--tsa-ca file");
   // The size of a signature does not depend on what is signed (a fixed-size digest), so
   // one trial signature tells how much room a PDF must reserve for it. With a TSA, the

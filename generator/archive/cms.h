@@ -21,6 +21,7 @@ struct SignerOptions {
   std::string cert, chain;  ///< PEM files (the chain may be empty)
   std::string tsa;          ///< an RFC 3161 TSA's http:// address (empty: no time stamps)
   std::string tsa_ca;       ///< PEM file: the CA that vouches for the TSA (optional)
+  int tsa_timeout = 60;     ///< seconds to wait for each time stamp
   std::vector<std::string> crls, ocsps;  ///< CRL files (PEM or DER), OCSP responses (DER)
 };
 

@@ -141,13 +141,20 @@ SigningKey load_engine_key(const KeyOptions& o) {
   ERR_clear_error();
   k.key.reset(
       ENGINE_load_private_key(e, o.key.c_str(), const_cast<UI_METHOD*>(no_prompt()), nullptr));
-  if (!k.key)
+  if (!k.key) {
+    std::string why = all_errors();
+    std::string pin_from = o.pin_file.empty() ? "JOURNALPRESS_PIN" : "--pin-file " + o.pin_file;
+    if (why.find("PIN incorrect") != std::string::npos)
+      throw std::runtime_error(fmt::format(
+          "--sign-key {}: the token refused the PIN from {} (a token locks itself after a few "
+          "wrong PINs: check it before the next run): {}",
+          o.key, pin_from, why));
     throw std::runtime_error(fmt::format(
         "--sign-key {}: the token gave no private key (expected a key object the URI names, "
-        "e.g. pkcs11:token=LABEL;object=LABEL, that the PIN unlocks; a wrong PIN, a wrong "
-        "token or object label, or a token that is not plugged in all end here; `pkcs11-tool "
+        "e.g. pkcs11:token=LABEL;object=LABEL, on a token that is plugged in; `pkcs11-tool "
         "--module {} --list-objects --login` lists what the token holds): {}",
-        o.key, pkcs11 ? module : id, all_errors()));
+        o.key, pkcs11 ? module : id, why));
+  }
   return k;
 }
 

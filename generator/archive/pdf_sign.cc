@@ -287,6 +287,20 @@ long long signature_date(std::string_view pdf) {
   return t;
 }
 
+/// The size of the DER element at the start of `der` (tag, length, content), or 0.
+size_t der_size(std::string_view der) {
+  if (der.size() < 2) return 0;
+  size_t n = static_cast<unsigned char>(der[1]), head = 2;
+  if (n & 0x80) {
+    size_t bytes = n & 0x7F;
+    if (bytes == 0 || bytes > 4 || der.size() < 2 + bytes) return 0;
+    n = 0;
+    for (size_t i = 0; i < bytes; ++i) n = n << 8 | static_cast<unsigned char>(der[2 + i]);
+    head += bytes;
+  }
+  return head + n <= der.size() ? head + n : 0;
+}
+
 }  // namespace
 
 std::string sign_pdf(const std::string& pdf, const Signer& signer, long long when,
@@ -404,6 +418,14 @@ PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string&
       return r;
     }
     der += char(h * 16 + l);
+  }
+  // The value is padded with zeros to the room reserved; the padding is not signed, so a
+  // byte changed there is caught here rather than ignored.
+  size_t used = der_size(der);
+  if (used == 0 || der.find_first_not_of('\0', used) != std::string::npos) {
+    r.problem = used == 0 ? "the signature value is not a DER structure"
+                          : "the signature value's padding was changed after signing";
+    return r;
   }
   std::string signed_bytes;
   signed_bytes.reserve(parts[0].size() + parts[2].size());

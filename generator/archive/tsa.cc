@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <openssl/http.h>
+#include <openssl/httperr.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/ts.h>
@@ -98,11 +99,25 @@ std::string post(const TsaOptions& o, TS_REQ* req) {
                                   body.get(), "application/timestamp-reply", 1, 1 << 20,
                                   o.timeout_seconds, 0));
   OPENSSL_free(host), OPENSSL_free(port), OPENSSL_free(path);
-  if (!reply)
+  if (!reply) {
+    // OpenSSL queues the HTTP layer's reason under its own; a reply that is not even
+    // ASN.1 is not a time-stamping authority at all.
+    bool not_asn1 = false;
+    std::string why;
+    while (unsigned long e = ERR_get_error()) {
+      not_asn1 = not_asn1 || ERR_GET_REASON(e) == HTTP_R_MISSING_ASN1_ENCODING;
+      char buf[256];
+      ERR_error_string_n(e, buf, sizeof buf);
+      if (why.empty()) why = buf;
+    }
+    if (not_asn1)
+      throw std::runtime_error(fmt::format(
+          "--tsa {}: the reply is not an RFC 3161 time-stamp response (not even ASN.1)", o.url));
     throw std::runtime_error(fmt::format(
         "--tsa {}: no time-stamp reply (expected an RFC 3161 time-stamping authority answering "
         "application/timestamp-reply within {} s): {}",
-        o.url, o.timeout_seconds, error_text()));
+        o.url, o.timeout_seconds, why.empty() ? "no details" : why));
+  }
   char* data = nullptr;
   long n = BIO_get_mem_data(reply.get(), &data);
   return std::string(data, size_t(n));
@@ -192,7 +207,7 @@ TimestampCheck check_timestamp(std::string_view token, std::string_view data,
   }
   r.ok = true;
   if (ca_pem.empty()) {
-    r.problem = "the TSA was not checked (give --tsa-ca)";
+    r.problem = "the TSA was not checked: give --tsa-ca";
     return r;
   }
   TsCtxPtr trust(TS_VERIFY_CTX_new());

@@ -4,6 +4,7 @@
 #   gost256, gost512: signers with 256- and 512-bit GOST keys (Streebog-256, -512);
 #   rsa-root, rsa-inter, rsa-signer: the same chain with RSA, whose intermediate also
 #   issues a CRL (rsa-inter.crl.pem) and an OCSP response about the signer (rsa-signer.ocsp);
+#   rsa-future: an RSA signer whose certificate is valid only from 2040;
 #   tsa-root, tsa: a time-stamping authority (extendedKeyUsage timeStamping) and tsa.cnf
 #   for `openssl ts -reply`.
 # Usage: make_pki.sh DIR
@@ -70,8 +71,21 @@ certificate = $PWD/rsa-inter.pem
 private_key = $PWD/rsa-inter.key
 default_md = sha256
 default_crl_days = 3650
+new_certs_dir = $PWD
+serial = $PWD/rsa-inter.srl
+policy = any
+[any]
+commonName = supplied
 CNF
 quiet openssl ca -config ca.cnf -gencrl -out rsa-inter.crl.pem
+# A signer whose certificate is valid only from 2040: what it signs today was signed
+# outside its validity, which a time stamp proves.
+quiet openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa-future.key
+quiet openssl req -new -key rsa-future.key -subj "/C=RU/O=journalpress test/CN=rsa-future" \
+  -out rsa-future.csr
+quiet openssl ca -batch -config ca.cnf -in rsa-future.csr -startdate 20400101000000Z \
+  -enddate 20410101000000Z -extfile ext.cnf -extensions signer -notext -out rsa-future.pem
+: > index.txt
 quiet openssl ocsp -issuer rsa-inter.pem -cert rsa-signer.pem -reqout ocsp-req.der -no_nonce
 serial=$(openssl x509 -in rsa-signer.pem -noout -serial | cut -d= -f2)
 end=$(openssl x509 -in rsa-signer.pem -noout -enddate | cut -d= -f2)
@@ -91,7 +105,7 @@ certs = $PWD/tsa-root.pem
 signer_key = $PWD/tsa.key
 signer_digest = sha256
 default_policy = 1.2.3.4.1
-digests = sha256 sha384 sha512
+digests = sha256, sha384, sha512
 accuracy = secs:1
 ordering = yes
 tsa_name = yes

@@ -24,5 +24,7 @@ if der[0] != 0x30:
     sys.exit(f"{sys.argv[1]}: /Contents is not a DER SEQUENCE")
 n = der[1]
 length = n if n < 0x80 else int.from_bytes(der[2:2 + (n & 0x7F)], "big") + (n & 0x7F)
+if der[2 + length:].strip(b"\0"):
+    sys.exit(f"{sys.argv[1]}: the padding after the signature in /Contents is not all zeros")
 open(sys.argv[2] + ".signed", "wb").write(pdf[a:a + b] + pdf[c:c + d])
 open(sys.argv[2] + ".p7s", "wb").write(der[:2 + length])

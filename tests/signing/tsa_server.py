@@ -6,14 +6,18 @@
 POST / answers an RFC 3161 request with `openssl ts -reply -config CONFIG`; POST /garbage
 answers bytes that are no time-stamp reply; POST /refuse answers HTTP 500; POST /silent
 never answers (the client's timeout). The port it listens on is written to PORT_FILE.
-Requests are served one at a time: `openssl ts` keeps its serial number in a file.
+Requests are served in parallel (a silent one holds no other), replies made one at a time.
 """
 import http.server
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+
+# `openssl ts` keeps its serial number in a file: one reply at a time.
+openssl_ts = threading.Lock()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -28,12 +32,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/garbage":
             reply = b"this is not a time-stamp reply"
         else:
-            with tempfile.NamedTemporaryFile() as query:
+            with openssl_ts, tempfile.NamedTemporaryFile() as query:
                 query.write(body)
                 query.flush()
-                reply = subprocess.run(
+                ts = subprocess.run(
                     ["openssl", "ts", "-reply", "-config", sys.argv[1], "-queryfile", query.name],
-                    check=True, capture_output=True).stdout
+                    capture_output=True)
+            if ts.returncode != 0:
+                sys.stderr.write(ts.stderr.decode())
+                self.send_error(500, "openssl ts -reply failed")
+                return
+            reply = ts.stdout
         self.send_response(200)
         self.send_header("Content-Type", "application/timestamp-reply")
         self.send_header("Content-Length", str(len(reply)))
@@ -44,7 +53,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
 with open(sys.argv[2] + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
 os.rename(sys.argv[2] + ".tmp", sys.argv[2])
