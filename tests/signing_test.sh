@@ -21,23 +21,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail=0
-bad() { echo "FAIL $*"; fail=1; }
-ok() { echo "ok   $*"; }
-check() {  # check NAME EXPECTED_RC EXPECTED_SUBSTRING -- command...
-  local name=$1 want_rc=$2 want=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc != "$want_rc" ]]; then
-    bad "$name: exit $rc, expected $want_rc"; echo "$out" | head -20; return
-  fi
-  if [[ $out != *"$want"* ]]; then
-    bad "$name: output lacks: $want"; echo "$out" | head -20; return
-  fi
-  ok "$name"
-}
+. "$(dirname "$0")/check.sh"
 # The independent check of a GOST signature: the PDF's own /ByteRange and /Contents through
 # `openssl cms -verify -engine gost`, the chain up to the test root.
 openssl_check() {  # openssl_check PDF ROOT
