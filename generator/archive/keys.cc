@@ -73,7 +73,12 @@ std::shared_ptr<void> open_engine(const std::string& id,
         "--sign-engine {}: OpenSSL cannot load this engine (expected an engine id such as "
         "pkcs11 or the path of the vendor's engine .so): {}",
         id, all_errors()));
-  setup(e);
+  try {
+    setup(e);
+  } catch (...) {
+    ENGINE_free(e);
+    throw;
+  }
   if (ENGINE_init(e) != 1) {
     std::string why = all_errors();
     ENGINE_free(e);

@@ -160,3 +160,25 @@ TEST_CASE("sign: a signature made when the certificate was not valid fails the c
                         0) == 0);
   fs::remove_all(dir);
 }
+
+TEST_CASE("sign: revocation data goes into the /DSS; a file that is none is named", "[sign]") {
+  auto dir = temp_path("sign-dss");
+  fs::create_directories(dir);
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  SignerOptions o;
+  o.key.key = (dir / "k.pem").string();
+  o.cert = (dir / "c.pem").string();
+  o.crls = {(dir / "c.pem").string()};
+  CHECK_THROWS_WITH(Signer(o), (dir / "c.pem").string() +
+                                   ": expected a certificate revocation list (PEM -----BEGIN "
+                                   "X509 CRL----- or DER)");
+  o.crls.clear();
+  o.ocsps = {(dir / "c.pem").string()};
+  CHECK_THROWS_WITH(Signer(o), (dir / "c.pem").string() +
+                                   ": expected an OCSP response in DER (openssl ocsp -respout)");
+  // Without a TSA or revocation data, no /DSS: the document is as before.
+  Signer plain((dir / "k.pem").string(), (dir / "c.pem").string());
+  CHECK(plain.validation().certs.empty());
+  CHECK(sign_pdf(small_pdf(), plain, time(nullptr), "").find("/DSS") == std::string::npos);
+  fs::remove_all(dir);
+}
