@@ -25,6 +25,10 @@ std::string read_if_exists(const fs::path& p) {
   return read_file_if_exists(p.string()).value_or("");
 }
 
+/// Time-stamp requests in flight at once: enough to hide a TSA's round trip, few enough
+/// not to flood it.
+constexpr unsigned kTimestampRequests = 8;
+
 struct Task {
   std::string name;
   std::function<ArchivePdf()> pdf;        ///< a document to sign, or
@@ -75,24 +79,11 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
   ArchiveResult r;
   std::map<std::string, std::string> hashes;
   std::mutex mu;
-  parallel_for(tasks.size(), threads, [&](size_t t) {
+  // With a TSA, documents signed now get their time stamps once all are signed, many
+  // requests at once (a TSA's answer is network latency, not work for the cores).
+  std::vector<std::pair<size_t, std::string>> to_stamp;
+  auto offer = [&](size_t t, std::string bytes, bool kept) {
     const Task& task = tasks[t];
-    std::string bytes;
-    bool kept = false;
-    if (task.pdf) {
-      ArchivePdf doc = task.pdf();
-      std::string existing = read_if_exists(published / task.name);
-      // A document already signed with the same content is kept: signing it again
-      // would change it (the signing time) and make every copy of the archive stale.
-      if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer)) {
-        bytes = std::move(existing);
-        kept = true;
-      } else {
-        bytes = sign_pdf(doc.bytes, signer, when, doc.stamp_rect);
-      }
-    } else {
-      bytes = task.workbook();
-    }
     std::string hash = sha256_hex(bytes);
     w.put(task.name, bytes);
     std::lock_guard<std::mutex> lock(mu);
@@ -103,6 +94,23 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
     } else {
       ++r.workbooks;
     }
+  };
+  parallel_for(tasks.size(), threads, [&](size_t t) {
+    const Task& task = tasks[t];
+    if (!task.pdf) return offer(t, task.workbook(), false);
+    ArchivePdf doc = task.pdf();
+    std::string existing = read_if_exists(published / task.name);
+    // A document already signed with the same content is kept: signing it again
+    // would change it (the signing time) and make every copy of the archive stale.
+    if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer))
+      return offer(t, std::move(existing), true);
+    std::string bytes = sign_pdf(doc.bytes, signer, when, doc.stamp_rect, false);
+    if (!signer.timestamps()) return offer(t, std::move(bytes), false);
+    std::lock_guard<std::mutex> lock(mu);
+    to_stamp.emplace_back(t, std::move(bytes));
+  });
+  parallel_for(to_stamp.size(), kTimestampRequests, [&](size_t i) {
+    offer(to_stamp[i].first, timestamp_pdf(std::move(to_stamp[i].second), signer), false);
   });
 
   // The manifest covers every file of the folder; its detached signature covers the

@@ -43,6 +43,31 @@ Day day_of(const ASN1_TIME* t) {
 
 }  // namespace
 
+namespace {
+
+CmsPtr parse_cms(std::string_view der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, long(der.size())));
+  if (!cms) ERR_clear_error();
+  return cms;
+}
+
+CMS_SignerInfo* first_signer(CMS_ContentInfo* cms) {
+  auto* infos = CMS_get0_SignerInfos(cms);
+  return infos && sk_CMS_SignerInfo_num(infos) > 0 ? sk_CMS_SignerInfo_value(infos, 0) : nullptr;
+}
+
+std::string der_of_cms(CMS_ContentInfo* cms) {
+  unsigned char* der = nullptr;
+  int n = i2d_CMS_ContentInfo(cms, &der);
+  check(n > 0, "encode the signature");
+  std::string out(reinterpret_cast<char*>(der), size_t(n));
+  OPENSSL_free(der);
+  return out;
+}
+
+}  // namespace
+
 struct Signer::Impl {
   SigningKey key;
   X509Ptr cert;
@@ -209,7 +234,8 @@ std::string Signer::sign(std::string_view data, long long when) const {
   return sign(std::vector<std::string_view>{data}, when);
 }
 
-std::string Signer::sign(const std::vector<std::string_view>& parts, long long when) const {
+std::string Signer::sign(const std::vector<std::string_view>& parts, long long when,
+                         bool timestamp) const {
   std::string data;
   size_t total = 0;
   for (auto p : parts) total += p.size();
@@ -239,22 +265,23 @@ std::string Signer::sign(const std::vector<std::string_view>& parts, long long w
           "the key {} could not sign{}: {}", impl_->key.name,
           impl_->key.on_token ? " (is the token still plugged in?)" : "", error_text()));
   }
-  if (timestamps()) {
-    // PAdES B-T, CAdES-T: the token covers the signature value, as an unsigned attribute.
-    const ASN1_OCTET_STRING* value = CMS_SignerInfo_get0_signature(si);
-    std::string token = request_timestamp(
-        impl_->tsa, std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
-                                     size_t(ASN1_STRING_length(value))));
-    check(CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
-                                        token.data(), int(token.size())) == 1,
-          "add the time-stamp token to the signature");
-  }
-  unsigned char* der = nullptr;
-  int n = i2d_CMS_ContentInfo(cms.get(), &der);
-  check(n > 0, "encode the signature");
-  std::string out(reinterpret_cast<char*>(der), size_t(n));
-  OPENSSL_free(der);
-  return out;
+  std::string out = der_of_cms(cms.get());
+  return timestamp && timestamps() ? add_timestamp(out) : out;
+}
+
+std::string Signer::add_timestamp(std::string_view cms_der) const {
+  CmsPtr cms = parse_cms(cms_der);
+  CMS_SignerInfo* si = cms ? first_signer(cms.get()) : nullptr;
+  check(si != nullptr, "read back a signature to time-stamp it");
+  // PAdES B-T, CAdES-T: the token covers the signature value, as an unsigned attribute.
+  const ASN1_OCTET_STRING* value = CMS_SignerInfo_get0_signature(si);
+  std::string token = request_timestamp(
+      impl_->tsa, std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                                   size_t(ASN1_STRING_length(value))));
+  check(CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+                                      token.data(), int(token.size())) == 1,
+        "add the time-stamp token to the signature");
+  return der_of_cms(cms.get());
 }
 
 bool is_signature_of(std::string_view cms_der, std::string_view data, const Signer& signer) {
@@ -293,18 +320,6 @@ std::string certificate_fingerprint(const std::string& pem, const std::string& w
 }
 
 namespace {
-
-CMS_SignerInfo* first_signer(CMS_ContentInfo* cms) {
-  auto* infos = CMS_get0_SignerInfos(cms);
-  return infos && sk_CMS_SignerInfo_num(infos) > 0 ? sk_CMS_SignerInfo_value(infos, 0) : nullptr;
-}
-
-CmsPtr parse_cms(std::string_view der) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, long(der.size())));
-  if (!cms) ERR_clear_error();
-  return cms;
-}
 
 std::string token_of(CMS_SignerInfo* si) {
   int at = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);

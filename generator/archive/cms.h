@@ -50,8 +50,13 @@ class Signer {
   /// epoch, UTC) as its signingTime attribute, and a time-stamp token over the signature
   /// value when a TSA is set. Deterministic for RSA keys without a TSA.
   std::string sign(std::string_view data, long long when) const;
-  /// Same, over several pieces taken as one message (the two ranges of a PDF).
-  std::string sign(const std::vector<std::string_view>& parts, long long when) const;
+  /// Same, over several pieces taken as one message (the two ranges of a PDF); with
+  /// `timestamp` false, without the time stamp, for add_timestamp later.
+  std::string sign(const std::vector<std::string_view>& parts, long long when,
+                   bool timestamp = true) const;
+  /// `cms_der` (made by sign) with a time-stamp token over its signature value, from one
+  /// request to the TSA: the archive asks for every document's at once, once all are signed.
+  std::string add_timestamp(std::string_view cms_der) const;
   /// The most a signature takes: the same for any data (a fixed-size digest is signed),
   /// with room for a time-stamp token's variations.
   size_t signature_size() const { return cms_size_; }

@@ -304,7 +304,7 @@ size_t der_size(std::string_view der) {
 }  // namespace
 
 std::string sign_pdf(const std::string& pdf, const Signer& signer, long long when,
-                     const std::string& stamp_rect) {
+                     const std::string& stamp_rect, bool timestamp) {
   PdfFile f = parse_pdf(pdf);
   int page = last_page(f);
   int field = f.size, appearance = f.size + 1, sig = f.size + 2;
@@ -381,11 +381,50 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   out.replace(range_at, 32, ranges);
   std::string cms = signer.sign(
       {std::string_view(out).substr(0, contents_at), std::string_view(out).substr(contents_end)},
-      when);
+      when, timestamp);
   if (cms.size() > reserve) bad("the signature is larger than the room reserved for it");
   std::string hex = hex_upper(cms);
   out.replace(contents_at + 1, hex.size(), hex);
   return out;
+}
+
+namespace {
+
+/// The signature value's bytes: the hex of /Contents decoded, or empty (with `problem`).
+std::string signature_value(std::string_view hex, std::string& problem) {
+  std::string der;
+  der.reserve(hex.size() / 2);
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    auto nib = [](char c) {
+      return c >= '0' && c <= '9'   ? c - '0'
+             : c >= 'A' && c <= 'F' ? c - 'A' + 10
+             : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                    : -1;
+    };
+    int h = nib(hex[i]), l = nib(hex[i + 1]);
+    if (h < 0 || l < 0) {
+      problem = "the signature value is not hexadecimal";
+      return {};
+    }
+    der += char(h * 16 + l);
+  }
+  return der;
+}
+
+}  // namespace
+
+std::string timestamp_pdf(std::string pdf, const Signer& signer) {
+  std::string problem;
+  auto parts = byte_ranges(pdf, problem);
+  if (parts.empty()) bad(problem);
+  std::string der = signature_value(parts[1], problem);
+  size_t used = der_size(der);
+  if (used == 0) bad(problem.empty() ? "the signature value is not a DER structure" : problem);
+  std::string hex = hex_upper(signer.add_timestamp(std::string_view(der).substr(0, used)));
+  if (hex.size() > parts[1].size()) bad("the time-stamped signature is larger than its room");
+  size_t at = size_t(parts[1].data() - pdf.data());
+  pdf.replace(at, hex.size(), hex);
+  return pdf;
 }
 
 bool is_signed_copy(std::string_view existing, std::string_view pdf, const Signer& signer) {
@@ -402,22 +441,10 @@ PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string&
   PdfSignatureCheck r;
   auto parts = byte_ranges(pdf, r.problem);
   if (parts.empty()) return r;
-  std::string der;
-  std::string_view hex = parts[1];
-  der.reserve(hex.size() / 2);
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    auto nib = [](char c) {
-      return c >= '0' && c <= '9'   ? c - '0'
-             : c >= 'A' && c <= 'F' ? c - 'A' + 10
-             : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                    : -1;
-    };
-    int h = nib(hex[i]), l = nib(hex[i + 1]);
-    if (h < 0 || l < 0) {
-      r.problem = "the signature value is not hexadecimal";
-      return r;
-    }
-    der += char(h * 16 + l);
+  std::string der = signature_value(parts[1], r.problem);
+  if (der.empty()) {
+    if (r.problem.empty()) r.problem = "the signature value is empty";
+    return r;
   }
   // The value is padded with zeros to the room reserved; the padding is not signed, so a
   // byte changed there is caught here rather than ignored.

@@ -19,8 +19,15 @@ namespace jp {
 
 /// `pdf` signed by `signer` at `when`; the field's widget covers `stamp_rect` on the last
 /// page ("x1 y1 x2 y2" in points, or empty for an invisible field).
+/// With `timestamp` false and a signer with a TSA, the signature is left without its time
+/// stamp: timestamp_pdf adds it later into the room reserved.
 std::string sign_pdf(const std::string& pdf, const Signer& signer, long long when,
-                     const std::string& stamp_rect);
+                     const std::string& stamp_rect, bool timestamp = true);
+
+/// `signed_pdf` (sign_pdf's, without its time stamp) with the time stamp added to the
+/// signature: the /Contents value is outside /ByteRange, so nothing signed changes. One
+/// request to the TSA; the archive makes them for all its documents at once.
+std::string timestamp_pdf(std::string signed_pdf, const Signer& signer);
 
 /// True when `existing` is `pdf` signed by this signer's certificate: a nightly rebuild
 /// keeps an already signed document rather than signing the same content again (the

@@ -87,6 +87,8 @@ TEST_CASE("sign: an embedded signature that pdfsig and qpdf accept, and our chec
   }
   SECTION("a document without a signature is reported as such") {
     CHECK(check_pdf_signature(pdf, "").problem == "it has no embedded signature");
+    CHECK_THROWS_WITH(timestamp_pdf(pdf, signer),
+                      "cannot sign the PDF: it has no embedded signature");
   }
   SECTION("another CA does not vouch for the signer") {
     write_demo_signer((dir / "k2.pem").string(), (dir / "c2.pem").string());
