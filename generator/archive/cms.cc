@@ -58,12 +58,7 @@ CMS_SignerInfo* first_signer(CMS_ContentInfo* cms) {
 }
 
 std::string der_of_cms(CMS_ContentInfo* cms) {
-  unsigned char* der = nullptr;
-  int n = i2d_CMS_ContentInfo(cms, &der);
-  check(n > 0, "encode the signature");
-  std::string out(reinterpret_cast<char*>(der), size_t(n));
-  OPENSSL_free(der);
-  return out;
+  return to_der<CMS_ContentInfo>(cms, i2d_CMS_ContentInfo, "encode the signature");
 }
 
 }  // namespace
@@ -80,14 +75,7 @@ struct Signer::Impl {
 
 namespace {
 
-std::string der_of(X509* cert) {
-  unsigned char* der = nullptr;
-  int n = i2d_X509(cert, &der);
-  check(n > 0, "encode a certificate");
-  std::string r(reinterpret_cast<char*>(der), size_t(n));
-  OPENSSL_free(der);
-  return r;
-}
+std::string der_of(X509* cert) { return to_der<X509>(cert, i2d_X509, "encode a certificate"); }
 
 /// A CRL file (PEM or DER) as DER; throws naming the file when it is neither.
 std::string load_crl(const std::string& path) {
@@ -102,13 +90,8 @@ std::string load_crl(const std::string& path) {
   if (!crl)
     throw std::runtime_error(fmt::format(
         "{}: expected a certificate revocation list (PEM -----BEGIN X509 CRL----- or DER)", path));
-  unsigned char* der = nullptr;
-  int n = i2d_X509_CRL(crl, &der);
-  X509_CRL_free(crl);
-  check(n > 0, "encode a CRL");
-  std::string r(reinterpret_cast<char*>(der), size_t(n));
-  OPENSSL_free(der);
-  return r;
+  std::unique_ptr<X509_CRL, Deleter<X509_CRL, X509_CRL_free>> owned(crl);
+  return to_der<X509_CRL>(crl, i2d_X509_CRL, "encode a CRL");
 }
 
 /// An OCSP response file (DER, as `openssl ocsp -respout` writes it), checked to be one

@@ -25,12 +25,7 @@ using Pkcs7Ptr = std::unique_ptr<PKCS7, Deleter<PKCS7, PKCS7_free>>;
 using IntPtr = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER, ASN1_INTEGER_free>>;
 
 std::string der_of_token(PKCS7* token) {
-  unsigned char* der = nullptr;
-  int n = i2d_PKCS7(token, &der);
-  check(n > 0, "encode a time-stamp token");
-  std::string r(reinterpret_cast<char*>(der), size_t(n));
-  OPENSSL_free(der);
-  return r;
+  return to_der<PKCS7>(token, i2d_PKCS7, "encode a time-stamp token");
 }
 
 /// `ca_pem`'s certificates as a store checking at `when` (0: now), for a TSA's chain.
@@ -227,12 +222,8 @@ std::vector<std::string> timestamp_certificates(std::string_view token) {
     return r;
   }
   STACK_OF(X509)* certs = p7->d.sign->cert;
-  for (int i = 0; i < sk_X509_num(certs); ++i) {
-    unsigned char* der = nullptr;
-    int n = i2d_X509(sk_X509_value(certs, i), &der);
-    if (n > 0) r.emplace_back(reinterpret_cast<char*>(der), size_t(n));
-    OPENSSL_free(der);
-  }
+  for (int i = 0; i < sk_X509_num(certs); ++i)
+    r.push_back(to_der<X509>(sk_X509_value(certs, i), i2d_X509, "encode a TSA certificate"));
   return r;
 }
 
