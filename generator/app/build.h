@@ -22,7 +22,7 @@ struct BuildReport {
 struct BuildOptions {
   std::string db, out, site_key, school, year, today, base_url;
   std::string sign_key, sign_cert, sign_chain;  ///< the archive's signer
-  /// The key on a token or behind an engine (archive/keys.h), and long-term validation:
+  /// The key on a token or behind an engine (archive/signing_key.h), and long-term validation:
   /// a time-stamping authority and revocation data (archive/cms.h, SignerOptions).
   std::string pkcs11_module, pin_file, sign_engine, tsa, tsa_ca;
   std::vector<std::string> crls, ocsps;

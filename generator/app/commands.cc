@@ -12,7 +12,7 @@
 #include "app/import.h"
 #include "app/nightly.h"
 #include "archive/demo_cert.h"
-#include "archive/keys.h"
+#include "archive/signing_key.h"
 #include "archive/verify.h"
 #include "core/keys.h"
 #include "core/text.h"

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "archive/keys.h"
+#include "archive/signing_key.h"
 #include "print/archive_doc.h"
 
 namespace jp {

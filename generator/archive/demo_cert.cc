@@ -8,7 +8,7 @@
 #include <functional>
 #include <memory>
 
-#include "archive/keys.h"
+#include "archive/signing_key.h"
 #include "core/files.h"
 #include "core/ossl.h"
 #include "core/wording.h"

@@ -1,4 +1,4 @@
-#include "archive/keys.h"
+#include "archive/signing_key.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -11,7 +11,8 @@ using namespace jp;
 using jp::test::temp_path;
 namespace fs = std::filesystem;
 
-TEST_CASE("keys: the PIN comes from a file or the environment, never from nowhere", "[keys]") {
+TEST_CASE("keys: the PIN comes from a file or the environment, never from nowhere",
+          "[signing_key]") {
   auto dir = temp_path("keys-pin");
   fs::create_directories(dir);
   std::ofstream(dir / "pin") << "123456\r\nsecond line\n";
@@ -34,7 +35,7 @@ TEST_CASE("keys: the PIN comes from a file or the environment, never from nowher
   fs::remove_all(dir);
 }
 
-TEST_CASE("keys: a token key's mistakes are named before any engine starts", "[keys]") {
+TEST_CASE("keys: a token key's mistakes are named before any engine starts", "[signing_key]") {
   CHECK_THROWS_WITH(load_signing_key({"pkcs11:token=a;object=b;pin-value=1234", "", "", ""}),
                     Catch::StartsWith("--sign-key: the PKCS#11 URI holds the PIN (pin-value)"));
   CHECK_THROWS_WITH(load_signing_key({"pkcs11:token=a;object=b", "/nonexistent/module.so", "", ""}),

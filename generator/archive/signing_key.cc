@@ -2,7 +2,7 @@
 // provider cannot read GOST keys) and libp11's PKCS#11 engine: this file alone uses them.
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 
-#include "archive/keys.h"
+#include "archive/signing_key.h"
 
 #include <fmt/format.h>
 #include <openssl/engine.h>
