@@ -69,7 +69,31 @@ check build-today-allow-any-date 0 "written" -- "$bin" build --db "$tmp/ok.db" -
 [[ -e $tmp/out-any/site ]] || { echo "FAIL build-today-allow-any-date wrote no site"; fail=1; }
 check build 0 "written, 0 unchanged, 0 deleted" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-09-06
 check rebuild 0 " 0 written, " -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" "${sign[@]}" --today 2023-09-06
-check rebuild-archive-kept 0 "0 signed now, 8 kept as signed before" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive "${sign[@]}" --today 2023-09-06
+check rebuild-archive-up-to-date 0 "archive: up to date (same journal, date, templates and signing certificate as the last build, and every file on disk as published): 0 written, 14 unchanged, 0 deleted" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive "${sign[@]}" --today 2023-09-06
+check rebuild-archive-full 0 "8 signed PDFs (0 signed now, 8 kept as signed before, 0 of them not rendered: inputs unchanged)" -- "$bin" build --db "$tmp/ok.db" --out "$tmp/out" --archive "${sign[@]}" --today 2023-09-06 --full
+# One changed mark: only its class's documents and the school summary are rendered again
+# (archive/archive_inputs); of them only the class journal, which shows current marks,
+# changes, with the manifest and its signature.
+cp -r "$src/tests/corpus/base" "$tmp/onemark"
+"$bin" import "$tmp/onemark" --db "$tmp/onemark.db" >/dev/null 2>&1
+"$bin" build --db "$tmp/onemark.db" --out "$tmp/om" --archive "${sign[@]}" --today 2023-09-06 >/dev/null
+(cd "$tmp/om/archive/2023-2024" && sha256sum -- *) >"$tmp/om.before"
+sed -i 's/"id": "m1", "student": "s1", "lesson": "l1", "value": "5"/"id": "m1", "student": "s1", "lesson": "l1", "value": "3"/' "$tmp/onemark/journal.json"
+grep -q '"id": "m1", "student": "s1", "lesson": "l1", "value": "3"' "$tmp/onemark/journal.json" || { echo "FAIL archive-one-mark: the fixture's mark m1 was not found"; fail=1; }
+"$bin" import "$tmp/onemark" --db "$tmp/onemark.db" >/dev/null 2>&1
+check archive-one-mark 0 "8 signed PDFs (1 signed now, 7 kept as signed before, 5 of them not rendered: inputs unchanged)" -- "$bin" build --db "$tmp/onemark.db" --out "$tmp/om" --archive "${sign[@]}" --today 2023-09-06
+(cd "$tmp/om/archive/2023-2024" && sha256sum -- *) >"$tmp/om.after"
+changed=$(diff "$tmp/om.before" "$tmp/om.after" | awk '/^>/ {print $3}' | tr '\n' ' ')
+[[ $changed == "5a~journal.pdf MANIFEST.sha256 MANIFEST.sha256.p7s " ]] || { echo "FAIL archive-one-mark changed: $changed"; fail=1; }
+check archive-one-mark-verify 0 "intact: 12 files match" -- "$bin" verify "$tmp/om/archive"
+# A document deleted by hand: the archive is not up to date; the build puts it back.
+rm "$tmp/om/archive/2023-2024/5b~journal.pdf"
+check archive-deleted-doc 0 "8 signed PDFs (1 signed now, 7 kept as signed before, 7 of them not rendered: inputs unchanged)" -- "$bin" build --db "$tmp/onemark.db" --out "$tmp/om" --archive "${sign[@]}" --today 2023-09-06
+check archive-deleted-doc-verify 0 "intact: 12 files match" -- "$bin" verify "$tmp/om/archive"
+# A new signing certificate is part of every fingerprint: every document is signed again.
+"$bin" keygen --out "$tmp/newcert" >/dev/null
+check archive-new-cert 0 "8 signed PDFs (8 signed now, 0 kept as signed before, 0 of them not rendered" -- "$bin" build --db "$tmp/onemark.db" --out "$tmp/om" --archive --sign-key "$tmp/newcert/sign.key.pem" --sign-cert "$tmp/newcert/sign.cert.pem" --today 2023-09-06
+check archive-new-cert-verify 0 "intact: 12 files match" -- "$bin" verify "$tmp/om/archive" --expect-signer "$tmp/newcert/sign.cert.pem"
 check verify 0 "2023-2024: intact: " -- "$bin" verify "$tmp/out/archive"
 check verify-ca 0 "trusted by --ca" -- "$bin" verify "$tmp/out/archive/2023-2024" --ca "$tmp/secrets/sign.cert.pem"
 check verify-signer-not-checked 0 "2023-2024: the signer was NOT checked: signed by CN=" -- "$bin" verify "$tmp/out/archive"

@@ -60,32 +60,36 @@ for f in "$archive"/*.pdf; do
     { say_fail "pdfsig ${f#$tmp/}:"; echo "$out"; }
 done
 
-# 3. Text: no CMap warning from poppler or PDFBox, and the fixture's words come back.
-text_of() {  # text_of FILE TOOL: the text, or FAIL with the warnings
-  local out
-  if [[ $2 == poppler ]]; then
-    out=$(pdftotext -layout "$1" - 2>"$tmp/err")
-  else
-    out=$(java -cp "$cp" org.apache.pdfbox.tools.ExtractText -console "$1" 2>"$tmp/err")
-  fi
-  [[ -s $tmp/err ]] && { say_fail "$2 warns on ${1#$tmp/}:"; head -5 "$tmp/err"; }
-  printf '%s' "$out"
-}
-expect() {  # expect FILE WORD...: each word is in the text both tools extract
+# 3. Text: no CMap warning from poppler or PDFBox, and the fixture's words and marks come
+# back (runs of spaces squeezed: a table row reads "name mark mark ...").
+expect() {  # expect FILE TEXT...: each text is in what both tools extract
   local f=$1 tool text w
   shift
   for tool in poppler pdfbox; do
-    text=$(text_of "$f" $tool)
+    # Not in a $(...) subshell: a failure found here must reach `fail`.
+    if [[ $tool == poppler ]]; then
+      pdftotext -layout "$f" "$tmp/text" 2>"$tmp/err"
+    else
+      java -cp "$cp" org.apache.pdfbox.tools.ExtractText -console "$f" >"$tmp/text" 2>"$tmp/err"
+    fi
+    [[ -s $tmp/err ]] && { say_fail "$tool warns on ${f#$tmp/}:"; head -5 "$tmp/err"; }
+    text=$(tr -s ' ' <"$tmp/text")
     for w in "$@"; do
       [[ $text == *"$w"* ]] || say_fail "$tool: «$w» not in the text of ${f#$tmp/}"
     done
   done
 }
-# Names with ё and a hyphen, subjects, marks as the sheets print them, the school.
-expect "$archive/5a~summary.pdf" "Соловьёв Пётр" "Римская-Корсакова Алёна" "Математика" "МБОУ «СОШ № 5»"
-expect "$archive/5a~journal.pdf" "Соловьёв" "Фёдорова" "Английский язык" "Математика"
-expect "$archive/school-summary.pdf" "5А" "10А" "МБОУ «СОШ № 5»"
-expect "$tmp/out/extracts/2023-W36/5a.pdf" "Соловьёв Пётр" "Математика"
+# Names with ё and a hyphen, subjects, the school, and the fixture's marks where each kind
+# prints them: s1's final mark 5 in mathematics (1st quarter) with the sheet's counts and
+# average; his current mark 5 in the journal's grid and its change 4 -> 5 in the log; the
+# class's line of the school summary; the mark and the forecast in his extract.
+expect "$archive/5a~summary.pdf" "Соловьёв Пётр" "Римская-Корсакова Алёна" "Математика" "МБОУ «СОШ № 5»" \
+  "2 Соловьёв Пётр Ильич 5 1 0 0 0 5,00"
+expect "$archive/5a~journal.pdf" "Соловьёв" "Фёдорова" "Английский язык" "Математика" \
+  "2 Соловьёв Пётр Ильич 5" "Фёдорова И. П. Соловьёв Пётр Ильич Математика 04.09.2023 4 5"
+expect "$archive/school-summary.pdf" "5А" "10А" "МБОУ «СОШ № 5»" "5А 2 1 0 0 0 1 0 0 0 100 100 5,00"
+expect "$tmp/out/extracts/2023-W36/5a.pdf" "Соловьёв Пётр" "Математика" \
+  "Натуральные числа 5 (Ответ на уроке)" "прогноз отметки: 5"
 expect "$tmp/out/letters/5a.pdf" "Соловьёв" "https://school.example/diary/"
 
 # 4. Bookmarks: every outline entry of every document resolves to one of its pages.

@@ -30,6 +30,12 @@ build() {  # build DB OUT TODAY [KEY] [extra...]: the whole build, quietly
 }
 import() { "$bin" import "$1" --db "$2" >/dev/null 2>&1; }
 
+unsigned_part() {  # unsigned_part PDF: the bytes up to the first %%EOF (before a signature)
+  local n
+  n=$(grep -abo '%%EOF' "$1" | head -1 | cut -d: -f1)
+  head -c "$((n + 6))" "$1"
+}
+
 # same_as_clean NAME DB OUT TODAY [KEY]: OUT equals a clean build of a copy of DB (the copy
 # is taken now: a build also records "new since" data in the database).
 same_as_clean() {
@@ -46,6 +52,17 @@ same_as_clean() {
   if [[ -n $d ]]; then bad "$name: differs from a clean build:"; echo "$d"; return 1; fi
   d=$(diff <(cd "$tmp/clean/archive" && find . | sort) <(cd "$out/archive" && find . | sort))
   if [[ -n $d ]]; then bad "$name: archive files differ from a clean build:"; echo "$d"; return 1; fi
+  # Each document as rendered (a PDF up to its first %%EOF, before the signature; a
+  # workbook whole) equals the clean build's: no document kept stale by its fingerprint.
+  local f g
+  for f in "$tmp"/clean/archive/*/*.pdf "$tmp"/clean/archive/*/*.xlsx; do
+    g=$out/archive/${f#"$tmp"/clean/archive/}
+    if [[ $f == *.pdf ]]; then
+      cmp -s <(unsigned_part "$f") <(unsigned_part "$g")
+    else
+      cmp -s "$f" "$g"
+    fi || { bad "$name: archive/${f#"$tmp"/clean/archive/} differs from a clean build's"; return 1; }
+  done
   "$bin" verify "$out/archive" >/dev/null 2>&1 || { bad "$name: verify of the archive failed"; return 1; }
   return 0
 }

@@ -133,7 +133,7 @@ check "token ec: build with JOURNALPRESS_PIN" 0 "8 signed PDFs" -- env JOURNALPR
   --sign-key "pkcs11:token=school;object=director-ec" --sign-cert "$tmp/token-ec.pem"
 pdfsig_all "token ec" "$tmp/tok-ec/$year"
 check "token ec: verify" 0 "intact" -- "$bin" verify "$tmp/tok-ec/archive" --ca "$tmp/token-ec.pem"
-check "token: rebuild keeps what the token signed" 0 "(0 signed now, 8 kept as signed before)" -- \
+check "token: rebuild keeps what the token signed" 0 "archive: up to date" -- \
   build "$tmp/tok-rsa" "${token[@]}" --pin-file "$tmp/pin"
 check "token: wrong PIN" 2 "the token refused the PIN from --pin-file $tmp/wrong-pin" -- \
   build "$tmp/tok-bad" "${token[@]}" --pin-file "$tmp/wrong-pin"
@@ -196,9 +196,9 @@ cp -r "$tmp/lt" "$tmp/lt-flipped"
 flip "$pdf" $((b + 1 + 2 * len - 1)) "$tmp/lt-flipped/$year/5a~journal.pdf"
 check "tsa: a changed byte in the time stamp" 1 "5a~journal.pdf: embedded signature: time stamp: " \
   -- "$bin" verify "$tmp/lt-flipped/archive" --ca "$pki/rsa-root.pem" --tsa-ca "$pki/tsa-root.pem"
-check "tsa: rebuild keeps time-stamped documents" 0 "(0 signed now, 8 kept as signed before)" -- \
+check "tsa: rebuild keeps time-stamped documents" 0 "archive: up to date" -- \
   build "$tmp/lt" "${rsa[@]}" "${lt[@]}"
-check "tsa: a build with a TSA time-stamps what was signed without" 0 "(8 signed now, 0 kept as signed before)" -- \
+check "tsa: a build with a TSA time-stamps what was signed without" 0 "(8 signed now, 0 kept as signed before" -- \
   build "$tmp/tok-rsa" "${token[@]}" --pin-file "$tmp/pin" --tsa "$tsa/"
 check "tsa: a certificate not valid at the time stamp" 0 "8 signed PDFs" -- build "$tmp/future" \
   --sign-key "$pki/rsa-future.key" --sign-cert "$pki/rsa-future.pem" --tsa "$tsa/"

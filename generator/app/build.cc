@@ -95,10 +95,10 @@ class BuildRun {
 
   int run() {
     prepare();
-    if (o_.site && site_up_to_date()) {
-      o_.site = false;  // done; other outputs still run
-      if (!o_.archive && !o_.extracts && !o_.letters) return 0;
-    }
+    // Done when up to date; the other outputs still run.
+    if (o_.site && site_up_to_date()) o_.site = false;
+    if (o_.archive && archive_up_to_date()) o_.archive = false;
+    if (!o_.site && !o_.archive && !o_.extracts && !o_.letters) return 0;
     read();
     if (o_.site) site();
     if (o_.archive) archive();
@@ -122,6 +122,8 @@ class BuildRun {
   DatasetRef ds_;
   Db db_;
   std::string site_key_, templates_, fingerprint_;
+  /// The archive's fingerprint (journal, date, templates, signer) and its year folder.
+  std::string archive_fingerprint_, year_dir_;
   bool have_digest_ = false;
   std::unique_ptr<Signer> signer_;
   Day today_ = 0;
@@ -199,6 +201,14 @@ class BuildRun {
         format_date(today_), o_.base_url, sha256_hex(site_key_), epochs_text));
     // A database from before content digests: never taken for "up to date".
     have_digest_ = !content_digest.empty();
+    if (o_.archive) {
+      Stmt st(db_.handle(), "SELECT label FROM years WHERE ds = ?");
+      st.bind(1, ds_.ds);
+      if (st.step()) year_dir_ = archive_year_dir(st.text(0));
+      archive_fingerprint_ =
+          sha256_hex(fmt::format("{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates_),
+                                 content_digest, format_date(today_), signer_->identity()));
+    }
     folder_ = std::make_unique<OutputFolder>(o_.out, LockOptions{o_.wait_seconds, o_.command},
                                              o_.dry_run);
     mark("output folder opened");
@@ -226,6 +236,23 @@ class BuildRun {
       o_.report->outputs.push_back({"site", 0, site_writer_->published_count(), 0});
     }
     site_writer_.reset();
+    return true;
+  }
+
+  /// The same for the archive: same journal, date, templates and signer as the last
+  /// complete build of the year folder, and the folder on disk as published.
+  bool archive_up_to_date() {
+    if (o_.dry_run || o_.full || !have_digest_ || year_dir_.empty() ||
+        folder_->build_fingerprint("archive/" + year_dir_) != archive_fingerprint_)
+      return false;
+    Writer w(*folder_, "archive/" + year_dir_);
+    if (!w.disk_clean() || w.published_count() == 0) return false;
+    out_ << fmt::format(
+        "archive: up to date (same journal, date, templates and signing certificate as the "
+        "last build, and every file on disk as published): 0 written, {} unchanged, 0 deleted "
+        "in {}/archive/{}/; {:.2f} s in all\n",
+        w.published_count(), o_.out, year_dir_, seconds_since(started_));
+    if (o_.report) o_.report->outputs.push_back({"archive", 0, w.published_count(), 0});
     return true;
   }
 
@@ -330,17 +357,27 @@ class BuildRun {
     fs::path archive_dir = fs::path(o_.out) / "archive";
     Writer w(*folder_, "archive/" + year_dir);
     report_repairs(w);
-    ArchiveResult r = build_archive(*index_, today_, *signer_, std::time(nullptr),
-                                    archive_dir / year_dir, w, o_.threads);
-    WriteStats st = w.commit();
+    ArchiveOptions ao;
+    ao.today = today_, ao.when = std::time(nullptr), ao.threads = o_.threads;
+    // A dry run and `--full` render every document; a real build only those whose
+    // inputs changed.
+    ao.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates_);
+    ao.keep_unchanged = !o_.dry_run && !o_.full;
+    ArchiveResult r = build_archive(*index_, *signer_, ao, archive_dir / year_dir, w);
+    // The fingerprint of the whole folder is saved with its files, in one commit.
+    WriteStats st = w.commit([&](Db& state) {
+      save_build_fingerprint(state, "archive/" + year_dir,
+                             year_dir == year_dir_ ? archive_fingerprint_ : "",
+                             format_date(today_));
+    });
     mark("archive");
     report("archive", st);
     out_ << fmt::format(
-        "archive{}: {} signed PDFs ({} signed now, {} kept as signed before), {} Excel copies, "
-        "MANIFEST.sha256 and its signature in {}/: {} written, {} unchanged, {} deleted; {:.2f} "
-        "s\n",
-        dry(), r.pdfs, r.signed_now, r.kept, r.workbooks, (archive_dir / year_dir).string(),
-        st.written, st.unchanged, st.deleted, seconds_since(t0));
+        "archive{}: {} signed PDFs ({} signed now, {} kept as signed before, {} of them not "
+        "rendered: inputs unchanged), {} Excel copies, MANIFEST.sha256 and its signature in "
+        "{}/: {} written, {} unchanged, {} deleted; {:.2f} s\n",
+        dry(), r.pdfs, r.signed_now, r.kept, r.not_rendered, r.workbooks,
+        (archive_dir / year_dir).string(), st.written, st.unchanged, st.deleted, seconds_since(t0));
   }
 
   void extracts() {

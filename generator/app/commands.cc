@@ -222,8 +222,8 @@ class Cli {
     build->add_flag("--allow-any-date", bld.allow_any_date,
                     "accept a --today outside the school year of the dataset");
     build->add_flag("--full", bld.full,
-                    "render every site page, even those whose inputs did not change (restores "
-                    "files deleted by hand)");
+                    "render every site page and archive document, even those whose inputs did "
+                    "not change (compares every site file with the disk)");
     build->add_flag("--timings", bld.timings, "print the time of each phase of the build");
     build
         ->add_option("--wait", bld.wait_seconds,

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "archive/archive_inputs.h"
 #include "core/files.h"
 #include "core/hash.h"
 #include "core/parallel.h"
@@ -29,20 +30,15 @@ std::string read_if_exists(const fs::path& p) {
 /// not to flood it.
 constexpr unsigned kTimestampRequests = 8;
 
-struct Task {
-  std::string name;
-  std::function<ArchivePdf()> pdf;        ///< a document to sign, or
-  std::function<std::string()> workbook;  ///< an Excel copy
-};
-
 }  // namespace
 
-std::string archive_year_dir(const Journal& j) {
-  std::string d = j.year.label;
-  for (auto& c : d)
+std::string archive_year_dir(std::string label) {
+  for (auto& c : label)
     if (c == '/') c = '-';
-  return d;
+  return label;
 }
+
+std::string archive_year_dir(const Journal& j) { return archive_year_dir(j.year.label); }
 
 std::string manifest_text(const std::map<std::string, std::string>& hashes) {
   std::string m;
@@ -50,32 +46,47 @@ std::string manifest_text(const std::map<std::string, std::string>& hashes) {
   return m;
 }
 
-ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signer, long long when,
-                            const fs::path& published, Writer& w, unsigned threads) {
-  const Journal& j = ix.journal();
-  const SignerInfo* si = &signer.info();
-  const ArchiveFigures figures = archive_figures(j, threads);
-  std::vector<Task> tasks;
-  for (size_t c = 0; c < j.classes.size(); ++c) {
-    const std::string& id = j.classes[c].id;
-    int ci = int(c);
+std::vector<ArchiveDocument> archive_documents(const DiaryIndex& ix, const ArchiveFigures& figures,
+                                               Day today, const SignerInfo* si,
+                                               const std::string& global) {
+  // The renderers run later, on other threads: they hold pointers to what outlives them.
+  const Journal* j = &ix.journal();
+  const DiaryIndex* index = &ix;
+  const ArchiveInputs inputs(*j, global);
+  std::vector<ArchiveDocument> docs;
+  for (size_t c = 0; c < j->classes.size(); ++c) {
+    const std::string& id = j->classes[c].id;
+    const std::string fp = inputs.of_class(c);
+    const int ci = int(c);
     // Grade 1 is not marked (Положение 3.11): no summary sheet, but a class journal.
-    if (j.classes[c].grade != 1) {
-      const auto& sheets = figures.sheets[c];
-      tasks.push_back({id + "~summary.pdf",
-                       [&, ci] { return render_pdf_summary(j, ci, sheets, today, si); },
-                       {}});
-      tasks.push_back(
-          {id + "~summary.xlsx", {}, [&, ci] { return summary_xlsx(j, ci, sheets, today); }});
+    if (j->classes[c].grade != 1) {
+      const auto* sheets = &figures.sheets[c];
+      docs.push_back({id + "~summary.pdf",
+                      fp,
+                      [=] { return render_pdf_summary(*j, ci, *sheets, today, si); },
+                      {}});
+      docs.push_back(
+          {id + "~summary.xlsx", fp, {}, [=] { return summary_xlsx(*j, ci, *sheets, today); }});
     }
-    tasks.push_back(
-        {id + "~journal.pdf", [&, ci] { return render_pdf_journal(ix, ci, today, si); }, {}});
+    docs.push_back(
+        {id + "~journal.pdf", fp, [=] { return render_pdf_journal(*index, ci, today, si); }, {}});
   }
-  tasks.push_back(
-      {"school-summary.pdf", [&] { return render_pdf_school(j, figures.school, today, si); }, {}});
-  tasks.push_back(
-      {"school-summary.xlsx", {}, [&] { return school_xlsx(j, figures.school, today); }});
+  const std::string fp = inputs.of_school();
+  const auto* school = &figures.school;
+  docs.push_back(
+      {"school-summary.pdf", fp, [=] { return render_pdf_school(*j, *school, today, si); }, {}});
+  docs.push_back({"school-summary.xlsx", fp, {}, [=] { return school_xlsx(*j, *school, today); }});
+  return docs;
+}
 
+ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const ArchiveOptions& o,
+                            const fs::path& published, Writer& w) {
+  const ArchiveFigures figures = archive_figures(ix.journal(), o.threads);
+  // The signer is part of every fingerprint: a new certificate signs every document again.
+  const bool keep = o.keep_unchanged;
+  const std::vector<ArchiveDocument> docs =
+      archive_documents(ix, figures, o.today, &signer.info(),
+                        fmt::format("{}\n{}\n{}", o.inputs_digest, o.today, signer.identity()));
   ArchiveResult r;
   std::map<std::string, std::string> hashes;
   std::mutex mu;
@@ -83,9 +94,9 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
   // requests at once (a TSA's answer is network latency, not work for the cores).
   std::vector<std::pair<size_t, std::string>> to_stamp;
   auto offer = [&](size_t t, std::string bytes, bool kept) {
-    const Task& task = tasks[t];
+    const ArchiveDocument& task = docs[t];
     std::string hash = sha256_hex(bytes);
-    w.put(task.name, bytes);
+    w.put_many({task.name}, bytes, task.fingerprint);
     std::lock_guard<std::mutex> lock(mu);
     hashes[task.name] = hash;
     if (task.pdf) {
@@ -95,8 +106,17 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
       ++r.workbooks;
     }
   };
-  parallel_for(tasks.size(), threads, [&](size_t t) {
-    const Task& task = tasks[t];
+  parallel_for(docs.size(), o.threads, [&](size_t t) {
+    const ArchiveDocument& task = docs[t];
+    // Inputs unchanged and the file on disk as published: neither rendered nor signed.
+    if (keep && w.keep({task.name}, task.fingerprint)) {
+      std::string hash = w.published_hash(task.name);
+      std::lock_guard<std::mutex> lock(mu);
+      hashes[task.name] = hash;
+      ++(task.pdf ? r.pdfs : r.workbooks);
+      if (task.pdf) ++r.kept, ++r.not_rendered;
+      return;
+    }
     if (!task.pdf) return offer(t, task.workbook(), false);
     ArchivePdf doc = task.pdf();
     std::string existing = read_if_exists(published / task.name);
@@ -104,7 +124,7 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
     // would change it (the signing time) and make every copy of the archive stale.
     if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer))
       return offer(t, std::move(existing), true);
-    std::string bytes = sign_pdf(doc.bytes, signer, when, doc.stamp_rect, false);
+    std::string bytes = sign_pdf(doc.bytes, signer, o.when, doc.stamp_rect, false);
     if (!signer.timestamps()) return offer(t, std::move(bytes), false);
     std::lock_guard<std::mutex> lock(mu);
     to_stamp.emplace_back(t, std::move(bytes));
@@ -118,7 +138,7 @@ ArchiveResult build_archive(const DiaryIndex& ix, Day today, const Signer& signe
   std::string manifest = manifest_text(hashes);
   w.put("MANIFEST.sha256", manifest);
   std::string p7s = read_if_exists(published / "MANIFEST.sha256.p7s");
-  if (p7s.empty() || !is_signature_of(p7s, manifest, signer)) p7s = signer.sign(manifest, when);
+  if (p7s.empty() || !is_signature_of(p7s, manifest, signer)) p7s = signer.sign(manifest, o.when);
   w.put("MANIFEST.sha256.p7s", p7s);
   return r;
 }

@@ -14,6 +14,7 @@
 
 #include "archive/tsa.h"
 #include "core/files.h"
+#include "core/hash.h"
 #include "core/ossl.h"
 
 namespace jp {
@@ -153,8 +154,9 @@ Signer::Signer(const SignerOptions& o) : impl_(std::make_unique<Impl>()) {
                                          o.key.key, error_text()));
   impl_->md = signing_digest(impl_->key.key.get());
   check(impl_->md != nullptr, "find the GOST R 34.11-2012 digest for the GOST key");
+  std::string chain_pem;
   if (!o.chain.empty()) {
-    std::string chain_pem = read_file(o.chain, "certificate chain");
+    chain_pem = read_file(o.chain, "certificate chain");
     BioPtr b = mem_bio(chain_pem);
     while (X509* c = PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr))
       sk_X509_push(impl_->chain.get(), c);
@@ -183,6 +185,11 @@ Signer::Signer(const SignerOptions& o) : impl_(std::make_unique<Impl>()) {
     for (const auto& f : o.crls) validation_.crls.push_back(load_crl(f));
     for (const auto& f : o.ocsps) validation_.ocsps.push_back(load_ocsp(f));
   }
+  std::string revocation;
+  for (const auto* items : {&validation_.crls, &validation_.ocsps})
+    for (const auto& der : *items) revocation += sha256_hex(der) + "\n";
+  identity_ = sha256_hex(cert_der_hex_ + "\n" + chain_pem + "\n" +
+                         (timestamps() ? "time-stamped\n" : "\n") + revocation);
 }
 
 void Signer::describe_certificate() {

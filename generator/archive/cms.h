@@ -67,6 +67,11 @@ class Signer {
   const ValidationData& validation() const { return validation_; }
   /// The certificate (DER), upper-case hex: found in a signature this signer made.
   const std::string& certificate_hex() const { return cert_der_hex_; }
+  /// What a signature depends on beyond the data and the time (the certificate and the
+  /// chain it carries, whether it is time-stamped, the CRLs and OCSP responses of the /DSS),
+  /// as a digest: part of the archive documents' fingerprints, so that a new certificate
+  /// signs every document again, and a first --tsa time-stamps them.
+  const std::string& identity() const { return identity_; }
 
  private:
   struct Impl;
@@ -75,7 +80,7 @@ class Signer {
   ValidationData validation_;
   size_t cms_size_ = 0;
   void describe_certificate();
-  std::string cert_der_hex_;
+  std::string cert_der_hex_, identity_;
 };
 
 /// The result of checking one signature.

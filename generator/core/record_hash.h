@@ -88,4 +88,17 @@ uint64_t record_hash(const T& x, uint64_t seed = 0) {
   return r.h;
 }
 
+/// Every record of a table, in order, and their number.
+template <class T>
+uint64_t table_hash(const std::vector<T>& records, uint64_t h) {
+  h = hash_mix(h, records.size());
+  for (const T& x : records) h = record_hash(x, h);
+  return h;
+}
+
+/// What every document of a school shows or is computed with: the school, the year, the
+/// settings and the small tables (periods, holidays, bells, work types, subjects,
+/// teachers, classes). Shared by the site's page fingerprints and the archive's.
+uint64_t school_wide_hash(const Journal& j, uint64_t h);
+
 }  // namespace jp

@@ -367,6 +367,11 @@ Writer::Published* Writer::published(const std::string& rel) {
   return it == published_.end() ? nullptr : &it->second;
 }
 
+std::string Writer::published_hash(const std::string& rel) const {
+  auto it = published_.find(rel);
+  return it == published_.end() ? "" : it->second.hash;
+}
+
 void Writer::stage(const std::string& rel, std::string_view bytes) {
   mode_t mode = options_.private_files ? 0600 : 0644;
   mode_t dir_mode = options_.private_files ? 0700 : 0755;

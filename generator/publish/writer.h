@@ -79,6 +79,8 @@ class Writer {
   /// was published with this fingerprint and is on disk as published; false, with nothing
   /// recorded, otherwise (the caller renders and offers the bytes with put_many).
   bool keep(const std::vector<std::string>& rel_paths, const std::string& fingerprint);
+  /// The SHA-256 a published file was recorded with ("" if none): what a kept file holds.
+  std::string published_hash(const std::string& rel_path) const;
   /// put_many, recording the fingerprint of the inputs the bytes were made from.
   void put_many(const std::vector<std::string>& rel_paths, std::string_view bytes,
                 const std::string& fingerprint);

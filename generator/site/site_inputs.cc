@@ -11,15 +11,6 @@ namespace {
 
 uint64_t mix(uint64_t h, uint64_t x) { return hash_mix(h, x); }
 uint64_t str(uint64_t h, std::string_view s) { return hash_text(h, s); }
-uint64_t num(uint64_t h, double v) { return hash_number(h, v); }
-
-/// Every record of a table, in order.
-template <class T>
-uint64_t all(uint64_t h, const std::vector<T>& records) {
-  h = mix(h, records.size());
-  for (const T& x : records) h = record_hash(x, h);
-  return h;
-}
 
 }  // namespace
 
@@ -28,21 +19,8 @@ std::string PageInputs::hex(uint64_t h) { return fmt::format("{:016x}", h); }
 PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day today)
     : ix_(ix), j_(ix.journal()), today_(today) {
   const Journal& j = j_;
-  uint64_t g = str(0, global);
-  // The school-wide inputs: small tables, and events (shown to whole classes).
-  g = record_hash(j.year, record_hash(j.school, g));
-  const Settings& st = j.settings;
-  for (const auto& v : st.numeric_marks) g = str(g, v);
-  for (const auto& v : st.other_marks) g = str(g, v);
-  for (const auto& [m, t] : st.forecast_thresholds) g = num(str(g, m), t);
-  for (const auto& [k, v] : st.attendance_codes) g = str(str(g, k), v);
-  g = mix(mix(mix(g, uint64_t(st.control_limit)), uint64_t(st.min_marks)),
-          uint64_t(st.grading_deadline_primary));
-  g = str(mix(mix(g, uint64_t(st.grading_deadline_basic)), uint64_t(st.homework_deadline_hours)),
-          st.edit_lock);
-  g = all(all(all(all(g, j.periods), j.holidays), j.bells), j.work_types);
-  g = all(all(all(all(g, j.subjects), j.teachers), j.classes), j.events);
-  global_ = g;
+  // The school-wide inputs, and events (shown to whole classes).
+  global_ = table_hash(j.events, school_wide_hash(j, str(0, global)));
 
   auto each = [](const auto& records, std::vector<uint64_t>& into) {
     into.resize(records.size());

@@ -3,8 +3,9 @@
 // publishes exactly what a full build of the changed journal does. A field that a page
 // shows but that page's fingerprint misses would leave the page stale, and fail here.
 //
-// The archive's documents and the extracts are rendered again at every build (they have
-// no fingerprints), so a change cannot leave them stale; the site is where it can.
+// The archive's documents have fingerprints too (archive/archive_inputs): every change
+// that alters a document's bytes must alter its fingerprint, or a rebuild would keep the
+// document stale. The extracts are rendered again at every build.
 #include "core/records.h"
 
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "archive/archive.h"
 #include "core/record_hash.h"
 #include "figures/diary.h"
 #include "figures/new_since.h"
@@ -290,6 +292,17 @@ std::map<std::string, std::string> site_files(const fs::path& out) {
   return files;
 }
 
+/// The archive's documents of `j`, rendered but not signed: name -> (fingerprint, bytes).
+std::map<std::string, std::pair<std::string, std::string>> archive_files(const Journal& j) {
+  DiaryIndex ix(j);
+  const ArchiveFigures figures = archive_figures(j, 1);
+  SignerInfo signer{"Test signer", "01", today(), today() + 365};
+  std::map<std::string, std::pair<std::string, std::string>> files;
+  for (const ArchiveDocument& d : archive_documents(ix, figures, today(), &signer, "records_test"))
+    files[d.name] = {d.fingerprint, d.pdf ? d.pdf().bytes : d.workbook()};
+  return files;
+}
+
 /// A hash of every record of the journal, for comparing a journal with its stored copy.
 uint64_t journal_hash(const Journal& j) {
   uint64_t h = record_hash(j.year, record_hash(j.school));
@@ -342,6 +355,7 @@ TEST_CASE("records: every field, changed, is stored and read back and re-renders
   fs::create_directories(dir);
   publish(base, dir / "base", false);
   auto base_files = site_files(dir / "base");
+  const auto base_archive = archive_files(base);
 
   // The record kinds, each with a way to reach its records in a journal.
   struct Kind {
@@ -394,6 +408,7 @@ TEST_CASE("records: every field, changed, is stored and read back and re-renders
 
   size_t changed = 0, shown = 0;
   std::set<std::string> tried, done, seen;  // kind.field: tried, changed, changed a page
+  std::set<std::string> in_archive;         // kind.field: changed an archive document
   for (const Kind& k : kinds) {
     Journal probe = raw;
     size_t n = k.size(probe);
@@ -433,6 +448,14 @@ TEST_CASE("records: every field, changed, is stored and read back and re-renders
           publish(m, dir / "full", false);
           auto full = site_files(dir / "full");
           CHECK(site_files(dir / "nightly") == full);
+          // No archive document changes while its fingerprint stays.
+          for (const auto& [name, doc] : archive_files(m)) {
+            auto was = base_archive.find(name);
+            if (was == base_archive.end() || was->second.second == doc.second) continue;
+            in_archive.insert(field);
+            INFO("archive document " << name << " changed");
+            CHECK(was->second.first != doc.first);
+          }
           ++changed;
           if (full != base_files) ++shown, seen.insert(field);
           done.insert(field);
@@ -449,5 +472,7 @@ TEST_CASE("records: every field, changed, is stored and read back and re-renders
   CHECK(never == std::set<std::string>{});
   CHECK(changed > 100);
   CHECK(shown > 40);
+  INFO("fields shown in the archive: " << in_archive.size());
+  CHECK(in_archive.size() > 20);
   fs::remove_all(dir);
 }
