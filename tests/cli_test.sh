@@ -6,21 +6,7 @@ bin=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check NAME EXPECTED_RC EXPECTED_SUBSTRING -- command...
-  local name=$1 want_rc=$2 want=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc != "$want_rc" ]]; then
-    echo "FAIL $name: exit $rc, expected $want_rc"; echo "$out" | head -20; fail=1; return
-  fi
-  if [[ $out != *"$want"* ]]; then
-    echo "FAIL $name: output lacks: $want"; echo "$out" | head -20; fail=1; return
-  fi
-  echo "ok   $name"
-}
+. "$(dirname "$0")/check.sh"
 check help 0 "Subcommands:" -- "$bin" --help
 check help-import 0 "All or nothing" -- "$bin" import --help
 check help-sample 0 "--students" -- "$bin" sample --help

@@ -8,22 +8,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL $*"; fail=1; }
-ok() { echo "ok   $*"; }
-check() {  # check NAME EXPECTED_RC EXPECTED_SUBSTRING -- command...
-  local name=$1 want_rc=$2 want=$3
-  shift 4
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [[ $rc != "$want_rc" ]]; then
-    bad "$name: exit $rc, expected $want_rc"; echo "$out" | tail -20; return 1
-  fi
-  if [[ $out != *"$want"* ]]; then
-    bad "$name: output lacks: $want"; echo "$out" | tail -20; return 1
-  fi
-  ok "$name"
-}
+. "$(dirname "$0")/check.sh"
 # same_tree NAME A B: the two folders hold the same files with the same bytes.
 same_tree() {
   if diff -r "$2" "$3" >"$tmp/diff.txt" 2>&1; then ok "$1"; else bad "$1"; head -20 "$tmp/diff.txt"; fi

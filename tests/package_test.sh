@@ -38,7 +38,8 @@ done
 ok "the package holds the binary, man page, units, sysusers, nginx, example, copyright, changelog"
 grep -q "tests\|/data/" <<<"$contents" && bad "the package holds test files or data" || ok "no tests or data in the package"
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in libc6 libsqlite3-0 libssl3 libhpdf libqpdf fonts-paratype rsync libtomlplusplus3; do
+for d in libc6 libsqlite3-0 libssl3 libhpdf libqpdf fonts-paratype rsync libtomlplusplus3 \
+  libengine-gost-openssl libengine-pkcs11-openssl p11-kit-modules; do
   [[ $depends == *"$d"* ]] || bad "Depends lacks $d: $depends"
 done
 ok "Depends from the shared libraries: $depends"

@@ -192,7 +192,12 @@ class BuildRun {
         throw std::runtime_error(
             "the archive is signed: it needs --sign-key KEY.pem and --sign-cert CERT.pem "
             "(`journalpress keygen` makes a demonstration pair)");
-      signer_ = std::make_unique<Signer>(o_.sign_key, o_.sign_cert, o_.sign_chain);
+      SignerOptions so;
+      so.key = {o_.sign_key, o_.pkcs11_module, o_.pin_file, o_.sign_engine};
+      so.cert = o_.sign_cert, so.chain = o_.sign_chain;
+      so.tsa = o_.tsa, so.tsa_ca = o_.tsa_ca, so.crls = o_.crls, so.ocsps = o_.ocsps;
+      so.tsa_timeout = o_.tsa_timeout;
+      signer_ = std::make_unique<Signer>(so);
     }
     // Everything a site depends on, in one digest: if it equals the last build's and every
     // published file is still there, the build has nothing to do (the nightly no-change case).

@@ -22,6 +22,11 @@ struct BuildReport {
 struct BuildOptions {
   std::string db, out, site_key, school, year, today, base_url;
   std::string sign_key, sign_cert, sign_chain;  ///< the archive's signer
+  /// The key on a token or behind an engine (archive/signing_key.h), and long-term validation:
+  /// a time-stamping authority and revocation data (archive/cms.h, SignerOptions).
+  std::string pkcs11_module, pin_file, sign_engine, tsa, tsa_ca;
+  std::vector<std::string> crls, ocsps;
+  int tsa_timeout = 60;
   bool site = false, archive = false, extracts = false, letters = false;
   /// The audit reports for staff (DIR/reports/); not built unless asked for.
   bool reports = false;

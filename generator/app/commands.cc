@@ -12,6 +12,7 @@
 #include "app/import.h"
 #include "app/nightly.h"
 #include "archive/demo_cert.h"
+#include "archive/signing_key.h"
 #include "archive/verify.h"
 #include "core/keys.h"
 #include "core/text.h"
@@ -89,7 +90,7 @@ class Cli {
   ArchiveCopyOptions cpy;
   std::string import_config, build_config, nightly_config, check_config;
   std::string key_dir, log_format = "text", nightly_today, command_line;
-  bool key_force = false, quiet = false;
+  bool key_force = false, key_gost = false, quiet = false;
   double nightly_wait = 0;
   CLI::App *import = nullptr, *sample = nullptr, *build = nullptr, *keygen = nullptr,
            *revoke = nullptr, *verify = nullptr, *archive_copy = nullptr, *nightly = nullptr,
@@ -162,10 +163,39 @@ class Cli {
     build->add_flag("--archive", bld.archive,
                     "build the signed archive: summary sheets, class journals, school summary, "
                     "Excel copies, MANIFEST.sha256");
-    build->add_option("--sign-key", bld.sign_key, "the archive's signing key (PEM)");
+    build->add_option("--sign-key", bld.sign_key,
+                      "the archive's signing key: a PEM file (RSA, EC or GOST R 34.10-2012), a "
+                      "PKCS#11 URI of a key on a token (pkcs11:token=LABEL;object=LABEL), or the "
+                      "key's id for --sign-engine");
     build->add_option("--sign-cert", bld.sign_cert, "the signing key's certificate (PEM)");
     build->add_option("--sign-chain", bld.sign_chain,
                       "intermediate certificates to embed with the signatures (PEM)");
+    build->add_option("--pkcs11-module", bld.pkcs11_module,
+                      std::string("the token's PKCS#11 module, for a pkcs11: --sign-key "
+                                  "(default: p11-kit's proxy, ") +
+                          kDefaultPkcs11Module + ")");
+    build->add_option("--pin-file", bld.pin_file,
+                      "file whose first line is the token's PIN (default: the environment "
+                      "variable JOURNALPRESS_PIN; never on the command line)");
+    build->add_option("--sign-engine", bld.sign_engine,
+                      "an OpenSSL engine (id, or path of its .so) that holds the key, e.g. a "
+                      "token vendor's engine for GOST keys; --sign-key is then the key's id");
+    build->add_option("--tsa", bld.tsa,
+                      "an RFC 3161 time-stamping authority (http://...): every signature gets "
+                      "a trusted time stamp and each PDF the validation data (PAdES B-T, B-LT)");
+    build
+        ->add_option("--tsa-timeout", bld.tsa_timeout,
+                     "seconds to wait for each time stamp before the build fails")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 600));
+    build->add_option("--tsa-ca", bld.tsa_ca,
+                      "the CA certificates (PEM) that vouch for the --tsa's certificate");
+    build->add_option("--crl", bld.crls,
+                      "a CRL of the signer's chain (PEM or DER) to embed in each PDF's /DSS "
+                      "(repeatable)");
+    build->add_option("--ocsp", bld.ocsps,
+                      "an OCSP response (DER) about the signer's certificate to embed in each "
+                      "PDF's /DSS (repeatable)");
     build->add_flag("--extracts", bld.extracts,
                     "build the printed extracts (default: last complete week, students with a "
                     "paper guardian)");
@@ -231,6 +261,9 @@ class Cli {
         ->required();
     keygen->add_flag("--force", key_force,
                      "replace existing secrets (every family address changes)");
+    keygen->add_flag("--gost", key_gost,
+                     "make the demonstration signing key a GOST R 34.10-2012 key (256 bits) "
+                     "with a GOST-signed certificate");
   }
 
   void add_revoke() {
@@ -259,6 +292,9 @@ class Cli {
         "--expect-signer", ver.expect_signer,
         "the certificate (PEM file) or its SHA-256 fingerprint that must have signed "
         "the manifest and every PDF");
+    verify->add_option("--tsa-ca", ver.tsa_ca,
+                       "trusted time-stamping authorities' CA certificates (PEM): check the "
+                       "time stamps' signers too");
   }
 
   void add_archive_copy() {
@@ -271,6 +307,8 @@ class Cli {
     archive_copy->add_option("--ca", cpy.ca, "trusted certificates (PEM), as for verify");
     archive_copy->add_option("--expect-signer", cpy.expect_signer,
                              "the signer's certificate or SHA-256 fingerprint, as for verify");
+    archive_copy->add_option("--tsa-ca", cpy.tsa_ca,
+                             "trusted time-stamping authorities (PEM), as for verify");
   }
 
   void add_nightly() {
@@ -411,9 +449,9 @@ class Cli {
                 << " (--force makes a new one: every family address changes)\n";
     }
     if (!fs::exists(sign_key) || !fs::exists(sign_cert) || key_force) {
-      write_demo_signer(sign_key, sign_cert);
-      std::cout << "wrote a demonstration signing key " << sign_key
-                << " and its self-signed certificate " << sign_cert
+      write_demo_signer(sign_key, sign_cert, 730, key_gost);
+      std::cout << "wrote a demonstration " << (key_gost ? "GOST R 34.10-2012 " : "")
+                << "signing key " << sign_key << " and its self-signed certificate " << sign_cert
                 << " (for trying the archive; a school signs with its own)\n";
     } else {
       std::cout << "kept the signing key " << sign_key << " and certificate " << sign_cert << "\n";

@@ -26,6 +26,10 @@ std::string read_if_exists(const fs::path& p) {
   return read_file_if_exists(p.string()).value_or("");
 }
 
+/// Time-stamp requests in flight at once: enough to hide a TSA's round trip, few enough
+/// not to flood it.
+constexpr unsigned kTimestampRequests = 8;
+
 }  // namespace
 
 std::string archive_year_dir(std::string label) {
@@ -86,6 +90,22 @@ ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const Ar
   ArchiveResult r;
   std::map<std::string, std::string> hashes;
   std::mutex mu;
+  // With a TSA, documents signed now get their time stamps once all are signed, many
+  // requests at once (a TSA's answer is network latency, not work for the cores).
+  std::vector<std::pair<size_t, std::string>> to_stamp;
+  auto offer = [&](size_t t, std::string bytes, bool kept) {
+    const ArchiveDocument& task = docs[t];
+    std::string hash = sha256_hex(bytes);
+    w.put_many({task.name}, bytes, task.fingerprint);
+    std::lock_guard<std::mutex> lock(mu);
+    hashes[task.name] = hash;
+    if (task.pdf) {
+      ++r.pdfs;
+      ++(kept ? r.kept : r.signed_now);
+    } else {
+      ++r.workbooks;
+    }
+  };
   parallel_for(docs.size(), o.threads, [&](size_t t) {
     const ArchiveDocument& task = docs[t];
     // Inputs unchanged and the file on disk as published: neither rendered nor signed.
@@ -97,32 +117,20 @@ ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const Ar
       if (task.pdf) ++r.kept, ++r.not_rendered;
       return;
     }
-    std::string bytes;
-    bool kept = false;
-    if (task.pdf) {
-      ArchivePdf doc = task.pdf();
-      std::string existing = read_if_exists(published / task.name);
-      // A document already signed with the same content is kept: signing it again
-      // would change it (the signing time) and make every copy of the archive stale.
-      if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer)) {
-        bytes = std::move(existing);
-        kept = true;
-      } else {
-        bytes = sign_pdf(doc.bytes, signer, o.when, doc.stamp_rect);
-      }
-    } else {
-      bytes = task.workbook();
-    }
-    std::string hash = sha256_hex(bytes);
-    w.put_many({task.name}, bytes, task.fingerprint);
+    if (!task.pdf) return offer(t, task.workbook(), false);
+    ArchivePdf doc = task.pdf();
+    std::string existing = read_if_exists(published / task.name);
+    // A document already signed with the same content is kept: signing it again
+    // would change it (the signing time) and make every copy of the archive stale.
+    if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer))
+      return offer(t, std::move(existing), true);
+    std::string bytes = sign_pdf(doc.bytes, signer, o.when, doc.stamp_rect, false);
+    if (!signer.timestamps()) return offer(t, std::move(bytes), false);
     std::lock_guard<std::mutex> lock(mu);
-    hashes[task.name] = hash;
-    if (task.pdf) {
-      ++r.pdfs;
-      ++(kept ? r.kept : r.signed_now);
-    } else {
-      ++r.workbooks;
-    }
+    to_stamp.emplace_back(t, std::move(bytes));
+  });
+  parallel_for(to_stamp.size(), kTimestampRequests, [&](size_t i) {
+    offer(to_stamp[i].first, timestamp_pdf(std::move(to_stamp[i].second), signer), false);
   });
 
   // The manifest covers every file of the folder; its detached signature covers the

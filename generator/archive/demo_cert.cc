@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "archive/signing_key.h"
 #include "core/files.h"
 #include "core/ossl.h"
 #include "core/wording.h"
@@ -27,8 +28,9 @@ std::string pem(const std::function<int(BIO*)>& write) {
 
 }  // namespace
 
-void write_demo_signer(const std::string& key_path, const std::string& cert_path, int days) {
-  PkeyPtr key(EVP_RSA_gen(2048));
+void write_demo_signer(const std::string& key_path, const std::string& cert_path, int days,
+                       bool gost) {
+  PkeyPtr key(gost ? make_gost_key() : PkeyPtr(EVP_RSA_gen(2048)));
   check(key != nullptr, "make an RSA key");
   X509Ptr cert(X509_new());
   check(cert != nullptr, "make a certificate");
@@ -65,7 +67,7 @@ void write_demo_signer(const std::string& key_path, const std::string& cert_path
     X509_add_ext(cert.get(), ext, -1);
     X509_EXTENSION_free(ext);
   }
-  check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "sign the certificate");
+  check(X509_sign(cert.get(), key.get(), signing_digest(key.get())) > 0, "sign the certificate");
   write_file_atomic(key_path, pem([&](BIO* b) {
                       return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr,
                                                       nullptr);

@@ -235,13 +235,81 @@ std::vector<std::string_view> byte_ranges(std::string_view pdf, std::string& pro
           pdf.substr(size_t(c))};
 }
 
+/// The /DSS (PAdES B-LT: what a validator needs with no network) as object `n` and its
+/// streams after it; returns the last object number written.
+int append_dss(std::string& out, std::map<int, size_t>& offsets, int n, const ValidationData& vd) {
+  int next = n + 1;
+  auto streams = [&](const std::vector<std::string>& items) {
+    std::string refs;
+    for (size_t i = 0; i < items.size(); ++i) refs += fmt::format("{} 0 R ", next + int(i));
+    return refs;
+  };
+  std::string dict = "<< /Type /DSS";
+  for (auto [key, items] : {std::pair{"/Certs", &vd.certs}, std::pair{"/CRLs", &vd.crls},
+                            std::pair{"/OCSPs", &vd.ocsps}}) {
+    if (items->empty()) continue;
+    dict += fmt::format(" {} [{}]", key, streams(*items));
+    next += int(items->size());
+  }
+  offsets[n] = out.size();
+  out += fmt::format("{} 0 obj\n{} >>\nendobj\n", n, dict);
+  int k = n + 1;
+  for (const auto* items : {&vd.certs, &vd.crls, &vd.ocsps})
+    for (const auto& der : *items) {
+      offsets[k] = out.size();
+      out += fmt::format("{} 0 obj\n<< /Length {} >>\nstream\n", k, der.size());
+      out += der;
+      out += "\nendstream\nendobj\n";
+      ++k;
+    }
+  return k - 1;
+}
+
+/// The /M of the signature dictionary that holds the last /ByteRange, in seconds (0 when
+/// there is none or it does not read as `D:YYYYMMDDHHmmSS` with Z or an offset).
+long long signature_date(std::string_view pdf) {
+  size_t br = pdf.rfind("/ByteRange");
+  size_t obj = pdf.rfind(" obj", br);
+  size_t m = pdf.find("/M (D:", obj == std::string_view::npos ? 0 : obj);
+  if (br == std::string_view::npos || m == std::string_view::npos || m > br) return 0;
+  std::string_view d = pdf.substr(m + 6, 20);
+  struct tm tm {};
+  if (d.size() < 14 || d.substr(0, 14).find_first_not_of("0123456789") != std::string_view::npos)
+    return 0;
+  auto num = [&](size_t at, size_t len) { return std::stoi(std::string(d.substr(at, len))); };
+  tm.tm_year = num(0, 4) - 1900, tm.tm_mon = num(4, 2) - 1, tm.tm_mday = num(6, 2);
+  tm.tm_hour = num(8, 2), tm.tm_min = num(10, 2), tm.tm_sec = num(12, 2);
+  long long t = timegm(&tm);
+  if (d.size() >= 20 && (d[14] == '+' || d[14] == '-') &&
+      d.substr(15, 2).find_first_not_of("0123456789") == std::string_view::npos &&
+      d.substr(18, 2).find_first_not_of("0123456789") == std::string_view::npos)
+    t -= (d[14] == '+' ? 1 : -1) * (num(15, 2) * 3600 + num(18, 2) * 60);
+  return t;
+}
+
+/// The size of the DER element at the start of `der` (tag, length, content), or 0.
+size_t der_size(std::string_view der) {
+  if (der.size() < 2) return 0;
+  size_t n = static_cast<unsigned char>(der[1]), head = 2;
+  if (n & 0x80) {
+    size_t bytes = n & 0x7F;
+    if (bytes == 0 || bytes > 4 || der.size() < 2 + bytes) return 0;
+    n = 0;
+    for (size_t i = 0; i < bytes; ++i) n = n << 8 | static_cast<unsigned char>(der[2 + i]);
+    head += bytes;
+  }
+  return head + n <= der.size() ? head + n : 0;
+}
+
 }  // namespace
 
 std::string sign_pdf(const std::string& pdf, const Signer& signer, long long when,
-                     const std::string& stamp_rect) {
+                     const std::string& stamp_rect, bool timestamp) {
   PdfFile f = parse_pdf(pdf);
   int page = last_page(f);
   int field = f.size, appearance = f.size + 1, sig = f.size + 2;
+  const ValidationData& vd = signer.validation();
+  bool dss = !vd.certs.empty() || !vd.crls.empty() || !vd.ocsps.empty();
   std::string out = pdf;
   if (out.back() != '\n') out += '\n';
   std::map<int, size_t> offsets;
@@ -250,7 +318,8 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   out +=
       fmt::format("{} 0 obj\n{}\nendobj\n", f.root,
                   with_entries(object_dict(f, f.root),
-                               fmt::format("/AcroForm << /Fields [{} 0 R] /SigFlags 3 >>", field),
+                               fmt::format("/AcroForm << /Fields [{} 0 R] /SigFlags 3 >>{}", field,
+                                           dss ? fmt::format(" /DSS {} 0 R", sig + 1) : ""),
                                "/AcroForm"));
   offsets[page] = out.size();
   out += fmt::format(
@@ -274,7 +343,7 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   offsets[sig] = out.size();
   const SignerInfo& si = signer.info();
   out += fmt::format(
-      "{} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name {} "
+      "{} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /Name {} "
       "/M ({}) /Reason {} /ByteRange [0 ",
       sig, pdf_text_string(si.subject), pdf_date(when),
       pdf_text_string(Locale::ru().text("signature.reason")));
@@ -286,6 +355,8 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   out += ">";
   size_t contents_end = out.size();
   out += " >>\nendobj\n";
+  int last = sig;
+  if (dss) last = append_dss(out, offsets, sig + 1, vd);
 
   size_t xref = out.size();
   out += "xref\n";
@@ -300,7 +371,7 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
     std::string half = hex_upper(std::string_view(reinterpret_cast<char*>(md), 16));
     id = fmt::format("[<{}> <{}>]", half, half);
   }
-  out += fmt::format("trailer\n<< /Size {} /Root {} 0 R", sig + 1, f.root);
+  out += fmt::format("trailer\n<< /Size {} /Root {} 0 R", last + 1, f.root);
   if (f.info >= 0) out += fmt::format(" /Info {} 0 R", f.info);
   out += fmt::format(" /Prev {} /ID {} >>\nstartxref\n{}\n%%EOF\n", f.startxref, id, xref);
 
@@ -310,26 +381,18 @@ std::string sign_pdf(const std::string& pdf, const Signer& signer, long long whe
   out.replace(range_at, 32, ranges);
   std::string cms = signer.sign(
       {std::string_view(out).substr(0, contents_at), std::string_view(out).substr(contents_end)},
-      when);
+      when, timestamp);
   if (cms.size() > reserve) bad("the signature is larger than the room reserved for it");
   std::string hex = hex_upper(cms);
   out.replace(contents_at + 1, hex.size(), hex);
   return out;
 }
 
-bool is_signed_copy(std::string_view existing, std::string_view pdf, const Signer& signer) {
-  if (existing.size() <= pdf.size() || existing.substr(0, pdf.size()) != pdf) return false;
-  std::string_view tail = existing.substr(pdf.size());
-  return tail.find(signer.certificate_hex()) != std::string_view::npos &&
-         check_pdf_signature(std::string(existing), "").ok;
-}
+namespace {
 
-PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string& ca_pem) {
-  PdfSignatureCheck r;
-  auto parts = byte_ranges(pdf, r.problem);
-  if (parts.empty()) return r;
+/// The signature value's bytes: the hex of /Contents decoded, or empty (with `problem`).
+std::string signature_value(std::string_view hex, std::string& problem) {
   std::string der;
-  std::string_view hex = parts[1];
   der.reserve(hex.size() / 2);
   for (size_t i = 0; i + 1 < hex.size(); i += 2) {
     auto nib = [](char c) {
@@ -340,15 +403,61 @@ PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string&
     };
     int h = nib(hex[i]), l = nib(hex[i + 1]);
     if (h < 0 || l < 0) {
-      r.problem = "the signature value is not hexadecimal";
-      return r;
+      problem = "the signature value is not hexadecimal";
+      return {};
     }
     der += char(h * 16 + l);
+  }
+  return der;
+}
+
+}  // namespace
+
+std::string timestamp_pdf(std::string pdf, const Signer& signer) {
+  std::string problem;
+  auto parts = byte_ranges(pdf, problem);
+  if (parts.empty()) bad(problem);
+  std::string der = signature_value(parts[1], problem);
+  size_t used = der_size(der);
+  if (used == 0) bad(problem.empty() ? "the signature value is not a DER structure" : problem);
+  std::string hex = hex_upper(signer.add_timestamp(std::string_view(der).substr(0, used)));
+  if (hex.size() > parts[1].size()) bad("the time-stamped signature is larger than its room");
+  size_t at = size_t(parts[1].data() - pdf.data());
+  pdf.replace(at, hex.size(), hex);
+  return pdf;
+}
+
+bool is_signed_copy(std::string_view existing, std::string_view pdf, const Signer& signer) {
+  if (existing.size() <= pdf.size() || existing.substr(0, pdf.size()) != pdf) return false;
+  std::string_view tail = existing.substr(pdf.size());
+  if (tail.find(signer.certificate_hex()) == std::string_view::npos) return false;
+  // A build with a TSA time-stamps what an earlier build without one signed.
+  auto c = check_pdf_signature(std::string(existing), "");
+  return c.ok && (!signer.timestamps() || c.time_stamped);
+}
+
+PdfSignatureCheck check_pdf_signature(const std::string& pdf, const std::string& ca_pem,
+                                      const std::string& tsa_ca_pem) {
+  PdfSignatureCheck r;
+  auto parts = byte_ranges(pdf, r.problem);
+  if (parts.empty()) return r;
+  std::string der = signature_value(parts[1], r.problem);
+  if (der.empty()) {
+    if (r.problem.empty()) r.problem = "the signature value is empty";
+    return r;
+  }
+  // The value is padded with zeros to the room reserved; the padding is not signed, so a
+  // byte changed there is caught here rather than ignored.
+  size_t used = der_size(der);
+  if (used == 0 || der.find_first_not_of('\0', used) != std::string::npos) {
+    r.problem = used == 0 ? "the signature value is not a DER structure"
+                          : "the signature value's padding was changed after signing";
+    return r;
   }
   std::string signed_bytes;
   signed_bytes.reserve(parts[0].size() + parts[2].size());
   signed_bytes.append(parts[0]).append(parts[2]);
-  return check_detached(signed_bytes, der, ca_pem);
+  return check_detached(signed_bytes, der, ca_pem, tsa_ca_pem, signature_date(pdf));
 }
 
 }  // namespace jp

@@ -27,9 +27,9 @@ namespace {
 
 std::string read_bytes(const fs::path& p) { return read_file(p.string(), "file"); }
 
-std::string read_ca(const std::string& path) {
+std::string read_ca(const std::string& path, const char* what = "--ca file") {
   if (path.empty()) return {};
-  return read_file(path, "--ca file");
+  return read_file(path, what);
 }
 
 bool has_manifest(const fs::path& d) {
@@ -101,8 +101,26 @@ const char* odd_kind(const fs::file_status& st) {
 
 }  // namespace
 
+namespace {
+
+/// `5a~journal.pdf: signed by CN=...; time-stamped 2024-05-30 12:00:01 UTC by CN=TSA
+/// (trusted by --tsa-ca)`, or `...; signing time 2024-05-30 12:00:00 UTC (the signer's own
+/// clock: not time-stamped)`.
+std::string describe_signature(const std::string& file, const PdfSignatureCheck& c) {
+  std::string when =
+      c.time_stamped   ? fmt::format("time-stamped {} by {} ({})", utc_text(c.stamp_time), c.tsa,
+                                   c.tsa_trusted ? "trusted by --tsa-ca" : c.stamp_note)
+      : c.signing_time ? fmt::format("signing time {} (the signer's own clock: not time-stamped)",
+                                     utc_text(c.signing_time))
+                       : std::string("no signing time, not time-stamped");
+  return fmt::format("{}: signed by {}; {}", file, c.signer, when);
+}
+
+}  // namespace
+
 FolderCheck check_archive_folder(const fs::path& folder, const std::string& ca_pem,
-                                 const std::string& expect_fingerprint) {
+                                 const std::string& expect_fingerprint,
+                                 const std::string& tsa_ca_pem) {
   FolderCheck r;
   std::string manifest = read_bytes(folder / "MANIFEST.sha256");
   std::map<std::string, std::string> listed;
@@ -121,10 +139,12 @@ FolderCheck check_archive_folder(const fs::path& folder, const std::string& ca_p
   if (!fs::exists(folder / "MANIFEST.sha256.p7s", ec)) {
     r.problems.push_back("MANIFEST.sha256.p7s: missing (the manifest is not signed)");
   } else {
-    auto c = check_detached(manifest, read_bytes(folder / "MANIFEST.sha256.p7s"), ca_pem);
+    auto c =
+        check_detached(manifest, read_bytes(folder / "MANIFEST.sha256.p7s"), ca_pem, tsa_ca_pem);
     r.signer = c.signer;
     r.fingerprint = c.fingerprint;
     if (!c.ok) r.problems.push_back("MANIFEST.sha256: " + c.problem);
+    if (c.ok) r.signatures.push_back(describe_signature("MANIFEST.sha256.p7s", c));
     if (c.ok && !expect_fingerprint.empty() && c.fingerprint != expect_fingerprint)
       r.problems.push_back(fmt::format(
           "MANIFEST.sha256.p7s: signed by {} (certificate SHA-256 {}), not by the signer "
@@ -161,8 +181,9 @@ FolderCheck check_archive_folder(const fs::path& folder, const std::string& ca_p
       r.problems.push_back(rel + ": changed (its SHA-256 differs from MANIFEST.sha256)");
     if (rel.size() > 4 && rel.compare(rel.size() - 4, 4, ".pdf") == 0) {
       ++r.pdfs;
-      auto c = check_pdf_signature(bytes, ca_pem);
+      auto c = check_pdf_signature(bytes, ca_pem, tsa_ca_pem);
       if (!c.ok) r.problems.push_back(rel + ": embedded signature: " + c.problem);
+      if (c.ok) r.signatures.push_back(describe_signature(rel, c));
       if (c.ok && !expect_fingerprint.empty() && c.fingerprint != expect_fingerprint)
         r.problems.push_back(fmt::format(
             "{}: embedded signature: signed by {} (certificate SHA-256 {}), not by the signer "
@@ -236,10 +257,12 @@ void copy_folder_checked(const fs::path& from, const fs::path& to) {
 
 int run_verify(const VerifyOptions& o, std::ostream& out) {
   std::string ca = read_ca(o.ca);
+  std::string tsa_ca = read_ca(o.tsa_ca, "--tsa-ca file");
   std::string expect = o.expect_signer.empty() ? "" : expected_signer(o.expect_signer);
   int bad = 0;
   for (const auto& folder : archive_folders(o.dir)) {
-    FolderCheck c = check_archive_folder(folder, ca, expect);
+    FolderCheck c = check_archive_folder(folder, ca, expect, tsa_ca);
+    for (const auto& s : c.signatures) out << folder.string() << "/" << s << "\n";
     for (const auto& p : c.problems) out << folder.string() << "/" << p << "\n";
     if (c.problems.empty()) {
       out << fmt::format(
@@ -268,11 +291,12 @@ int run_verify(const VerifyOptions& o, std::ostream& out) {
 
 int run_archive_copy(const ArchiveCopyOptions& o, std::ostream& out) {
   std::string ca = read_ca(o.ca);
+  std::string tsa_ca = read_ca(o.tsa_ca, "--tsa-ca file");
   std::string expect = o.expect_signer.empty() ? "" : expected_signer(o.expect_signer);
   auto folders = archive_folders(o.dir);
   // A damaged archive is not copied: its copies would carry the damage as if it were true.
   for (const auto& folder : folders) {
-    FolderCheck c = check_archive_folder(folder, ca, expect);
+    FolderCheck c = check_archive_folder(folder, ca, expect, tsa_ca);
     if (!c.problems.empty()) {
       for (const auto& p : c.problems) out << folder.string() << "/" << p << "\n";
       throw std::runtime_error(fmt::format(
@@ -309,7 +333,7 @@ int run_archive_copy(const ArchiveCopyOptions& o, std::ostream& out) {
         ++bad;
         continue;
       }
-      FolderCheck c = check_archive_folder(tmp, ca, expect);
+      FolderCheck c = check_archive_folder(tmp, ca, expect, tsa_ca);
       if (!c.problems.empty()) {
         for (const auto& p : c.problems) out << target.string() << "/" << p << "\n";
         out << fmt::format("{}: the copy does NOT verify; the destination was left as it was\n",

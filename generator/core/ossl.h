@@ -40,4 +40,16 @@ inline void check(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string("OpenSSL could not ") + what + ": " + error_text());
 }
 
+/// The DER encoding of `obj` by OpenSSL's i2d function `encode` (i2d_X509, ...); `what` for
+/// the error.
+template <class T>
+std::string to_der(const T* obj, int (*encode)(const T*, unsigned char**), const char* what) {
+  unsigned char* der = nullptr;
+  int n = encode(obj, &der);
+  check(n > 0, what);
+  std::string r(reinterpret_cast<char*>(der), size_t(n));
+  OPENSSL_free(der);
+  return r;
+}
+
 }  // namespace jp::ossl

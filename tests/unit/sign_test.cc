@@ -53,7 +53,7 @@ TEST_CASE("sign: an embedded signature that pdfsig and qpdf accept, and our chec
   INFO(sig);
   CHECK(sig.find("Signature is Valid.") != std::string::npos);
   CHECK(sig.find("Total document signed") != std::string::npos);
-  CHECK(sig.find("adbe.pkcs7.detached") != std::string::npos);
+  CHECK(sig.find("ETSI.CAdES.detached") != std::string::npos);
   CHECK(run_command("qpdf --check " + (dir / "s.pdf").string()).rfind("0\n", 0) == 0);
   // Both pages are still there and the text reads.
   std::string text = run_command("pdftotext " + (dir / "s.pdf").string() + " -");
@@ -87,6 +87,8 @@ TEST_CASE("sign: an embedded signature that pdfsig and qpdf accept, and our chec
   }
   SECTION("a document without a signature is reported as such") {
     CHECK(check_pdf_signature(pdf, "").problem == "it has no embedded signature");
+    CHECK_THROWS_WITH(timestamp_pdf(pdf, signer),
+                      "cannot sign the PDF: it has no embedded signature");
   }
   SECTION("another CA does not vouch for the signer") {
     write_demo_signer((dir / "k2.pem").string(), (dir / "c2.pem").string());
@@ -113,5 +115,72 @@ TEST_CASE("sign: key and certificate problems name the file", "[sign]") {
       Signer((dir / "k.pem").string(), (dir / "missing.pem").string()),
       Catch::Equals("cannot read the signing certificate " + (dir / "missing.pem").string() +
                     ": cannot read the file: No such file or directory"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("sign: a GOST R 34.10-2012 key signs with Streebog, and a changed byte is caught",
+          "[sign]") {
+  auto dir = temp_path("sign-gost");
+  fs::create_directories(dir);
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string(), 730, true);
+  Signer signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  std::string pdf = small_pdf();
+  long long when = time(nullptr);
+  std::string signed_pdf = sign_pdf(pdf, signer, when, "100 100 300 160");
+  auto ok = check_pdf_signature(signed_pdf, slurp(dir / "c.pem"));
+  INFO(ok.problem);
+  CHECK(ok.ok);
+  CHECK(ok.signing_time == when);
+  CHECK_FALSE(ok.time_stamped);
+  CHECK(is_signed_copy(signed_pdf, pdf, signer));
+  // The OIDs a GOST validator looks for: Streebog-256 and the 256-bit GOST key.
+  std::ofstream(dir / "m.p7s", std::ios::binary) << signer.sign("manifest", when);
+  std::string printed = run_command("openssl cms -engine gost -cmsout -print -inform DER -in " +
+                                    (dir / "m.p7s").string() + " 2>&1");
+  CHECK(printed.find("(1.2.643.7.1.1.2.2)") != std::string::npos);
+  CHECK(printed.find("(1.2.643.7.1.1.1.1)") != std::string::npos);
+  CHECK(check_detached("manifest", slurp(dir / "m.p7s"), slurp(dir / "c.pem")).ok);
+  auto changed = check_detached("manifesT", slurp(dir / "m.p7s"), "");
+  CHECK(changed.problem == "the signature does not match the contents: changed after signing");
+  std::string bad = signed_pdf;
+  bad[bad.find("Haru")] = 'h';
+  CHECK(check_pdf_signature(bad, "").problem ==
+        "the signature does not match the contents: changed after signing");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("sign: a signature made when the certificate was not valid fails the check", "[sign]") {
+  auto dir = temp_path("sign-expired");
+  fs::create_directories(dir);
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string(), 30);
+  Signer signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  long long later = time(nullptr) + 90LL * 86400;  // the certificate expired 60 days before
+  auto r = check_pdf_signature(sign_pdf(small_pdf(), signer, later, ""), "");
+  CHECK_FALSE(r.ok);
+  CHECK(r.problem.rfind("the signer's certificate was not valid at " + utc_text(later) +
+                            " (the signing time it claims; it is valid from ",
+                        0) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("sign: revocation data goes into the /DSS; a file that is none is named", "[sign]") {
+  auto dir = temp_path("sign-dss");
+  fs::create_directories(dir);
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  SignerOptions o;
+  o.key.key = (dir / "k.pem").string();
+  o.cert = (dir / "c.pem").string();
+  o.crls = {(dir / "c.pem").string()};
+  CHECK_THROWS_WITH(Signer(o), (dir / "c.pem").string() +
+                                   ": expected a certificate revocation list (PEM -----BEGIN "
+                                   "X509 CRL----- or DER)");
+  o.crls.clear();
+  o.ocsps = {(dir / "c.pem").string()};
+  CHECK_THROWS_WITH(Signer(o), (dir / "c.pem").string() +
+                                   ": expected an OCSP response in DER (openssl ocsp -respout)");
+  // Without a TSA or revocation data, no /DSS: the document is as before.
+  Signer plain((dir / "k.pem").string(), (dir / "c.pem").string());
+  CHECK(plain.validation().certs.empty());
+  CHECK(sign_pdf(small_pdf(), plain, time(nullptr), "").find("/DSS") == std::string::npos);
   fs::remove_all(dir);
 }

@@ -1,0 +1,19 @@
+# Helpers for the shell tests, sourced: `. "$src/tests/check.sh"`. Each check prints
+# `ok   NAME` or `FAIL NAME` with what was wrong; `fail` is 1 after any failure.
+fail=0
+bad() { echo "FAIL $*"; fail=1; }
+ok() { echo "ok   $*"; }
+# After a check, $out holds the command's output (stdout and stderr) for further checks.
+check() {  # check NAME EXPECTED_RC EXPECTED_SUBSTRING -- command...
+  local name=$1 want_rc=$2 want=$3
+  shift 4
+  out=$("$@" 2>&1)
+  local rc=$?
+  if [[ $rc != "$want_rc" ]]; then
+    bad "$name: exit $rc, expected $want_rc"; echo "$out" | tail -20; return 1
+  fi
+  if [[ $out != *"$want"* ]]; then
+    bad "$name: output lacks: $want"; echo "$out" | tail -20; return 1
+  fi
+  ok "$name"
+}
