@@ -21,7 +21,11 @@ check import-bad 1 "$src/tests/corpus/023_mark_not_enrolled/extra.json: /marks/0
   -- "$bin" import "$src/tests/corpus/base" "$src/tests/corpus/023_mark_not_enrolled/extra.json" --db "$tmp/bad.db"
 [[ -e $tmp/bad.db ]] && { echo "FAIL import-bad created the database"; fail=1; }
 check import-ok 0 "4 classes, 4 students, 3 guardians" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
-check import-again 0 "(replacing the earlier import)" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
+# The same export twice: a no-op that says so (the database's bytes stay as they were).
+db_sum=$(sha256sum <"$tmp/ok.db")
+check import-again 0 "already imported: " -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
+[[ $out == *"exported at 2024-06-01T20:00:00+03:00); the database $tmp/ok.db was not changed"* && $(sha256sum <"$tmp/ok.db") == "$db_sum" ]] &&
+  echo "ok   import-again: database untouched" || { echo "FAIL import-again changed the database"; fail=1; }
 # Odd inputs: a symlinked folder is followed; a dangling link, a link loop, a FIFO and a
 # device are refused by name (rc 1), never skipped silently, and nothing is written.
 mkdir -p "$tmp/in/real" "$tmp/in/top"
@@ -190,5 +194,109 @@ check reports-grade1-only-period 0 "reports: 1 page (0 classes" -- "$bin" build 
 check reports-with-site 0 "site: " -- "$bin" build --db "$tmp/r.db" --out "$r" --site --reports --site-key "$tmp/secrets/site.key" --today 2024-01-10
 if grep -rqi "reports" "$r/site"; then echo "FAIL reports: site/ names the reports"; fail=1; else echo "ok   reports: site/ never names reports/"; fi
 [[ ! -e $r/site/reports ]] && echo "ok   reports: not inside site/" || { echo "FAIL reports: inside site/"; fail=1; }
+
+# --- issue 22: settings that must not destroy a school's data (each case checks the data too)
+g=$tmp/guard
+mkdir -p "$g/export" "$g/secrets" "$g/www"
+cp "$src/tests/corpus/base/"*.json "$g/export/"
+"$bin" keygen --out "$g/secrets" >/dev/null
+gsum() { (cd "$g" && find export secrets -type f -exec sha256sum {} + | sort); }
+before=$(gsum)
+gsign=(--sign-key "$g/secrets/sign.key.pem" --sign-cert "$g/secrets/sign.cert.pem")
+check guard-out-is-export-keys 2 "out ($g) contains site-key ($g/secrets/site.key)" -- "$bin" build --db "$tmp/ok.db" --out "$g" --site-key "$g/secrets/site.key" --site --today 2023-09-06
+check guard-out-is-root 2 "out may not be the output folder: / is the root of the disk" -- "$bin" build --db "$tmp/ok.db" --out / --site-key "$g/secrets/site.key" --site --today 2023-09-06
+[[ ! -e /site && ! -e /.journalpress && ! -e /private ]] && echo "ok   guard-out-is-root: nothing made at /" || { echo "FAIL guard-out-is-root made folders at /"; fail=1; }
+check guard-db-is-key 2 "db ($g/secrets/site.key) is the same file as site-key ($g/secrets/site.key): the database would overwrite it" -- "$bin" build --db "$g/secrets/site.key" --out "$g/out" --site-key "$g/secrets/site.key" --site --today 2023-09-06
+check guard-import-db-is-input 2 "db ($g/export/people.json) is the same file as input ($g/export/people.json)" -- "$bin" import "$g/export/school.json" "$g/export/people.json" "$g/export/journal.json" --db "$g/export/people.json"
+[[ $(gsum) == "$before" && ! -e $g/out ]] && echo "ok   guard: export and secrets intact, nothing built" || { echo "FAIL guard: the export or the secrets changed"; fail=1; }
+
+# Secrets readable by others are refused by build (as ssh does); --allow-shared-keys warns.
+chmod 644 "$g/secrets/site.key"
+check guard-shared-site-key 2 "site-key $g/secrets/site.key has mode 0644: others than its owner can read it; \`chmod 600 $g/secrets/site.key\`" -- "$bin" build --db "$tmp/ok.db" --out "$g/out" --site-key "$g/secrets/site.key" --site --today 2023-09-06
+[[ ! -e $g/out ]] && echo "ok   guard-shared-site-key: nothing built" || { echo "FAIL guard-shared-site-key built"; fail=1; }
+check guard-allow-shared-keys 0 "warning: site-key $g/secrets/site.key has mode 0644: others than its owner can read it (allowed by --allow-shared-keys)" -- "$bin" build --db "$tmp/ok.db" --out "$g/out" --site-key "$g/secrets/site.key" --site --today 2023-09-06 --allow-shared-keys
+chmod 600 "$g/secrets/site.key"
+chmod 640 "$g/secrets/sign.key.pem"
+check guard-shared-sign-key 2 "sign-key $g/secrets/sign.key.pem has mode 0640" -- "$bin" build --db "$tmp/ok.db" --out "$g/out" --archive "${gsign[@]}" --today 2023-09-06
+chmod 600 "$g/secrets/sign.key.pem"
+
+# A certificate that cannot sign now is refused before anything is rendered.
+exp=$g/expired
+mkdir -p "$exp/ca"
+touch "$exp/ca/index.txt"
+echo 01 >"$exp/ca/serial"
+printf '%s\n' "[ca]" "default_ca = d" "[d]" "database = $exp/ca/index.txt" "serial = $exp/ca/serial" \
+  "new_certs_dir = $exp/ca" "default_md = sha256" "policy = p" "x509_extensions = e" "unique_subject = no" \
+  "[p]" "commonName = supplied" "[e]" "keyUsage = critical,digitalSignature,nonRepudiation" \
+  "[tls]" "keyUsage = critical,keyEncipherment" >"$exp/ca.cnf"
+openssl req -new -newkey rsa:2048 -nodes -keyout "$exp/key.pem" -out "$exp/req.csr" -subj "/CN=Expired" 2>/dev/null
+chmod 600 "$exp/key.pem"
+openssl ca -batch -config "$exp/ca.cnf" -selfsign -keyfile "$exp/key.pem" -in "$exp/req.csr" -out "$exp/old.pem" -startdate 20200101000000Z -enddate 20210101000000Z >/dev/null 2>&1
+openssl ca -batch -config "$exp/ca.cnf" -selfsign -keyfile "$exp/key.pem" -in "$exp/req.csr" -out "$exp/tls.pem" -extensions tls -days 365 >/dev/null 2>&1
+openssl ca -batch -config "$exp/ca.cnf" -selfsign -keyfile "$exp/key.pem" -in "$exp/req.csr" -out "$exp/soon.pem" -days 10 >/dev/null 2>&1
+for c in old tls soon; do [[ -s $exp/$c.pem ]] || { echo "FAIL guard-cert: openssl ca made no $c.pem"; fail=1; }; done
+check guard-cert-expired 2 "$exp/old.pem: the certificate expired on 2021-01-01: signatures made with it now are invalid" -- "$bin" build --db "$tmp/ok.db" --out "$g/out" --archive --sign-key "$exp/key.pem" --sign-cert "$exp/old.pem" --today 2023-09-06
+check guard-cert-key-usage 2 "$exp/tls.pem: the certificate's key usage allows neither digitalSignature nor nonRepudiation" -- "$bin" build --db "$tmp/ok.db" --out "$g/out" --archive --sign-key "$exp/key.pem" --sign-cert "$exp/tls.pem" --today 2023-09-06
+check guard-cert-wrong-key 2 "is not the certificate of the key $exp/key.pem" -- "$bin" build --db "$tmp/ok.db" --out "$g/out" --archive --sign-key "$exp/key.pem" --sign-cert "$g/secrets/sign.cert.pem" --today 2023-09-06
+[[ ! -e $g/out/archive ]] && echo "ok   guard-cert: refused certificates rendered and signed nothing" || { echo "FAIL guard-cert wrote an archive"; fail=1; }
+check guard-cert-expires-soon 0 "warning: $exp/soon.pem: the signing certificate expires on $(date -u -d '+10 days' +%F), in less than 30 days: renew it" -- "$bin" build --db "$tmp/ok.db" --out "$g/out" --archive --sign-key "$exp/key.pem" --sign-cert "$exp/soon.pem" --today 2023-09-06
+check guard-cert-soon-verifies 0 "intact" -- "$bin" verify "$g/out/archive"
+
+# Exports only move forward: older, undated over dated, from the future are refused (exit 1)
+# and the database is untouched; --accept-older takes an older one; the clock is never beaten.
+ex=$g/exports
+for v in older undated future newer; do mkdir -p "$ex/$v"; cp "$src/tests/corpus/base/"*.json "$ex/$v/"; done
+sed -i 's/"exported_at": "[^"]*"/"exported_at": "2023-11-01T10:00:00+03:00"/' "$ex/older/school.json"
+sed -i '/"exported_at"/d' "$ex/undated/school.json"
+sed -i 's/"exported_at": "[^"]*"/"exported_at": "2099-01-01T00:00:00Z"/' "$ex/future/school.json"
+sed -i 's/"exported_at": "[^"]*"/"exported_at": "2024-06-02T20:00:00+03:00"/' "$ex/newer/school.json"
+"$bin" import "$src/tests/corpus/base" --db "$g/order.db" >/dev/null
+db_sum=$(sha256sum <"$g/order.db")
+check guard-export-older 1 "import refused: the export was made at 2023-11-01T10:00:00+03:00, 213 days before the stored import's export (2024-06-01T20:00:00+03:00): importing it would roll the journal back. If intended (restoring an older export), import with --accept-older; the database $g/order.db was not changed" -- "$bin" import "$ex/older" --db "$g/order.db"
+check guard-export-undated 1 "import refused: the export has no exported_at, while the stored import was exported at 2024-06-01T20:00:00+03:00" -- "$bin" import "$ex/undated" --db "$g/order.db"
+check guard-export-future 1 "import refused: the export says it was made at 2099-01-01T00:00:00Z, " -- "$bin" import "$ex/future" --db "$g/order.db" --accept-older
+check guard-export-future-new-db 1 "the export says it was made at 2099-01-01T00:00:00Z" -- "$bin" import "$ex/future" --db "$g/future.db"
+[[ $(sha256sum <"$g/order.db") == "$db_sum" && ! -e $g/future.db ]] && echo "ok   guard-export: refused exports left the database as it was" || { echo "FAIL guard-export changed a database"; fail=1; }
+check guard-export-newer 0 "(replacing the earlier import)" -- "$bin" import "$ex/newer" --db "$g/order.db"
+check guard-export-accept-older 0 "(replacing the earlier import)" -- "$bin" import "$ex/older" --db "$g/order.db" --accept-older
+
+# archive-copy into its own source, or a folder inside it, is refused before copying.
+year=$(ls -d "$tmp/out/archive/"*/ | head -1)
+year=${year%/}
+files_before=$(find "$tmp/out/archive" | sort)
+check guard-copy-into-itself 2 "$year: the destination is the archive folder it would copy ($year); a copy goes to another folder, best on another carrier. Nothing was copied" -- "$bin" archive-copy "$year" "$year"
+check guard-copy-inside 2 "the destination lies inside the archive folder it would copy ($year)" -- "$bin" archive-copy "$year" "$year/copies"
+check guard-copy-over-source 2 "the destination would replace the archive folder it would copy ($year)" -- "$bin" archive-copy "$year" "$tmp/out/archive"
+[[ $(find "$tmp/out/archive" | sort) == "$files_before" ]] && echo "ok   guard-copy: the archive is as it was" || { echo "FAIL guard-copy changed the archive"; fail=1; }
+
+# Revoking a paper guardian says what it does (there is no address to publish anew).
+check guard-revoke-paper 0 "This guardian gets the diary on paper (delivery: paper) and has no diary address, so no build publishes one" -- "$bin" revoke g2 --db "$tmp/ok.db"
+
+# Nothing on a family page loads from another host; links out carry no referrer. Every
+# page of the built site is scanned for src/href/url( that leave it.
+mkdir -p "$g/md"
+cp "$src/tests/corpus/base/"*.json "$g/md/"
+sed -i 's|"homework": "Упр. 12"|"homework": "Упр. 12 ![схема](https://tracker.example/i.png) [учебник](https://edu.example/book) <https://x.example/> ![](//cdn.example/p.gif)"|' "$g/md/journal.json"
+grep -q tracker.example "$g/md/journal.json" || { echo "FAIL guard-markdown: the fixture has no image"; fail=1; }
+"$bin" import "$g/md" --db "$g/md.db" >/dev/null
+"$bin" build --db "$g/md.db" --out "$g/mdout" --site --site-key "$g/secrets/site.key" --today 2023-09-06 >/dev/null
+mapfile -t pages < <(find "$g/mdout/site" -name '*.html' -o -name '*.css')
+scan=$(/usr/bin/perl -0777 -ne '
+  while (/<(\w+)\b([^>]*)>/g) {
+    my ($tag, $attrs) = ($1, $2);
+    while ($attrs =~ /\b(src|href|srcset|poster|action|data)\s*=\s*"([^"]*)"/g) {
+      my ($a, $v) = ($1, $2);
+      next unless $v =~ m{^(?:[a-z][a-z0-9+.-]*:|//)}i;
+      if ($tag eq "a" && $a eq "href" && $attrs =~ /\brel="noreferrer noopener"/) { $out++; next }
+      print "LEAK $ARGV: <$tag $a=\"$v\">\n";
+    }
+  }
+  while (/url\(\s*["\x27]?([^)"\x27]*)/g) { print "LEAK $ARGV: url($1)\n" if $1 =~ m{^(?:[a-z]+:|//)}i }
+  END { print "OUT ", $out + 0, "\n" }' "${pages[@]}" </dev/null)
+links=$(grep '^OUT' <<<"$scan" | cut -d' ' -f2)
+if grep -q '^LEAK' <<<"$scan"; then echo "FAIL guard-markdown: $(grep '^LEAK' <<<"$scan" | head -5)"; fail=1;
+elif ((${#pages[@]} > 5 && links >= 4)); then echo "ok   guard-markdown: ${#pages[@]} pages, nothing loads from another host; $links links out, each rel=\"noreferrer noopener\"";
+else echo "FAIL guard-markdown: the homework's links were not found on the pages (${#pages[@]} pages, $scan)"; fail=1; fi
+grep -rq '<img' "$g/mdout/site" && { echo "FAIL guard-markdown: an <img> on a page"; fail=1; }
 
 exit $fail

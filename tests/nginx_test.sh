@@ -22,8 +22,10 @@ ok() { echo "ok   $*"; }
 cd "$tmp"
 "$bin" import "$src/tests/corpus/base" --db j.db >/dev/null || { echo "FAIL import"; exit 1; }
 "$bin" keygen --out sec >/dev/null
-"$bin" build --db j.db --out out --site --site-key sec/site.key --base-url https://diary.example/ \
-  --today 2024-02-16 >/dev/null || { echo "FAIL build"; exit 1; }
+# Every output, so that the whole output folder can be tried as a root below.
+"$bin" build --db j.db --out out --site --archive --extracts --all --letters --reports \
+  --site-key sec/site.key --sign-key sec/sign.key.pem --sign-cert sec/sign.cert.pem \
+  --base-url https://diary.example/ --today 2024-02-16 >/dev/null || { echo "FAIL build"; exit 1; }
 # The web root as nightly publishes it, plus what must never be served if it lands there.
 mkdir www
 cp -r out/site/. www/
@@ -31,17 +33,19 @@ mkdir -p www/private www/reports www/.journalpress
 cp out/private/access.csv www/private/
 echo "staff only" >www/reports/attendance.html
 echo "state" >www/.journalpress/lock
-chmod -R a+rX www
+echo "marker" >www/.journalpress-webroot
+chmod -R a+rX www out
 
 family=$(awk -F, 'NR == 2 { for (i = 1; i <= NF; i++) if ($i ~ /^https:/) print $i }' out/private/access.csv)
 family_path=/${family#https://diary.example/}
 [[ $family_path == /f/*/ ]] || { echo "FAIL no family address in access.csv: $family"; exit 1; }
 page=$(cd "www$family_path" && ls *~current.html | head -1)
 
+start_nginx() {  # start_nginx ROOT: the shipped configuration with that root, on a free port
 for attempt in 1 2 3 4 5; do
   port=$((20000 + RANDOM % 20000))
   sed -e "s|^\( *\)listen 80;|\1listen 127.0.0.1:$port;|" -e '/listen \[::\]:80;/d' \
-    -e "s|^\( *\)root .*;|\1root $tmp/www;|" "$src/deploy/nginx/journalpress.conf" >site.conf
+    -e "s|^\( *\)root .*;|\1root $1;|" "$src/deploy/nginx/journalpress.conf" >site.conf
   cat >nginx.conf <<EOF
 worker_processes 1;
 pid $tmp/nginx.pid;
@@ -64,6 +68,13 @@ EOF
 done
 for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 base=http://127.0.0.1:$port
+}
+stop_nginx() {
+  kill "$(cat "$tmp/nginx.pid")" 2>/dev/null
+  for i in $(seq 50); do [[ -f $tmp/nginx.pid ]] || break; sleep 0.1; done
+  rm -f "$tmp/nginx.pid"
+}
+start_nginx "$tmp/www"
 
 get() {  # get PATH: sets code, headers, body
   code=$(curl -s -D "$tmp/h.txt" -o "$tmp/b.txt" -w '%{http_code}' "$base$1")
@@ -123,6 +134,41 @@ wrong=${wrong%?}0/
 [[ $wrong == "$family_path" ]] && wrong=${family_path%??}1/
 get "$wrong"
 [[ $code == 404 ]] && ok "a token one digit off: 404" || bad "a near token: $code"
+
+# Every file of the web root that is not the site's is 404; every file of the site is served.
+site_files=0 others=0
+while IFS= read -r f; do
+  rel=${f#www}
+  get "$(sed 's/~/%7E/g' <<<"$rel")"
+  if [[ -f out/site$rel ]]; then
+    ((site_files++))
+    [[ $code == 200 ]] || bad "site file $rel: $code"
+  else
+    ((others++))
+    [[ $code == 404 ]] || bad "not the site's $rel: $code"
+  fi
+done < <(find www -type f ! -path 'www/f/index.html')
+ok "web root: $site_files site files served, $others other files 404"
+
+# The root pointed at the whole output folder by mistake: nothing in it is served (the
+# signed archive, workbooks, manifest, letters, extracts, reports, access list, state).
+stop_nginx
+start_nginx "$tmp/out"
+served=""
+count=0
+while IFS= read -r f; do
+  ((count++))
+  rel=${f#out}
+  get "$(sed 's/~/%7E/g' <<<"$rel")"
+  [[ $code == 404 ]] || served+="$rel ($code); "
+done < <(find out -type f)
+for must in "/archive/2023-2024/" "/private/access.csv" "/reports/index.html" "/letters/" "/extracts/"; do
+  find out -type f -path "out$must*" | grep -q . || bad "the output folder has no $must to try"
+done
+[[ -z $served ]] && ok "root at the output folder: all $count files 404 (archive PDFs, workbooks, manifest, letters, extracts, reports, access list, state)" ||
+  bad "root at the output folder served: $(head -c 600 <<<"$served")"
+get /
+[[ $code == 404 ]] && ok "root at the output folder: / is 404" || bad "root at the output folder: / is $code"
 
 echo
 ((fail)) && { echo "nginx tests FAILED"; cat error.log | tail -5; exit 1; }

@@ -7,11 +7,12 @@
 set -u
 bin=$1
 tmp=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null; umount "$tmp/small" 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/check.sh"
 # same_tree NAME A B: the two folders hold the same files with the same bytes.
 same_tree() {
-  if diff -r "$2" "$3" >"$tmp/diff.txt" 2>&1; then ok "$1"; else bad "$1"; head -20 "$tmp/diff.txt"; fi
+  # The web root's marker (.journalpress-webroot) is the web root's own, not the site's.
+  if diff -r -x .journalpress-webroot "$2" "$3" >"$tmp/diff.txt" 2>&1; then ok "$1"; else bad "$1"; head -20 "$tmp/diff.txt"; fi
 }
 snapshot() { (cd "$1" && find . -printf '%p %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }
 
@@ -153,6 +154,80 @@ done
 sleep 0.5  # rsync goes with its parent (SIGTERM)
 check nightly-after-kills 0 "done in" -- "$bin" nightly --config "$cfg" --today 2024-02-16
 same_tree "web root = site after runs killed" var/out/site www
+
+# --- issue 22: a publish target or output over the school's data is refused before any
+# work, naming both settings, and everything is left as it was.
+data_state() { for d in a b sec etc var/out/site www; do snapshot "$d"; done; sha256sum var/journal.db; }
+guard() {  # guard NAME SED_EXPRESSION EXPECTED: the configuration with one setting changed
+  sed "$2" "$cfg" >etc/guard.toml
+  local before_all
+  before_all=$(data_state)
+  check "guard-$1" 2 "$3" -- "$bin" nightly --config "$tmp/etc/guard.toml" --today 2024-02-16
+  [[ $out == *"FAILED at "* || $out == *"journalpress: error: "* ]] || bad "guard-$1: not reported as a failure"
+  [[ $(data_state) == "$before_all" ]] && ok "guard-$1: export, keys, config, database, site and web root intact" ||
+    bad "guard-$1: something changed"
+}
+rm export && ln -s b export
+guard to-export 's|^to = .*|to = "../export"|' "publish.to ($tmp/export = $tmp/b) is the same as input ($tmp/export = $tmp/b): the web root may not overlap any other path of the run (publishing deletes everything in it that is not the site)"
+guard to-secrets 's|^to = .*|to = "../sec"|' "publish.to ($tmp/sec) contains site-key ($tmp/sec/site.key)"
+guard to-config-folder 's|^to = .*|to = "."|' "publish.to ($tmp/etc) contains --config ($tmp/etc/guard.toml)"
+guard to-output 's|^to = .*|to = "../var/out"|' "publish.to ($tmp/var/out) is the same as out ($tmp/var/out)"
+guard to-site 's|^to = .*|to = "../var/out/site"|' "publish.to ($tmp/var/out/site) lies inside out ($tmp/var/out)"
+guard to-database-folder 's|^to = .*|to = "../var"|' "publish.to ($tmp/var) contains db ($tmp/var/journal.db)"
+guard out-root 's|^out = .*|out = "/"|' "out may not be the output folder: / is the root of the disk"
+[[ ! -e /site && ! -e /private && ! -e /.journalpress ]] && ok "guard-out-root: nothing made at /" || bad "guard-out-root: folders made at /"
+guard out-export 's|^out = .*|out = "../b/out"|' "out ($tmp/b/out) lies inside input ($tmp/export = $tmp/b)"
+mkdir -p stranger/docs
+echo "a stranger's notes" >stranger/notes.txt
+echo "more" >stranger/docs/x.txt
+guard to-stranger 's|^to = .*|to = "../stranger"|' "publish.to $tmp/stranger is not empty and journalpress did not make it a web root (it holds docs, notes.txt; 2 entries in all): publishing deletes everything in it that is not the site"
+[[ $(cat stranger/notes.txt) == "a stranger's notes" && -f stranger/docs/x.txt && ! -e stranger/index.html ]] && ok "guard-to-stranger: the stranger's files are there" || bad "guard-to-stranger: files lost"
+# Another school's configuration pointed at this school's web root by mistake.
+guard to-other-school 's|^out = .*|out = "../var/other-out"|; s|^db = .*|db = "../var/other.db"|' "publish.to $tmp/www is the web root of another output folder ($tmp/var/out, says $tmp/www/.journalpress-webroot)"
+[[ ! -e var/other-out && ! -e var/other.db ]] && ok "guard-to-other-school: nothing built" || bad "guard-to-other-school: built"
+[[ -f www/.journalpress-webroot ]] && grep -q "^output: $tmp/var/out$" www/.journalpress-webroot && ok "the web root carries its marker" || bad "no marker in the web root"
+# Loose secrets: refused by nightly too; allow-shared-keys in the file lets it run, said in the log.
+chmod 644 sec/site.key
+check guard-shared-key 2 "site-key $tmp/sec/site.key has mode 0644: others than its owner can read it" -- "$bin" nightly --config "$cfg" --today 2024-02-16
+sed 's|^letters = true$|letters = true\nallow-shared-keys = true|' "$cfg" >etc/shared.toml
+check guard-shared-key-allowed 0 "warning: site-key $tmp/sec/site.key has mode 0644" -- "$bin" nightly --config "$tmp/etc/shared.toml" --today 2024-02-16
+chmod 600 sec/site.key
+# An older export is refused by nightly, and accept-older in the file does not change that.
+cp -r b older
+sed -i 's/"exported_at": *"[^"]*"/"exported_at": "2023-11-01T10:00:00+03:00"/' older/school.json
+grep -q '"2023-11-01T10:00:00+03:00"' older/school.json || bad "guard-older: the fixture's exported_at was not changed"
+rm export && ln -s older export
+sed 's|^letters = true$|letters = true\naccept-older = true|' "$cfg" >etc/older.toml
+before_all=$(data_state)
+check guard-older-export 1 "the export was made at 2023-11-01T10:00:00+03:00, " -- "$bin" nightly --config "$tmp/etc/older.toml" --today 2024-02-16
+[[ $out == *"note: accept-older in the configuration applies to \`import --config\` only; nightly always refuses an older export"* ]] && ok "guard-older-export: the file's accept-older is said to be ignored" || { bad "guard-older-export note"; echo "$out"; }
+[[ $(data_state) == "$before_all" ]] && ok "guard-older-export: database and web root as they were" || bad "guard-older-export: something changed"
+rm export && ln -s b export
+check guard-same-export 0 "already imported: " -- "$bin" nightly --config "$cfg" --today 2024-02-16
+
+# A full web root: refused before rsync with the space it needs, the web root as it was.
+mkdir -p small
+if mount -t tmpfs -o size=256k tmpfs small 2>/dev/null; then
+  echo "kept" >small/index.html
+  sed 's|^to = .*|to = "../small"|' "$cfg" >etc/small.toml
+  before_small=$(snapshot small)
+  check nightly-full-disk 2 "no space left on tmpfs (mounted on $tmp/small) (needs " -- "$bin" nightly --config "$tmp/etc/small.toml" --today 2024-02-16
+  [[ $out == *"MB, has 1 MB) to publish into $tmp/small"*"the web root was left as it was (exit 2)"* ]] && ok "nightly-full-disk: says what it needs and that nothing changed" || { bad "nightly-full-disk message"; echo "$out" | tail -2; }
+  [[ $(snapshot small) == "$before_small" ]] && ok "nightly-full-disk: the web root is as it was" || bad "nightly-full-disk: the web root changed"
+  umount small
+  # Space enough, but too few inodes (a tmpfs or an ext4 that ran out of them).
+  mount -t tmpfs -o size=64m,nr_inodes=40 tmpfs small
+  before_small=$(snapshot small)
+  check nightly-no-inodes 2 "free inodes, has " -- "$bin" nightly --config "$tmp/etc/small.toml" --today 2024-02-16
+  [[ $(snapshot small) == "$before_small" ]] && ok "nightly-no-inodes: the web root is as it was" || bad "nightly-no-inodes: the web root changed"
+  umount small
+  mount -t tmpfs -o size=64m tmpfs small
+  check nightly-small-ok 0 "published to $tmp/small (" -- "$bin" nightly --config "$tmp/etc/small.toml" --today 2024-02-16
+  same_tree "web root on its own file system = site" var/out/site small
+  umount small
+else
+  echo "skip nightly-full-disk: cannot mount a tmpfs here (needs root and a sandbox that allows mount)"
+fi
 
 # --- publish over rsync's remote protocol (a stand-in for ssh that runs the remote side here)
 printf '#!/bin/sh\n# rsync -e: HOST COMMAND...; run COMMAND here\nshift\nexec "$@"\n' >fakessh

@@ -198,6 +198,7 @@ class BuildRun {
       so.tsa = o_.tsa, so.tsa_ca = o_.tsa_ca, so.crls = o_.crls, so.ocsps = o_.ocsps;
       so.tsa_timeout = o_.tsa_timeout;
       signer_ = std::make_unique<Signer>(so);
+      for (const auto& w : signer_->warnings()) out_ << w << "\n";
     }
     // Everything a site depends on, in one digest: if it equals the last build's and every
     // published file is still there, the build has nothing to do (the nightly no-change case).
@@ -506,10 +507,17 @@ int run_revoke(const RevokeOptions& o, std::ostream& out) {
                                          ds.school_id, ds.year_label));
   Db db(o.db, false);
   long long epoch = bump_epoch(db, ds.school_id, g->id, utc_now_iso());
-  out << fmt::format(
-      "revoked the diary address of {} ({}): access epoch {}. The next build removes the old "
-      "area and publishes a new address (see private/access.csv).\n",
-      g->id, full_name(g->person), epoch);
+  if (g->delivery != "electronic")
+    out << fmt::format(
+        "revoked the diary access of {} ({}): access epoch {}. This guardian gets the diary on "
+        "paper (delivery: {}) and has no diary address, so no build publishes one; if the "
+        "delivery becomes electronic, the address will be a new one.\n",
+        g->id, full_name(g->person), epoch, g->delivery);
+  else
+    out << fmt::format(
+        "revoked the diary address of {} ({}): access epoch {}. The next build removes the old "
+        "area and publishes a new address (see private/access.csv).\n",
+        g->id, full_name(g->person), epoch);
   return 0;
 }
 

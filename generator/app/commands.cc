@@ -9,6 +9,7 @@
 
 #include "app/build.h"
 #include "app/config.h"
+#include "app/guards.h"
 #include "app/import.h"
 #include "app/nightly.h"
 #include "archive/demo_cert.h"
@@ -64,10 +65,16 @@ class Cli {
     if (int rc = parse(argc, argv); rc >= 0) return rc;
     if (config_check->parsed()) return check();
     if (nightly->parsed()) return run_nightly_command();
-    if (import->parsed()) return run_import(imp, std::cout, std::cerr);
+    if (import->parsed()) {
+      check_paths(import_paths(imp, import_config));
+      return run_import(imp, std::cout, std::cerr);
+    }
     if (sample->parsed()) return run_sample(smp, std::cout);
     if (build->parsed()) {
       bld.command = command_line;
+      check_paths(build_paths(bld, build_config));
+      for (const auto& w : check_secret_modes(secret_paths(bld), allow_shared_keys))
+        std::cerr << w << "\n";
 #ifndef __SANITIZE_ADDRESS__  // under AddressSanitizer, free everything: leaks are checked
       bld.exit_after = true;
 #endif
@@ -90,7 +97,7 @@ class Cli {
   ArchiveCopyOptions cpy;
   std::string import_config, build_config, nightly_config, check_config;
   std::string key_dir, log_format = "text", nightly_today, command_line;
-  bool key_force = false, key_gost = false, quiet = false;
+  bool key_force = false, key_gost = false, quiet = false, allow_shared_keys = false;
   double nightly_wait = 0;
   CLI::App *import = nullptr, *sample = nullptr, *build = nullptr, *keygen = nullptr,
            *revoke = nullptr, *verify = nullptr, *archive_copy = nullptr, *nightly = nullptr,
@@ -100,6 +107,43 @@ class Cli {
   std::vector<const CLI::App*> settable() const { return {import, build, nightly}; }
   Config read_school_config(const std::string& file) const {
     return read_config(file, config_keys(settable()));
+  }
+
+  /// The paths a run is given, for check_paths: an import's export, database and file.
+  static std::vector<PathSetting> import_paths(const ImportOptions& o, const std::string& config) {
+    using Role = PathSetting::Role;
+    std::vector<PathSetting> p;
+    for (const auto& in : o.inputs) p.push_back({"input", in, Role::read});
+    p.push_back({"db", o.db, Role::file});
+    p.push_back({"--config", config, Role::read});
+    return p;
+  }
+  /// A key given as a file (not a token's URI or an engine's key id).
+  static bool key_is_file(const BuildOptions& o) {
+    return o.sign_engine.empty() && o.sign_key.rfind("pkcs11:", 0) != 0;
+  }
+  static std::vector<PathSetting> build_paths(const BuildOptions& o, const std::string& config) {
+    using Role = PathSetting::Role;
+    std::vector<PathSetting> p = {{"db", o.db, Role::file},
+                                  {"out", o.out, Role::output},
+                                  {"site-key", o.site_key, Role::read},
+                                  {"sign-cert", o.sign_cert, Role::read},
+                                  {"sign-chain", o.sign_chain, Role::read},
+                                  {"pin-file", o.pin_file, Role::read},
+                                  {"tsa-ca", o.tsa_ca, Role::read},
+                                  {"--config", config, Role::read}};
+    if (key_is_file(o)) p.push_back({"sign-key", o.sign_key, Role::read});
+    for (const auto& f : o.crls) p.push_back({"crl", f, Role::read});
+    for (const auto& f : o.ocsps) p.push_back({"ocsp", f, Role::read});
+    return p;
+  }
+  /// The files whose content is a secret: the site key, a signing key file, the PIN file.
+  static std::vector<PathSetting> secret_paths(const BuildOptions& o) {
+    using Role = PathSetting::Role;
+    std::vector<PathSetting> p = {{"site-key", o.site_key, Role::read},
+                                  {"pin-file", o.pin_file, Role::read}};
+    if (key_is_file(o)) p.push_back({"sign-key", o.sign_key, Role::read});
+    return p;
   }
 
   void add_import() {
@@ -128,6 +172,9 @@ class Cli {
     import->add_flag("--allow-shrink", imp.allow_shrink,
                      "accept an import that drops more than 10% of the stored year's students, "
                      "lessons, marks, attendance entries or final marks");
+    import->add_flag("--accept-older", imp.accept_older,
+                     "accept an export older than the stored one (its exported_at), or one "
+                     "without exported_at over one that had it: marks may go back");
   }
 
   void add_sample() {
@@ -245,6 +292,9 @@ class Cli {
         ->check(CLI::Range(0.0, 86400.0));
     build->add_option("--threads", bld.threads, "render threads (0: one per core)")
         ->capture_default_str();
+    build->add_flag("--allow-shared-keys", allow_shared_keys,
+                    "accept a site key, signing key or PIN file readable by its group or others "
+                    "(default: refused, as ssh refuses a loose private key)");
   }
 
   void add_keygen() {
@@ -425,6 +475,14 @@ class Cli {
     if (const ConfigSetting* s = cfg.find("publish.to")) n.publish.to = s->values[0];
     if (const ConfigSetting* s = cfg.find("publish.ssh")) n.publish.ssh = s->values[0];
     n.shrink_in_file = cfg.find("allow-shrink") != nullptr;
+    n.older_in_file = cfg.find("accept-older") != nullptr;
+    // Before any work: no output or web root over another path of the run, no loose secret.
+    std::vector<PathSetting> paths = import_paths(imp, nightly_config);
+    for (auto& p : build_paths(n.build, ""))
+      if (p.setting != "db") paths.push_back(std::move(p));  // db and the file: given once
+    paths.push_back({"publish.to", n.publish.to, PathSetting::Role::replaced});
+    check_paths(paths);
+    n.key_warnings = check_secret_modes(secret_paths(n.build), allow_shared_keys);
     n.json = log_format == "json";
     n.quiet = quiet;
 #ifndef __SANITIZE_ADDRESS__  // as for build

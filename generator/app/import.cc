@@ -8,9 +8,22 @@
 #include "ingest/checks.h"
 #include "ingest/load.h"
 #include "ingest/validate.h"
+#include "core/dates.h"
 #include "store/store.h"
 
 namespace jp {
+
+namespace {
+
+/// "3 days", "5 hours", "12 minutes": how far apart two exports are, for the message.
+std::string duration_words(int64_t seconds) {
+  if (seconds >= 2 * 86400) return fmt::format("{} days", seconds / 86400);
+  if (seconds >= 2 * 3600) return fmt::format("{} hours", seconds / 3600);
+  if (seconds >= 120) return fmt::format("{} minutes", seconds / 60);
+  return fmt::format("{} seconds", seconds);
+}
+
+}  // namespace
 
 std::string shrink_refusal(const std::vector<std::pair<std::string, long long>>& stored,
                            const std::vector<std::pair<std::string, long long>>& now) {
@@ -32,6 +45,30 @@ std::string shrink_refusal(const std::vector<std::pair<std::string, long long>>&
       what, kMaxShrink * 100);
 }
 
+std::string export_order_refusal(const std::string& stored, const std::string& now,
+                                 int64_t clock_utc) {
+  auto stored_ts = parse_timestamp(stored), now_ts = parse_timestamp(now);
+  if (!now_ts && stored_ts)
+    return fmt::format(
+        "the export has no exported_at, while the stored import was exported at {}: its age "
+        "cannot be told, and an older export would roll marks back. If intended, import with "
+        "--accept-older",
+        stored);
+  if (now_ts && now_ts->utc > clock_utc + kFutureTolerance)
+    return fmt::format(
+        "the export says it was made at {}, {} after this machine's clock ({}): a wrong clock "
+        "on the exporting or this machine would let the next older export through; put the "
+        "clock right (an export is not accepted from the future)",
+        now, duration_words(now_ts->utc - clock_utc), format_utc_iso(clock_utc));
+  if (now_ts && stored_ts && now_ts->utc < stored_ts->utc)
+    return fmt::format(
+        "the export was made at {}, {} before the stored import's export ({}): importing it "
+        "would roll the journal back. If intended (restoring an older export), import with "
+        "--accept-older",
+        now, duration_words(stored_ts->utc - now_ts->utc), stored);
+  return {};
+}
+
 int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
   Diagnostics diag;
   auto files = expand_inputs(o.inputs, diag);
@@ -47,6 +84,32 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
         "journalpress: import refused: {} {}, {} {}; the database {} was not changed\n",
         diag.errors(), diag.errors() == 1 ? "error" : "errors", diag.warnings(),
         diag.warnings() == 1 ? "warning" : "warnings", o.db);
+    return 1;
+  }
+  // Exports only move forward: an older one (a stale copy, a restored backup of the
+  // export folder) replaced the stored journal silently and rolled marks back.
+  if (auto stored = stored_export(o.db, j.school.id, j.year.label)) {
+    if (stored->content_digest == j.content_digest && stored->exported_at == j.exported_at) {
+      out << fmt::format(
+          "already imported: {} ({}), year {}, from the same {} {} ({}); the database {} was not "
+          "changed\n",
+          j.school.name, j.school.id, j.year.label, files.size(),
+          files.size() == 1 ? "file" : "files",
+          j.exported_at.empty() ? "no exported_at" : "exported at " + j.exported_at, o.db);
+      if (o.report) *o.report = {j.school.id, j.students.size(), j.marks.size(), diag.warnings()};
+      return 0;
+    }
+    std::string why = export_order_refusal(stored->exported_at, j.exported_at, utc_now_seconds());
+    // The clock is never overridden: an export from the future is a broken clock.
+    if (!why.empty() && (!o.accept_older || why.find("--accept-older") == std::string::npos)) {
+      err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n",
+                         why, o.db);
+      return 1;
+    }
+  } else if (auto ts = parse_timestamp(j.exported_at);
+             ts && ts->utc > utc_now_seconds() + kFutureTolerance) {
+    err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n",
+                       export_order_refusal("", j.exported_at, utc_now_seconds()), o.db);
     return 1;
   }
   if (!o.allow_shrink) {

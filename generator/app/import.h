@@ -2,6 +2,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct ImportOptions {
   unsigned threads = 0;
   std::string imported_at;         ///< empty: now
   bool allow_shrink = false;       ///< accept an import that drops many stored records
+  bool accept_older = false;       ///< accept an export older than the stored one
   ImportReport* report = nullptr;  ///< filled on success if given
 };
 
@@ -36,6 +38,17 @@ constexpr double kMaxShrink = 0.10;
 /// the same tables' counts in the new journal.
 std::string shrink_refusal(const std::vector<std::pair<std::string, long long>>& stored,
                            const std::vector<std::pair<std::string, long long>>& now);
+
+/// How far an export's exported_at may lie ahead of this machine's clock (clocks of two
+/// machines differ a little; a day ahead is a wrong clock or a wrong date typed by hand).
+constexpr int64_t kFutureTolerance = 15 * 60;
+
+/// Why an export made at `now` (its exported_at; empty if it has none) may not replace one
+/// made at `stored`, or empty: older than the stored one, without exported_at over one
+/// that had it, or more than kFutureTolerance ahead of `clock_utc` (seconds since the epoch).
+/// The first two can be overridden by --accept-older (their message says so); the last not.
+std::string export_order_refusal(const std::string& stored, const std::string& now,
+                                 int64_t clock_utc);
 
 /// Returns 0 on success, 1 when the input was refused (nothing written).
 int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err);

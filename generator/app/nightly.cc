@@ -20,11 +20,13 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include "app/config.h"
 #include "core/dates.h"
 #include "publish/output_folder.h"
 #include "publish/run_lock.h"
+#include "publish/web_root.h"
 
 namespace jp {
 namespace fs = std::filesystem;
@@ -32,6 +34,11 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// A publish that failed with the web root as it was before (checked, or put back).
+struct PublishRefused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -206,7 +213,9 @@ RsyncCounts run_rsync(const std::vector<std::string>& args, Log& log) {
 std::vector<std::string> rsync_args(const std::string& site, const PublishTarget& p) {
   std::vector<std::string> a = {"rsync",           "--recursive",       "--times",
                                 "--perms",         "--chmod=D755,F644", "--delete-after",
-                                "--delay-updates", "--itemize-changes", "--timeout=600"};
+                                "--delay-updates", "--itemize-changes", "--timeout=600",
+                                // the marker that makes the folder a web root stays
+                                std::string("--exclude=/") + kWebRootMarker};
   if (!p.ssh.empty()) a.push_back("--rsh=" + p.ssh);
   a.push_back(site + "/");
   std::string to = p.to;
@@ -245,8 +254,15 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
   std::string step = "lock";
   std::string summary;
   try {
+    // The web root is refused before any work (even before the output folder is made),
+    // not after a build: a stranger's folder, another school's web root (publish/web_root.h).
+    bool local = publish && !is_remote_target(o.publish.to);
+    step = "web root";
+    if (local) check_web_root(o.publish.to, o.build.out);
+
     // One nightly run per output folder, for all its steps (a build alone locks only its
     // own part); a second one refuses at once, or waits with --wait.
+    step = "lock";
     fs::path state_dir = make_state_dir(o.build.out);
     RunLock lock(state_dir / "nightly.lock", o.build.out + " (nightly)",
                  LockOptions{o.build.wait_seconds, o.build.command});
@@ -256,14 +272,20 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
     ImportReport imported;
     ImportOptions io = o.import;
     io.allow_shrink = false;  // a shrink is imported by hand, never by the timer
+    io.accept_older = false;  // so is an older export
     io.report = &imported;
     std::ostringstream iout, ierr;
     int rc = run_import(io, iout, ierr);
-    std::string note =
-        o.shrink_in_file
-            ? "note: allow-shrink in the configuration applies to `import --config` only; "
-              "nightly always refuses a shrinking import\n"
-            : "";
+    std::string note;
+    for (const auto& w : o.key_warnings) note += w + "\n";
+    for (auto [set, key, what] :
+         {std::tuple{o.shrink_in_file, "allow-shrink", "a shrinking import"},
+          std::tuple{o.older_in_file, "accept-older", "an older export"}})
+      if (set)
+        note += fmt::format(
+            "note: {} in the configuration applies to `import --config` only; nightly always "
+            "refuses {}\n",
+            key, what);
     if (rc != 0) {
       log.end("refused", note + ierr.str());
       log.detail(ierr.str());
@@ -293,7 +315,31 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
         published = "nothing published (no site built)";
       } else {
         std::string site = (fs::path(o.build.out) / "site").string();
-        RsyncCounts c = run_rsync(rsync_args(site, o.publish), log);
+        std::vector<std::string> folders_before;
+        if (local) {
+          // A full disk is found before rsync starts, not by its broken pipe halfway.
+          PublishSpace space = publish_space(site, o.publish.to);
+          if (!space.enough())
+            throw PublishRefused(no_space_message(space) + " to publish into " + o.publish.to);
+          claim_web_root(o.publish.to, o.build.out);
+          folders_before = list_folders(o.publish.to);
+        }
+        RsyncCounts c;
+        try {
+          c = run_rsync(rsync_args(site, o.publish), log);
+        } catch (const std::exception& e) {
+          if (!local) throw;
+          // rsync moves files into place only at its end (--delay-updates): what it left
+          // is its temporary folders and the new folders it made; remove them.
+          std::string left = undo_failed_publish(o.publish.to, folders_before);
+          std::string why = e.what();
+          if (why.find("No space left on device") != std::string::npos) {
+            PublishSpace space = publish_space(site, o.publish.to);
+            why = no_space_message(space) + " while publishing into " + o.publish.to;
+          }
+          if (!left.empty()) throw std::runtime_error(why + "; could not remove " + left);
+          throw PublishRefused(why);
+        }
         published = fmt::format("published to {} ({} sent, {} deleted)", mask_secrets(o.publish.to),
                                 plural(c.sent, "file", "files"), c.deleted);
         log.end("done", "publish: " + published);
@@ -313,10 +359,12 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
     log.summary(0, summary);
     return 0;
   } catch (const std::exception& e) {
-    if (step != "lock") log.end("failed", e.what());
-    std::string after = step == "publish"
+    if (step != "lock" && step != "web root") log.end("failed", e.what());
+    bool untouched = dynamic_cast<const PublishRefused*>(&e) != nullptr;
+    std::string after = step == "publish" && !untouched
                             ? "the web root may be partly updated: the next run completes it"
-                            : "nothing was published";
+                        : step == "publish" ? "the web root was left as it was"
+                                            : "nothing was published";
     summary = fmt::format("{}: FAILED at {} in {:.1f} s: {}; {} (exit 2)", run, step,
                           seconds_since(started), e.what(), after);
     log.summary(2, summary);

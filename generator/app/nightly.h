@@ -5,6 +5,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "app/build.h"
 #include "app/import.h"
@@ -26,6 +27,9 @@ struct NightlyOptions {
   bool quiet = false;  ///< only the summary line (and, in text, what an error needs)
   /// The file sets allow-shrink: nightly ignores it (a shrink is imported by hand) and says so.
   bool shrink_in_file = false;
+  bool older_in_file = false;  ///< the same for accept-older
+  /// Secrets found readable by others and allowed by allow-shared-keys: said in the log.
+  std::vector<std::string> key_warnings;
 };
 
 /// Exit codes (docs/manual.md): 0 done; 1 the input was refused (nothing built or

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "archive/tsa.h"
+#include "core/dates.h"
 #include "core/files.h"
 #include "core/hash.h"
 #include "core/ossl.h"
@@ -130,6 +131,42 @@ Signer::Signer(const std::string& key_path, const std::string& cert_path,
                const std::string& chain_path)
     : Signer(pem_files(key_path, cert_path, chain_path)) {}
 
+namespace {
+
+std::string asn1_date(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return "an unreadable date";
+  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+}  // namespace
+
+std::string certificate_use_problem(X509* cert, std::time_t when, std::string* warning) {
+  const ASN1_TIME* from = X509_get0_notBefore(cert);
+  const ASN1_TIME* until = X509_get0_notAfter(cert);
+  std::time_t t = when;
+  if (X509_cmp_time(from, &t) > 0)
+    return fmt::format("the certificate is not valid yet: from {} (it would sign at {}); sign "
+                       "once it is, or check this machine's clock",
+                       asn1_date(from), format_utc_iso(when));
+  if (X509_cmp_time(until, &t) < 0)
+    return fmt::format("the certificate expired on {}: signatures made with it now are invalid "
+                       "(`verify` would fail the archive); renew it with the certification "
+                       "authority and sign with the new one",
+                       asn1_date(until));
+  // A key usage extension that allows neither is a certificate for something else (TLS,
+  // encryption): the signatures' validation would reject it.
+  if ((X509_get_extension_flags(cert) & EXFLAG_KUSAGE) &&
+      !(X509_get_key_usage(cert) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+    return "the certificate's key usage allows neither digitalSignature nor nonRepudiation: it "
+           "is not a signing certificate";
+  std::time_t soon = when + std::time_t(kCertificateWarnDays) * 86400;
+  if (warning && X509_cmp_time(until, &soon) < 0)
+    *warning = fmt::format("the signing certificate expires on {}, in less than {} days: renew it",
+                           asn1_date(until), kCertificateWarnDays);
+  return {};
+}
+
 Signer::Signer(const SignerOptions& o) : impl_(std::make_unique<Impl>()) {
   // The certificate first: a GOST one needs the GOST engine before its key can be read.
   std::string cert_pem = read_file(o.cert, "signing certificate");
@@ -166,6 +203,12 @@ Signer::Signer(const SignerOptions& o) : impl_(std::make_unique<Impl>()) {
           fmt::format("{}: expected one or more certificates in PEM", o.chain));
   }
   describe_certificate();
+  // Checked before anything is rendered: a certificate out of date at the signing time
+  // (the build's moment) made an archive that `verify` failed from the moment it was made.
+  std::string warning;
+  std::string problem = certificate_use_problem(impl_->cert.get(), std::time(nullptr), &warning);
+  if (!problem.empty()) throw std::runtime_error(fmt::format("{}: {}", o.cert, problem));
+  if (!warning.empty()) warnings_.push_back(fmt::format("warning: {}: {}", o.cert, warning));
   impl_->tsa.url = o.tsa;
   impl_->tsa.timeout_seconds = o.tsa_timeout;
   if (!o.tsa_ca.empty()) impl_->tsa.ca_pem = read_file(o.tsa_ca, "--tsa-ca file");

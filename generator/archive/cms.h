@@ -4,6 +4,9 @@
 // electronic signature).
 #pragma once
 
+#include <openssl/types.h>
+
+#include <ctime>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -72,6 +75,8 @@ class Signer {
   /// as a digest: part of the archive documents' fingerprints, so that a new certificate
   /// signs every document again, and a first --tsa time-stamps them.
   const std::string& identity() const { return identity_; }
+  /// What the build should say before it signs (a certificate about to expire).
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   struct Impl;
@@ -81,7 +86,15 @@ class Signer {
   size_t cms_size_ = 0;
   void describe_certificate();
   std::string cert_der_hex_, identity_;
+  std::vector<std::string> warnings_;
 };
+
+/// A signing certificate closer to its end than this is signed with, and warned about.
+constexpr int kCertificateWarnDays = 30;
+/// Why `cert` may not sign at `when` (not yet valid, expired, a key usage without
+/// digitalSignature and nonRepudiation), or empty; `warning` gets the expiry within
+/// kCertificateWarnDays.
+std::string certificate_use_problem(X509* cert, std::time_t when, std::string* warning);
 
 /// The result of checking one signature.
 struct PdfSignatureCheck {

@@ -304,6 +304,20 @@ int run_archive_copy(const ArchiveCopyOptions& o, std::ostream& out) {
           folder.string(), c.problems.size()));
     }
   }
+  // A destination inside the archive (or the archive itself) copied into itself until the
+  // path was too long: refused before anything is copied.
+  for (const auto& dest : o.destinations) {
+    std::string d = resolve_path(dest);
+    for (const auto& folder : folders) {
+      std::string src = resolve_path(folder.string());
+      std::string target = resolve_path((fs::path(dest) / folder.filename()).string());
+      if (path_within(d, src) || path_within(src, target))
+        throw std::runtime_error(fmt::format(
+            "{}: the destination {} the archive folder it would copy ({}); a copy goes to "
+            "another folder, best on another carrier. Nothing was copied",
+            dest, path_within(d, src) ? (d == src ? "is" : "lies inside") : "would replace", src));
+    }
+  }
   int bad = 0;
   for (const auto& dest : o.destinations) {
     std::error_code ec;

@@ -127,14 +127,20 @@ Day local_day(int64_t utc, int offset_minutes) {
   return Day(d);
 }
 
-std::string utc_now_iso() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+int64_t utc_now_seconds() {
+  return std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+}
+
+std::string format_utc_iso(int64_t utc) {
+  std::time_t t = std::time_t(utc);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+std::string utc_now_iso() { return format_utc_iso(utc_now_seconds()); }
 
 std::optional<int> parse_clock(std::string_view s) {
   if (s.size() != 5 || !digits(s, 0, 2) || s[2] != ':' || !digits(s, 3, 2)) return std::nullopt;

@@ -1,6 +1,6 @@
 // Calendar arithmetic for the journal: dates as day numbers, ISO weeks, timestamps with
-// offsets. Pure functions but two: utc_now_iso reads the clock, and zone_offset_minutes
-// reads the system's TZif files (the school's UTC offset).
+// offsets. Pure functions but three: utc_now_iso and utc_now_seconds read the clock, and
+// zone_offset_minutes reads the system's TZif files (the school's UTC offset).
 #pragma once
 
 #include <cstdint>
@@ -46,6 +46,10 @@ Day local_day(int64_t utc, int offset_minutes);
 
 /// The current moment in UTC as `2024-03-12T09:05:00Z` (for "imported at" / "built at").
 std::string utc_now_iso();
+/// The current moment, seconds since the epoch (reads the clock too).
+int64_t utc_now_seconds();
+/// A moment as `2024-03-12T09:05:00Z`.
+std::string format_utc_iso(int64_t utc);
 
 /// Parses a bell time `HH:MM` to minutes after midnight.
 std::optional<int> parse_clock(std::string_view s);

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -75,6 +78,34 @@ void write_file_atomic(const std::string& path, std::string_view bytes, mode_t m
     ::unlink(tmp.c_str());
     throw std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(saved)));
   }
+}
+
+std::string resolve_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::absolute(fs::path(path)).lexically_normal();
+  // Walk up to the deepest part that exists, resolve it, and put the rest back.
+  fs::path existing = p, rest;
+  while (!existing.empty()) {
+    char buf[PATH_MAX];
+    if (::realpath(existing.c_str(), buf)) {
+      fs::path r = fs::path(buf) / rest;
+      std::string s = r.lexically_normal().string();
+      while (s.size() > 1 && s.back() == '/') s.pop_back();
+      return s;
+    }
+    if (existing == existing.root_path()) break;
+    rest = rest.empty() ? existing.filename() : existing.filename() / rest;
+    existing = existing.parent_path();
+  }
+  std::string s = p.string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+bool path_within(const std::string& inner, const std::string& outer) {
+  if (outer == "/") return true;
+  return inner == outer || (inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
+                            inner[outer.size()] == '/');
 }
 
 }  // namespace jp

@@ -27,4 +27,11 @@ std::optional<std::string> read_file_if_exists(const std::string& path);
 /// the open fails rather than follow it. Throws naming the file and the cause.
 void write_file_atomic(const std::string& path, std::string_view bytes, mode_t mode);
 
+/// `path` made absolute with every symbolic link resolved, also when its last parts do not
+/// exist yet (those are appended to the resolved folder that does).
+std::string resolve_path(const std::string& path);
+
+/// True when `inner` is `outer` or lies inside it (both resolved; compared by components).
+bool path_within(const std::string& inner, const std::string& outer);
+
 }  // namespace jp

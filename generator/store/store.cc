@@ -423,4 +423,17 @@ std::vector<std::pair<std::string, long long>> stored_counts(const std::string& 
   return row_counts(db, find.integer(0), kShrinkTables);
 }
 
+std::optional<StoredExport> stored_export(const std::string& db_path, const std::string& school_id,
+                                          const std::string& year_label) {
+  if (!std::filesystem::exists(db_path)) return std::nullopt;
+  Db db(db_path, false);
+  prepare_schema(db, false);
+  Stmt find(db.handle(),
+            "SELECT coalesce(exported_at, ''), content_digest FROM datasets "
+            "WHERE school_id = ? AND year_label = ?");
+  find.bind(1, school_id).bind(2, year_label);
+  if (!find.step()) return std::nullopt;
+  return StoredExport{find.text(0), find.text(1)};
+}
+
 }  // namespace jp

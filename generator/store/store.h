@@ -2,6 +2,7 @@
 // the state of earlier builds. The schema is in docs/database.md.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,15 @@ constexpr const char* kShrinkTables[] = {"students", "lessons", "marks", "attend
 std::vector<std::pair<std::string, long long>> stored_counts(const std::string& db_path,
                                                              const std::string& school_id,
                                                              const std::string& year_label);
+
+/// What the stored dataset of this school and year was imported from.
+struct StoredExport {
+  std::string exported_at;     ///< as written in the export; empty if it had none
+  std::string content_digest;  ///< the export's files and their digests (Journal::content_digest)
+};
+/// nullopt if the database or the dataset does not exist yet.
+std::optional<StoredExport> stored_export(const std::string& db_path, const std::string& school_id,
+                                          const std::string& year_label);
 
 /// Row counts of the journal tables for one dataset (for the summary and tests).
 std::vector<std::pair<std::string, long long>> dataset_counts(const std::string& db_path,

@@ -17,5 +17,22 @@ TEST_CASE("markdown: a homework that starts with a block HTML tag is shown as te
 }
 
 TEST_CASE("markdown: unsafe links are still dropped") {
-  CHECK(markdown_html("[x](javascript:alert(1))") == "<p><a href=\"\">x</a></p>\n");
+  CHECK(markdown_html("[x](javascript:alert(1))") ==
+        "<p><a rel=\"noreferrer noopener\" href=\"\">x</a></p>\n");
+}
+
+TEST_CASE("markdown: nothing loads from another host; links carry no referrer") {
+  // An image would be fetched from the tracker whenever the page opens.
+  CHECK(markdown_html("Схема: ![рисунок 1](https://tracker.example/i.png \"t\")") ==
+        "<p>Схема: <a rel=\"noreferrer noopener\" href=\"https://tracker.example/i.png\" "
+        "title=\"t\">рисунок 1</a></p>\n");
+  CHECK(markdown_html("![](//tracker.example/i.png)") ==
+        "<p><a rel=\"noreferrer noopener\" href=\"//tracker.example/i.png\">"
+        "//tracker.example/i.png</a></p>\n");
+  CHECK(markdown_html("[учебник](https://edu.example/book) и <https://x.example/>") ==
+        "<p><a rel=\"noreferrer noopener\" href=\"https://edu.example/book\">учебник</a> и "
+        "<a rel=\"noreferrer noopener\" href=\"https://x.example/\">https://x.example/</a></p>\n");
+  // Text that looks like a link tag stays text.
+  CHECK(markdown_html("`<a href=\"x\">`") == "<p><code>&lt;a href=&quot;x&quot;&gt;</code></p>\n");
+  CHECK(markdown_plain("![рисунок 1](https://tracker.example/i.png)") == "рисунок 1");
 }

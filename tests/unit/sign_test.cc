@@ -1,3 +1,6 @@
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <ctime>
@@ -7,6 +10,7 @@
 #include "archive/cms.h"
 #include "archive/demo_cert.h"
 #include "archive/pdf_sign.h"
+#include "core/dates.h"
 #include "helpers.h"
 #include "print/pdf.h"
 
@@ -182,5 +186,78 @@ TEST_CASE("sign: revocation data goes into the /DSS; a file that is none is name
   Signer plain((dir / "k.pem").string(), (dir / "c.pem").string());
   CHECK(plain.validation().certs.empty());
   CHECK(sign_pdf(small_pdf(), plain, time(nullptr), "").find("/DSS") == std::string::npos);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+/// A self-signed certificate valid from `from_days` to `until_days` around now, with the
+/// key usage `usage` (none if empty).
+std::unique_ptr<X509, decltype(&X509_free)> test_certificate(long from_days, long until_days,
+                                                             const char* usage) {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
+  X509_set_version(cert.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), from_days * 86400);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), until_days * 86400);
+  X509_set_pubkey(cert.get(), key.get());
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>("test"), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+  if (*usage) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, NID_key_usage, usage);
+    X509_add_ext(cert.get(), ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  X509_sign(cert.get(), key.get(), EVP_sha256());
+  return cert;
+}
+
+std::string problem_of(long from_days, long until_days, const char* usage, std::string* warning) {
+  return certificate_use_problem(test_certificate(from_days, until_days, usage).get(),
+                                 std::time(nullptr), warning);
+}
+
+std::string day_text(long days_from_now) {
+  std::time_t t = std::time(nullptr) + days_from_now * 86400;
+  return format_utc_iso(t).substr(0, 10);
+}
+
+}  // namespace
+
+TEST_CASE("sign: a certificate that cannot sign now is refused before any work", "[sign]") {
+  std::string warning;
+  CHECK(problem_of(-10, 365, "critical,digitalSignature,nonRepudiation", &warning) == "");
+  CHECK(warning == "");
+  CHECK(problem_of(-10, 365, "", &warning) == "");  // no key usage: no restriction
+  CHECK(problem_of(-400, -35, "digitalSignature", &warning) ==
+        "the certificate expired on " + day_text(-35) +
+            ": signatures made with it now are invalid (`verify` would fail the archive); renew "
+            "it with the certification authority and sign with the new one");
+  CHECK(problem_of(2, 400, "digitalSignature", &warning).rfind(
+            "the certificate is not valid yet: from " + day_text(2) + " (it would sign at ", 0) ==
+        0);
+  CHECK(problem_of(-10, 365, "keyEncipherment,dataEncipherment", &warning) ==
+        "the certificate's key usage allows neither digitalSignature nor nonRepudiation: it is "
+        "not a signing certificate");
+  CHECK(problem_of(-10, 365, "nonRepudiation", &warning) == "");
+  warning.clear();
+  CHECK(problem_of(-300, 12, "digitalSignature", &warning) == "");
+  CHECK(warning == "the signing certificate expires on " + day_text(12) +
+                       ", in less than 30 days: renew it");
+  // The Signer refuses an expired certificate with the file's name, and warns for one
+  // about to expire.
+  auto dir = temp_path("sign-use");
+  fs::create_directories(dir);
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string(), 10);
+  Signer soon((dir / "k.pem").string(), (dir / "c.pem").string());
+  REQUIRE(soon.warnings().size() == 1);
+  CHECK(soon.warnings()[0] == "warning: " + (dir / "c.pem").string() +
+                                  ": the signing certificate expires on " + day_text(10) +
+                                  ", in less than 30 days: renew it");
   fs::remove_all(dir);
 }
