@@ -15,6 +15,9 @@ install(FILES deploy/systemd/journalpress-nightly@.service deploy/systemd/journa
 install(FILES deploy/sysusers/journalpress.conf DESTINATION lib/sysusers.d)
 install(FILES deploy/nginx/journalpress.conf DESTINATION share/journalpress/nginx)
 install(FILES deploy/school.example.toml DESTINATION share/doc/journalpress/examples)
+# A region's nightly on Slurm (docs/region.md).
+install(PROGRAMS deploy/slurm/journalpress-region.sbatch deploy/slurm/submit-region
+        DESTINATION share/journalpress/slurm)
 install(FILES deploy/debian/copyright DESTINATION share/doc/journalpress)
 
 # A native package's changelog, in Debian's format, pointing at CHANGELOG.md.

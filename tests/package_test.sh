@@ -32,10 +32,11 @@ for f in ./usr/bin/journalpress ./usr/share/man/man1/journalpress.1.gz \
   ./lib/systemd/system/journalpress-nightly@.service ./lib/systemd/system/journalpress-nightly@.timer \
   ./usr/lib/sysusers.d/journalpress.conf ./usr/share/journalpress/nginx/journalpress.conf \
   ./usr/share/doc/journalpress/examples/school.example.toml ./usr/share/doc/journalpress/copyright \
-  ./usr/share/doc/journalpress/changelog.gz; do
+  ./usr/share/doc/journalpress/changelog.gz ./usr/share/journalpress/slurm/journalpress-region.sbatch \
+  ./usr/share/journalpress/slurm/submit-region; do
   grep -qxF "$f" <<<"$contents" || bad "the package lacks $f"
 done
-ok "the package holds the binary, man page, units, sysusers, nginx, example, copyright, changelog"
+ok "the package holds the binary, man page, units, sysusers, nginx, Slurm scripts, example, copyright, changelog"
 grep -q "tests\|/data/" <<<"$contents" && bad "the package holds test files or data" || ok "no tests or data in the package"
 depends=$(dpkg-deb -f "$deb" Depends)
 for d in libc6 libsqlite3-0 libssl3 libhpdf libqpdf fonts-paratype rsync libtomlplusplus3 \

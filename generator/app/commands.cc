@@ -12,9 +12,12 @@
 #include "app/guards.h"
 #include "app/import.h"
 #include "app/nightly.h"
+#include "app/region.h"
+#include "app/run_record.h"
 #include "archive/demo_cert.h"
 #include "archive/signing_key.h"
 #include "archive/verify.h"
+#include "core/dates.h"
 #include "core/keys.h"
 #include "core/text.h"
 #include "sample/sample.h"
@@ -59,12 +62,42 @@ class Cli {
     add_archive_copy();
     add_nightly();
     add_config();
+    add_region();
+  }
+
+  /// The first problem a run of this configuration would meet, in words, or empty: the
+  /// file's keys and values, what nightly needs, paths that overlap, loose secrets.
+  std::string problem_of(const std::string& file) {
+    try {
+      Config cfg = read_school_config(file);
+      for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd);
+      for (const char* key : {"input", "db", "out"})
+        if (!cfg.find(key)) return fmt::format("nightly needs `{}`", key);
+      std::vector<PathSetting> paths = import_paths(imp, file);
+      for (auto& p : build_paths(bld, ""))
+        if (p.setting != "db") paths.push_back(std::move(p));
+      if (const ConfigSetting* to = cfg.find("publish.to"))
+        paths.push_back({"publish.to", to->values[0], PathSetting::Role::replaced});
+      check_paths(paths);
+      check_secret_modes(secret_paths(bld), allow_shared_keys);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return {};
   }
 
   int run(int argc, char** argv) {
     if (int rc = parse(argc, argv); rc >= 0) return rc;
     if (config_check->parsed()) return check();
-    if (nightly->parsed()) return run_nightly_command();
+    if (nightly->parsed()) return run_nightly_recorded();
+    if (region_check->parsed())
+      return run_region_check(region_dir, [](const std::string& f) { return Cli().problem_of(f); },
+                              std::cout);
+    if (region_status->parsed()) {
+      if (region.status.empty()) region.status = region.dir + "/status";
+      if (region.out.empty()) region.out = region.status;
+      return run_region_status(region, std::cout);
+    }
     if (import->parsed()) {
       check_paths(import_paths(imp, import_config));
       return run_import(imp, std::cout, std::cerr);
@@ -96,12 +129,14 @@ class Cli {
   VerifyOptions ver;
   ArchiveCopyOptions cpy;
   std::string import_config, build_config, nightly_config, check_config;
-  std::string key_dir, log_format = "text", nightly_today, command_line;
+  std::string key_dir, log_format = "text", nightly_today, command_line, status_file, region_dir;
+  RegionStatusOptions region;
   bool key_force = false, key_gost = false, quiet = false, allow_shared_keys = false;
   double nightly_wait = 0;
+  int nightly_threads = -1;
   CLI::App *import = nullptr, *sample = nullptr, *build = nullptr, *keygen = nullptr,
            *revoke = nullptr, *verify = nullptr, *archive_copy = nullptr, *nightly = nullptr,
-           *config_check = nullptr;
+           *config_check = nullptr, *region_check = nullptr, *region_status = nullptr;
 
   /// The file's keys are the options of these commands (app/config.h).
   std::vector<const CLI::App*> settable() const { return {import, build, nightly}; }
@@ -384,6 +419,12 @@ class Cli {
         ->capture_default_str()
         ->check(CLI::IsMember({"text", "json"}));
     nightly->add_flag("--quiet", quiet, "print only the summary line (and errors)");
+    nightly->add_option("--threads", nightly_threads,
+                        "parser and render threads (default: the file's `threads`, else one per "
+                        "core; under a batch scheduler, the CPUs it granted)");
+    nightly->add_option("--status-file", status_file,
+                        "write the run's record there at its end, whatever happened (JSON; "
+                        "`region status` collects them)");
   }
 
   void add_config() {
@@ -394,6 +435,29 @@ class Cli {
         "Read the configuration file, check every key, type, file and value as the commands\n"
         "would, and print the effective settings (secrets masked).");
     config_check->add_option("--config", check_config, "the configuration file (TOML)")->required();
+  }
+
+  void add_region() {
+    CLI::App* r = app.add_subcommand(
+        "region",
+        "A region's schools: one configuration file per school in a folder (docs/region.md).");
+    r->require_subcommand(1);
+    region_check = r->add_subcommand(
+        "check", "Check every school's configuration (DIR/*.toml) as `config check` does: one "
+                 "line per school; exit 1 if any is broken.");
+    region_check->add_option("DIR", region_dir, "the region's folder of SCHOOL.toml files")
+        ->required();
+    region_status = r->add_subcommand(
+        "status",
+        "Collect each school's record of its last nightly run (`nightly --status-file`) into\n"
+        "region-status.json and region-status.html (owner-only); exit 1 if any school failed.");
+    region_status->add_option("DIR", region.dir, "the region's folder of SCHOOL.toml files")
+        ->required();
+    region_status->add_option("--status", region.status,
+                              "the folder of the runs' records, SCHOOL.json each (default: "
+                              "DIR/status)");
+    region_status->add_option("--out", region.out,
+                              "where to write region-status.json and .html (default: --status)");
   }
 
   /// Parses the command line and the configuration file it names; an exit code when the
@@ -452,6 +516,26 @@ class Cli {
     return 0;
   }
 
+  /// nightly, and its record in --status-file whatever happens, also when the
+  /// configuration itself is refused (a region's status must not show an older run).
+  int run_nightly_recorded() {
+    try {
+      return run_nightly_command();
+    } catch (const std::exception& e) {
+      if (!status_file.empty()) {
+        RunRecord r;
+        r.config = nightly_config;
+        r.started = r.finished = utc_now_iso();
+        r.exit = 2, r.status = "failed", r.step = "configuration", r.message = e.what();
+        try {
+          write_run_record(status_file, r);
+        } catch (const std::exception&) {  // the error below is what matters
+        }
+      }
+      throw;
+    }
+  }
+
   int run_nightly_command() {
     // Given on nightly's command line, --today and --wait override the file's.
     bool today_given = nightly->get_option("--today")->count() > 0;
@@ -464,6 +548,7 @@ class Cli {
     n.build = bld;
     if (today_given) n.build.today = nightly_today;
     if (wait_given) n.build.wait_seconds = nightly_wait;
+    if (nightly_threads >= 0) n.import.threads = n.build.threads = unsigned(nightly_threads);
     for (const char* key : {"input", "db", "out"})
       if (!cfg.find(key))
         throw std::runtime_error(fmt::format("{}: nightly needs `{}` ({})", nightly_config, key,
@@ -484,6 +569,7 @@ class Cli {
     check_paths(paths);
     n.key_warnings = check_secret_modes(secret_paths(n.build), allow_shared_keys);
     n.json = log_format == "json";
+    n.status_file = status_file;
     n.quiet = quiet;
 #ifndef __SANITIZE_ADDRESS__  // as for build
     n.build.exit_after = true;

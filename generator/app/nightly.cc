@@ -23,6 +23,7 @@
 #include <tuple>
 
 #include "app/config.h"
+#include "app/run_record.h"
 #include "core/dates.h"
 #include "publish/output_folder.h"
 #include "publish/run_lock.h"
@@ -253,6 +254,24 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
   int total = publish ? 3 : 2;
   std::string step = "lock";
   std::string summary;
+  RunRecord record;
+  record.config = o.config_file;
+  record.started = utc_now_iso();
+  // Every way out of the run says so in the status file too (`--status-file`).
+  auto finish = [&](int code, const char* status) {
+    log.summary(code, summary);
+    if (o.status_file.empty()) return code;
+    record.exit = code, record.status = status, record.message = summary;
+    record.step = code == 0 ? "" : step;
+    record.finished = utc_now_iso();
+    record.seconds = seconds_since(started);
+    try {
+      write_run_record(o.status_file, record);
+    } catch (const std::exception& e) {
+      err << "journalpress: warning: cannot write the status file: " << e.what() << "\n";
+    }
+    return code;
+  };
   try {
     // The web root is refused before any work (even before the output folder is made),
     // not after a build: a stranger's folder, another school's web root (publish/web_root.h).
@@ -292,10 +311,16 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
       summary =
           fmt::format("{}: input refused in {:.1f} s: {}; nothing was built or published (exit 1)",
                       run, seconds_since(started), last_line(ierr.str()));
-      log.summary(1, summary);
-      return 1;
+      // The region's status names what was wrong, not only that something was.
+      std::istringstream errors(ierr.str());
+      int lines = 0;
+      for (std::string line; lines < 10 && std::getline(errors, line); ++lines)
+        record.detail += (lines ? "\n" : "") + line;
+      return finish(1, "refused");
     }
     log.end("done", note + iout.str() + ierr.str());
+    record.students = imported.students, record.marks = imported.marks;
+    record.warnings = imported.warnings;
 
     step = "build";
     log.begin(step, 2, total);
@@ -342,6 +367,7 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
         }
         published = fmt::format("published to {} ({} sent, {} deleted)", mask_secrets(o.publish.to),
                                 plural(c.sent, "file", "files"), c.deleted);
+        record.published = true, record.published_to = mask_secrets(o.publish.to);
         log.end("done", "publish: " + published);
       }
     }
@@ -356,8 +382,8 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
                           plural(imported.marks, "mark", "marks"),
                           plural(imported.warnings, "warning", "warnings"),
                           outputs.empty() ? "nothing" : outputs, published);
-    log.summary(0, summary);
-    return 0;
+    record.outputs = built.outputs;
+    return finish(0, "done");
   } catch (const std::exception& e) {
     if (step != "lock" && step != "web root") log.end("failed", e.what());
     bool untouched = dynamic_cast<const PublishRefused*>(&e) != nullptr;
@@ -367,8 +393,7 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
                                             : "nothing was published";
     summary = fmt::format("{}: FAILED at {} in {:.1f} s: {}; {} (exit 2)", run, step,
                           seconds_since(started), e.what(), after);
-    log.summary(2, summary);
-    return 2;
+    return finish(2, "failed");
   }
 }
 

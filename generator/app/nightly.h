@@ -30,6 +30,8 @@ struct NightlyOptions {
   bool older_in_file = false;  ///< the same for accept-older
   /// Secrets found readable by others and allowed by allow-shared-keys: said in the log.
   std::vector<std::string> key_warnings;
+  /// --status-file: the run's record (app/run_record.h) is written there at its end.
+  std::string status_file;
 };
 
 /// Exit codes (docs/manual.md): 0 done; 1 the input was refused (nothing built or

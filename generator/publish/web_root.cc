@@ -1,10 +1,14 @@
 #include "publish/web_root.h"
 
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
@@ -103,7 +107,27 @@ void check_web_root(const std::string& to, const std::string& out) {
 void claim_web_root(const std::string& to, const std::string& out) {
   check_web_root(to, out);
   fs::path marker = fs::path(to) / kWebRootMarker;
-  if (!fs::exists(marker)) write_file_atomic(marker.string(), marker_text(out), 0644);
+  if (fs::exists(marker) && !marker_output(read_file(marker.string(), "web root marker")).empty())
+    return;
+  // Created exclusively: two output folders claiming one empty web root at the same moment
+  // (two schools' nightly runs with one publish.to) cannot both win; the loser reads the
+  // winner's marker and is refused. A marker cut short by a crash is written again whole.
+  int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST) {
+    check_web_root(to, out);
+    write_file_atomic(marker.string(), marker_text(out), 0644);
+    return;
+  }
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot write the web root's marker {}: {}",
+                                         marker.string(), std::strerror(errno)));
+  std::string text = marker_text(out);
+  bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok)
+    throw std::runtime_error(fmt::format("cannot write the web root's marker {}: {}",
+                                         marker.string(), std::strerror(err)));
 }
 
 PublishSpace publish_space(const std::string& site, const std::string& to) {
