@@ -47,8 +47,9 @@ class Cli {
     app.set_version_flag("--version", std::string("journalpress ") + JOURNALPRESS_VERSION);
     app.require_subcommand(1);
     app.footer(
-        "Run `journalpress COMMAND --help` for the options of a command; docs/manual.md has the "
-        "manual.");
+        "Run `journalpress COMMAND --help` for the options of a command. The manual:\n"
+        "/usr/share/doc/journalpress/manual.md (installed by the package), docs/manual.md in the "
+        "source.");
     add_import();
     add_sample();
     add_build();
@@ -391,8 +392,17 @@ class Cli {
   }
 
   int check() {
-    Config cfg = read_school_config(check_config);
-    for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd);
+    // Every problem of the file at once: an administrator fixes them in one go, not one per run.
+    std::vector<std::string> problems;
+    Config cfg = read_config(check_config, config_keys(settable()), &problems);
+    for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd, {}, &problems);
+    if (!problems.empty()) {
+      for (const auto& p : problems) std::cerr << p << "\n";
+      std::cerr << fmt::format(
+          "journalpress: error: {}: {} {}; nightly cannot run with these settings\n",
+          check_config, problems.size(), problems.size() == 1 ? "problem" : "problems");
+      return 2;
+    }
     std::cout << describe_settings(cfg, settable());
     std::string missing;
     for (const char* key : {"input", "db", "out"})
