@@ -399,8 +399,8 @@ class Cli {
     if (!problems.empty()) {
       for (const auto& p : problems) std::cerr << p << "\n";
       std::cerr << fmt::format(
-          "journalpress: error: {}: {} {}; nightly cannot run with these settings\n",
-          check_config, problems.size(), problems.size() == 1 ? "problem" : "problems");
+          "journalpress: error: {}: {} {}; nightly cannot run with these settings\n", check_config,
+          problems.size(), problems.size() == 1 ? "problem" : "problems");
       return 2;
     }
     std::cout << describe_settings(cfg, settable());

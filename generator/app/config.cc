@@ -9,6 +9,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "core/files.h"
@@ -166,7 +167,6 @@ std::vector<ConfigKey> config_keys(const std::vector<const CLI::App*>& commands)
   return keys;
 }
 
-/// Hands `found` to the caller's list, or throws them as one error: one line each.
 /// `FILE:LINE: ...`'s line, to list problems in the file's order (TOML tables iterate by key).
 static int line_of(const std::string& problem) {
   for (size_t c = problem.find(':'); c != std::string::npos; c = problem.find(':', c + 1)) {
@@ -220,15 +220,20 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys,
   // Every problem of the file is collected (`config check` lists them all at once); a key
   // with a problem is left out and the next one read.
   std::vector<std::string> found;
+  std::set<std::string> refused;  ///< keys with a problem
   auto fail = [&](std::string why) { found.push_back(std::move(why)); };
   auto read_one = [&](const std::string& key, const toml::key& k, const toml::node& node) {
     int line = int(k.source().begin.line);
+    auto refuse = [&](std::string why) {
+      refused.insert(key);
+      fail(std::move(why));
+    };
     std::string where = fmt::format("{}:{}: {}", file, line, key);
     auto known =
         std::find_if(keys.begin(), keys.end(), [&](const auto& c) { return c.key == key; });
     if (known == keys.end()) {
       std::string near = nearest_key(key, keys);
-      return fail(fmt::format(
+      return refuse(fmt::format(
           "{}:{}: unknown key \"{}\"{}; the keys are the options of import, build and nightly "
           "without the dashes, input, and publish.to and publish.ssh (docs/manual.md)",
           file, line, key, near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
@@ -237,9 +242,8 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys,
     s.key = key;
     s.line = line;
     auto wrong = [&](const toml::node& n) {
-      return fail(
-          fmt::format("{}: expected {}{}, got {}", where, expected_name(known->kind),
-                      known->list ? " or an array of them" : "", describe_value(n)));
+      return refuse(fmt::format("{}: expected {}{}, got {}", where, expected_name(known->kind),
+                                known->list ? " or an array of them" : "", describe_value(n)));
     };
     if (const toml::array* arr = node.as_array()) {
       if (!known->list) return wrong(node);
@@ -255,7 +259,7 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys,
     }
     for (auto& v : s.values) {
       if (v.find('\0') != std::string::npos || v.empty())
-        return fail(fmt::format("{}: expected a value, got an empty one", where));
+        return refuse(fmt::format("{}: expected a value, got an empty one", where));
       bool path = known->path && !(key == "publish.to" && is_remote_target(v));
       if (path && fs::path(v).is_relative()) v = (base / v).lexically_normal().string();
       if (!path) continue;
@@ -263,21 +267,21 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys,
       bool exists = ::stat(v.c_str(), &st) == 0;
       bool need_folder = key == "publish.to";
       if ((known->must != ConfigKey::Must::nothing || need_folder) && !exists)
-        return fail(fmt::format("{}: {}{} does not exist{}", where,
-                                             need_folder ? "the folder "
-                                             : known->must == ConfigKey::Must::be_file ? "the file "
-                                                                                       : "",
-                                             v,
-                                             known->secret && key == "site-key"
-                                                 ? " (`journalpress keygen --out DIR` makes one)"
-                                                 : ""));
+        return refuse(fmt::format("{}: {}{} does not exist{}", where,
+                                  need_folder                               ? "the folder "
+                                  : known->must == ConfigKey::Must::be_file ? "the file "
+                                                                            : "",
+                                  v,
+                                  known->secret && key == "site-key"
+                                      ? " (`journalpress keygen --out DIR` makes one)"
+                                      : ""));
       if (known->must == ConfigKey::Must::be_file && !S_ISREG(st.st_mode))
-        return fail(fmt::format("{}: {} is not a regular file", where, v));
+        return refuse(fmt::format("{}: {} is not a regular file", where, v));
       if (need_folder && !S_ISDIR(st.st_mode))
-        return fail(fmt::format("{}: {} is not a folder", where, v));
+        return refuse(fmt::format("{}: {} is not a folder", where, v));
     }
     if (cfg.find(key))  // TOML forbids it already; an array of tables could not reach here
-      return fail(fmt::format("{}: given twice", where));
+      return refuse(fmt::format("{}: given twice", where));
     cfg.settings.push_back(std::move(s));
   };
 
@@ -291,7 +295,8 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys,
   }
   if (const ConfigSetting* ssh = cfg.find("publish.ssh")) {
     const ConfigSetting* to = cfg.find("publish.to");
-    if (!to || !is_remote_target(to->values[0]))
+    // A publish.to refused above is reported already: not "not given" as well.
+    if ((!to && !refused.count("publish.to")) || (to && !is_remote_target(to->values[0])))
       fail(fmt::format(
           "{}: is for a remote publish.to (HOST:PATH, rsync over ssh); publish.to is {}",
           cfg.where(*ssh), to ? "a local folder" : "not given"));

@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 void create_private_db_file(const std::string& path) {
   // Folders made here are the database's own: owner only. Existing ones are not changed.
   std::vector<fs::path> missing;
-  for (fs::path p = fs::path(path).parent_path(); !p.empty() && !fs::exists(p);
-       p = p.parent_path())
+  for (fs::path p = fs::path(path).parent_path(); !p.empty() && !fs::exists(p); p = p.parent_path())
     missing.push_back(p);
   for (auto it = missing.rbegin(); it != missing.rend(); ++it)
     if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
