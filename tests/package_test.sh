@@ -51,6 +51,9 @@ dpkg-deb -x "$deb" "$root"
 zcat "$root/usr/share/man/man1/journalpress.1.gz" | grep -q '^\.TH JOURNALPRESS "1"' &&
   zcat "$root/usr/share/man/man1/journalpress.1.gz" | grep -q 'nightly' &&
   ok "man page: a section 1 page that documents nightly" || bad "man page"
+zcat "$root/usr/share/man/man1/journalpress.1.gz" | grep -q 'usr/share/doc/journalpress/manual.md' &&
+  zcat "$root/usr/share/man/man1/journalpress.1.gz" | grep -q 'kept when the package is purged' &&
+  ok "man page: names the installed manual and what a purge keeps" || bad "man page: manual or purge"
 
 # --help points at the manual where the package puts it (issue 26).
 "$root/usr/bin/journalpress" --help | grep -q "/usr/share/doc/journalpress/manual.md" &&
