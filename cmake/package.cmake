@@ -19,6 +19,11 @@ install(FILES deploy/school.example.toml DESTINATION share/doc/journalpress/exam
 install(PROGRAMS deploy/slurm/journalpress-region.sbatch deploy/slurm/submit-region
         DESTINATION share/journalpress/slurm)
 install(FILES deploy/debian/copyright DESTINATION share/doc/journalpress)
+# The manual and the documents it links to (`--help` points here): a server has no clone.
+file(GLOB jp_docs ${PROJECT_SOURCE_DIR}/docs/*.md)
+list(FILTER jp_docs EXCLUDE REGEX "/(architecture|benchmarks)\\.md$")  # for developers
+install(FILES ${jp_docs} DESTINATION share/doc/journalpress)
+install(DIRECTORY docs/pictures docs/screenshots DESTINATION share/doc/journalpress)
 
 # A native package's changelog, in Debian's format, pointing at CHANGELOG.md.
 string(TIMESTAMP jp_changelog_date "%a, %d %b %Y %H:%M:%S +0000" UTC)
@@ -49,7 +54,7 @@ if(HELP2MAN)
   list(APPEND jp_package_files ${PROJECT_BINARY_DIR}/journalpress.1.gz)
   install(FILES ${PROJECT_BINARY_DIR}/journalpress.1.gz DESTINATION share/man/man1)
 else()
-  message(STATUS "help2man not found: the package will have no man page (scripts/install-deps --tests installs it)")
+  message(STATUS "help2man not found: the package will have no man page (scripts/install-deps --package installs it)")
 endif()
 add_custom_target(package_files ALL DEPENDS ${jp_package_files})
 
@@ -77,8 +82,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "fonts-paratype, rsync, adduser, libengine-gost-openssl, libengine-pkcs11-openssl, p11-kit-modules")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nginx, openssh-client")
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-    ${PROJECT_SOURCE_DIR}/deploy/debian/postinst ${PROJECT_SOURCE_DIR}/deploy/debian/postrm)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${PROJECT_SOURCE_DIR}/deploy/debian/postinst
+    ${PROJECT_SOURCE_DIR}/deploy/debian/prerm ${PROJECT_SOURCE_DIR}/deploy/debian/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_STRIP_FILES TRUE)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)

@@ -4,6 +4,7 @@
 # (vnu, axe in Chromium, 320 px).
 #   browser_test.sh BINARY SOURCE_DIR [--screenshots DIR]
 set -eu  # (no pipefail: `grep | head` ends grep early on purpose)
+export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 bin=$1
 src=$2
 shift 2

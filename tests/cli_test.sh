@@ -2,6 +2,7 @@
 # The command line as a user meets it: help, version, bad arguments, exit codes,
 # and the import's messages for a bad file. Run by ctest: cli_test.sh BINARY SOURCE_DIR
 set -u
+export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 bin=$1
 src=$2
 tmp=$(mktemp -d)
@@ -26,6 +27,12 @@ db_sum=$(sha256sum <"$tmp/ok.db")
 check import-again 0 "already imported: " -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
 [[ $out == *"exported at 2024-06-01T20:00:00+03:00); the database $tmp/ok.db was not changed"* && $(sha256sum <"$tmp/ok.db") == "$db_sum" ]] &&
   echo "ok   import-again: database untouched" || { echo "FAIL import-again changed the database"; fail=1; }
+# The database holds every pupil's data: made 0600, in folders made 0700 (issue 26).
+check import-new-folders 0 "4 classes" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/new/sub/j.db"
+modes=$(stat -c '%a' "$tmp/new" "$tmp/new/sub" "$tmp/new/sub/j.db" | tr '\n' ' ')
+[[ $modes == "700 700 600 " ]] && ok "import: database 0600, its new folders 0700" || bad "import: modes $modes, expected 700 700 600"
+(umask 000 && "$bin" import "$src/tests/corpus/base" --db "$tmp/umask0.db" >/dev/null 2>&1)
+[[ $(stat -c '%a' "$tmp/umask0.db") == 600 ]] && ok "import: database 0600 under umask 000" || bad "import under umask 000: mode $(stat -c '%a' "$tmp/umask0.db")"
 # Odd inputs: a symlinked folder is followed; a dangling link, a link loop, a FIFO and a
 # device are refused by name (rc 1), never skipped silently, and nothing is written.
 mkdir -p "$tmp/in/real" "$tmp/in/top"
@@ -173,6 +180,41 @@ area=$(dirname "$(ls "$ids"/out/site/f/*/s~subject~current.html | head -1)")
 [[ -s $area/s-subject~current.html && -s $area/s~subject~current.html ]] && echo "ok   ids: s~subject~current.html and s-subject~current.html side by side" \
   || { echo "FAIL ids: site pages of s and s-subject"; fail=1; }
 check ids-verify 0 "intact" -- "$bin" verify "$ids/out/archive"
+
+# A build warns when its today lies outside the journal's data, naming both dates (issue 26):
+# the base's lessons are on 2023-09-04, 2023-09-05 and 2024-01-10, its year ends 2024-06-30.
+w=$tmp/warn
+check build-today-in-data 0 "site: " -- "$bin" build --db "$tmp/ok.db" --out "$w" --site --site-key "$tmp/secrets/site.key" --today 2023-09-06
+[[ $out != *"warning: "* ]] && ok "build-today-in-data: no warning" || { bad "build-today-in-data warned"; echo "$out"; }
+check build-today-no-lessons 0 "warning: today is 2023-12-20, but the journal's last lesson on or before it was on 2023-09-05 (106 days earlier, more than 14)" -- "$bin" build --db "$tmp/ok.db" --out "$w" --site --site-key "$tmp/secrets/site.key" --today 2023-12-20
+check build-today-after-year 0 "warning: today is 2024-07-10, after the end of the school year 2023/2024 on 2024-06-30 (its last lesson was on 2024-01-10)" -- "$bin" build --db "$tmp/ok.db" --out "$w" --site --site-key "$tmp/secrets/site.key" --today 2024-07-10 --allow-any-date
+check build-today-before-lessons 0 "warning: today is 2023-09-01, before the journal's first lesson on 2023-09-04" -- "$bin" build --db "$tmp/ok.db" --out "$w" --site --site-key "$tmp/secrets/site.key" --today 2023-09-01
+# A database others can read: the build says so (and still builds).
+cp "$tmp/ok.db" "$tmp/open.db" && chmod 644 "$tmp/open.db"
+check build-db-readable 0 "warning: the database $tmp/open.db (every pupil's marks and absences) is readable by every user of this machine (mode 0644); \`chmod 600 $tmp/open.db\`" -- "$bin" build --db "$tmp/open.db" --out "$w" --site --site-key "$tmp/secrets/site.key" --today 2023-09-06
+mkdir -m 777 "$tmp/open-dir" && cp "$tmp/ok.db" "$tmp/open-dir/j.db" && chmod 600 "$tmp/open-dir/j.db"
+check build-db-folder-writable 0 "warning: the database's folder $tmp/open-dir is writable by every user of this machine (mode 0777)" -- "$bin" build --db "$tmp/open-dir/j.db" --out "$w" --site --site-key "$tmp/secrets/site.key" --today 2023-09-06
+check build-db-private 0 "site: " -- "$bin" build --db "$tmp/ok.db" --out "$w" --site --site-key "$tmp/secrets/site.key" --today 2023-09-06
+[[ $out != *"warning: "* ]] && ok "build-db-private: no warning for a 0600 database" || { bad "build-db-private warned"; echo "$out"; }
+
+# A document never states a future (issue 26): the class journal's title page says «Окончен»
+# only after the school year's end, «Ведётся с» its first lesson before.
+if command -v pdftotext >/dev/null; then
+  "$bin" build --db "$tmp/ok.db" --out "$tmp/jt" --archive "${sign[@]}" --today 2023-09-06 >/dev/null
+  title=$(pdftotext -l 1 "$tmp/jt/archive/2023-2024/5a~journal.pdf" - 2>&1)
+  [[ $title == *"Ведётся с 4 сентября 2023"* && $title != *"Окончен"* ]] && ok "journal title during the year: Ведётся с 4 сентября 2023" ||
+    { bad "journal title during the year"; echo "$title"; }
+  "$bin" build --db "$tmp/ok.db" --out "$tmp/jt" --archive "${sign[@]}" --today 2024-07-10 --allow-any-date >/dev/null
+  title=$(pdftotext -l 1 "$tmp/jt/archive/2023-2024/5a~journal.pdf" - 2>&1)
+  [[ $title == *"Начат: 4 сентября 2023"*"Окончен: 5 сентября 2023"* && $title != *"Ведётся"* ]] && ok "journal title after the year: Начат, Окончен" ||
+    { bad "journal title after the year"; echo "$title"; }
+  "$bin" build --db "$tmp/ok.db" --out "$tmp/jt" --archive "${sign[@]}" --today 2023-09-01 >/dev/null
+  title=$(pdftotext -l 1 "$tmp/jt/archive/2023-2024/5a~journal.pdf" - 2>&1)
+  [[ $title != *"Ведётся"* && $title != *"Окончен"* && $title != *"Начат"* ]] && ok "journal title before the first lesson: no date" ||
+    { bad "journal title before the first lesson"; echo "$title"; }
+else
+  echo "skip journal title: pdftotext is not installed (poppler-utils, scripts/install-deps --tests)"
+fi
 
 # The audit reports (issue 15): options checked before anything is published, named when wrong.
 r=$tmp/reports

@@ -5,6 +5,7 @@
 # unreachable, a wrong address 404. Only listen and root are changed. Run by ctest:
 # nginx_test.sh BINARY SOURCE_DIR
 set -u
+export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 bin=$1
 src=$2
 for tool in nginx curl; do

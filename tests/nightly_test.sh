@@ -5,6 +5,7 @@
 # import or a failed build that leaves the web root untouched, two runs at once, runs killed
 # at random moments. Run by ctest: nightly_test.sh BINARY
 set -u
+export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 bin=$1
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; umount "$tmp/small" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -70,6 +71,18 @@ check config-missing-file 2 "cannot read the configuration file $tmp/etc/none.to
 mkfifo etc/fifo.toml
 check config-fifo 2 "cannot read the configuration file $tmp/etc/fifo.toml" -- timeout 20 "$bin" config check --config "$tmp/etc/fifo.toml"
 check config-dev-zero 2 "cannot read the configuration file /dev/zero" -- timeout 20 "$bin" config check --config /dev/zero
+# Every problem of a file at once (issue 26), in the file's order, then one line saying how many.
+sed -e 's|^letters = true$|letter = true\nwait = "soon"|' -e 's|^sign-cert = .*|sign-cert = "../sec/none.pem"|' \
+  -e 's|^base-url = .*|base-url = "javascript:alert(1)"|' "$cfg" >etc/many.toml
+check config-check-every-problem 2 "journalpress: error: $tmp/etc/many.toml: 4 problems; nightly cannot run with these settings" -- "$bin" config check --config "$tmp/etc/many.toml"
+want="$tmp/etc/many.toml:7: sign-cert: the file $tmp/sec/none.pem does not exist
+$tmp/etc/many.toml:8: base-url: expected an http:// or https:// address such as https://school.example/diary/, got \"javascript:alert(1)\"
+$tmp/etc/many.toml:13: unknown key \"letter\""
+[[ $out == "$want"* && $out == *"$tmp/etc/many.toml:14: wait: expected a number, got a string (\"soon\")"* ]] &&
+  ok "config check lists the four problems in the file's order" || { bad "config check's problems"; echo "$out"; }
+check nightly-every-file-problem 2 "$tmp/etc/many.toml:13: unknown key \"letter\"" -- "$bin" nightly --config "$tmp/etc/many.toml"
+[[ $out == *"$tmp/etc/many.toml:7: sign-cert: the file $tmp/sec/none.pem does not exist"* ]] &&
+  ok "nightly names every problem of the file too" || { bad "nightly's problems"; echo "$out"; }
 [[ ! -e var/journal.db ]] && ok "hostile configurations wrote nothing" || bad "a hostile configuration made the database"
 # The command line overrides the file: import and build take --config too.
 check import-config 0 "imported" -- "$bin" import --config "$cfg" --db "$tmp/var/other.db"
@@ -80,6 +93,9 @@ rm -rf var/other var/other.db
 
 # --- the nightly run, into a local web root
 check nightly 0 "nightly $cfg: done in" -- "$bin" nightly --config "$cfg"
+[[ $out != *"warning: today"* && $out != *"warning: the database"* ]] && ok "nightly: no warning when today is inside the data" || { bad "nightly warned"; echo "$out"; }
+# The database (every pupil's data) is the owner's only (issue 26).
+[[ $(stat -c %a var/journal.db) == 600 ]] && ok "nightly: the database is 0600" || bad "nightly: database mode $(stat -c %a var/journal.db)"
 [[ $(tail -1 <<<"$out") == *"imported 40 students"*"; built site ("*" written, 0 unchanged, 0 deleted), archive ("*"extracts ("*"letters ("*"; published to $tmp/www ("*" files sent, 0 deleted)" ]] &&
   ok nightly-summary || { bad "nightly-summary"; echo "$out" | tail -1; }
 [[ $out != *$'\r'* && $out != *"[1/3]"* ]] && ok "no progress when not on a terminal" || bad "progress printed to a pipe"
@@ -170,6 +186,9 @@ guard() {  # guard NAME SED_EXPRESSION EXPECTED: the configuration with one sett
 rm export && ln -s b export
 guard to-export 's|^to = .*|to = "../export"|' "publish.to ($tmp/export = $tmp/b) is the same as input ($tmp/export = $tmp/b): the web root may not overlap any other path of the run (publishing deletes everything in it that is not the site)"
 guard to-secrets 's|^to = .*|to = "../sec"|' "publish.to ($tmp/sec) contains site-key ($tmp/sec/site.key)"
+# config check says it too, before any night.
+sed 's|^to = .*|to = "../sec"|' "$cfg" >etc/cc.toml
+check guard-config-check 2 "$tmp/etc/cc.toml: publish.to ($tmp/sec) contains site-key ($tmp/sec/site.key)" -- "$bin" config check --config "$tmp/etc/cc.toml"
 guard to-config-folder 's|^to = .*|to = "."|' "publish.to ($tmp/etc) contains --config ($tmp/etc/guard.toml)"
 guard to-output 's|^to = .*|to = "../var/out"|' "publish.to ($tmp/var/out) is the same as out ($tmp/var/out)"
 guard to-site 's|^to = .*|to = "../var/out/site"|' "publish.to ($tmp/var/out/site) lies inside out ($tmp/var/out)"
@@ -241,6 +260,13 @@ check nightly-remote-deletes 0 "done in" -- "$bin" nightly --config "$tmp/etc/re
 same_tree "remote web root = site, what the build deleted deleted" var/out/site remote
 sed -e "s|^ssh = .*|ssh = \"$tmp/nossh\"|" etc/remote.toml >etc/noremote.toml
 check nightly-remote-fails 2 "FAILED at publish" -- "$bin" nightly --config "$tmp/etc/noremote.toml" --today 2024-02-09
+
+# --- a today outside the journal's data (issue 26): the run goes on and its summary warns,
+# naming both dates, even with --quiet (the export a ends on 2024-02-09).
+check nightly-today-outside-data 0 "; warning: today is 2024-03-15, but the journal's last lesson on or before it was on 2024-02-09 (35 days earlier, more than 14)" -- "$bin" nightly --config "$cfg" --today 2024-03-15 --quiet
+[[ $(wc -l <<<"$out") == 1 ]] && ok "nightly-today-outside-data: one line" || { bad "nightly-today-outside-data: lines"; echo "$out"; }
+sed 's|^letters = true$|letters = true\nallow-any-date = true|' "$cfg" >etc/anydate.toml
+check nightly-after-year 0 "; warning: today is 2024-07-02, after the end of the school year 2023/2024 on 2024-06-30" -- "$bin" nightly --config "$tmp/etc/anydate.toml" --today 2024-07-02 --quiet
 
 # --- reports = true in the file: the staff's reports are built, and never published
 sed -e 's|^letters = true|letters = true\nreports = true|' -e 's|^out = .*|out = "../var/rout"|' \

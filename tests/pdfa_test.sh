@@ -7,6 +7,7 @@
 # Run by ctest: pdfa_test.sh BINARY SOURCE_DIR. Exit 77 (skipped, said) without Java,
 # PDFBox, poppler or qpdf: scripts/install-deps --tests installs them.
 set -u
+export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 bin=$1
 src=$2
 jars=(preflight pdfbox2 pdfbox2-tools fontbox2 xmpbox commons-logging jaxb-api javax.activation)

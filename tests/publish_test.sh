@@ -7,6 +7,7 @@
 # archive is compared by its file list and `verify`, every other output byte for byte).
 # Run by ctest: publish_test.sh BINARY
 set -u
+export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 bin=$1
 # Thousands of small files are copied and compared: in memory where there is /dev/shm.
 tmp=$(mktemp -d -p "$([[ -d /dev/shm && -w /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")

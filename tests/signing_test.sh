@@ -6,6 +6,7 @@
 # OCSP response in each PDF's /DSS; and every mistake a school can make with them.
 # Run by ctest: signing_test.sh BINARY SOURCE_DIR. Skipped (77) without the tools.
 set -u
+export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 bin=$1
 src=$2
 here=$src/tests/signing

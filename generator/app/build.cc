@@ -12,6 +12,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "app/data_dates.h"
 #include "app/extracts.h"
 #include "archive/archive.h"
 #include "core/embedded.h"
@@ -213,6 +214,10 @@ class BuildRun {
     }
     today_ = school_today(o_.today, school_offset_minutes(school_row));
     if (!o_.today.empty() && !o_.allow_any_date) check_today_in_year(db_, ds_.ds, today_);
+    for (const std::string& w : build_input_warnings(db_, o_.db, ds_.ds, today_)) {
+      out_ << "warning: " << w << "\n";
+      if (o_.report) o_.report->warnings.push_back(w);
+    }
     std::string epochs_text;
     for (const auto& [g, e] : load_epochs(db_, ds_.school_id))
       epochs_text += g + ":" + std::to_string(e) + ";";

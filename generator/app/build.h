@@ -17,6 +17,7 @@ struct OutputCounts {
 struct BuildReport {
   std::vector<OutputCounts> outputs;
   bool site = false;  ///< the site was built (or found up to date)
+  std::vector<std::string> warnings;  ///< what the build warned about (app/data_dates.h)
 };
 
 struct BuildOptions {

@@ -51,8 +51,9 @@ class Cli {
     app.set_version_flag("--version", std::string("journalpress ") + JOURNALPRESS_VERSION);
     app.require_subcommand(1);
     app.footer(
-        "Run `journalpress COMMAND --help` for the options of a command; docs/manual.md has the "
-        "manual.");
+        "Run `journalpress COMMAND --help` for the options of a command. The manual:\n"
+        "/usr/share/doc/journalpress/manual.md (installed by the package), docs/manual.md in the "
+        "source.");
     add_import();
     add_sample();
     add_build();
@@ -65,25 +66,42 @@ class Cli {
     add_region();
   }
 
-  /// The first problem a run of this configuration would meet, in words, or empty: the
-  /// file's keys and values, what nightly needs, paths that overlap, loose secrets.
-  std::string problem_of(const std::string& file) {
+  /// Every problem a run of this configuration would meet, in words: the file's keys and
+  /// values (all at once), then, if those are right, paths that overlap and loose secrets.
+  std::vector<std::string> problems_of(const std::string& file, Config* out = nullptr) {
+    std::vector<std::string> problems;
+    Config cfg = read_config(file, config_keys(settable()), &problems);
+    for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd, {}, &problems);
+    if (problems.empty()) {
+      try {
+        std::vector<PathSetting> paths = import_paths(imp, file);
+        for (auto& p : build_paths(bld, ""))
+          if (p.setting != "db") paths.push_back(std::move(p));
+        if (const ConfigSetting* to = cfg.find("publish.to"))
+          paths.push_back({"publish.to", to->values[0], PathSetting::Role::replaced});
+        check_paths(paths);
+        check_secret_modes(secret_paths(bld), allow_shared_keys);
+      } catch (const std::exception& e) {
+        problems.push_back(fmt::format("{}: {}", file, e.what()));
+      }
+    }
+    if (out) *out = std::move(cfg);
+    return problems;
+  }
+
+  /// `region check`'s line for one school: its problems, or empty.
+  std::string region_problem(const std::string& file) {
     try {
-      Config cfg = read_school_config(file);
-      for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd);
+      Config cfg;
+      std::vector<std::string> problems = problems_of(file, &cfg);
       for (const char* key : {"input", "db", "out"})
-        if (!cfg.find(key)) return fmt::format("nightly needs `{}`", key);
-      std::vector<PathSetting> paths = import_paths(imp, file);
-      for (auto& p : build_paths(bld, ""))
-        if (p.setting != "db") paths.push_back(std::move(p));
-      if (const ConfigSetting* to = cfg.find("publish.to"))
-        paths.push_back({"publish.to", to->values[0], PathSetting::Role::replaced});
-      check_paths(paths);
-      check_secret_modes(secret_paths(bld), allow_shared_keys);
+        if (!cfg.find(key)) problems.push_back(fmt::format("nightly needs `{}`", key));
+      std::string all;
+      for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+      return all;
     } catch (const std::exception& e) {
       return e.what();
     }
-    return {};
   }
 
   int run(int argc, char** argv) {
@@ -91,7 +109,7 @@ class Cli {
     if (config_check->parsed()) return check();
     if (nightly->parsed()) return run_nightly_recorded();
     if (region_check->parsed())
-      return run_region_check(region_dir, [](const std::string& f) { return Cli().problem_of(f); },
+      return run_region_check(region_dir, [](const std::string& f) { return Cli().region_problem(f); },
                               std::cout);
     if (region_status->parsed()) {
       if (region.status.empty()) region.status = region.dir + "/status";
@@ -505,8 +523,16 @@ class Cli {
   }
 
   int check() {
-    Config cfg = read_school_config(check_config);
-    for (CLI::App* cmd : {import, build, nightly}) apply_config(cfg, *cmd);
+    // Every problem of the file at once: an administrator fixes them in one go, not one per run.
+    Config cfg;
+    std::vector<std::string> problems = problems_of(check_config, &cfg);
+    if (!problems.empty()) {
+      for (const auto& p : problems) std::cerr << p << "\n";
+      std::cerr << fmt::format(
+          "journalpress: error: {}: {} {}; nightly cannot run with these settings\n", check_config,
+          problems.size(), problems.size() == 1 ? "problem" : "problems");
+      return 2;
+    }
     std::cout << describe_settings(cfg, settable());
     std::string missing;
     for (const char* key : {"input", "db", "out"})

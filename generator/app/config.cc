@@ -6,8 +6,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "core/files.h"
@@ -165,12 +167,41 @@ std::vector<ConfigKey> config_keys(const std::vector<const CLI::App*>& commands)
   return keys;
 }
 
+/// `FILE:LINE: ...`'s line, to list problems in the file's order (TOML tables iterate by key).
+static int line_of(const std::string& problem) {
+  for (size_t c = problem.find(':'); c != std::string::npos; c = problem.find(':', c + 1)) {
+    size_t e = c + 1;
+    while (e < problem.size() && std::isdigit(static_cast<unsigned char>(problem[e]))) ++e;
+    if (e > c + 1 && e < problem.size() && problem[e] == ':')
+      return std::stoi(problem.substr(c + 1, e - c - 1));
+  }
+  return 0;
+}
+
+/// Adds `found` to the caller's list (once each: the same setting refused by two commands'
+/// options is one problem), in the file's order; without a list, throws them as one error,
+/// a line each.
+static void report_problems(const std::vector<std::string>& found,
+                            std::vector<std::string>* problems) {
+  std::vector<std::string> own;
+  std::vector<std::string>& all = problems ? *problems : own;
+  for (const auto& p : found)
+    if (std::find(all.begin(), all.end(), p) == all.end()) all.push_back(p);
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& a, const auto& b) { return line_of(a) < line_of(b); });
+  if (problems || all.empty()) return;
+  std::string text = all[0];
+  for (size_t i = 1; i < all.size(); ++i) text += "\n" + all[i];
+  throw std::runtime_error(text);
+}
+
 bool is_remote_target(const std::string& to) {
   auto colon = to.find(':');
   return colon != std::string::npos && to.find('/') > colon;
 }
 
-Config read_config(const std::string& file, const std::vector<ConfigKey>& keys) {
+Config read_config(const std::string& file, const std::vector<ConfigKey>& keys,
+                   std::vector<std::string>* problems) {
   std::string text = read_file(file, "configuration file");
   toml::table root;
   try {
@@ -186,14 +217,23 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys) 
   cfg.file = file;
   fs::path base = fs::path(file).parent_path();
 
+  // Every problem of the file is collected (`config check` lists them all at once); a key
+  // with a problem is left out and the next one read.
+  std::vector<std::string> found;
+  std::set<std::string> refused;  ///< keys with a problem
+  auto fail = [&](std::string why) { found.push_back(std::move(why)); };
   auto read_one = [&](const std::string& key, const toml::key& k, const toml::node& node) {
     int line = int(k.source().begin.line);
+    auto refuse = [&](std::string why) {
+      refused.insert(key);
+      fail(std::move(why));
+    };
     std::string where = fmt::format("{}:{}: {}", file, line, key);
     auto known =
         std::find_if(keys.begin(), keys.end(), [&](const auto& c) { return c.key == key; });
     if (known == keys.end()) {
       std::string near = nearest_key(key, keys);
-      throw std::runtime_error(fmt::format(
+      return refuse(fmt::format(
           "{}:{}: unknown key \"{}\"{}; the keys are the options of import, build and nightly "
           "without the dashes, input, and publish.to and publish.ssh (docs/manual.md)",
           file, line, key, near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
@@ -202,25 +242,24 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys) 
     s.key = key;
     s.line = line;
     auto wrong = [&](const toml::node& n) {
-      return std::runtime_error(
-          fmt::format("{}: expected {}{}, got {}", where, expected_name(known->kind),
-                      known->list ? " or an array of them" : "", describe_value(n)));
+      return refuse(fmt::format("{}: expected {}{}, got {}", where, expected_name(known->kind),
+                                known->list ? " or an array of them" : "", describe_value(n)));
     };
     if (const toml::array* arr = node.as_array()) {
-      if (!known->list) throw wrong(node);
+      if (!known->list) return wrong(node);
       for (const auto& item : *arr) {
         auto v = scalar_text(item, known->kind);
-        if (!v) throw wrong(item);
+        if (!v) return wrong(item);
         s.values.push_back(*v);
       }
     } else {
       auto v = scalar_text(node, known->kind);
-      if (!v) throw wrong(node);
+      if (!v) return wrong(node);
       s.values.push_back(*v);
     }
     for (auto& v : s.values) {
       if (v.find('\0') != std::string::npos || v.empty())
-        throw std::runtime_error(fmt::format("{}: expected a value, got an empty one", where));
+        return refuse(fmt::format("{}: expected a value, got an empty one", where));
       bool path = known->path && !(key == "publish.to" && is_remote_target(v));
       if (path && fs::path(v).is_relative()) v = (base / v).lexically_normal().string();
       if (!path) continue;
@@ -228,21 +267,21 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys) 
       bool exists = ::stat(v.c_str(), &st) == 0;
       bool need_folder = key == "publish.to";
       if ((known->must != ConfigKey::Must::nothing || need_folder) && !exists)
-        throw std::runtime_error(fmt::format("{}: {}{} does not exist{}", where,
-                                             need_folder ? "the folder "
-                                             : known->must == ConfigKey::Must::be_file ? "the file "
-                                                                                       : "",
-                                             v,
-                                             known->secret && key == "site-key"
-                                                 ? " (`journalpress keygen --out DIR` makes one)"
-                                                 : ""));
+        return refuse(fmt::format("{}: {}{} does not exist{}", where,
+                                  need_folder                               ? "the folder "
+                                  : known->must == ConfigKey::Must::be_file ? "the file "
+                                                                            : "",
+                                  v,
+                                  known->secret && key == "site-key"
+                                      ? " (`journalpress keygen --out DIR` makes one)"
+                                      : ""));
       if (known->must == ConfigKey::Must::be_file && !S_ISREG(st.st_mode))
-        throw std::runtime_error(fmt::format("{}: {} is not a regular file", where, v));
+        return refuse(fmt::format("{}: {} is not a regular file", where, v));
       if (need_folder && !S_ISDIR(st.st_mode))
-        throw std::runtime_error(fmt::format("{}: {} is not a folder", where, v));
+        return refuse(fmt::format("{}: {} is not a folder", where, v));
     }
     if (cfg.find(key))  // TOML forbids it already; an array of tables could not reach here
-      throw std::runtime_error(fmt::format("{}: given twice", where));
+      return refuse(fmt::format("{}: given twice", where));
     cfg.settings.push_back(std::move(s));
   };
 
@@ -256,17 +295,21 @@ Config read_config(const std::string& file, const std::vector<ConfigKey>& keys) 
   }
   if (const ConfigSetting* ssh = cfg.find("publish.ssh")) {
     const ConfigSetting* to = cfg.find("publish.to");
-    if (!to || !is_remote_target(to->values[0]))
-      throw std::runtime_error(fmt::format(
+    // A publish.to refused above is reported already: not "not given" as well.
+    if ((!to && !refused.count("publish.to")) || (to && !is_remote_target(to->values[0])))
+      fail(fmt::format(
           "{}: is for a remote publish.to (HOST:PATH, rsync over ssh); publish.to is {}",
           cfg.where(*ssh), to ? "a local folder" : "not given"));
   }
   std::sort(cfg.settings.begin(), cfg.settings.end(),
             [](const auto& a, const auto& b) { return a.line < b.line; });
+  report_problems(found, problems);
   return cfg;
 }
 
-void apply_config(const Config& config, CLI::App& command, const std::vector<std::string>& skip) {
+void apply_config(const Config& config, CLI::App& command, const std::vector<std::string>& skip,
+                  std::vector<std::string>* problems) {
+  std::vector<std::string> found;
   for (CLI::Option* opt : command.get_options()) {
     std::string key = key_of(*opt);
     if (key.empty() || not_a_setting(key) || opt->count() > 0) continue;
@@ -281,9 +324,10 @@ void apply_config(const Config& config, CLI::App& command, const std::vector<std
       std::string why = e.what();
       std::string prefix = opt->get_name() + ": ";
       if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
-      throw std::runtime_error(fmt::format("{}: {}", config.where(*s), why));
+      found.push_back(fmt::format("{}: {}", config.where(*s), why));
     }
   }
+  report_problems(found, problems);
 }
 
 std::string mask_secrets(std::string_view value) {

@@ -53,14 +53,21 @@ struct Config {
 std::vector<ConfigKey> config_keys(const std::vector<const CLI::App*>& commands);
 
 /// Reads and checks `file`: TOML syntax, unknown keys, value types, files that must exist.
-/// Throws std::runtime_error `FILE:LINE: KEY: what was expected`.
-Config read_config(const std::string& file, const std::vector<ConfigKey>& keys);
+/// Each problem is `FILE:LINE: KEY: what was expected`, and every one is found, not only the
+/// first: they are added to `problems` when given (a key with a problem is left out of the
+/// result), otherwise thrown together as one std::runtime_error, a line each. A file that
+/// cannot be read or parsed (TOML syntax: the parser stops at its first error) always throws.
+Config read_config(const std::string& file, const std::vector<ConfigKey>& keys,
+                   std::vector<std::string>* problems = nullptr);
 
 /// Fills the options of `command` that its command line left out from `config`, running each
 /// option's conversion and checks; a value they refuse is an error naming the file, the line
-/// and the key. Keys in `skip` are not taken from the file.
+/// and the key. Keys in `skip` are not taken from the file. Every refused value is found:
+/// added to `problems` when given (once, however many commands refuse it), otherwise thrown
+/// together as one std::runtime_error.
 void apply_config(const Config& config, CLI::App& command,
-                  const std::vector<std::string>& skip = {});
+                  const std::vector<std::string>& skip = {},
+                  std::vector<std::string>* problems = nullptr);
 
 /// The effective settings of `commands` as TOML (`config check`): each key's value and where
 /// it comes from (a line of the file, or the default), secrets masked.

@@ -377,11 +377,15 @@ int run_nightly(const NightlyOptions& o, std::ostream& out, std::ostream& err) {
       outputs +=
           fmt::format("{}{} ({} written, {} unchanged, {} deleted)", outputs.empty() ? "" : ", ",
                       c.output, c.written, c.unchanged, c.deleted);
-    summary = fmt::format("{}: done in {:.1f} s: imported {}, {} ({}); built {}; {}", run,
+    // The build's warnings (today outside the data, a readable database) reach the one line
+    // a timer's journal shows, even with --quiet.
+    std::string warned;
+    for (const auto& w : built.warnings) warned += "; warning: " + w;
+    summary = fmt::format("{}: done in {:.1f} s: imported {}, {} ({}); built {}; {}{}", run,
                           seconds_since(started), plural(imported.students, "student", "students"),
                           plural(imported.marks, "mark", "marks"),
                           plural(imported.warnings, "warning", "warnings"),
-                          outputs.empty() ? "nothing" : outputs, published);
+                          outputs.empty() ? "nothing" : outputs, published, warned);
     record.outputs = built.outputs;
     return finish(0, "done");
   } catch (const std::exception& e) {

@@ -127,13 +127,21 @@ class JournalDoc {
       doc_.text(
           doc_.left() + 40, y, PdfDoc::regular, 12,
           loc_.format("pdf.homeroom", {{"name", full_name(j_.teachers[cls_.homeroom_ix].person)}}));
-    if (!lessons_.empty()) {
-      doc_.text(doc_.left() + 40, y - 22, PdfDoc::regular, 12,
-                loc_.format("pdf.journal.started",
-                            {{"date", loc_.date_full(j_.lessons[lessons_.front()].date)}}));
-      doc_.text(doc_.left() + 40, y - 44, PdfDoc::regular, 12,
-                loc_.format("pdf.journal.ended",
-                            {{"date", loc_.date_full(j_.lessons[lessons_.back()].date)}}));
+    // A document never states a future: «Окончен» only once the school year is over; until
+    // then the journal is kept («Ведётся с» its first lesson up to today). An export may hold
+    // lessons planned after today, so the last lesson is not the journal's end.
+    if (!lessons_.empty() && j_.lessons[lessons_.front()].date <= today_) {
+      std::string first = loc_.date_full(j_.lessons[lessons_.front()].date);
+      if (j_.year.end && today_ > j_.year.end) {
+        doc_.text(doc_.left() + 40, y - 22, PdfDoc::regular, 12,
+                  loc_.format("pdf.journal.started", {{"date", first}}));
+        doc_.text(doc_.left() + 40, y - 44, PdfDoc::regular, 12,
+                  loc_.format("pdf.journal.ended",
+                              {{"date", loc_.date_full(j_.lessons[lessons_.back()].date)}}));
+      } else {
+        doc_.text(doc_.left() + 40, y - 22, PdfDoc::regular, 12,
+                  loc_.format("pdf.journal.ongoing", {{"date", first}}));
+      }
     }
   }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "store/db_file.h"
 #include "store/record_sql.h"
 #include "store/sqlite.h"
 
@@ -311,10 +312,7 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
   namespace fs = std::filesystem;
   bool existed = fs::exists(db_path);
   ImportResult result;
-  if (!existed) {
-    auto parent = fs::path(db_path).parent_path();
-    if (!parent.empty()) fs::create_directories(parent);
-  }
+  if (!existed) create_private_db_file(db_path);
   try {
     Db db(db_path, true);
     // One transaction: the rollback journal keeps the old pages, so a failure (or a kill)

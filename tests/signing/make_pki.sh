@@ -9,6 +9,7 @@
 #   for `openssl ts -reply`.
 # Usage: make_pki.sh DIR
 set -euo pipefail
+export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 d=$1
 mkdir -p "$d"
 cd "$d"

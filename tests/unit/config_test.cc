@@ -133,6 +133,30 @@ TEST_CASE("config: errors name the file, the line and the key", "[config]") {
             "https://school.example/diary/, got \"javascript:alert(1)\"");
 }
 
+TEST_CASE("config: every problem of a file is found, in the file's order", "[config]") {
+  Fixture f;
+  std::string file = f.write(
+      "wait = \"soon\"\nletter = true\nsite-key = \"nokey\"\nmax-errors = 0\nsite = \"yes\"\n");
+  std::vector<std::string> problems;
+  Config c = read_config(file, config_keys({f.build}), &problems);
+  apply_config(c, *f.build, {}, &problems);
+  apply_config(c, *f.build, {}, &problems);  // refused twice: still one problem
+  CHECK(problems == std::vector<std::string>{
+                        file + ":1: wait: expected a number, got a string (\"soon\")",
+                        file + ":2: unknown key \"letter\"; the keys are the options of import, "
+                               "build and nightly without the dashes, input, and publish.to and "
+                               "publish.ssh (docs/manual.md)",
+                        file + ":3: site-key: the file " + (f.dir / "nokey").string() +
+                            " does not exist (`journalpress keygen --out DIR` makes one)",
+                        file + ":4: max-errors: Value 0 not in range 1 to 1000",
+                        file + ":5: site: expected true or false, got a string (\"yes\")"});
+  // Without a list, all of them in one error, a line each.
+  std::string all = f.error(
+      "wait = \"soon\"\nletter = true\nsite-key = \"nokey\"\nmax-errors = 0\nsite = \"yes\"\n");
+  CHECK(all.starts_with(file + ":1: wait: expected a number"));
+  CHECK(all.find("\n" + file + ":5: site: expected true or false") != std::string::npos);
+}
+
 TEST_CASE("config: a configuration file that is not a regular file", "[config]") {
   Fixture f;
   fs::path fifo = f.dir / "fifo.toml";
