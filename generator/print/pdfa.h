@@ -8,8 +8,11 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jp {
+
+struct FallbackFont;  // print/fonts.h
 
 /// What a PDF/A document says about itself, written identically to the Info dictionary
 /// and to the XMP metadata (PDF/A-1 6.7.3 wants both to agree).
@@ -21,7 +24,9 @@ struct PdfMeta {
 /// `pdf` (as libharu wrote it) made PDF/A-1b conformant. Deterministic: the same input
 /// gives the same bytes (the /ID is derived from the content), so a signed document stays
 /// recognisable as signed over the same content. Throws std::runtime_error naming
-/// `meta.title` if qpdf cannot read the input.
-std::string make_pdfa(std::string_view pdf, const PdfMeta& meta);
+/// `meta.title` if qpdf cannot read the input. `fallbacks`: the fallback fonts the
+/// document drew (print/fonts.h), whose maps, widths and subset programs are written here.
+std::string make_pdfa(std::string_view pdf, const PdfMeta& meta,
+                      const std::vector<FallbackFont>* fallbacks = nullptr);
 
 }  // namespace jp
