@@ -6,7 +6,8 @@
 #   1. the importer composes to NFC and drops zero-width characters from names, saying so;
 #   2. the build warns of the one code point no font has, naming its record;
 #   3. every PDF is valid PDF/A-1b (PDFBox preflight);
-#   4. pdftotext and PDFBox give each name back as stored (NFC);
+#   4. pdftotext and PDFBox give each name back as stored (NFC), and the Excel copies
+#      hold the same text;
 #   5. each name's words are ink on the page: where pdftotext places the word, the page
 #      image (pdftoppm) has dark pixels in about the amount pango-view draws the same word
 #      with the same fonts;
@@ -18,7 +19,7 @@ bin=$1
 src=$2
 . "$src/tests/check.sh"
 pdfbox_classpath
-for t in java pdftotext pdftoppm pdffonts qpdf python3 pango-view; do
+for t in java pdftotext pdftoppm pdffonts qpdf python3 pango-view unzip; do
   command -v "$t" >/dev/null || { echo "skip: $t is not installed (scripts/install-deps --tests)"; exit 77; }
 done
 tmp=$(mktemp -d)
@@ -94,6 +95,18 @@ expect "$tmp/out/extracts/2023-W36/5a.pdf" "${names[@]}" "Молодец! 👍" 
 # right-to-left run ("!فاطمة"); the name is checked word by word.
 expect "$tmp/out/letters/5a.pdf" "王 芳" "כהן שרה" "Алиева" "فاطمة"
 expect "$tmp/out/reports/class-5a.pdf" "${names[@]}"
+
+# 4b. The Excel copies carry the same text as is (NFC, no zero-width character), and so
+# agree with the PDFs.
+for x in "$archive/5a~summary.xlsx" "$tmp/out/reports/reports.xlsx"; do
+  strings_xml=$(unzip -p "$x" xl/sharedStrings.xml 2>/dev/null)
+  [[ -n $strings_xml ]] || { say_fail "no shared strings in ${x#$tmp/}"; continue; }
+  for n in "${names[@]}"; do
+    [[ $strings_xml == *"$n"* ]] || say_fail "«$n» not in ${x#$tmp/}"
+  done
+  [[ $strings_xml != *$'\u200b'* && $strings_xml != *$'\u200d'* && $strings_xml != *$'e\u0308'* ]] ||
+    say_fail "a zero-width character or a decomposed ë in ${x#$tmp/}"
+done
 
 # 5. Ink where each word of each name is, against the same word drawn by pango-view.
 pdftotext -bbox "$archive/5a~summary.pdf" "$tmp/bbox.html" 2>/dev/null

@@ -40,7 +40,7 @@ grep -q "tests\|/data/" <<<"$contents" && bad "the package holds test files or d
 depends=$(dpkg-deb -f "$deb" Depends)
 for d in libc6 libsqlite3-0 libssl3 libhpdf libqpdf fonts-paratype rsync libtomlplusplus3 \
   libharfbuzz0b libharfbuzz-subset0 libfontconfig1 libglib2.0-0 \
-  fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-symbola \
+  fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum fonts-symbola \
   libengine-gost-openssl libengine-pkcs11-openssl p11-kit-modules; do
   [[ $depends == *"$d"* ]] || bad "Depends lacks $d: $depends"
 done
