@@ -90,7 +90,9 @@ expect() {  # expect FILE TEXT...
 }
 expect "$archive/5a~summary.pdf" "${names[@]}"
 expect "$archive/5a~journal.pdf" "${names[@]}" "Упр. 12; 漢字 и شكرا"
-expect "$tmp/out/extracts/2023-W36/5a.pdf" "${names[@]}" "Молодец! 👍" "Новый смайлик"
+# The box drawn for U+1FAE8 stands for it in the text; a family emoji keeps its joiners.
+expect "$tmp/out/extracts/2023-W36/5a.pdf" "${names[@]}" "Молодец! 👍" "Новый смайлик 🫨 в тексте" \
+  "Семья: 👨"$'\u200d'"👩"$'\u200d'"👧"
 # "Уважаемый(ая) Алиева فاطمة!": poppler reads the "!" after the Arabic name into its
 # right-to-left run ("!فاطمة"); the name is checked word by word.
 expect "$tmp/out/letters/5a.pdf" "王 芳" "כהן שרה" "Алиева" "فاطمة"
