@@ -200,10 +200,10 @@ class Rec {
     std::string text = nfc(raw);
     char32_t first = 0;
     if (size_t n = drop_zero_width(text, &first))
-      out_.diag.warning("zero-width", file_, pointer_ + "/" + key, label_,
-                        fmt::format("{} zero-width {} (the first U+{:04X}) dropped from {}", n,
-                                    n == 1 ? "character" : "characters", unsigned(first),
-                                    qs(text)));
+      out_.diag.warning(
+          "zero-width", file_, pointer_ + "/" + key, label_,
+          fmt::format("{} zero-width {} (the first U+{:04X}) dropped from {}", n,
+                      n == 1 ? "character" : "characters", unsigned(first), qs(text)));
     return text;
   }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fontconfig/fontconfig.h>
 #include <hb.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -90,6 +91,35 @@ struct FontChain::Impl {
     return *fallback[f];
   }
 
+  /// The font index of a file, registered on first use.
+  int index(const std::string& path, std::vector<FallbackFont>& used) {
+    for (size_t f = 0; f < used.size(); ++f)
+      if (used[f].file == path) return int(f);
+    used.push_back({path, "", {}});
+    fallback.emplace_back();
+    cids.emplace_back();
+    return int(used.size() - 1);
+  }
+
+  /// The bold face of a fallback font when its package has one with every character of
+  /// `cps` (DejaVu Sans Bold, Nanum Gothic Bold, a Noto `-Bold` file); else the font itself.
+  int bold(int f, const std::vector<char32_t>& cps, std::vector<FallbackFont>& used) {
+    std::string path = used[f].file, b;
+    auto swap = [&](const std::string& from, const std::string& to) {
+      size_t at = path.rfind(from);
+      if (b.empty() && at != std::string::npos)
+        b = path.substr(0, at) + to + path.substr(at + from.size());
+    };
+    swap("/DejaVuSans.ttf", "/DejaVuSans-Bold.ttf");
+    swap("/NanumGothic.ttf", "/NanumGothicBold.ttf");
+    swap("-Regular.", "-Bold.");
+    if (b.empty() || access(b.c_str(), R_OK) != 0) return f;
+    int bf = index(b, used);
+    for (char32_t cp : cps)
+      if (!ignorable(cp) && !face(bf, used).has(cp)) return f;
+    return bf;
+  }
+
   /// The Noto file fontconfig finds for `cp` (its index, loaded), or -1.
   int noto_font(char32_t cp, std::vector<FallbackFont>& used) {
     if (auto it = noto.find(cp); it != noto.end()) return it->second;
@@ -116,14 +146,7 @@ struct FontChain::Impl {
       if (path.rfind(kNotoDir, 0) != 0 || path.find("-Regular.") == std::string::npos ||
           !FcCharSetHasChar(has, cp))
         continue;
-      for (size_t f = 0; f < used.size() && found < 0; ++f)
-        if (used[f].file == path) found = int(f);
-      if (found < 0) {
-        used.push_back({path, "", {}});
-        fallback.emplace_back();
-        cids.emplace_back();
-        found = int(used.size() - 1);
-      }
+      found = index(path, used);
     }
     if (set) FcFontSetDestroy(set);
     FcCharSetDestroy(cs);
@@ -243,6 +266,7 @@ std::vector<FontChain::Run> FontChain::runs(int base, std::string_view s,
       c.font = -2;
     } else if (!in_base) {
       c.font = impl_->fallback_for(c.cps, used_);
+      if (c.font >= 0 && base == 1) c.font = impl_->bold(c.font, c.cps, used_);
       if (c.font < 0 && c.cps.size() > 1) {
         // No font has the whole cluster: its characters one by one.
         size_t at = c.from;
@@ -257,6 +281,8 @@ std::vector<FontChain::Run> FontChain::runs(int base, std::string_view s,
             one.font = -1;
           else if ((one.font = impl_->fallback_for({cp}, used_)) < 0)
             one.font = -3;
+          else if (base == 1)
+            one.font = impl_->bold(one.font, {cp}, used_);
           split.push_back(std::move(one));
         }
         continue;
@@ -269,9 +295,8 @@ std::vector<FontChain::Run> FontChain::runs(int base, std::string_view s,
   // A space between two clusters of one fallback font joins them: a right-to-left name of
   // two words is shaped, and so ordered, as one run.
   for (size_t k = 1; k + 1 < cl.size(); ++k)
-    if (cl[k].font == -1 && cl[k].cps.size() == 1 && cl[k].cps[0] == ' ' &&
-        cl[k - 1].font >= 0 && cl[k - 1].font == cl[k + 1].font &&
-        impl_->face(cl[k - 1].font, used_).has(' '))
+    if (cl[k].font == -1 && cl[k].cps.size() == 1 && cl[k].cps[0] == ' ' && cl[k - 1].font >= 0 &&
+        cl[k - 1].font == cl[k + 1].font && impl_->face(cl[k - 1].font, used_).has(' '))
       cl[k].font = cl[k - 1].font;
 
   std::vector<Run> out;

@@ -42,7 +42,8 @@ struct FallbackFont {
 
 class FontChain {
  public:
-  /// `base_files`: the PT Sans faces (regular, bold, narrow) of PdfDoc::Font.
+  /// `base_files`: the PT Sans faces (regular, bold, narrow) of PdfDoc::Font. Bold text
+  /// (base 1) takes the bold face of a fallback font where its package has one.
   explicit FontChain(std::vector<std::string> base_files);
   ~FontChain();
   FontChain(const FontChain&) = delete;

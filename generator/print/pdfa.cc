@@ -237,7 +237,8 @@ void fix_font(QPDF& pdf, Obj font, const std::vector<FallbackFont>* fallbacks) {
     std::string name = font.getKey("/BaseFont").getName();
     name = name.substr(name.find('+') == std::string::npos ? 1 : name.find('+') + 1);
     for (const auto& fb : *fallbacks)
-      if (!fb.base_name.empty() && fb.base_name == name) return fix_fallback_font(pdf, font, cid, fb);
+      if (!fb.base_name.empty() && fb.base_name == name)
+        return fix_fallback_font(pdf, font, cid, fb);
   }
 
   Obj map = cid.getKey("/CIDToGIDMap");
@@ -330,7 +331,8 @@ std::string make_pdfa(std::string_view bytes, const PdfMeta& meta,
       if (!res.isDictionary()) continue;
       for (const auto& key : res.getKeys()) {
         Obj font = res.getKey(key);
-        if (!font.isIndirect() || fonts.insert(font.getObjGen()).second) fix_font(pdf, font, fallbacks);
+        if (!font.isIndirect() || fonts.insert(font.getObjGen()).second)
+          fix_font(pdf, font, fallbacks);
       }
     }
     if (Obj outlines = root.getKey("/Outlines"); outlines.isDictionary())

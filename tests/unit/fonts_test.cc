@@ -32,7 +32,8 @@ TEST_CASE("text PT Sans has is one run of the text as it is", "[fonts]") {
   for (const auto& f : chain.used()) CHECK(f.glyphs.empty());
 }
 
-TEST_CASE("what PT Sans lacks comes from a fallback font, right to left in visual order", "[fonts]") {
+TEST_CASE("what PT Sans lacks comes from a fallback font, right to left in visual order",
+          "[fonts]") {
   FontChain chain = pt_sans();
   std::vector<char32_t> missing;
   auto runs = chain.runs(0, "Алиев محمد", &missing);
@@ -52,7 +53,8 @@ TEST_CASE("what PT Sans lacks comes from a fallback font, right to left in visua
   CHECK(g[1].gid != g[3].gid);
 }
 
-TEST_CASE("Chinese comes from Droid Sans Fallback, Komi letters from DejaVu, emoji from Symbola", "[fonts]") {
+TEST_CASE("Chinese comes from Droid Sans Fallback, Komi letters from DejaVu, emoji from Symbola",
+          "[fonts]") {
   FontChain chain = pt_sans();
   auto runs = chain.runs(0, "王 小明");
   REQUIRE(runs.size() == 1);  // the space between two Chinese words joins their run
@@ -75,7 +77,8 @@ TEST_CASE("a script of fonts-noto-core is found through fontconfig", "[fonts]") 
   CHECK(chain.file(runs[0].font).find("Devanagari") != std::string::npos);
 }
 
-TEST_CASE("a character no font has is a box that still stands for it; zero-width ones vanish", "[fonts]") {
+TEST_CASE("a character no font has is a box that still stands for it; zero-width ones vanish",
+          "[fonts]") {
   FontChain chain = pt_sans();
   std::vector<char32_t> missing;
   auto runs = chain.runs(0, "Ок\xe2\x80\x8bей \xf0\x9f\xab\xa8", &missing);  // ZWSP, U+1FAE8
@@ -102,4 +105,17 @@ TEST_CASE("the build's warning names the record and the code point", "[fonts]") 
   j.remarks.push_back(r);
   CHECK(glyph_warnings(j) ==
         std::vector<std::string>{"remark r-17 (student s0034): U+1FAE8 has no glyph; drawn as □"});
+}
+
+TEST_CASE("bold text takes a fallback font's bold face where there is one", "[fonts]") {
+  FontChain chain({"/usr/share/fonts/truetype/paratype/PTS55F.ttf",
+                   "/usr/share/fonts/truetype/paratype/PTS75F.ttf"});
+  auto bold = chain.runs(1, "Алиев محمد");
+  REQUIRE(bold.size() == 2);
+  CHECK(chain.file(bold[1].font) == "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf");
+  auto regular = chain.runs(0, "Алиев محمد");
+  CHECK(chain.file(regular[1].font) == "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+  // Droid Sans Fallback has no bold: its regular face.
+  auto han = chain.runs(1, "王");
+  CHECK(chain.file(han[0].font) == "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
 }
