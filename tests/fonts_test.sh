@@ -158,7 +158,7 @@ for word in words:
         bad += 1
     else:
         print(f"  «{word}»: {got:.3f} inked, pango-view {want:.3f}")
-print(f"ok: {len(words) - bad} of {len(words)} words are ink on the summary sheet")
+print(f"ink: {len(words) - bad} of {len(words)} words inked as pango-view draws them on the summary sheet")
 sys.exit(1 if bad else 0)
 EOF
 
