@@ -31,9 +31,12 @@ constexpr char32_t kBox = 0x25A1;  // □, DejaVu Sans has it
 // are addressed by private-use characters: 6400 distinct glyphs per font and document.
 constexpr unsigned kFirstCid = 0xE000, kLastCid = 0xF8FF;
 
-/// Characters that draw nothing and need no glyph: zero-width ones, variation selectors.
+/// Characters that draw nothing and need no glyph: zero-width ones, variation selectors,
+/// and control characters (a font's .notdef or a box for them would be a stray mark; tabs
+/// and line breaks are spaces by then, see runs()).
 bool ignorable(char32_t cp) {
-  return is_zero_width(cp) || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+  return is_zero_width(cp) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+         (cp >= 0xE0100 && cp <= 0xE01EF) || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
 /// Characters that belong to the character before them (one cluster, one font).
@@ -226,6 +229,13 @@ bool FontChain::has_glyph(char32_t cp) {
 
 std::vector<FontChain::Run> FontChain::runs(int base, std::string_view s,
                                             std::vector<char32_t>* missing) {
+  // Tabs and line breaks of free text read as spaces on a laid-out line.
+  if (s.find_first_of("\t\n\r") != std::string_view::npos) {
+    std::string spaced(s);
+    for (char& c : spaced)
+      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    return runs(base, spaced, missing);
+  }
   Face& b = *impl_->base[base];
   // The common case: every character in PT Sans.
   {

@@ -88,6 +88,11 @@ TEST_CASE("a character no font has is a box that still stands for it; zero-width
   CHECK(missing == std::vector<char32_t>{0x1FAE8});
   CHECK(glyph_texts(chain, 0) == std::vector<std::string>{"\xf0\x9f\xab\xa8"});
   CHECK_FALSE(chain.has_glyph(0x1FAE8));
+  // A line break of free text is a space on the line, never a box.
+  auto lines = chain.runs(0, "Упр. 1\nУпр. 2", &missing);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].text == "Упр. 1 Упр. 2");
+  CHECK(missing == std::vector<char32_t>{0x1FAE8});
   CHECK(chain.has_glyph(0x4E2D));
 }
 
