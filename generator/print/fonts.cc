@@ -35,8 +35,8 @@ constexpr unsigned kFirstCid = 0xE000, kLastCid = 0xF8FF;
 /// and control characters (a font's .notdef or a box for them would be a stray mark; tabs
 /// and line breaks are spaces by then, see runs()).
 bool ignorable(char32_t cp) {
-  return is_zero_width(cp) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-         (cp >= 0xE0100 && cp <= 0xE01EF) || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+  return is_zero_width(cp) || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
+         cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
 /// Characters that belong to the character before them (one cluster, one font).
