@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -392,7 +393,7 @@ namespace {
 /// Visits a record's text fields (core/records.h) and notes what no font can draw.
 struct GlyphScan {
   FontChain& chain;
-  std::string label;
+  const std::function<std::string()>& label;  ///< made only for a warning: marks are many
   std::vector<std::string>& out;
   std::set<char32_t> seen;
 
@@ -400,7 +401,8 @@ struct GlyphScan {
     for (size_t i = 0; i < s.size();) {
       char32_t cp = next_cp(s, i);
       if (cp < 0x80 || chain.has_glyph(cp) || !seen.insert(cp).second) continue;
-      out.push_back(fmt::format("{}: U+{:04X} has no glyph; drawn as \u25A1", label, unsigned(cp)));
+      out.push_back(
+          fmt::format("{}: U+{:04X} has no glyph; drawn as \u25A1", label(), unsigned(cp)));
     }
   }
   void text(const Field&, const std::string& s) { check(s); }
@@ -444,19 +446,30 @@ struct GlyphScan {
 std::vector<std::string> glyph_warnings(const Journal& j) {
   FontChain chain({"/usr/share/fonts/truetype/paratype/PTS55F.ttf"});
   std::vector<std::string> out;
-  auto scan = [&](const std::string& label, const auto& rec) {
+  auto scan = [&](const std::function<std::string()>& label, const auto& rec) {
     GlyphScan v{chain, label, out, {}};
     describe(v, rec);
   };
-  scan("school " + j.school.id, j.school);
-  for (const auto& x : j.subjects) scan("subject " + x.id, x);
-  for (const auto& x : j.teachers) scan("teacher " + x.id, x);
-  for (const auto& x : j.classes) scan("class " + x.id, x);
-  for (const auto& x : j.students) scan("student " + x.id, x);
-  for (const auto& x : j.guardians) scan("guardian " + x.id, x);
-  for (const auto& x : j.lessons) scan("lesson " + x.id, x);
-  for (const auto& x : j.remarks) scan(fmt::format("remark {} (student {})", x.id, x.student), x);
-  for (const auto& x : j.events) scan("event " + x.id, x);
+  auto named = [](const char* kind, const std::string& id) {
+    return [kind, &id] { return fmt::format("{} {}", kind, id); };
+  };
+  scan(named("school", j.school.id), j.school);
+  for (const auto& x : j.periods) scan(named("period", x.id), x);
+  for (const auto& x : j.holidays) scan(named("holiday", x.name), x);
+  for (const auto& x : j.work_types) scan(named("work type", x.id), x);
+  for (const auto& x : j.subjects) scan(named("subject", x.id), x);
+  for (const auto& x : j.teachers) scan(named("teacher", x.id), x);
+  for (const auto& x : j.classes) scan(named("class", x.id), x);
+  for (const auto& x : j.students) scan(named("student", x.id), x);
+  for (const auto& x : j.guardians) scan(named("guardian", x.id), x);
+  for (const auto& x : j.lessons) scan(named("lesson", x.id), x);
+  for (const auto& x : j.individual_homework)
+    scan([&] { return fmt::format("homework of lesson {} (student {})", x.lesson, x.student); }, x);
+  for (const auto& x : j.marks)
+    scan([&] { return fmt::format("mark {} (student {})", x.id, x.student); }, x);
+  for (const auto& x : j.remarks)
+    scan([&] { return fmt::format("remark {} (student {})", x.id, x.student); }, x);
+  for (const auto& x : j.events) scan(named("event", x.id), x);
   return out;
 }
 
