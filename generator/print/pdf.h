@@ -1,5 +1,5 @@
 // A small layer over libharu 2.3 for the printed documents: one document with the
-// Cyrillic fonts loaded once, A4 pages with a mirrored binding margin for duplex printing,
+// Cyrillic fonts loaded once (and the fallback fonts of print/fonts when a text needs them), A4 pages with a mirrored binding margin for duplex printing,
 // our own line breaking (libharu's TextRect silently drops what does not fit), tables that
 // break across pages with repeated headers, and numbered pages. Produces bytes in memory.
 #pragma once

@@ -4,6 +4,8 @@
 // destinations and `/Type /Outlines` on every item, no output intent, no XMP and no /ID.
 // Its own PDF/A switch fixes only the last three. So the finished file is read back with
 // qpdf, corrected object by object, and written again; the page content is left as it is.
+// The fallback fonts of print/fonts get their glyph maps, widths, ToUnicode and an
+// hb-subset font program here, from the table of what the document drew.
 #pragma once
 
 #include <string>
