@@ -75,12 +75,12 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "journalpress maintainers <maintainers@journ
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The shared libraries' packages (dpkg-shlibdeps), and what is used without linking: the
-# fonts embedded in the PDFs, rsync for publishing.
+# fonts embedded in the PDFs (PT Sans and the fallback chain of print/fonts), rsync for publishing.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The OpenSSL engines are loaded at run time (GOST keys, keys on tokens): shlibdeps cannot
 # see them.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "fonts-paratype, rsync, adduser, libengine-gost-openssl, libengine-pkcs11-openssl, p11-kit-modules")
+    "fonts-paratype, fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback, fonts-nanum, fonts-symbola, rsync, adduser, libengine-gost-openssl, libengine-pkcs11-openssl, p11-kit-modules")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nginx, openssh-client")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${PROJECT_SOURCE_DIR}/deploy/debian/postinst
     ${PROJECT_SOURCE_DIR}/deploy/debian/prerm ${PROJECT_SOURCE_DIR}/deploy/debian/postrm)

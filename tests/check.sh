@@ -17,3 +17,14 @@ check() {  # check NAME EXPECTED_RC EXPECTED_SUBSTRING -- command...
   fi
   ok "$name"
 }
+# Debian's PDFBox (preflight, the text extractor) as a Java classpath in $cp; exits 77
+# (skipped, said) when a jar is missing.
+pdfbox_classpath() {
+  local j f
+  cp=""
+  for j in preflight pdfbox2 pdfbox2-tools fontbox2 xmpbox commons-logging jaxb-api javax.activation; do
+    f=/usr/share/java/$j.jar
+    [[ -f $f ]] || { echo "skip: $f is missing (libpdfbox2-java, libjaxb-api-java, libactivation-java)"; exit 77; }
+    cp+=${cp:+:}$f
+  done
+}

@@ -10,13 +10,8 @@ set -u
 export LC_ALL=C.UTF-8  # text is matched and numbers printed: the same bytes under any locale
 bin=$1
 src=$2
-jars=(preflight pdfbox2 pdfbox2-tools fontbox2 xmpbox commons-logging jaxb-api javax.activation)
-cp=""
-for j in "${jars[@]}"; do
-  f=/usr/share/java/$j.jar
-  [[ -f $f ]] || { echo "skip: $f is missing (libpdfbox2-java, libjaxb-api-java, libactivation-java)"; exit 77; }
-  cp+=${cp:+:}$f
-done
+. "$src/tests/check.sh"
+pdfbox_classpath
 for t in java pdftotext pdfsig qpdf; do
   command -v "$t" >/dev/null || { echo "skip: $t is not installed"; exit 77; }
 done

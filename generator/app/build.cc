@@ -21,6 +21,7 @@
 #include "core/wording.h"
 #include "figures/audit.h"
 #include "ingest/checks.h"
+#include "print/fonts.h"
 #include "print/render_pdf_letters.h"
 #include "publish/output_folder.h"
 #include "publish/writer.h"
@@ -112,6 +113,9 @@ class BuildRun {
     read();
     // The reports' period is checked against the journal before anything is published.
     if (o_.reports) check_audit_options(*journal_, audit_options());
+    // A character no font of the chain has is drawn as a box: said, with its record.
+    if (o_.archive || o_.extracts || o_.letters || o_.reports)
+      for (const auto& w : glyph_warnings(*journal_)) out_ << "warning: " << w << "\n";
     if (o_.site) site();
     if (o_.archive) archive();
     if (o_.extracts) extracts();

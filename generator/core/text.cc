@@ -1,13 +1,11 @@
 #include "core/text.h"
 
+#include <glib.h>
+
 #include <cstdint>
 #include <cstdio>
 
 namespace jp {
-namespace {
-
-// Decodes one code point; invalid bytes decode as themselves (the importer has already
-// rejected invalid UTF-8, so this only has to be safe, not strict).
 char32_t next_cp(std::string_view s, size_t& i) {
   unsigned char c = s[i];
   int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
@@ -35,8 +33,6 @@ void put_cp(std::string& out, char32_t cp) {
     out += char(0x80 | (cp & 0x3f));
   }
 }
-
-}  // namespace
 
 bool is_hidden_control(char32_t cp) {
   return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
@@ -103,35 +99,46 @@ std::string quoted_for_message(std::string_view s, size_t max_chars) {
   return out + "\"";
 }
 
-std::string nfc_cyrillic(std::string_view s) {
-  // Fast path: no combining diaeresis or breve at all.
-  if (s.find("\xcc\x88") == std::string_view::npos && s.find("\xcc\x86") == std::string_view::npos)
-    return std::string(s);
+std::string nfc(std::string_view s) {
+  // Fast path: ASCII, and the Cyrillic letters that never combine, are NFC already. A
+  // byte from 0xCC up starts a combining mark or a script where composition can happen.
+  bool plain = true;
+  for (unsigned char c : s)
+    if (c >= 0xCC && c != 0xD0 && c != 0xD1) {
+      plain = false;
+      break;
+    }
+  if (plain) return std::string(s);
+  gchar* out = g_utf8_normalize(s.data(), gssize(s.size()), G_NORMALIZE_DEFAULT_COMPOSE);
+  // Null only for invalid UTF-8, which the importer's JSON parser has refused already.
+  if (!out) return std::string(s);
+  std::string r(out);
+  g_free(out);
+  return r;
+}
+
+bool is_zero_width(char32_t cp) {
+  return cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF ||
+         cp == 0x00AD || cp == 0x200E || cp == 0x200F || cp == 0x061C;
+}
+
+size_t drop_zero_width(std::string& s, char32_t* first) {
+  // Every such character is encoded with a lead byte 0xC2, 0xD8 or 0xE2/0xEF.
+  if (s.find_first_of("\xC2\xD8\xE2\xEF") == std::string::npos) return 0;
   std::string out;
   out.reserve(s.size());
-  size_t i = 0;
-  char32_t prev = 0;
-  bool have_prev = false;
+  size_t i = 0, n = 0;
   while (i < s.size()) {
+    size_t start = i;
     char32_t cp = next_cp(s, i);
-    if (have_prev) {
-      char32_t composed = 0;
-      if (cp == 0x308 && prev == 0x435) composed = 0x451;  // е + ◌̈ = ё
-      if (cp == 0x308 && prev == 0x415) composed = 0x401;  // Е + ◌̈ = Ё
-      if (cp == 0x306 && prev == 0x438) composed = 0x439;  // и + ◌̆ = й
-      if (cp == 0x306 && prev == 0x418) composed = 0x419;  // И + ◌̆ = Й
-      if (composed) {
-        put_cp(out, composed);
-        have_prev = false;
-        continue;
-      }
-      put_cp(out, prev);
+    if (is_zero_width(cp)) {
+      if (!n++ && first) *first = cp;
+    } else {
+      out.append(s, start, i - start);
     }
-    prev = cp;
-    have_prev = true;
   }
-  if (have_prev) put_cp(out, prev);
-  return out;
+  s = std::move(out);
+  return n;
 }
 
 size_t utf8_length(std::string_view s) {

@@ -7,9 +7,26 @@
 
 namespace jp {
 
-/// Composes `е`/`Е` + U+0308 into `ё`/`Ё` and `и`/`И` + U+0306 into `й`/`Й`: the NFC forms
-/// that matter for Russian names (the format compares text in NFC).
-std::string nfc_cyrillic(std::string_view s);
+/// Unicode Normalization Form C of valid UTF-8, all of Unicode (glib's tables): `Zoë`
+/// typed with a combining diaeresis and `ё`/`й` typed as two characters come out as one
+/// (the format compares text in NFC, and the PDFs draw and give back the composed text).
+std::string nfc(std::string_view s);
+
+/// True for the zero-width characters a name must not hold (they are invisible and make
+/// two equal-looking names differ): ZWSP, ZWNJ, ZWJ, WORD JOINER, ZWNBSP (BOM), soft hyphen,
+/// and the LRM/RLM/ALM marks.
+bool is_zero_width(char32_t cp);
+
+/// Removes the zero-width characters of `s` (see is_zero_width); returns how many were
+/// dropped and sets `*first` (when given) to the first of them.
+size_t drop_zero_width(std::string& s, char32_t* first = nullptr);
+
+/// Decodes the code point at byte `i` and moves `i` past it; invalid bytes decode as
+/// themselves (the importer has already rejected invalid UTF-8, so this only has to be
+/// safe, not strict).
+char32_t next_cp(std::string_view s, size_t& i);
+/// Appends `cp` as UTF-8.
+void put_cp(std::string& out, char32_t cp);
 
 /// Number of code points in valid UTF-8.
 size_t utf8_length(std::string_view s);

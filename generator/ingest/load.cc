@@ -192,9 +192,19 @@ class Rec {
                         fmt::format("{} control or bidirectional-override {} (the first U+{:04X}) "
                                     "shown as U+FFFD",
                                     n, n == 1 ? "character" : "characters", unsigned(*cp)));
-      return nfc_cyrillic(text);
+      return nfc(text);
     }
-    return nfc_cyrillic(raw);
+    if (rule.free_text) return nfc(raw);
+    // Names: a zero-width character pasted from a messenger is invisible on the site and a
+    // gap or a blank in a PDF, and it makes two equal-looking names differ; dropped, said.
+    std::string text = nfc(raw);
+    char32_t first = 0;
+    if (size_t n = drop_zero_width(text, &first))
+      out_.diag.warning(
+          "zero-width", file_, pointer_ + "/" + key, label_,
+          fmt::format("{} zero-width {} (the first U+{:04X}) dropped from {}", n,
+                      n == 1 ? "character" : "characters", unsigned(first), qs(text)));
+    return text;
   }
 
   /// A string, or an integer written as a number (`5` for `"5"`): marks and rooms.

@@ -44,6 +44,8 @@ PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::s
   check(HPDF_UseUTFEncodings(doc_), "enable UTF-8");
   check(HPDF_SetCurrentEncoder(doc_, "UTF-8"), "select the UTF-8 encoder");
   check(HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL), "enable compression");
+  chain_ = std::make_unique<FontChain>(
+      std::vector<std::string>(std::begin(kFontFiles), std::end(kFontFiles)));
   for (int f = 0; f < 3; ++f) {
     const char* name = HPDF_LoadTTFontFromFile(doc_, kFontFiles[f], HPDF_TRUE);
     if (!name)
@@ -99,9 +101,50 @@ void PdfDoc::new_page(bool landscape) {
 }
 
 float PdfDoc::width(Font f, float size, const std::string& text) const {
-  HPDF_TextWidth tw = HPDF_Font_TextWidth(
-      fonts_[f], reinterpret_cast<const HPDF_BYTE*>(text.data()), HPDF_UINT(text.size()));
-  return float(tw.width) * size / 1000.0f;
+  float w = 0;
+  for (const auto& r : chain_->runs(f, text)) {
+    if (r.font >= 0) {
+      w += r.width;
+      continue;
+    }
+    HPDF_TextWidth tw = HPDF_Font_TextWidth(
+        fonts_[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()), HPDF_UINT(r.text.size()));
+    w += float(tw.width);
+  }
+  return w * size / 1000.0f;
+}
+
+HPDF_Font PdfDoc::fallback(int font) {
+  if (size_t(font) >= fallback_.size()) fallback_.resize(size_t(font) + 1);
+  if (!fallback_[font]) {
+    const std::string& file = chain_->file(font);
+    const char* name = HPDF_LoadTTFontFromFile(doc_, file.c_str(), HPDF_TRUE);
+    if (!name) check(HPDF_FAILD_TO_ALLOC_MEM, ("load the font " + file).c_str());
+    fallback_[font] = HPDF_GetFont(doc_, name, "UTF-8");
+    if (!fallback_[font]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
+    chain_->set_base_name(font, name);
+  }
+  return fallback_[font];
+}
+
+void PdfDoc::text_runs(float x, float y, Font f, float size, const std::string& s) {
+  auto runs = chain_->runs(f, s);
+  if (runs.size() == 1 && runs[0].font < 0) {
+    check(HPDF_Page_TextOut(page_, x, y, runs[0].text.c_str()), "write text");
+    return;
+  }
+  for (const auto& r : runs) {
+    if (r.font >= 0) check(HPDF_Page_SetFontAndSize(page_, fallback(r.font), size), "set the font");
+    check(HPDF_Page_TextOut(page_, x, y, r.text.c_str()), "write text");
+    if (r.font >= 0) {
+      x += r.width * size / 1000.0f;
+      check(HPDF_Page_SetFontAndSize(page_, fonts_[f], size), "set the font");
+    } else {
+      HPDF_TextWidth tw = HPDF_Font_TextWidth(
+          fonts_[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()), HPDF_UINT(r.text.size()));
+      x += float(tw.width) * size / 1000.0f;
+    }
+  }
 }
 
 std::vector<std::string> PdfDoc::wrap(Font f, float size, const std::string& text,
@@ -162,7 +205,7 @@ std::vector<std::string> PdfDoc::wrap(Font f, float size, const std::string& tex
 void PdfDoc::text(float x, float y, Font f, float size, const std::string& s) {
   check(HPDF_Page_BeginText(page_), "begin text");
   check(HPDF_Page_SetFontAndSize(page_, fonts_[f], size), "set the font");
-  check(HPDF_Page_TextOut(page_, x, y, s.c_str()), "write text");
+  text_runs(x, y, f, size, s);
   check(HPDF_Page_EndText(page_), "end text");
 }
 
@@ -214,9 +257,7 @@ void PdfDoc::table(const Table& t, float& y) {
     for (size_t c = 0; c < t.widths.size(); ++c) {
       for (size_t k = 0; k < wrapped[c].size(); ++k)
         if (!wrapped[c][k].empty())
-          check(HPDF_Page_TextOut(page_, x + pad, y - pad - t.size - float(k) * lead + 1,
-                                  wrapped[c][k].c_str()),
-                "write text");
+          text_runs(x + pad, y - pad - t.size - float(k) * lead + 1, f, t.size, wrapped[c][k]);
       x += t.widths[c];
     }
     check(HPDF_Page_EndText(page_), "end text");
@@ -340,7 +381,7 @@ std::string PdfDoc::finish(const std::string& prefix) {
   HPDF_STATUS s = HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &n);
   if (s != HPDF_OK && s != HPDF_STREAM_EOF) check(s, "read the document back");
   out.resize(n);
-  return make_pdfa(out, meta_);
+  return make_pdfa(out, meta_, &chain_->used());
 }
 
 }  // namespace jp

@@ -1,14 +1,16 @@
 // A small layer over libharu 2.3 for the printed documents: one document with the
-// Cyrillic fonts loaded once, A4 pages with a mirrored binding margin for duplex printing,
+// Cyrillic fonts loaded once (and the fallback fonts of print/fonts when a text needs them), A4 pages with a mirrored binding margin for duplex printing,
 // our own line breaking (libharu's TextRect silently drops what does not fit), tables that
 // break across pages with repeated headers, and numbered pages. Produces bytes in memory.
 #pragma once
 
 #include <hpdf.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "print/fonts.h"
 #include "print/pdfa.h"
 
 namespace jp {
@@ -16,7 +18,8 @@ namespace jp {
 class PdfDoc {
  public:
   enum Font { regular, bold, narrow };
-  /// Fonts are embedded from fonts-paratype (PT Sans, PT Sans Narrow).
+  /// Fonts are embedded from fonts-paratype (PT Sans, PT Sans Narrow); characters they lack
+  /// from the fallback fonts of print/fonts, loaded when a text needs them.
   PdfDoc(const std::string& title, const std::string& author, const std::string& subject);
   ~PdfDoc();
   PdfDoc(const PdfDoc&) = delete;
@@ -83,10 +86,16 @@ class PdfDoc {
 
  private:
   void check(HPDF_STATUS s, const char* what) const;
+  /// Draws `s` at (x, y) inside a text object whose font is `f`: PT Sans text as one
+  /// TextOut, as before; fallback runs each in their font, then `f` again.
+  void text_runs(float x, float y, Font f, float size, const std::string& s);
+  HPDF_Font fallback(int font);
   HPDF_Doc doc_ = nullptr;
   HPDF_Page page_ = nullptr;
   std::vector<HPDF_Page> pages_;
   HPDF_Font fonts_[3] = {};
+  std::unique_ptr<FontChain> chain_;
+  std::vector<HPDF_Font> fallback_;  ///< by FontChain font index; null until drawn
   HPDF_Outline section_ = nullptr;
   bool a5_ = false;
   int half_ = 0;

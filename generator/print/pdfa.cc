@@ -1,6 +1,8 @@
 #include "print/pdfa.h"
 
 #include <fmt/format.h>
+#include <hb-subset.h>
+#include <hb.h>
 
 #include <cmath>
 #include <optional>
@@ -14,6 +16,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/text.h"
+#include "print/fonts.h"
 #include "print/icc.h"
 
 namespace jp {
@@ -111,8 +115,115 @@ std::string to_unicode_cmap(const std::vector<bool>& present) {
   return out;
 }
 
+/// The glyphs `gids` of the font file, at their own glyph ids (the CIDToGIDMap points at
+/// them), without the layout tables a PDF reader never uses: what a fallback font embeds.
+std::string subset_font(const std::string& file, const std::vector<unsigned>& gids) {
+  hb_blob_t* blob = hb_blob_create_from_file_or_fail(file.c_str());
+  if (!blob) throw std::runtime_error("cannot read the font " + file);
+  hb_face_t* face = hb_face_create(blob, 0);
+  hb_subset_input_t* in = hb_subset_input_create_or_fail();
+  if (!in) throw std::runtime_error("out of memory subsetting the font " + file);
+  hb_set_t* glyphs = hb_subset_input_glyph_set(in);
+  hb_set_add(glyphs, 0);
+  for (unsigned g : gids) hb_set_add(glyphs, g);
+  hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS);
+  hb_set_t* drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+  for (const char* t : {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "morx", "kern", "vhea", "vmtx"})
+    hb_set_add(drop, HB_TAG(t[0], t[1], t[2], t[3]));
+  hb_face_t* sub = hb_subset_or_fail(face, in);
+  hb_subset_input_destroy(in);
+  std::string out;
+  if (sub) {
+    hb_blob_t* b = hb_face_reference_blob(sub);
+    unsigned n = 0;
+    const char* data = hb_blob_get_data(b, &n);
+    out.assign(data, n);
+    hb_blob_destroy(b);
+    hb_face_destroy(sub);
+  }
+  hb_face_destroy(face);
+  hb_blob_destroy(blob);
+  if (out.empty()) throw std::runtime_error("hb-subset failed on the font " + file);
+  return out;
+}
+
+std::string utf16_hex(const std::string& utf8) {
+  std::string out;
+  for (size_t i = 0; i < utf8.size();) {
+    unsigned cp = next_cp(utf8, i);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out += fmt::format("{:04X}{:04X}", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+      out += fmt::format("{:04X}", cp);
+    }
+  }
+  return out;
+}
+
+/// CIDSet (PDF/A-1 6.3.5, required of a subset): a bit per CID, the high bit first.
+std::string cid_set(const std::vector<bool>& present) {
+  std::string bits((present.size() + 7) / 8, '\0');
+  for (size_t c = 0; c < present.size(); ++c)
+    if (present[c]) bits[c / 8] = char(bits[c / 8] | (0x80 >> (c % 8)));
+  return bits;
+}
+
+/// A fallback font (print/fonts.h) as libharu wrote it for private-use text: its CIDs are
+/// ours, so the glyph map, the widths, ToUnicode, CIDSet and the font program come from the
+/// table of what was drawn.
+void fix_fallback_font(QPDF& pdf, Obj font, Obj cid, const FallbackFont& fb) {
+  unsigned last = 0;
+  for (const auto& g : fb.glyphs) last = std::max(last, g.cid);
+  std::string map(2 * (size_t(last) + 1), '\0');
+  std::vector<bool> present(last + 1);
+  present[0] = true;
+  std::vector<unsigned> gids;
+  Obj widths = Obj::newArray();
+  std::string bf;
+  size_t entries = 0;
+  std::string cmap =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  auto flush = [&] {
+    if (!entries) return;
+    cmap += fmt::format("{} beginbfchar\n{}endbfchar\n", entries, bf);
+    bf.clear();
+    entries = 0;
+  };
+  for (const auto& g : fb.glyphs) {
+    map[2 * g.cid] = char(g.gid >> 8);
+    map[2 * g.cid + 1] = char(g.gid & 0xFF);
+    present[g.cid] = true;
+    gids.push_back(g.gid);
+    widths.appendItem(Obj::newInteger(g.cid));
+    widths.appendItem(Obj::newArray({Obj::newInteger(g.width)}));
+    if (g.text.empty()) continue;
+    bf += fmt::format("<{:04X}> <{}>\n", g.cid, utf16_hex(g.text));
+    if (++entries == 100) flush();
+  }
+  flush();
+  cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  cid.replaceKey("/CIDToGIDMap", flate_stream(pdf, map));
+  cid.replaceKey("/W", widths);
+  font.replaceKey("/ToUnicode", flate_stream(pdf, cmap));
+  Obj fd = cid.getKey("/FontDescriptor");
+  if (!fd.isDictionary()) return;
+  fd.replaceKey("/CIDSet", flate_stream(pdf, cid_set(present)));
+  std::string program = subset_font(fb.file, gids);
+  Obj file = flate_stream(pdf, program);
+  file.getDict().replaceKey("/Length1", Obj::newInteger(static_cast<long long>(program.size())));
+  fd.replaceKey("/FontFile2", file);
+  if (!fd.hasKey("/CapHeight")) {
+    std::optional<int> cap = cap_height(program);
+    fd.replaceKey("/CapHeight", cap ? Obj::newInteger(*cap) : fd.getKey("/Ascent").shallowCopy());
+  }
+}
+
 /// A Type0 font as libharu writes it, made what PDF/A-1 (6.3) and text extraction want.
-void fix_font(QPDF& pdf, Obj font) {
+void fix_font(QPDF& pdf, Obj font, const std::vector<FallbackFont>* fallbacks) {
   if (!font.isDictionary() || !font.getKey("/Subtype").isNameAndEquals("/Type0")) return;
   Obj cid = font.getKey("/DescendantFonts").getArrayItem(0);
   if (!cid.isDictionary()) return;
@@ -122,6 +233,13 @@ void fix_font(QPDF& pdf, Obj font) {
   info.replaceKey("/Ordering", Obj::newString("Identity"));
   info.replaceKey("/Supplement", Obj::newInteger(0));
   cid.replaceKey("/CIDSystemInfo", info);
+  if (fallbacks && font.getKey("/BaseFont").isName()) {
+    std::string name = font.getKey("/BaseFont").getName();
+    name = name.substr(name.find('+') == std::string::npos ? 1 : name.find('+') + 1);
+    for (const auto& fb : *fallbacks)
+      if (!fb.base_name.empty() && fb.base_name == name)
+        return fix_fallback_font(pdf, font, cid, fb);
+  }
 
   Obj map = cid.getKey("/CIDToGIDMap");
   if (!map.isStream()) return;  // not libharu's layout: nothing to derive the maps from
@@ -132,11 +250,7 @@ void fix_font(QPDF& pdf, Obj font) {
 
   Obj fd = cid.getKey("/FontDescriptor");
   if (!fd.isDictionary()) return;
-  // CIDSet (PDF/A-1 6.3.5, required of a subset): a bit per CID, the high bit first.
-  std::string bits((present.size() + 7) / 8, '\0');
-  for (size_t c = 0; c < present.size(); ++c)
-    if (present[c]) bits[c / 8] = char(bits[c / 8] | (0x80 >> (c % 8)));
-  fd.replaceKey("/CIDSet", flate_stream(pdf, bits));
+  fd.replaceKey("/CIDSet", flate_stream(pdf, cid_set(present)));
   if (!fd.hasKey("/CapHeight")) {
     std::optional<int> cap;
     if (Obj file = fd.getKey("/FontFile2"); file.isStream()) cap = cap_height(stream_bytes(file));
@@ -203,7 +317,8 @@ std::string xmp_packet(const PdfMeta& m, const std::string& producer) {
 
 }  // namespace
 
-std::string make_pdfa(std::string_view bytes, const PdfMeta& meta) {
+std::string make_pdfa(std::string_view bytes, const PdfMeta& meta,
+                      const std::vector<FallbackFont>* fallbacks) {
   try {
     QPDF pdf;
     pdf.setSuppressWarnings(true);
@@ -216,7 +331,8 @@ std::string make_pdfa(std::string_view bytes, const PdfMeta& meta) {
       if (!res.isDictionary()) continue;
       for (const auto& key : res.getKeys()) {
         Obj font = res.getKey(key);
-        if (!font.isIndirect() || fonts.insert(font.getObjGen()).second) fix_font(pdf, font);
+        if (!font.isIndirect() || fonts.insert(font.getObjGen()).second)
+          fix_font(pdf, font, fallbacks);
       }
     }
     if (Obj outlines = root.getKey("/Outlines"); outlines.isDictionary())

@@ -8,12 +8,27 @@
 
 using namespace jp;
 
-TEST_CASE("decomposed ё and й are composed") {
-  CHECK(nfc_cyrillic("Ковале\xcc\x88в") == "Ковалёв");
-  CHECK(nfc_cyrillic("Е\xcc\x88жиков") == "Ёжиков");
-  CHECK(nfc_cyrillic("Андреи\xcc\x86") == "Андрей");
-  CHECK(nfc_cyrillic("Соловьёв") == "Соловьёв");
-  CHECK(nfc_cyrillic("a\xcc\x88") == "a\xcc\x88");  // only the Russian letters are composed
+TEST_CASE("text is composed to NFC, all of Unicode") {
+  CHECK(nfc("Ковале\xcc\x88в") == "Ковалёв");
+  CHECK(nfc("Е\xcc\x88жиков") == "Ёжиков");
+  CHECK(nfc("Андреи\xcc\x86") == "Андрей");
+  CHECK(nfc("Соловьёв") == "Соловьёв");
+  CHECK(nfc("Zoe\xcc\x88") == "Zo\xc3\xab");                   // Zoë: U+00EB
+  CHECK(nfc("\xd3\x98\xcc\x88") == "\xd3\x9a");                // Ә + ◌̈ = Ӛ (U+04DA)
+  CHECK(nfc("\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab") == "한");  // Hangul jamo
+  CHECK(nfc("\xef\xa8\x80") == "\xe5\x88\x87");                // U+FA00 is U+5207 in NFC
+  CHECK(nfc("q\xcc\x88") == "q\xcc\x88");                      // no precomposed q̈: the mark stays
+}
+
+TEST_CASE("zero-width characters are dropped, the first one said") {
+  std::string s = "Али\xe2\x80\x8b\xd0\xb5\xd0\xb2\xe2\x80\x8d";  // ZWSP, ZWJ
+  char32_t first = 0;
+  CHECK(drop_zero_width(s, &first) == 2);
+  CHECK(s == "Алиев");
+  CHECK(first == 0x200B);
+  std::string plain = "Zoë";
+  CHECK(drop_zero_width(plain) == 0);
+  CHECK(plain == "Zoë");
 }
 
 TEST_CASE("Russian alphabetical order puts ё right after е") {
