@@ -8,9 +8,9 @@
 #   3. every PDF is valid PDF/A-1b (PDFBox preflight);
 #   4. pdftotext and PDFBox give each name back as stored (NFC), and the Excel copies
 #      hold the same text;
-#   5. each name's words are ink on the page: where pdftotext places the word, the page
-#      image (pdftoppm) has dark pixels in about the amount pango-view draws the same word
-#      with the same fonts;
+#   5. each name's words are ink on the page of every kind of PDF: where pdftotext places
+#      the word, the page image (pdftoppm) has dark pixels in about the amount pango-view
+#      draws the same word with the same fonts;
 #   6. a summary sheet grows by less than 200 KB with one Chinese name, and no fallback
 #      font is embedded whole.
 # Run by ctest: fonts_test.sh BINARY SOURCE_DIR. Exit 77 (skipped, said) without the tools.
@@ -113,14 +113,19 @@ for x in "$archive/5a~summary.xlsx" "$tmp/out/reports/reports.xlsx"; do
     say_fail "a zero-width character or a decomposed ë in ${x#$tmp/}"
 done
 
-# 5. Ink where each word of each name is, against the same word drawn by pango-view.
-pdftotext -bbox "$archive/5a~summary.pdf" "$tmp/bbox.html" 2>/dev/null
-pdftoppm -r 150 -gray "$archive/5a~summary.pdf" "$tmp/page"
-words=()
-for n in "${names[@]}"; do for w in $n; do words+=("$w"); done; done
-python3 - "$tmp" "${words[@]}" <<'EOF' || fail=1
+# 5. Ink where each word of each name is, against the same word drawn by pango-view, in
+# every kind of PDF (the letters hold only their own guardians' names).
+ink_check() {  # ink_check PDF NAME...
+  local f=$1 dir n w
+  shift
+  dir=$(mktemp -d "$tmp/ink.XXXXXX")
+  pdftotext -bbox "$f" "$dir/bbox.html" 2>/dev/null
+  pdftoppm -r 150 -gray "$f" "$dir/page"
+  local words=()
+  for n in "$@"; do for w in $n; do words+=("$w"); done; done
+  python3 - "$dir" "${f#$tmp/}" "${words[@]}" <<'EOF' || fail=1
 import glob, html, os, re, subprocess, sys
-tmp, words = sys.argv[1], sys.argv[2:]
+tmp, label, words = sys.argv[1], sys.argv[2], sys.argv[3:]
 def pgm(path):
     data = open(path, "rb").read()
     parts = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
@@ -138,13 +143,16 @@ placed = {}
 for p, page in enumerate(re.split(r"<page ", doc)[1:]):
     for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page):
         placed.setdefault(html.unescape(m[5]), (p, tuple(float(m[i]) for i in range(1, 5))))
-# pdftotext -bbox gives a right-to-left word in drawing order (دمحم for محمد).
+# pdftotext -bbox gives a right-to-left word in drawing order (دمحم for محمد), and a word
+# with the punctuation after it ("芳!" in a letter's greeting).
 for word in list(placed):
-    placed.setdefault(word[::-1], placed[word])
+    for v in (word, word[::-1]):
+        placed.setdefault(v, placed[word])
+        placed.setdefault(v.strip("!,.:;()«»"), placed[word])
 bad = 0
 for word in words:
     if word not in placed:
-        print(f"FAIL «{word}» is not a word pdftotext places on the summary sheet"); bad += 1; continue
+        print(f"FAIL «{word}» is not a word pdftotext places on {label}"); bad += 1; continue
     p, box = placed[word]
     got = ink(pgm(pages[p]), box)
     # The same word by another program: Pango (its own shaping, fontconfig's fallback
@@ -157,13 +165,17 @@ for word in words:
     w, h, px = pgm(ref)
     want = ink((w, h, px), (0, 0, w * 72 / 150, h * 72 / 150))
     if not 0.35 * want <= got <= 3 * want:
-        print(f"FAIL «{word}»: {got:.3f} of its box on page {p + 1} inked, pango-view inks {want:.3f}")
+        print(f"FAIL «{word}»: {got:.3f} of its box on page {p + 1} of {label} inked, pango-view inks {want:.3f}")
         bad += 1
-    else:
-        print(f"  «{word}»: {got:.3f} inked, pango-view {want:.3f}")
-print(f"ink: {len(words) - bad} of {len(words)} words inked as pango-view draws them on the summary sheet")
+print(f"ink: {len(words) - bad} of {len(words)} words inked as pango-view draws them on {label}")
 sys.exit(1 if bad else 0)
 EOF
+}
+ink_check "$archive/5a~summary.pdf" "${names[@]}"
+ink_check "$archive/5a~journal.pdf" "${names[@]}"
+ink_check "$tmp/out/extracts/2023-W36/5a.pdf" "${names[@]}"
+ink_check "$tmp/out/letters/5a.pdf" "王 芳" "כהן שרה" "Алиева" "فاطمة"
+ink_check "$tmp/out/reports/class-5a.pdf" "${names[@]}"
 
 # 6. Small files: subsets only; one Chinese name costs less than 200 KB.
 for f in "${kinds[@]}"; do
