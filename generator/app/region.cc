@@ -12,6 +12,7 @@
 #include "app/run_record.h"
 #include "core/dates.h"
 #include "core/files.h"
+#include "core/text.h"
 #include "core/wording.h"
 
 namespace jp {
@@ -61,29 +62,6 @@ SchoolStatus status_of(const std::string& config, const std::string& status_dir)
   return s;
 }
 
-std::string html_text(const std::string& s) {
-  std::string r;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        r += "&amp;";
-        break;
-      case '<':
-        r += "&lt;";
-        break;
-      case '>':
-        r += "&gt;";
-        break;
-      case '"':
-        r += "&quot;";
-        break;
-      default:
-        r += c;
-    }
-  }
-  return r;
-}
-
 std::string status_html(const std::vector<SchoolStatus>& all, size_t published, size_t failed) {
   const Locale& loc = Locale::ru();
   std::string rows;
@@ -92,16 +70,16 @@ std::string status_html(const std::vector<SchoolStatus>& all, size_t published, 
         "<tr class=\"{}\"><th scope=\"row\">{}</th><td>{}</td><td>{}</td>"
         "<td "
         "class=\"reason\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        s.exit == 0 ? "ok" : "bad", html_text(s.school),
-        html_text(loc.text("region.status." + s.status)),
-        html_text(loc.text(s.published ? "region.yes" : "region.no")), html_text(s.reason), s.pages,
-        s.documents, Locale::number(s.seconds, 1, true), s.warnings, html_text(s.finished));
+        s.exit == 0 ? "ok" : "bad", xml_escape(s.school),
+        xml_escape(loc.text("region.status." + s.status)),
+        xml_escape(loc.text(s.published ? "region.yes" : "region.no")), xml_escape(s.reason), s.pages,
+        s.documents, Locale::number(s.seconds, 1, true), s.warnings, xml_escape(s.finished));
   }
   std::string head;
   for (const char* c : {"school", "status", "published", "reason", "pages", "documents", "seconds",
                         "warnings", "finished"})
     head +=
-        "<th scope=\"col\">" + html_text(loc.text(std::string("region.columns.") + c)) + "</th>";
+        "<th scope=\"col\">" + xml_escape(loc.text(std::string("region.columns.") + c)) + "</th>";
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -112,8 +90,8 @@ std::string status_html(const std::vector<SchoolStatus>& all, size_t published, 
       "head>\n<body>\n<main>\n<h1>{0}</h1>\n<p>{1}</p>\n"
       "<table>\n<thead><tr>{2}</tr></thead>\n<tbody>\n{3}</tbody>\n</table>\n</main>\n</body>\n"
       "</html>\n",
-      html_text(loc.text("region.title")),
-      html_text(loc.format("region.summary", {{"schools", std::to_string(all.size())},
+      xml_escape(loc.text("region.title")),
+      xml_escape(loc.format("region.summary", {{"schools", std::to_string(all.size())},
                                               {"published", std::to_string(published)},
                                               {"failed", std::to_string(failed)}})),
       head, rows);

@@ -58,4 +58,7 @@ std::string collation_key(std::string_view s);
 /// Russian plural form: `1 пропуск`, `2 пропуска`, `5 пропусков`.
 std::string_view plural(long n, std::string_view one, std::string_view few, std::string_view many);
 
+/// `&`, `<`, `>` and `"` as XML's and HTML's entities (text and attribute values).
+std::string xml_escape(const std::string& s);
+
 }  // namespace jp

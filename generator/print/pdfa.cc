@@ -25,29 +25,6 @@ namespace {
 
 using Obj = QPDFObjectHandle;
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string stream_bytes(Obj stream) {
   auto buf = stream.getStreamData(qpdf_dl_generalized);
   return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
