@@ -28,3 +28,10 @@ pdfbox_classpath() {
     cp+=${cp:+:}$f
   done
 }
+# require_tools TOOL...: the test is skipped (exit 77, said) when one of its tools is missing.
+require_tools() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null || { echo "skip: $t is not installed (scripts/install-deps --tests)"; exit 77; }
+  done
+}

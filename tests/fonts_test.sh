@@ -22,9 +22,7 @@ bin=$1
 src=$2
 . "$src/tests/check.sh"
 pdfbox_classpath
-for t in java pdftotext pdftoppm pdffonts qpdf python3 pango-view unzip; do
-  command -v "$t" >/dev/null || { echo "skip: $t is not installed (scripts/install-deps --tests)"; exit 77; }
-done
+require_tools java pdftotext pdftoppm pdffonts qpdf python3 pango-view unzip
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -12,9 +12,7 @@ bin=$1
 src=$2
 . "$src/tests/check.sh"
 pdfbox_classpath
-for t in java pdftotext pdfsig qpdf; do
-  command -v "$t" >/dev/null || { echo "skip: $t is not installed"; exit 77; }
-done
+require_tools java pdftotext pdfsig qpdf
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
