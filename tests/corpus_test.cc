@@ -56,7 +56,7 @@ std::string run_corpus_case(const std::string& name) {
         files.push_back("base/" + e.path().filename().string());
   std::sort(files.begin(), files.end());
   jp::Diagnostics diag;
-  jp::Journal j = jp::load_journal(files, diag, 1);
+  jp::Journal j = jp::load_journal(files, diag);
   if (j.all_files_read) jp::validate(j, diag);
   if (diag.errors() == 0) jp::check_regulations(j, diag);
   return diag.report(100, 100);

@@ -4,36 +4,29 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
-#include <filesystem>
-#include <functional>
-#include <future>
 #include <memory>
 #include <ostream>
 #include <stdexcept>
 
 #include "app/data_dates.h"
-#include "app/extracts.h"
-#include "archive/archive.h"
+#include "archive/archive_output.h"
 #include "core/embedded.h"
 #include "core/hash.h"
 #include "core/keys.h"
-#include "core/wording.h"
-#include "figures/audit.h"
-#include "ingest/checks.h"
+#include "core/thread_pool.h"
+#include "figures/diary.h"
+#include "figures/rules.h"
+#include "paper/extracts.h"
+#include "paper/letters.h"
 #include "print/fonts.h"
-#include "print/render_pdf_letters.h"
 #include "publish/output_folder.h"
-#include "publish/writer.h"
 #include "reports/reports.h"
-#include "site/site.h"
+#include "site/site_output.h"
 #include "store/build_state.h"
 #include "store/model.h"
 #include "store/sqlite.h"
-#include "store/store.h"
 
 namespace jp {
-namespace fs = std::filesystem;
 
 Day school_today(const std::string& override_date, int offset_minutes) {
   if (!override_date.empty()) {
@@ -51,23 +44,15 @@ Day school_today(const std::string& override_date, int offset_minutes) {
 
 /// A --today outside the school year is a typo (2032 for 2023) more often than a wish:
 /// refused unless --allow-any-date.
-void check_today_in_year(Db& db, long long ds, Day today) {
-  Stmt st(db.handle(), "SELECT label, start, end FROM years WHERE ds = ?");
-  st.bind(1, ds);
-  if (!st.step()) return;
-  auto start = parse_date(st.text(1)), end = parse_date(st.text(2));
-  if (start && end && (today < *start || today > *end))
+void check_today_in_year(const DatasetFacts& f, Day today) {
+  if (f.year_start && f.year_end && (today < f.year_start || today > f.year_end))
     throw std::runtime_error(fmt::format(
         "--today {} is outside the school year {} ({} to {}); --allow-any-date builds for it "
         "anyway",
-        format_date(today), st.text(0), st.text(1), st.text(2)));
+        format_date(today), f.year_label, format_date(f.year_start), format_date(f.year_end)));
 }
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 /// The outputs asked for, with the defaults filled in and the combinations checked.
 BuildOptions resolved(const BuildOptions& in) {
@@ -81,10 +66,12 @@ BuildOptions resolved(const BuildOptions& in) {
   if (o.letters && o.base_url.empty())
     throw std::runtime_error(
         "--letters needs --base-url URL, the public address of site/ (the letters print it)");
-  if (!o.extracts &&
-      (!o.week.empty() || !o.classes.empty() || !o.students.empty() || o.all || o.a5))
+  if (!o.extracts && (!o.week.empty() || !o.classes.empty() || !o.students.empty() || o.a5))
+    throw std::runtime_error("--week, --class, --student and --a5 choose extracts: add --extracts");
+  if (!o.extracts && !o.letters && o.all)
     throw std::runtime_error(
-        "--week, --class, --student, --all and --a5 choose extracts: add --extracts");
+        "--all chooses every student's extract or every guardian's letter: add --extracts or "
+        "--letters");
   if (!o.extracts && !o.reports && (!o.from.empty() || !o.to.empty()))
     throw std::runtime_error(
         "--from and --to choose extracts or reports: add --extracts or --reports");
@@ -94,416 +81,131 @@ BuildOptions resolved(const BuildOptions& in) {
   return o;
 }
 
-/// One build: what every step shares (the options, the journal's database, the output
-/// folder, the school's today), and one method per output.
-class BuildRun {
- public:
-  BuildRun(const BuildOptions& in, std::ostream& out)
-      : o_(resolved(in)),
-        out_(out),
-        ds_(choose_dataset(o_.db, o_.school, o_.year)),
-        db_(o_.db, false) {}
-
-  int run() {
-    prepare();
-    // Done when up to date; the other outputs still run.
-    if (o_.site && site_up_to_date()) o_.site = false;
-    if (o_.archive && archive_up_to_date()) o_.archive = false;
-    if (!o_.site && !o_.archive && !o_.extracts && !o_.letters && !o_.reports) return 0;
-    read();
-    // The reports' period is checked against the journal before anything is published.
-    if (o_.reports) check_audit_options(*journal_, audit_options());
-    // A character no font of the chain has is drawn as a box: said, with its record.
-    if (o_.archive || o_.extracts || o_.letters || o_.reports)
-      for (const auto& w : glyph_warnings(*journal_)) out_ << "warning: " << w << "\n";
-    if (o_.site) site();
-    if (o_.archive) archive();
-    if (o_.extracts) extracts();
-    if (o_.letters) letters();
-    if (o_.reports) reports();
-    if (o_.timings && !o_.site) out_ << "timings:\n" << timings_;
-    if (o_.exit_after) {  // see BuildOptions::exit_after
-      (void)site_writer_.release(), (void)index_.release(), (void)journal_.release();
-    }
-    return 0;
+/// The outputs asked for, in the order they are built, each with its own settings.
+std::vector<std::unique_ptr<Output>> requested_outputs(const BuildOptions& o,
+                                                       const DatasetRef& ds,
+                                                       const DatasetFacts& facts,
+                                                       const std::string& site_key) {
+  std::vector<std::unique_ptr<Output>> outs;
+  if (o.site) outs.push_back(std::make_unique<SiteOutput>(SiteSettings{site_key, o.base_url, ds.school_id}));
+  if (o.archive) {
+    SignerOptions so;
+    so.key = {o.sign_key, o.pkcs11_module, o.pin_file, o.sign_engine};
+    so.cert = o.sign_cert, so.chain = o.sign_chain;
+    so.tsa = o.tsa, so.tsa_ca = o.tsa_ca, so.crls = o.crls, so.ocsps = o.ocsps;
+    so.tsa_timeout = o.tsa_timeout;
+    outs.push_back(std::make_unique<ArchiveOutput>(so, ds.ds, facts.year_label));
   }
-
- private:
-  BuildOptions o_;
-  std::ostream& out_;
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now(),
-                                        last_ = started_;
-  /// --timings: where the time of a build goes, phase by phase (for administrators tuning
-  /// a nightly run, and for the benchmarks).
-  std::string timings_;
-  DatasetRef ds_;
-  Db db_;
-  std::string site_key_, templates_, fingerprint_;
-  /// The archive's fingerprint (journal, date, templates, signer) and its year folder.
-  std::string archive_fingerprint_, year_dir_;
-  bool have_digest_ = false;
-  std::unique_ptr<Signer> signer_;
-  Day today_ = 0;
-  std::unique_ptr<OutputFolder> folder_;
-  WriterOptions site_options_, private_options_;
-  std::unique_ptr<Writer> site_writer_;
-  std::future<std::unique_ptr<Writer>> site_state_;
-  std::unique_ptr<Journal> journal_;
-  std::unique_ptr<DiaryIndex> index_;
-
-  void mark(const char* what) {
-    auto now = std::chrono::steady_clock::now();
-    timings_ += fmt::format("  {:<22} {:6.2f} s\n", what,
-                            std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-  }
-
-  void report_repairs(const Writer& w) {
-    const auto& r = w.repairs();
-    if (r.empty()) return;
-    out_ << fmt::format("{} entr{} on disk not as published (put right by this build):\n", r.size(),
-                        r.size() == 1 ? "y" : "ies");
-    for (size_t i = 0; i < r.size() && i < 10; ++i) out_ << "  " << r[i] << "\n";
-    if (r.size() > 10) out_ << fmt::format("  ... and {} more\n", r.size() - 10);
-  }
-
-  void report(const char* output, const WriteStats& st) {
-    if (o_.report) o_.report->outputs.push_back({output, st.written, st.unchanged, st.deleted});
-  }
-
-  /// Commits an output's writer and records what it wrote.
-  WriteStats commit(Writer& w, const char* output,
-                    const std::function<void(Db&)>& in_transaction = {}) {
-    WriteStats st = w.commit(in_transaction);
-    mark(output);
-    report(output, st);
-    return st;
-  }
-
-  const char* dry() const { return o_.dry_run ? " (dry run, nothing written)" : ""; }
-
-  /// Keys, signer, today and the site's fingerprint, checked before any work; then the
-  /// output folder, locked for the whole run (its commits finished if a run was killed).
-  void prepare() {
-    ensure_build_state(db_);
-    if ((o_.site || o_.letters) && o_.site_key.empty())
-      throw std::runtime_error(
-          fmt::format("the {} needs --site-key FILE (made by `journalpress keygen`)",
-                      o_.site ? "site" : "access letters"));
-    if (o_.site || o_.letters) site_key_ = read_site_key(o_.site_key);
-    // The archive is signed (Положение 6.x): load and check the signer before any work.
-    if (o_.archive) {
-      if (o_.sign_key.empty() || o_.sign_cert.empty())
-        throw std::runtime_error(
-            "the archive is signed: it needs --sign-key KEY.pem and --sign-cert CERT.pem "
-            "(`journalpress keygen` makes a demonstration pair)");
-      SignerOptions so;
-      so.key = {o_.sign_key, o_.pkcs11_module, o_.pin_file, o_.sign_engine};
-      so.cert = o_.sign_cert, so.chain = o_.sign_chain;
-      so.tsa = o_.tsa, so.tsa_ca = o_.tsa_ca, so.crls = o_.crls, so.ocsps = o_.ocsps;
-      so.tsa_timeout = o_.tsa_timeout;
-      signer_ = std::make_unique<Signer>(so);
-      for (const auto& w : signer_->warnings()) out_ << w << "\n";
-    }
-    // Everything a site depends on, in one digest: if it equals the last build's and every
-    // published file is still there, the build has nothing to do (the nightly no-change case).
-    School school_row;
-    std::string content_digest;
-    {
-      Stmt st(db_.handle(),
-              "SELECT d.content_digest, s.timezone FROM datasets d JOIN schools s ON s.ds = d.ds "
-              "WHERE d.ds = ?");
-      st.bind(1, ds_.ds);
-      if (st.step()) content_digest = st.text(0), school_row.timezone = st.text(1);
-    }
-    today_ = school_today(o_.today, school_offset_minutes(school_row));
-    if (!o_.today.empty() && !o_.allow_any_date) check_today_in_year(db_, ds_.ds, today_);
-    for (const std::string& w : build_input_warnings(db_, o_.db, ds_.ds, today_)) {
-      out_ << "warning: " << w << "\n";
-      if (o_.report) o_.report->warnings.push_back(w);
-    }
-    std::string epochs_text;
-    for (const auto& [g, e] : load_epochs(db_, ds_.school_id))
-      epochs_text += g + ":" + std::to_string(e) + ";";
-    // The reports' own templates (report.mustache, reports.css) are not the site's.
-    for (const auto& [name, text] : embedded_files())
-      if (!name.starts_with("report"))
-        templates_ += std::string(name) + "\n" + std::string(text) + "\n";
-    fingerprint_ = sha256_hex(fmt::format(
-        "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates_), content_digest,
-        format_date(today_), o_.base_url, sha256_hex(site_key_), epochs_text));
-    // A database from before content digests: never taken for "up to date".
-    have_digest_ = !content_digest.empty();
-    if (o_.archive) {
-      Stmt st(db_.handle(), "SELECT label FROM years WHERE ds = ?");
-      st.bind(1, ds_.ds);
-      if (st.step()) year_dir_ = archive_year_dir(st.text(0));
-      archive_fingerprint_ =
-          sha256_hex(fmt::format("{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates_),
-                                 content_digest, format_date(today_), signer_->identity()));
-    }
-    folder_ = std::make_unique<OutputFolder>(o_.out, LockOptions{o_.wait_seconds, o_.command},
-                                             o_.dry_run);
-    mark("output folder opened");
-    site_options_.compare_content = o_.full;
-    private_options_.private_files = true;
-  }
-
-  /// Same inputs as the last complete build, and the disk as the folder's state says:
-  /// nothing to do for the site (the nightly no-change case).
-  bool site_up_to_date() {
-    if (o_.dry_run || o_.full || !have_digest_ ||
-        folder_->build_fingerprint("site") != fingerprint_)
-      return false;
-    site_writer_ = std::make_unique<Writer>(*folder_, "site", site_options_);
-    Writer access(*folder_, "private", private_options_);
-    if (!site_writer_->disk_clean() || !access.disk_clean() || access.published_count() == 0)
-      return false;  // the writer made is used by the build
-    out_ << fmt::format(
-        "site: up to date (same journal, date, keys and templates as the last build, and "
-        "every file on disk as published): 0 written, {} unchanged, 0 deleted; {:.2f} s in "
-        "all\n",
-        site_writer_->published_count(), seconds_since(started_));
-    if (o_.report) {
-      o_.report->site = true;
-      o_.report->outputs.push_back({"site", 0, site_writer_->published_count(), 0});
-    }
-    site_writer_.reset();
-    return true;
-  }
-
-  /// The same for the archive: same journal, date, templates and signer as the last
-  /// complete build of the year folder, and the folder on disk as published.
-  bool archive_up_to_date() {
-    if (o_.dry_run || o_.full || !have_digest_ || year_dir_.empty() ||
-        folder_->build_fingerprint("archive/" + year_dir_) != archive_fingerprint_)
-      return false;
-    Writer w(*folder_, "archive/" + year_dir_);
-    if (!w.disk_clean() || w.published_count() == 0) return false;
-    out_ << fmt::format(
-        "archive: up to date (same journal, date, templates and signing certificate as the "
-        "last build, and every file on disk as published): 0 written, {} unchanged, 0 deleted "
-        "in {}/archive/{}/; {:.2f} s in all\n",
-        w.published_count(), o_.out, year_dir_, seconds_since(started_));
-    if (o_.report) o_.report->outputs.push_back({"archive", 0, w.published_count(), 0});
-    return true;
-  }
-
-  void read() {
-    // The site's writer loads the folder's state (~100,000 rows) and checks the disk on its
-    // own thread while the journal is read.
-    if (o_.site && !site_writer_)
-      site_state_ = std::async(std::launch::async, [&] {
-        return std::make_unique<Writer>(*folder_, "site", site_options_);
-      });
-    journal_ = std::make_unique<Journal>(read_journal(o_.db, ds_));
-    mark("journal read");
-    index_ = std::make_unique<DiaryIndex>(*journal_);
-    mark("journal indexed");
-  }
-
-  /// "New since the last publication": the item set of the publication before the latest
-  /// change of data, so that a rebuild without changes renders the same pages.
-  NewSince new_since(Publication& next) {
-    const Journal& j = *journal_;
-    Publication pub = load_publication(db_, j.school.id);
-    std::vector<uint64_t> keys = item_keys(j);
-    std::string digest =
-        sha256_hex(std::string_view(reinterpret_cast<const char*>(keys.data()), keys.size() * 8));
-    next = pub;
-    NewSince since;
-    if (!pub.exists) {
-      next.exists = true;
-      next.digest = digest, next.current = keys, next.current_at = format_date(today_);
-      next.previous.clear(), next.previous_at.clear();
-    } else if (pub.digest != digest) {
-      next.previous = pub.current, next.previous_at = pub.current_at;
-      next.digest = digest, next.current = keys, next.current_at = format_date(today_);
-    }
-    if (!next.previous_at.empty()) {
-      since.first = false;
-      since.since = Locale::ru().date_full(*parse_date(next.previous_at));
-      since.set_known(next.previous);
-    }
-    return since;
-  }
-
-  void site() {
-    const Journal& j = *journal_;
-    SiteOptions so;
-    so.site_key = site_key_;
-    so.base_url = o_.base_url;
-    if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
-    so.today = today_;
-    so.threads = o_.threads;
-    so.keep_unchanged = !o_.full;
-    // A dry run renders every page (it measures rendering); a real build skips the pages
-    // whose inputs did not change.
-    if (!o_.dry_run)
-      so.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates_);
-    Publication next;
-    NewSince since = new_since(next);
-    if (!site_writer_) site_writer_ = site_state_.get();
-    Writer& w = *site_writer_;
-    report_repairs(w);
-    mark("build state loaded");
-    auto t0 = std::chrono::steady_clock::now();
-    SiteResult r = build_site(*index_, load_epochs(db_, j.school.id), since, so, w);
-    double render_s = seconds_since(t0);
-    mark("rendered and staged");
-    // The site and access.csv are two commits; the build counts as complete (and a
-    // later run with the same inputs as "up to date") only when both are done.
-    std::string day = format_date(today_);
-    WriteStats st = w.commit([&](Db& state) { save_build_fingerprint(state, "site", "", day); });
-    mark("committed");
-    if (!o_.dry_run) {
-      Writer access(*folder_, "private", private_options_);
-      report_repairs(access);
-      access.put("access.csv", r.access_csv);
-      access.commit([&](Db& state) { save_build_fingerprint(state, "site", fingerprint_, day); });
-      // Whether this is saved before or after the files, the next build computes the
-      // same pages: "new since" is a function of this record and the journal.
-      db_.exec("BEGIN");
-      save_publication(db_, j.school.id, next);
-      db_.exec("COMMIT");
-      mark("state saved");
-    }
-    out_ << fmt::format(
-        "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} kept (inputs unchanged), {} "
-        "files for {} family areas: {} written, {} unchanged, {} deleted; {:.2f} s in all\n",
-        dry(), r.pages_rendered, render_s, r.pages_rendered / std::max(render_s, 1e-9),
-        r.pages_kept, r.files, r.areas, st.written, st.unchanged, st.deleted,
-        seconds_since(started_));
-    if (o_.report) o_.report->site = true;
-    report("site", st);
-    if (o_.timings) out_ << "timings:\n" << timings_;
-    if (!o_.dry_run)
-      out_ << fmt::format(
-          "  {}/site/ is ready to publish; addresses for the access letters: "
-          "{}/private/access.csv\n",
-          o_.out, o_.out);
-  }
-
-  void archive() {
-    auto t0 = std::chrono::steady_clock::now();
-    std::string year_dir = archive_year_dir(*journal_);
-    fs::path archive_dir = fs::path(o_.out) / "archive";
-    Writer w(*folder_, "archive/" + year_dir);
-    report_repairs(w);
-    ArchiveOptions ao;
-    ao.today = today_, ao.when = std::time(nullptr), ao.threads = o_.threads;
-    // A dry run and `--full` render every document; a real build only those whose
-    // inputs changed.
-    ao.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates_);
-    ao.keep_unchanged = !o_.dry_run && !o_.full;
-    ArchiveResult r = build_archive(*index_, *signer_, ao, archive_dir / year_dir, w);
-    // The fingerprint of the whole folder is saved with its files, in one commit.
-    WriteStats st = commit(w, "archive", [&](Db& state) {
-      save_build_fingerprint(state, "archive/" + year_dir,
-                             year_dir == year_dir_ ? archive_fingerprint_ : "",
-                             format_date(today_));
-    });
-    out_ << fmt::format(
-        "archive{}: {} signed PDFs ({} signed now, {} kept as signed before, {} of them not "
-        "rendered: inputs unchanged), {} Excel copies, MANIFEST.sha256 and its signature in "
-        "{}/: {} written, {} unchanged, {} deleted; {:.2f} s\n",
-        dry(), r.pdfs, r.signed_now, r.kept, r.not_rendered, r.workbooks,
-        (archive_dir / year_dir).string(), st.written, st.unchanged, st.deleted, seconds_since(t0));
-  }
-
-  void extracts() {
-    const Journal& j = *journal_;
-    auto t0 = std::chrono::steady_clock::now();
+  if (o.extracts) {
     ExtractOptions eo;
-    eo.week = o_.week, eo.from = o_.from, eo.to = o_.to;
-    eo.classes = o_.classes, eo.students = o_.students;
-    eo.all = o_.all, eo.a5 = o_.a5;
-    ExtractPeriod period = extract_period(eo, today_);
-    auto batches = extract_batches(j, period, eo);
-    fs::path dir = fs::path(o_.out) / "extracts";
-    // Children's marks on paper: owner-only, like private/ (the folder of all periods too).
-    std::error_code ec;
-    if (!o_.dry_run && fs::is_directory(fs::symlink_status(dir, ec)))
-      fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-    WriterOptions wo;
-    wo.private_files = true;
-    // A run answers only for its own scope: `--student` never touches the class files.
-    wo.in_scope = [&](const std::string& f) { return extract_file_in_scope(j, eo, batches, f); };
-    Writer w(*folder_, "extracts/" + period.folder, wo);
-    report_repairs(w);
-    ExtractsResult r = build_extracts(*index_, batches, today_, w, o_.threads);
-    WriteStats st = commit(w, "extracts");
-    out_ << fmt::format(
-        "extracts{}: {} for {} ({}), {} extracts in {} PDFs in {}/: {} written, {} "
-        "unchanged, {} deleted; {:.2f} s\n",
-        dry(),
-        o_.all                ? "every student"
-        : o_.students.empty() ? "students with a paper delivery"
-                              : "the students asked for",
-        format_date(period.from) + " to " + format_date(period.to), period.folder, r.students,
-        r.classes, (dir / period.folder).string(), st.written, st.unchanged, st.deleted,
-        seconds_since(t0));
+    eo.week = o.week, eo.from = o.from, eo.to = o.to;
+    eo.classes = o.classes, eo.students = o.students;
+    eo.all = o.all, eo.a5 = o.a5;
+    outs.push_back(std::make_unique<ExtractsOutput>(eo));
   }
-
-  void letters() {
-    const Journal& j = *journal_;
-    std::string base = o_.base_url;
-    if (base.back() != '/') base += '/';
-    auto batches = letter_batches(
-        j, family_areas(j, load_epochs(db_, j.school.id), site_key_, today_), today_);
-    // Every family's address: owner-only, like private/access.csv.
-    WriterOptions wo;
-    wo.private_files = true;
-    Writer w(*folder_, "letters", wo);
-    report_repairs(w);
-    size_t notices = 0;
-    for (const auto& b : batches) {
-      w.put(j.classes[b.class_ix].id + ".pdf", render_pdf_letters(j, b, base, today_));
-      notices += b.areas.size();
-    }
-    WriteStats st = commit(w, "letters");
-    out_ << fmt::format(
-        "letters{}: {} notices to electronic guardians in {} class PDFs in {}/letters/: {} "
-        "written, {} unchanged, {} deleted\n",
-        dry(), notices, batches.size(), o_.out, st.written, st.unchanged, st.deleted);
-  }
-
-  AuditOptions audit_options() const {
+  if (o.letters)
+    outs.push_back(
+        std::make_unique<LettersOutput>(LettersSettings{site_key, o.base_url, ds.school_id, o.all}));
+  if (o.reports) {
     AuditOptions ao;
-    ao.period = o_.period, ao.from = o_.from, ao.to = o_.to;
-    ao.today = today_;
-    ao.offset_minutes = school_offset_minutes(journal_->school);
-    ao.absence_threshold = o_.absence_threshold;
-    return ao;
+    ao.period = o.period, ao.from = o.from, ao.to = o.to;
+    ao.absence_threshold = o.absence_threshold;
+    outs.push_back(std::make_unique<ReportsOutput>(ao));
   }
+  return outs;
+}
 
-  /// The audit reports, for staff only: DIR/reports/ is owner-only like private/, and
-  /// nothing of site/ names it.
-  void reports() {
-    const Journal& j = *journal_;
-    auto t0 = std::chrono::steady_clock::now();
-    ArchiveFigures figures = archive_figures(j, o_.threads);
-    SchoolAudit audit = school_audit(*index_, audit_options(), figures, o_.threads);
-    mark("reports: figures");
-    fs::path dir = fs::path(o_.out) / "reports";
-    WriterOptions wo;
-    wo.private_files = true;
-    Writer w(*folder_, "reports", wo);
-    report_repairs(w);
-    ReportsResult r = build_reports(j, audit, today_, w, o_.threads);
-    WriteStats st = commit(w, "reports");
-    out_ << fmt::format(
-        "reports{}: {} page{} ({} classes, {} teachers with problems), {} class PDFs and "
-        "reports.xlsx in {}/, for staff only; {} problems found: {} written, {} unchanged, {} "
-        "deleted; {:.2f} s\n",
-        dry(), r.pages, r.pages == 1 ? "" : "s", audit.classes.size(), r.teachers, r.pdfs,
-        dir.string(), r.problems, st.written, st.unchanged, st.deleted, seconds_since(t0));
+/// The version and every template the site and the archive are made from, in one digest
+/// (the reports' own templates, report.mustache and reports.css, are not theirs).
+std::string templates_digest() {
+  std::string templates;
+  for (const auto& [name, text] : embedded_files())
+    if (!name.starts_with("report"))
+      templates += std::string(name) + "\n" + std::string(text) + "\n";
+  return std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates);
+}
+
+/// One build: prepare every output (keys, signer, options: checked before any work), skip
+/// those up to date, read the journal once if any is left, render each.
+int build(const BuildOptions& o, std::ostream& out) {
+  DatasetRef ds = choose_dataset(o.db, o.school, o.year);
+  Db db(o.db, false);
+  ensure_build_state(db);
+  if ((o.site || o.letters) && o.site_key.empty())
+    throw std::runtime_error(
+        fmt::format("the {} needs --site-key FILE (made by `journalpress keygen`)",
+                    o.site ? "site" : "access letters"));
+  std::string site_key = o.site || o.letters ? read_site_key(o.site_key) : "";
+  DatasetFacts facts = dataset_facts(db, ds.ds);
+  ThreadPool pool(o.threads);
+
+  BuildContext ctx;
+  std::string timings;
+  auto last = ctx.started;
+  ctx.mark = [&](const std::string& what) {
+    auto now = std::chrono::steady_clock::now();
+    timings += fmt::format("  {:<22} {:6.2f} s\n", what,
+                           std::chrono::duration<double>(now - last).count());
+    last = now;
+  };
+  School school_row;
+  school_row.timezone = facts.timezone;
+  ctx.today = school_today(o.today, school_offset_minutes(school_row));
+  if (!o.today.empty() && !o.allow_any_date) check_today_in_year(facts, ctx.today);
+  ctx.dry_run = o.dry_run, ctx.full = o.full, ctx.out = o.out;
+  ctx.content_digest = facts.content_digest;
+  ctx.templates_digest = templates_digest();
+  ctx.db = &db, ctx.pool = &pool, ctx.log = &out;
+  if (o.report) ctx.counts = &o.report->outputs;
+
+  auto outputs = requested_outputs(o, ds, facts, site_key);
+  for (auto& x : outputs)
+    if (x->name() == "archive") x->prepare(ctx);  // the signer first: its own errors
+  for (const std::string& w : build_input_warnings(db, o.db, ds.ds, ctx.today)) {
+    out << "warning: " << w << "\n";
+    if (o.report) o.report->warnings.push_back(w);
   }
-};
+  for (auto& x : outputs)
+    if (x->name() != "archive") x->prepare(ctx);
+  OutputFolder folder(o.out, LockOptions{o.wait_seconds, o.command}, o.dry_run, &pool);
+  ctx.folder = &folder;
+  ctx.mark("output folder opened");
+
+  // Done when up to date; the other outputs still run.
+  std::vector<Output*> todo;
+  for (auto& x : outputs) {
+    if (up_to_date(*x, ctx, ctx.seconds())) {
+      if (o.report && x->name() == "site") o.report->site = true;
+      continue;
+    }
+    todo.push_back(x.get());
+  }
+  if (!todo.empty()) {
+    for (Output* x : todo) x->before_read(ctx);
+    // The journal and its index (~300 MB of small objects, ~0.3 s to free) are left to
+    // the operating system when the process ends right after the build (the command line).
+    auto journal = std::make_unique<Journal>(read_journal(o.db, ds, &pool));
+    ctx.mark("journal read");
+    auto index = std::make_unique<DiaryIndex>(*journal);
+    ctx.mark("journal indexed");
+    for (Output* x : todo) x->check(ctx, *index);
+    // A character no font of the chain has is drawn as a box: said, with its record.
+    bool prints = std::any_of(todo.begin(), todo.end(), [](Output* x) { return x->name() != "site"; });
+    if (prints)
+      for (const auto& w : glyph_warnings(*journal)) out << "warning: " << w << "\n";
+    for (Output* x : todo) {
+      x->render(ctx, *index);
+      if (o.report && x->name() == "site") o.report->site = true;
+    }
+    if (o.exit_after) (void)index.release(), (void)journal.release();
+  }
+  if (o.timings) out << "timings:\n" << timings;
+  return 0;
+}
 
 }  // namespace
 
-int run_build(const BuildOptions& in, std::ostream& out) { return BuildRun(in, out).run(); }
+int run_build(const BuildOptions& in, std::ostream& out) { return build(resolved(in), out); }
 
 int run_revoke(const RevokeOptions& o, std::ostream& out) {
   DatasetRef ds = choose_dataset(o.db, o.school, o.year);

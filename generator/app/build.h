@@ -6,14 +6,11 @@
 #include <vector>
 
 #include "core/dates.h"
+#include "publish/output.h"
 
 namespace jp {
 
 /// What a build wrote, output by output (for `nightly`'s summary).
-struct OutputCounts {
-  std::string output;  ///< "site", "archive", "extracts", "letters", "reports"
-  size_t written = 0, unchanged = 0, deleted = 0;
-};
 struct BuildReport {
   std::vector<OutputCounts> outputs;
   bool site = false;  ///< the site was built (or found up to date)

@@ -306,7 +306,9 @@ class Cli {
                       "extracts or reports up to this date, YYYY-MM-DD (with --from)");
     build->add_option("--class", bld.classes, "extracts for this class id only (repeatable)");
     build->add_option("--student", bld.students, "extracts for this student id (repeatable)");
-    build->add_flag("--all", bld.all, "extracts for every student, not only paper deliveries");
+    build->add_flag("--all", bld.all,
+                    "extracts for every student, not only paper deliveries; letters for every "
+                    "address, not only those never printed");
     build->add_flag("--a5", bld.a5, "two A5 extracts per A4 sheet");
     build->add_flag("--letters", bld.letters,
                     "build the access letters to electronic guardians (needs --base-url)");

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/db_file.h"
-#include "store/sqlite.h"
+#include "store/model.h"
 
 namespace jp {
 
@@ -32,24 +32,10 @@ std::optional<std::string> today_outside_data(const DataDates& d, Day today) {
 
 DataDates read_data_dates(Db& db, long long ds, Day today) {
   DataDates d;
-  {
-    Stmt st(db.handle(), "SELECT label, start, end FROM years WHERE ds = ?");
-    st.bind(1, ds);
-    if (st.step()) {
-      d.year_label = st.text(0);
-      d.year_start = parse_date(st.text(1)).value_or(0);
-      d.year_end = parse_date(st.text(2)).value_or(0);
-    }
-  }
-  // Dates are stored as YYYY-MM-DD, so text order is date order.
-  Stmt st(db.handle(),
-          "SELECT (SELECT max(date) FROM lessons WHERE ds = ?1 AND date <= ?2), "
-          "(SELECT min(date) FROM lessons WHERE ds = ?1)");
-  st.bind(1, ds).bind(2, format_date(today));
-  if (st.step()) {
-    if (!st.is_null(0)) d.last_lesson = parse_date(st.text(0));
-    if (!st.is_null(1)) d.first_lesson = parse_date(st.text(1));
-  }
+  DatasetFacts f = dataset_facts(db, ds);
+  d.year_label = f.year_label, d.year_start = f.year_start, d.year_end = f.year_end;
+  LessonSpan span = lesson_span(db, ds, today);
+  d.last_lesson = span.last_before, d.first_lesson = span.first;
   return d;
 }
 

@@ -10,6 +10,7 @@
 #include "ingest/validate.h"
 #include "core/dates.h"
 #include "store/store.h"
+#include "core/thread_pool.h"
 
 namespace jp {
 
@@ -73,7 +74,10 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
   Diagnostics diag;
   auto files = expand_inputs(o.inputs, diag);
   Journal j;
-  if (diag.errors() == 0) j = load_journal(files, diag, o.threads);
+  if (diag.errors() == 0) {
+    ThreadPool pool(o.threads);
+    j = load_journal(files, diag, &pool);
+  }
   // Records rejected while loading are left out; validate still checks the rest, so
   // that every error is reported in one run (unless a file could not be parsed at all).
   if (!files.empty() && j.all_files_read) validate(j, diag);

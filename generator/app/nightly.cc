@@ -25,6 +25,7 @@
 #include "app/config.h"
 #include "app/run_record.h"
 #include "core/dates.h"
+#include "core/unique_fd.h"
 #include "publish/output_folder.h"
 #include "publish/run_lock.h"
 #include "publish/web_root.h"
@@ -156,6 +157,8 @@ RsyncCounts run_rsync(const std::vector<std::string>& args, Log& log) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0)
     throw std::runtime_error(fmt::format("cannot make a pipe for rsync: {}", std::strerror(errno)));
+  // Owned at once: a failed fork closes both ends.
+  UniqueFd from_rsync(fds[0]), to_parent(fds[1]);
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0)
@@ -164,20 +167,20 @@ RsyncCounts run_rsync(const std::vector<std::string>& args, Log& log) {
     // rsync goes with a nightly that is killed, rather than publish on its own.
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(126);
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::dup2(fds[1], STDERR_FILENO);
+    ::dup2(to_parent.get(), STDOUT_FILENO);
+    ::dup2(to_parent.get(), STDERR_FILENO);
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
-  ::close(fds[1]);
+  to_parent.reset();  // rsync's end: the reads below end when rsync does
   RsyncCounts counts;
   std::string pending, messages;
   char buf[65536];
   for (;;) {
-    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    ssize_t n = ::read(from_rsync.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     pending.append(buf, size_t(n));
@@ -190,7 +193,7 @@ RsyncCounts run_rsync(const std::vector<std::string>& args, Log& log) {
     pending.erase(0, start);
     log.count(counts.sent);
   }
-  ::close(fds[0]);
+  from_rsync.reset();
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

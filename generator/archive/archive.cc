@@ -10,7 +10,7 @@
 #include "archive/archive_inputs.h"
 #include "core/files.h"
 #include "core/hash.h"
-#include "core/parallel.h"
+#include "core/thread_pool.h"
 #include "figures/summary.h"
 #include "print/render_pdf_journal.h"
 #include "print/render_pdf_school.h"
@@ -21,10 +21,6 @@ namespace jp {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_if_exists(const fs::path& p) {
-  return read_file_if_exists(p.string()).value_or("");
-}
 
 /// Time-stamp requests in flight at once: enough to hide a TSA's round trip, few enough
 /// not to flood it.
@@ -47,46 +43,57 @@ std::string manifest_text(const std::map<std::string, std::string>& hashes) {
 }
 
 std::vector<ArchiveDocument> archive_documents(const DiaryIndex& ix, const ArchiveFigures& figures,
-                                               Day today, const SignerInfo* si,
+                                               const ArchiveDates& dates, const SignerInfo* si,
                                                const std::string& global) {
   // The renderers run later, on other threads: they hold pointers to what outlives them.
   const Journal* j = &ix.journal();
   const DiaryIndex* index = &ix;
   const ArchiveInputs inputs(*j, global);
   std::vector<ArchiveDocument> docs;
+  // Each document's date is part of its fingerprint: the same data on a later day keeps
+  // its date, so the document is kept as signed.
+  auto dated = [](const std::string& fp, Day d, bool year_over = false) {
+    return sha256_hex(fmt::format("{}\n{}\n{}", fp, format_date(d), year_over ? "over" : ""));
+  };
   for (size_t c = 0; c < j->classes.size(); ++c) {
     const std::string& id = j->classes[c].id;
     const std::string fp = inputs.of_class(c);
     const int ci = int(c);
+    const Day summary_day = dates.summary[c], journal_day = dates.journal[c];
+    const bool over = dates.year_over;
     // Grade 1 is not marked (Положение 3.11): no summary sheet, but a class journal.
     if (j->classes[c].grade != 1) {
       const auto* sheets = &figures.sheets[c];
+      const std::string sfp = dated(fp, summary_day);
       docs.push_back({id + "~summary.pdf",
-                      fp,
-                      [=] { return render_pdf_summary(*j, ci, *sheets, today, si); },
+                      sfp,
+                      [=] { return render_pdf_summary(*j, ci, *sheets, summary_day, si); },
                       {}});
-      docs.push_back(
-          {id + "~summary.xlsx", fp, {}, [=] { return summary_xlsx(*j, ci, *sheets, today); }});
+      docs.push_back({id + "~summary.xlsx", sfp, {},
+                      [=] { return summary_xlsx(*j, ci, *sheets, summary_day); }});
     }
-    docs.push_back(
-        {id + "~journal.pdf", fp, [=] { return render_pdf_journal(*index, ci, today, si); }, {}});
+    docs.push_back({id + "~journal.pdf", dated(fp, journal_day, over),
+                    [=] { return render_pdf_journal(*index, ci, journal_day, over, si); },
+                    {}});
   }
-  const std::string fp = inputs.of_school();
+  const std::string fp = dated(inputs.of_school(), dates.school);
   const auto* school = &figures.school;
+  const Day school_day = dates.school;
+  docs.push_back({"school-summary.pdf", fp,
+                  [=] { return render_pdf_school(*j, *school, school_day, si); }, {}});
   docs.push_back(
-      {"school-summary.pdf", fp, [=] { return render_pdf_school(*j, *school, today, si); }, {}});
-  docs.push_back({"school-summary.xlsx", fp, {}, [=] { return school_xlsx(*j, *school, today); }});
+      {"school-summary.xlsx", fp, {}, [=] { return school_xlsx(*j, *school, school_day); }});
   return docs;
 }
 
 ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const ArchiveOptions& o,
-                            const fs::path& published, Writer& w) {
-  const ArchiveFigures figures = archive_figures(ix.journal(), o.threads);
+                            Writer& w, ThreadPool& pool) {
+  const ArchiveFigures figures = archive_figures(ix.journal(), pool);
   // The signer is part of every fingerprint: a new certificate signs every document again.
   const bool keep = o.keep_unchanged;
   const std::vector<ArchiveDocument> docs =
-      archive_documents(ix, figures, o.today, &signer.info(),
-                        fmt::format("{}\n{}\n{}", o.inputs_digest, o.today, signer.identity()));
+      archive_documents(ix, figures, archive_dates(ix.journal(), o.today), &signer.info(),
+                        fmt::format("{}\n{}", o.inputs_digest, signer.identity()));
   ArchiveResult r;
   std::map<std::string, std::string> hashes;
   std::mutex mu;
@@ -106,7 +113,7 @@ ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const Ar
       ++r.workbooks;
     }
   };
-  parallel_for(docs.size(), o.threads, [&](size_t t) {
+  pool.for_each(docs.size(), [&](size_t t, unsigned) {
     const ArchiveDocument& task = docs[t];
     // Inputs unchanged and the file on disk as published: neither rendered nor signed.
     if (keep && w.keep({task.name}, task.fingerprint)) {
@@ -119,7 +126,7 @@ ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const Ar
     }
     if (!task.pdf) return offer(t, task.workbook(), false);
     ArchivePdf doc = task.pdf();
-    std::string existing = read_if_exists(published / task.name);
+    std::string existing = w.published_bytes(task.name);
     // A document already signed with the same content is kept: signing it again
     // would change it (the signing time) and make every copy of the archive stale.
     if (!existing.empty() && is_signed_copy(existing, doc.bytes, signer))
@@ -129,15 +136,20 @@ ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const Ar
     std::lock_guard<std::mutex> lock(mu);
     to_stamp.emplace_back(t, std::move(bytes));
   });
-  parallel_for(to_stamp.size(), kTimestampRequests, [&](size_t i) {
-    offer(to_stamp[i].first, timestamp_pdf(std::move(to_stamp[i].second), signer), false);
-  });
+  // The one set of threads beside the build's pool: they wait for the network, not for
+  // the cores, and only when there is a TSA.
+  if (!to_stamp.empty()) {
+    ThreadPool requests(unsigned(std::min<size_t>(to_stamp.size(), kTimestampRequests)));
+    requests.for_each(to_stamp.size(), [&](size_t i, unsigned) {
+      offer(to_stamp[i].first, timestamp_pdf(std::move(to_stamp[i].second), signer), false);
+    });
+  }
 
   // The manifest covers every file of the folder; its detached signature covers the
   // manifest (and is kept when the manifest did not change, like the documents).
   std::string manifest = manifest_text(hashes);
   w.put("MANIFEST.sha256", manifest);
-  std::string p7s = read_if_exists(published / "MANIFEST.sha256.p7s");
+  std::string p7s = w.published_bytes("MANIFEST.sha256.p7s");
   if (p7s.empty() || !is_signature_of(p7s, manifest, signer)) p7s = signer.sign(manifest, o.when);
   w.put("MANIFEST.sha256.p7s", p7s);
   return r;

@@ -18,6 +18,8 @@
 
 namespace jp {
 
+class ThreadPool;
+
 struct ArchiveResult {
   size_t pdfs = 0, workbooks = 0, pages = 0;
   size_t signed_now = 0, kept = 0;  ///< PDFs signed by this build / kept signed from the last one
@@ -27,7 +29,6 @@ struct ArchiveResult {
 struct ArchiveOptions {
   Day today = 0;       ///< the build's date, printed on each certification sheet
   long long when = 0;  ///< the signing time (seconds, UTC)
-  unsigned threads = 1;
   /// What every document depends on beyond the journal (the version, the templates).
   std::string inputs_digest;
   /// Keeps the documents whose inputs did not change, unrendered; false: every document
@@ -51,7 +52,7 @@ std::string archive_year_dir(std::string label);
 /// The year folder's documents, not yet rendered. `global`: what every fingerprint
 /// depends on beyond the journal. `figures` and `ix` must outlive the result.
 std::vector<ArchiveDocument> archive_documents(const DiaryIndex& ix, const ArchiveFigures& figures,
-                                               Day today, const SignerInfo* signer,
+                                               const ArchiveDates& dates, const SignerInfo* signer,
                                                const std::string& global);
 
 /// Renders, signs and offers the whole year folder to `w` (which manages
@@ -59,7 +60,7 @@ std::vector<ArchiveDocument> archive_documents(const DiaryIndex& ix, const Archi
 /// is kept without being rendered; `published` is that folder: a document rendered again
 /// but with the same content as the signed one there is kept too.
 ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const ArchiveOptions& o,
-                            const std::filesystem::path& published, Writer& w);
+                            Writer& w, ThreadPool& pool);
 
 /// The manifest of a folder's files (path -> bytes' SHA-256) in `sha256sum` format.
 std::string manifest_text(const std::map<std::string, std::string>& hashes);

@@ -25,8 +25,10 @@ inline constexpr const char* kDefaultPkcs11Module = "/usr/lib/x86_64-linux-gnu/p
 
 /// A private key, in a file or kept by an engine (a token never gives its key out).
 struct SigningKey {
+  /// Declared before the key, so destroyed after it: a key an engine made is freed while
+  /// its engine is still there (members are destroyed in reverse order).
+  std::shared_ptr<void> engine;
   ossl::PkeyPtr key;
-  std::shared_ptr<void> engine;  ///< holds the engine while the key is used
   bool on_token = false;         ///< signs through an engine: one operation at a time
   std::string name;              ///< the file or URI, for messages
 };

@@ -19,6 +19,7 @@
 #include "archive/pdf_sign.h"
 #include "core/files.h"
 #include "core/hash.h"
+#include "core/unique_fd.h"
 
 namespace jp {
 namespace fs = std::filesystem;
@@ -202,21 +203,19 @@ namespace {
 /// often shows only there, and libstdc++'s copy reported it as "Input/output error".
 /// Throws with the file and the system's reason ("No space left on device").
 void copy_file_checked(const fs::path& from, const fs::path& to) {
-  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0)
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in)
     throw std::runtime_error(
         fmt::format("cannot read {}: {}", from.string(), std::strerror(errno)));
-  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (out < 0) {
-    int e = errno;
-    ::close(in);
-    throw std::runtime_error(fmt::format("cannot create {}: {}", to.string(), std::strerror(e)));
-  }
+  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!out)
+    throw std::runtime_error(
+        fmt::format("cannot create {}: {}", to.string(), std::strerror(errno)));
   char buf[1 << 16];
   int err = 0;
   const char* what = "write";
   for (;;) {
-    ssize_t n = ::read(in, buf, sizeof buf);
+    ssize_t n = ::read(in.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       err = errno, what = "read";
@@ -224,7 +223,7 @@ void copy_file_checked(const fs::path& from, const fs::path& to) {
     }
     if (n == 0) break;
     for (ssize_t done = 0; done < n && !err;) {
-      ssize_t w = ::write(out, buf + done, size_t(n - done));
+      ssize_t w = ::write(out.get(), buf + done, size_t(n - done));
       if (w < 0 && errno == EINTR) continue;
       if (w < 0)
         err = errno;
@@ -233,9 +232,8 @@ void copy_file_checked(const fs::path& from, const fs::path& to) {
     }
     if (err) break;
   }
-  if (!err && ::fsync(out) != 0) err = errno;
-  if (::close(out) != 0 && !err) err = errno;
-  ::close(in);
+  if (!err && ::fsync(out.get()) != 0) err = errno;
+  if (!out.close() && !err) err = errno;
   if (err)
     throw std::runtime_error(fmt::format(
         "cannot {} {}: {}", what, (what[0] == 'r' ? from : to).string(), std::strerror(err)));

@@ -13,31 +13,26 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/unique_fd.h"
+
 namespace jp {
 
 std::optional<std::string> try_read_file(const std::string& path, std::string& text) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return fmt::format("cannot read the file: {}", std::strerror(errno));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) return fmt::format("cannot read the file: {}", std::strerror(errno));
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return "not a regular file; regular files only";
-  }
   text.clear();
   text.reserve(size_t(st.st_size));
   char buf[1 << 16];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string why = fmt::format("cannot read the file: {}", std::strerror(errno));
-      ::close(fd);
-      return why;
-    }
+    if (n < 0) return fmt::format("cannot read the file: {}", std::strerror(errno));
     if (n == 0) break;
     text.append(buf, size_t(n));
   }
-  ::close(fd);
   return std::nullopt;
 }
 
@@ -59,20 +54,20 @@ void write_file_atomic(const std::string& path, std::string_view bytes, mode_t m
   if (::unlink(tmp.c_str()) != 0 && errno != ENOENT)
     throw std::runtime_error(
         fmt::format("cannot remove the leftover {}: {}", tmp, std::strerror(errno)));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0)
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd)
     throw std::runtime_error(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
   size_t done = 0;
   bool ok = true;
   while (ok && done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     ok = n > 0;
     if (ok) done += size_t(n);
   }
-  ok = ok && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+  ok = ok && ::fchmod(fd.get(), mode) == 0 && ::fsync(fd.get()) == 0 && fd.close();
   int saved = errno;
-  ::close(fd);
+  fd.reset();
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     if (ok) saved = errno;
     ::unlink(tmp.c_str());

@@ -1,5 +1,7 @@
 #include "core/wording.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -14,10 +16,13 @@ const Locale& Locale::ru() {
   return l;
 }
 
-Locale::Locale(const std::string& json_text) : j_(nlohmann::json::parse(json_text)) {}
+Locale::Locale(const std::string& json_text)
+    : j_(std::make_unique<const nlohmann::json>(nlohmann::json::parse(json_text))) {}
+
+Locale::~Locale() = default;
 
 const nlohmann::json& Locale::at(const std::string& path) const {
-  const nlohmann::json* p = &j_;
+  const nlohmann::json* p = j_.get();
   size_t pos = 0;
   while (pos <= path.size()) {
     size_t dot = path.find('.', pos);
@@ -45,11 +50,11 @@ std::string Locale::format(const std::string& path,
 
 std::string Locale::day_month(Day d) const {
   return std::to_string(day_of_month(d)) + " " +
-         j_["months_genitive"][month_of(d) - 1].get<std::string>();
+         (*j_)["months_genitive"][month_of(d) - 1].get<std::string>();
 }
 
 std::string Locale::date_long(Day d) const {
-  return j_["weekdays_short"][weekday(d) - 1].get<std::string>() + ", " + day_month(d);
+  return (*j_)["weekdays_short"][weekday(d) - 1].get<std::string>() + ", " + day_month(d);
 }
 
 std::string Locale::date_full(Day d) const {
@@ -77,7 +82,7 @@ std::string Locale::count(long n, const std::string& key) const {
 
 std::string Locale::number_words(long n, bool feminine) const {
   if (n < 0 || n > 999999) throw std::logic_error("number_words: out of range");
-  const auto& w = j_["number_words"];
+  const auto& w = (*j_)["number_words"];
   if (n == 0) return w["zero"].get<std::string>();
   auto below_thousand = [&](long x, bool fem) {
     std::string r;

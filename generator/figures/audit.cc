@@ -8,10 +8,11 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include "core/parallel.h"
+#include "core/thread_pool.h"
 #include "core/text.h"
 #include "core/wording.h"
 #include "figures/figures.h"
+#include "figures/rules.h"
 
 namespace jp {
 namespace {
@@ -50,11 +51,16 @@ struct Shared {
   std::vector<std::string> keys;  ///< students' collation keys
   std::vector<std::vector<int>> lessons_of, marks_of, students_of, changes_of;
   std::vector<char> is_control, has_individual;
-  std::unordered_map<int, int> bell_end;  ///< lesson number -> end, minutes after midnight
+  HomeworkDeadlines homework;
   std::string exempt, not_assessed;
 
   Shared(const DiaryIndex& index, const AuditOptions& opt, const ArchiveFigures& f)
-      : ix(index), j(index.journal()), o(opt), figures(f), averages(index.journal()) {
+      : ix(index),
+        j(index.journal()),
+        o(opt),
+        figures(f),
+        averages(index.journal()),
+        homework(index.journal(), opt.offset_minutes) {
     const size_t nc = j.classes.size();
     lessons_of.resize(nc), marks_of.resize(nc), students_of.resize(nc), changes_of.resize(nc);
     for (size_t l = 0; l < j.lessons.size(); ++l)
@@ -76,7 +82,6 @@ struct Shared {
     is_control = control_works(j);
     has_individual.assign(j.lessons.size(), 0);
     for (const auto& h : j.individual_homework) has_individual[h.lesson_ix] = 1;
-    for (const auto& b : j.bells) bell_end[b.number] = b.end;
     const Locale& loc = Locale::ru();
     exempt = loc.text("marks.exempt"), not_assessed = loc.text("marks.not_assessed");
   }
@@ -202,16 +207,11 @@ class ClassAuditor {
   }
 
   void timeliness() {
-    const Settings& set = j_.settings;
-    const int offset = sh_.o.offset_minutes;
-    const int limit = grading_deadline(set, grade_);
     for (int m : sh_.marks_of[c_]) {
       const Mark& mk = j_.marks[m];
-      const Lesson& le = j_.lessons[mk.lesson_ix];
-      if (!in(le.date) || !mk.created_ts) continue;
-      Day entered = local_day(mk.created_ts->utc, offset);
-      if (entered - le.date > limit)
-        a_.late_marks.push_back({m, mark_teacher(j_, mk), entered, entered - le.date, limit});
+      if (!in(j_.lessons[mk.lesson_ix].date)) continue;
+      if (auto late = late_mark(j_, mk, sh_.o.offset_minutes))
+        a_.late_marks.push_back({m, mark_teacher(j_, mk), late->entered, late->days, late->limit});
     }
     std::sort(a_.late_marks.begin(), a_.late_marks.end(),
               [&](const LateMark& x, const LateMark& y) {
@@ -219,23 +219,9 @@ class ClassAuditor {
                        std::make_pair(j_.lessons[j_.marks[y.mark].lesson_ix].date, y.mark);
               });
     // Homework: by homework_deadline_hours after the class's last lesson of the day.
-    std::map<Day, int> last_number;
-    for (int l : sh_.lessons_of[c_]) {
-      const Lesson& le = j_.lessons[l];
-      if (le.cancelled) continue;
-      int& n = last_number[le.date];
-      n = std::max(n, le.number);
-    }
-    for (int l : lessons_) {
-      const Lesson& le = j_.lessons[l];
-      if (!le.homework_set_ts || le.homework.empty()) continue;
-      auto be = sh_.bell_end.find(last_number[le.date]);
-      if (be == sh_.bell_end.end()) continue;
-      int64_t deadline = homework_deadline(set, le.date, be->second, offset);
-      if (le.homework_set_ts->utc > deadline)
-        a_.late_homework.push_back(
-            {l, lesson_teacher(le), (le.homework_set_ts->utc - deadline) / 60});
-    }
+    for (int l : lessons_)
+      if (auto minutes = sh_.homework.minutes_late(j_.lessons[l]))
+        a_.late_homework.push_back({l, lesson_teacher(j_.lessons[l]), *minutes});
     std::map<int, TimelinessLine> by_teacher;
     for (const auto& x : a_.late_marks) {
       TimelinessLine& t = by_teacher[x.teacher];
@@ -431,16 +417,6 @@ class ClassAuditor {
 
 }  // namespace
 
-int grading_deadline(const Settings& s, int grade) {
-  return grade <= 4 ? s.grading_deadline_primary : s.grading_deadline_basic;
-}
-
-int64_t homework_deadline(const Settings& s, Day date, int last_lesson_end, int offset_minutes) {
-  int64_t day_end =
-      int64_t(date) * 86400 + int64_t(last_lesson_end) * 60 - int64_t(offset_minutes) * 60;
-  return day_end + int64_t(s.homework_deadline_hours) * 3600;
-}
-
 std::vector<char> control_works(const Journal& j) {
   std::vector<char> is(j.lessons.size(), 0);
   for (size_t l = 0; l < j.lessons.size(); ++l)
@@ -527,7 +503,7 @@ size_t TeacherAudit::problems() const {
 }
 
 SchoolAudit school_audit(const DiaryIndex& ix, const AuditOptions& o, const ArchiveFigures& figures,
-                         unsigned threads) {
+                         ThreadPool& pool) {
   const Journal& j = ix.journal();
   check_audit_options(j, o);
   SchoolAudit a;
@@ -542,8 +518,9 @@ SchoolAudit school_audit(const DiaryIndex& ix, const AuditOptions& o, const Arch
   }
   Shared shared(ix, o, figures);
   a.classes.resize(classes.size());
-  parallel_for(classes.size(), threads,
-               [&](size_t i) { ClassAuditor(shared, classes[i], a.classes[i]).run(); });
+  pool.for_each(classes.size(), [&](size_t i, unsigned) {
+    ClassAuditor(shared, classes[i], a.classes[i]).run();
+  });
 
   // Report 10: each teacher's problems, gathered from the classes.
   std::vector<TeacherAudit> by_teacher(j.teachers.size());

@@ -39,16 +39,8 @@ void check_audit_options(const Journal& j, const AuditOptions& o);
 /// The scope of a class of a grade (the options checked).
 AuditScope audit_scope(const Journal& j, int grade, const AuditOptions& o);
 
-// The rules the importer's warnings (ingest/checks) and the reports share.
-
-/// The deadline for entering a mark, in days after its lesson (Положение 4.4: 3 days in
-/// grades 1-4, 7 in 5-11; `grading_deadline_days`).
-int grading_deadline(const Settings& s, int grade);
-
-/// The moment (UTC seconds) by which a day's homework must be entered:
-/// `homework_deadline_hours` after the end (minutes after midnight) of the class's last
-/// lesson that day, in the school's time (`offset_minutes`).
-int64_t homework_deadline(const Settings& s, Day date, int last_lesson_end, int offset_minutes);
+// The rules the importer's warnings (ingest/checks) and the reports share: the timeliness
+// rules in figures/rules.h, and:
 
 /// Per lesson: a control work (`kind: control` and held, or a mark of a `control` work
 /// type), as the limits of control works count them.
@@ -193,6 +185,6 @@ struct SchoolAudit {
 /// Every report for every class. `figures`: the summary sheets (report 9 shows their
 /// figures); `threads` as parallel_for.
 SchoolAudit school_audit(const DiaryIndex& ix, const AuditOptions& o, const ArchiveFigures& figures,
-                         unsigned threads = 0);
+                         ThreadPool& pool);
 
 }  // namespace jp

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/parallel.h"
+#include "core/thread_pool.h"
 #include "core/text.h"
 #include "core/wording.h"
 #include "figures/figures.h"
@@ -123,10 +123,10 @@ std::vector<SummarySheet> summary_sheets(const Journal& j, int class_ix) {
 
 namespace jp {
 
-ArchiveFigures archive_figures(const Journal& j, unsigned threads) {
+ArchiveFigures archive_figures(const Journal& j, ThreadPool& pool) {
   ArchiveFigures f;
   f.sheets.resize(j.classes.size());
-  parallel_for(j.classes.size(), threads, [&](size_t c) {
+  pool.for_each(j.classes.size(), [&](size_t c, unsigned) {
     if (j.classes[c].grade != 1) f.sheets[c] = summary_sheets(j, int(c));
   });
   f.school = school_summary(j, f.sheets);
@@ -161,6 +161,36 @@ std::vector<SchoolSummary> school_summary(const Journal& j,
     }
   }
   return out;
+}
+
+ArchiveDates archive_dates(const Journal& j, Day today) {
+  const size_t nc = j.classes.size();
+  ArchiveDates d;
+  d.journal.assign(nc, 0), d.summary.assign(nc, 0);
+  d.year_over = j.year.end && today > j.year.end;
+  for (const Lesson& l : j.lessons)
+    if (l.date <= today) d.journal[size_t(l.class_ix)] = std::max(d.journal[size_t(l.class_ix)], l.date);
+  // A final mark belongs to every class its student was ever in (a student who moved shows
+  // in both classes' documents, archive_inputs.h).
+  std::vector<Day> entered(nc, 0), period_end(nc, 0);
+  for (const FinalMark& f : j.final_marks) {
+    Day written = 0;
+    if (f.created_ts) written = local_day(f.created_ts->utc, f.created_ts->offset_minutes);
+    Day end = f.period_ix >= 0 ? j.periods[size_t(f.period_ix)].end : j.year.end;
+    for (const Enrollment& e : j.students[size_t(f.student_ix)].enrollments) {
+      size_t c = size_t(e.class_ix);
+      if (written && written <= today) entered[c] = std::max(entered[c], written);
+      if (end && end <= today) period_end[c] = std::max(period_end[c], end);
+    }
+  }
+  // Nothing written yet (a class before its first lesson): as of the year's first day.
+  const Day none = j.year.start ? std::min(today, j.year.start) : today;
+  for (size_t c = 0; c < nc; ++c) {
+    if (!d.journal[c]) d.journal[c] = none;
+    d.summary[c] = entered[c] ? entered[c] : period_end[c] ? period_end[c] : d.journal[c];
+    d.school = std::max(d.school, d.summary[c]);
+  }
+  return d;
 }
 
 }  // namespace jp

@@ -13,6 +13,8 @@
 
 namespace jp {
 
+class ThreadPool;
+
 /// Counts of a set of marks: [0] fives, [1] fours, [2] threes, [3] twos (and ones).
 struct MarkCounts {
   std::array<int, 4> by_value{};
@@ -78,6 +80,22 @@ struct ArchiveFigures {
   std::vector<std::vector<SummarySheet>> sheets;  ///< by class index
   std::vector<SchoolSummary> school;
 };
-ArchiveFigures archive_figures(const Journal& j, unsigned threads = 0);
+ArchiveFigures archive_figures(const Journal& j, ThreadPool& pool);
+
+/// The dates the archive's documents carry: the date of the data they certify, never the
+/// build's (docs/archive.md, "Dates"), so that a class whose data did not change keeps its
+/// signed documents byte for byte on a later day. Each is on or before `today`; 0: none.
+struct ArchiveDates {
+  /// A class journal: its last lesson on or before today (Порядок 3.2: the journal is kept
+  /// lesson by lesson; it is "as of" the last one written in).
+  std::vector<Day> journal;
+  /// A class's summary sheets: the day its last final mark was entered (as its entry time
+  /// says, on or before today), else the end of the last period with final marks of the
+  /// class that has ended, else the journal's date.
+  std::vector<Day> summary;
+  Day school = 0;          ///< the school summary: the latest of the classes' summary dates
+  bool year_over = false;  ///< today is after the school year's end («Окончен» may be said)
+};
+ArchiveDates archive_dates(const Journal& j, Day today);
 
 }  // namespace jp

@@ -9,6 +9,7 @@
 #include "core/wording.h"
 #include "figures/audit.h"
 #include "figures/figures.h"
+#include "figures/rules.h"
 #include "ingest/load.h"
 
 namespace jp {
@@ -51,7 +52,6 @@ void check_lessons(const Journal& j, Warn& warn) {
 
 // Marks: grade 1, and late entry (grading_deadline_days).
 void check_marks(const Journal& j, Warn& warn, int offset) {
-  const Settings& set = j.settings;
   for (const auto& m : j.marks) {
     const Lesson& l = j.lessons[m.lesson_ix];
     int grade = grade_of(j, l);
@@ -59,38 +59,21 @@ void check_marks(const Journal& j, Warn& warn, int offset) {
       warn("grade1-mark", "marks", m.src, "id " + m.id,
            fmt::format("mark {} in grade 1 ({}): grade 1 is not marked", q(m.value),
                        j.classes[l.class_ix].name));
-    if (m.created_ts) {
-      int limit = grading_deadline(set, grade);
-      Day entered = local_day(m.created_ts->utc, offset);
-      if (entered - l.date > limit)
-        warn("late-mark", "marks", m.src, "id " + m.id,
-             fmt::format("mark entered on {}, {} after the lesson on {}; the deadline is {}",
-                         format_date(entered), days_word(entered - l.date), format_date(l.date),
-                         days_word(limit)));
-    }
+    if (auto late = late_mark(j, m, offset))
+      warn("late-mark", "marks", m.src, "id " + m.id,
+           fmt::format("mark entered on {}, {} after the lesson on {}; the deadline is {}",
+                       format_date(late->entered), days_word(late->days), format_date(l.date),
+                       days_word(late->limit)));
   }
 }
 
 // Homework entered more than homework_deadline_hours after the class's last lesson that day.
 void check_late_homework(const Journal& j, Warn& warn, int offset) {
   const Settings& set = j.settings;
-  std::unordered_map<int, int> bell_end;  // lesson number -> end, minutes after midnight
-  for (const auto& b : j.bells) bell_end[b.number] = b.end;
-  std::map<std::pair<int, Day>, int> last_number;
+  HomeworkDeadlines deadlines(j, offset);
   for (const auto& l : j.lessons) {
-    if (l.cancelled) continue;
-    int& n = last_number[{l.class_ix, l.date}];
-    n = std::max(n, l.number);
-  }
-  for (const auto& l : j.lessons) {
-    if (!l.homework_set_ts || l.homework.empty()) continue;
-    auto ln = last_number.find({l.class_ix, l.date});
-    if (ln == last_number.end()) continue;
-    auto be = bell_end.find(ln->second);
-    if (be == bell_end.end()) continue;
-    int64_t deadline = homework_deadline(set, l.date, be->second, offset);
-    if (l.homework_set_ts->utc > deadline) {
-      int64_t late_min = (l.homework_set_ts->utc - deadline) / 60;
+    if (auto late = deadlines.minutes_late(l)) {
+      int64_t late_min = *late;
       warn("late-homework", "lessons", l.src, "id " + l.id,
            fmt::format("homework entered at {}, {} h {:02} min after the deadline ({} h after the "
                        "last lesson of {} on {})",
@@ -185,11 +168,6 @@ void check_guardians(const Journal& j, Warn& warn) {
 }
 
 }  // namespace
-
-int school_offset_minutes(const School& s) {
-  if (auto o = zone_offset_minutes(s.timezone)) return *o;
-  return 180;
-}
 
 void check_regulations(const Journal& j, Diagnostics& diag) {
   Warn warn{j, diag};

@@ -8,9 +8,6 @@
 
 namespace jp {
 
-/// The school's UTC offset in minutes (its `timezone`, else Moscow's +3).
-int school_offset_minutes(const School& s);
-
 void check_regulations(const Journal& j, Diagnostics& diag);
 
 }  // namespace jp

@@ -19,7 +19,7 @@
 
 #include "core/files.h"
 #include "core/hash.h"
-#include "core/parallel.h"
+#include "core/thread_pool.h"
 #include "core/records.h"
 #include "core/text.h"
 
@@ -1348,10 +1348,8 @@ Journal merge(const std::vector<std::string>& files, std::vector<FileResult>& pa
 
 }  // namespace
 
-Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, unsigned threads) {
+Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, ThreadPool* pool) {
   std::vector<FileResult> parts(files.size());
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, unsigned(files.size()));
   // Largest files first, so that two workers finish at about the same time.
   std::vector<size_t> order(files.size());
   std::vector<uintmax_t> sizes(files.size());
@@ -1362,7 +1360,7 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, u
   }
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
-  parallel_for(order.size(), threads, [&](size_t k) {
+  auto parse = [&](size_t k, unsigned) {
     size_t i = order[k];
     std::string text;
     if (auto why = try_read_file(files[i], text)) {
@@ -1372,7 +1370,11 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, u
     }
     parts[i].digest = sha256_hex(text);
     parse_file(files[i], uint32_t(i), text, parts[i]);
-  });
+  };
+  if (pool)
+    pool->for_each(order.size(), parse);
+  else
+    for (size_t k = 0; k < order.size(); ++k) parse(k, 0);
   return merge(files, parts, diag);
 }
 

@@ -11,14 +11,16 @@
 
 namespace jp {
 
+class ThreadPool;
+
 /// Expands each path (a `.json` file, or a directory searched recursively for `*.json`)
 /// into a sorted list of files. Unreadable paths are reported as errors.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& paths, Diagnostics& diag);
 
-/// Parses the files (on up to `threads` threads; 0 = all cores) and concatenates their
-/// sections in file order. Records that fail a check are reported and left out.
+/// Parses the files (on the pool's threads; without one, in this thread) and concatenates
+/// their sections in file order. Records that fail a check are reported and left out.
 Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag,
-                     unsigned threads = 0);
+                     ThreadPool* pool = nullptr);
 
 /// Parses one document held in memory (for tests): `name` is used in diagnostics.
 Journal load_journal_text(const std::string& name, const std::string& text, Diagnostics& diag);

@@ -1,5 +1,7 @@
 #include "print/pdf.h"
 
+#include <hpdf.h>
+
 #include <fmt/format.h>
 #include <qrencode.h>
 
@@ -27,38 +29,50 @@ size_t utf8_len(unsigned char c) {
 
 }  // namespace
 
-void PdfDoc::check(HPDF_STATUS s, const char* what) const {
+struct PdfDoc::Doc {
+  HPDF_Doc doc = nullptr;
+  HPDF_Page page = nullptr;
+  std::vector<HPDF_Page> pages;
+  HPDF_Font fonts[3] = {};
+  std::vector<HPDF_Font> fallback;  ///< by FontChain font index; null until drawn
+  HPDF_Outline section = nullptr;
+  ~Doc() {
+    if (doc) HPDF_Free(doc);
+  }
+};
+
+int PdfDoc::pages() const { return int(d_->pages.size()); }
+
+void PdfDoc::check(unsigned long s, const char* what) const {
   if (s == HPDF_OK && error_ == 0) return;
   throw std::runtime_error(
       fmt::format("libharu failed to {} in the document \"{}\"{}{}: error {:#06x} (detail {})",
-                  what, meta_.title, pages_.empty() ? "" : fmt::format(", page {}", pages_.size()),
+                  what, meta_.title, d_->pages.empty() ? "" : fmt::format(", page {}", d_->pages.size()),
                   record_.empty() ? "" : ", drawing " + record_, error_ ? error_ : s, detail_));
 }
 
 PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::string& subject)
-    : meta_{title, author, subject, "journalpress"} {
-  doc_ = HPDF_New(on_error, &error_);
-  if (!doc_) throw std::runtime_error("libharu could not create a document (out of memory)");
+    : d_(std::make_unique<Doc>()), meta_{title, author, subject, "journalpress"} {
+  d_->doc = HPDF_New(on_error, &error_);
+  if (!d_->doc) throw std::runtime_error("libharu could not create a document (out of memory)");
   // The known pitfalls: the UTF-8 encoder before any text (info, outlines), compression
   // before pages and fonts.
-  check(HPDF_UseUTFEncodings(doc_), "enable UTF-8");
-  check(HPDF_SetCurrentEncoder(doc_, "UTF-8"), "select the UTF-8 encoder");
-  check(HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL), "enable compression");
+  check(HPDF_UseUTFEncodings(d_->doc), "enable UTF-8");
+  check(HPDF_SetCurrentEncoder(d_->doc, "UTF-8"), "select the UTF-8 encoder");
+  check(HPDF_SetCompressionMode(d_->doc, HPDF_COMP_ALL), "enable compression");
   chain_ = std::make_unique<FontChain>(
       std::vector<std::string>(std::begin(kFontFiles), std::end(kFontFiles)));
   for (int f = 0; f < 3; ++f) {
-    const char* name = HPDF_LoadTTFontFromFile(doc_, kFontFiles[f], HPDF_TRUE);
+    const char* name = HPDF_LoadTTFontFromFile(d_->doc, kFontFiles[f], HPDF_TRUE);
     if (!name)
       check(HPDF_FAILD_TO_ALLOC_MEM, (std::string("load the font ") + kFontFiles[f]).c_str());
-    fonts_[f] = HPDF_GetFont(doc_, name, "UTF-8");
-    if (!fonts_[f]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
+    d_->fonts[f] = HPDF_GetFont(d_->doc, name, "UTF-8");
+    if (!d_->fonts[f]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
   }
   // The Info dictionary is written by make_pdfa, with the XMP metadata from the same values.
 }
 
-PdfDoc::~PdfDoc() {
-  if (doc_) HPDF_Free(doc_);
-}
+PdfDoc::~PdfDoc() = default;
 
 void PdfDoc::set_date(int year, int month, int day) {
   meta_.year = year;
@@ -69,30 +83,30 @@ void PdfDoc::set_date(int year, int month, int day) {
 void PdfDoc::new_page(bool landscape) {
   if (a5_) {
     // Halves of an A4 landscape sheet: left, right, then a new sheet.
-    if (page_ && half_ == 0) {
+    if (d_->page && half_ == 0) {
       half_ = 1;
     } else {
-      page_ = HPDF_AddPage(doc_);
-      if (!page_) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
-      check(HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE), "size a page");
-      pages_.push_back(page_);
+      d_->page = HPDF_AddPage(d_->doc);
+      if (!d_->page) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
+      check(HPDF_Page_SetSize(d_->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE), "size a page");
+      d_->pages.push_back(d_->page);
       half_ = 0;
     }
-    float half = HPDF_Page_GetWidth(page_) / 2, h = HPDF_Page_GetHeight(page_);
+    float half = HPDF_Page_GetWidth(d_->page) / 2, h = HPDF_Page_GetHeight(d_->page);
     left_ = half * float(half_) + 12 * kMm;
     right_ = half * float(half_ + 1) - 12 * kMm;
     top_ = h - 12 * kMm;
     bottom_ = 12 * kMm;
     return;
   }
-  page_ = HPDF_AddPage(doc_);
-  if (!page_) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
-  check(HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4,
+  d_->page = HPDF_AddPage(d_->doc);
+  if (!d_->page) check(HPDF_FAILD_TO_ALLOC_MEM, "add a page");
+  check(HPDF_Page_SetSize(d_->page, HPDF_PAGE_SIZE_A4,
                           landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT),
         "size a page");
-  pages_.push_back(page_);
-  float w = HPDF_Page_GetWidth(page_), h = HPDF_Page_GetHeight(page_);
-  bool odd = pages_.size() % 2 == 1;
+  d_->pages.push_back(d_->page);
+  float w = HPDF_Page_GetWidth(d_->page), h = HPDF_Page_GetHeight(d_->page);
+  bool odd = d_->pages.size() % 2 == 1;
   float inner = 25 * kMm, outer = 12 * kMm;
   left_ = odd ? inner : outer;
   right_ = w - (odd ? outer : inner);
@@ -108,40 +122,41 @@ float PdfDoc::width(Font f, float size, const std::string& text) const {
       continue;
     }
     HPDF_TextWidth tw = HPDF_Font_TextWidth(
-        fonts_[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()), HPDF_UINT(r.text.size()));
+        d_->fonts[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()), HPDF_UINT(r.text.size()));
     w += float(tw.width);
   }
   return w * size / 1000.0f;
 }
 
-HPDF_Font PdfDoc::fallback(int font) {
-  if (size_t(font) >= fallback_.size()) fallback_.resize(size_t(font) + 1);
-  if (!fallback_[font]) {
+void PdfDoc::use_fallback(int font, float size) {
+  auto& loaded = d_->fallback;
+  if (size_t(font) >= loaded.size()) loaded.resize(size_t(font) + 1);
+  if (!loaded[font]) {
     const std::string& file = chain_->file(font);
-    const char* name = HPDF_LoadTTFontFromFile(doc_, file.c_str(), HPDF_TRUE);
+    const char* name = HPDF_LoadTTFontFromFile(d_->doc, file.c_str(), HPDF_TRUE);
     if (!name) check(HPDF_FAILD_TO_ALLOC_MEM, ("load the font " + file).c_str());
-    fallback_[font] = HPDF_GetFont(doc_, name, "UTF-8");
-    if (!fallback_[font]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
+    loaded[font] = HPDF_GetFont(d_->doc, name, "UTF-8");
+    if (!loaded[font]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
     chain_->set_base_name(font, name);
   }
-  return fallback_[font];
+  check(HPDF_Page_SetFontAndSize(d_->page, loaded[font], size), "set the font");
 }
 
 void PdfDoc::text_runs(float x, float y, Font f, float size, const std::string& s) {
   auto runs = chain_->runs(f, s);
   if (runs.size() == 1 && runs[0].font < 0) {
-    check(HPDF_Page_TextOut(page_, x, y, runs[0].text.c_str()), "write text");
+    check(HPDF_Page_TextOut(d_->page, x, y, runs[0].text.c_str()), "write text");
     return;
   }
   for (const auto& r : runs) {
-    if (r.font >= 0) check(HPDF_Page_SetFontAndSize(page_, fallback(r.font), size), "set the font");
-    check(HPDF_Page_TextOut(page_, x, y, r.text.c_str()), "write text");
+    if (r.font >= 0) use_fallback(r.font, size);
+    check(HPDF_Page_TextOut(d_->page, x, y, r.text.c_str()), "write text");
     if (r.font >= 0) {
       x += r.width * size / 1000.0f;
-      check(HPDF_Page_SetFontAndSize(page_, fonts_[f], size), "set the font");
+      check(HPDF_Page_SetFontAndSize(d_->page, d_->fonts[f], size), "set the font");
     } else {
       HPDF_TextWidth tw = HPDF_Font_TextWidth(
-          fonts_[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()), HPDF_UINT(r.text.size()));
+          d_->fonts[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()), HPDF_UINT(r.text.size()));
       x += float(tw.width) * size / 1000.0f;
     }
   }
@@ -203,17 +218,17 @@ std::vector<std::string> PdfDoc::wrap(Font f, float size, const std::string& tex
 }
 
 void PdfDoc::text(float x, float y, Font f, float size, const std::string& s) {
-  check(HPDF_Page_BeginText(page_), "begin text");
-  check(HPDF_Page_SetFontAndSize(page_, fonts_[f], size), "set the font");
+  check(HPDF_Page_BeginText(d_->page), "begin text");
+  check(HPDF_Page_SetFontAndSize(d_->page, d_->fonts[f], size), "set the font");
   text_runs(x, y, f, size, s);
-  check(HPDF_Page_EndText(page_), "end text");
+  check(HPDF_Page_EndText(d_->page), "end text");
 }
 
 void PdfDoc::line(float x1, float y1, float x2, float y2, float w) {
-  check(HPDF_Page_SetLineWidth(page_, w), "set the line width");
-  check(HPDF_Page_MoveTo(page_, x1, y1), "draw");
-  check(HPDF_Page_LineTo(page_, x2, y2), "draw");
-  check(HPDF_Page_Stroke(page_), "draw");
+  check(HPDF_Page_SetLineWidth(d_->page, w), "set the line width");
+  check(HPDF_Page_MoveTo(d_->page, x1, y1), "draw");
+  check(HPDF_Page_LineTo(d_->page, x2, y2), "draw");
+  check(HPDF_Page_Stroke(d_->page), "draw");
 }
 
 void PdfDoc::table(const Table& t, float& y) {
@@ -236,23 +251,23 @@ void PdfDoc::table(const Table& t, float& y) {
   auto rules = [&] {
     float x = left_;
     for (size_t c = 0; c <= t.widths.size(); ++c) {
-      check(HPDF_Page_MoveTo(page_, x, block_top), "draw");
-      check(HPDF_Page_LineTo(page_, x, y), "draw");
+      check(HPDF_Page_MoveTo(d_->page, x, block_top), "draw");
+      check(HPDF_Page_LineTo(d_->page, x, y), "draw");
       if (c < t.widths.size()) x += t.widths[c];
     }
-    check(HPDF_Page_Stroke(page_), "draw");
+    check(HPDF_Page_Stroke(d_->page), "draw");
   };
   auto draw = [&](const std::vector<std::vector<std::string>>& wrapped, float height, Font f) {
     if (y == block_top) {
-      check(HPDF_Page_SetLineWidth(page_, 0.5f), "set the line width");
-      check(HPDF_Page_MoveTo(page_, left_, y), "draw");
-      check(HPDF_Page_LineTo(page_, left_ + total, y), "draw");
+      check(HPDF_Page_SetLineWidth(d_->page, 0.5f), "set the line width");
+      check(HPDF_Page_MoveTo(d_->page, left_, y), "draw");
+      check(HPDF_Page_LineTo(d_->page, left_ + total, y), "draw");
     }
-    check(HPDF_Page_MoveTo(page_, left_, y - height), "draw");
-    check(HPDF_Page_LineTo(page_, left_ + total, y - height), "draw");
-    check(HPDF_Page_Stroke(page_), "draw");
-    check(HPDF_Page_BeginText(page_), "begin text");
-    check(HPDF_Page_SetFontAndSize(page_, fonts_[f], t.size), "set the font");
+    check(HPDF_Page_MoveTo(d_->page, left_, y - height), "draw");
+    check(HPDF_Page_LineTo(d_->page, left_ + total, y - height), "draw");
+    check(HPDF_Page_Stroke(d_->page), "draw");
+    check(HPDF_Page_BeginText(d_->page), "begin text");
+    check(HPDF_Page_SetFontAndSize(d_->page, d_->fonts[f], t.size), "set the font");
     float x = left_;
     for (size_t c = 0; c < t.widths.size(); ++c) {
       for (size_t k = 0; k < wrapped[c].size(); ++k)
@@ -260,7 +275,7 @@ void PdfDoc::table(const Table& t, float& y) {
           text_runs(x + pad, y - pad - t.size - float(k) * lead + 1, f, t.size, wrapped[c][k]);
       x += t.widths[c];
     }
-    check(HPDF_Page_EndText(page_), "end text");
+    check(HPDF_Page_EndText(d_->page), "end text");
     y -= height;
   };
   // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
@@ -309,19 +324,19 @@ void PdfDoc::table(const Table& t, float& y) {
 }
 
 void PdfDoc::bookmark(const std::string& title, int level) {
-  HPDF_Encoder enc = HPDF_GetEncoder(doc_, "UTF-8");
-  HPDF_Outline parent = level > 0 && section_ ? section_ : nullptr;
-  HPDF_Outline o = HPDF_CreateOutline(doc_, parent, title.c_str(), enc);
+  HPDF_Encoder enc = HPDF_GetEncoder(d_->doc, "UTF-8");
+  HPDF_Outline parent = level > 0 && d_->section ? d_->section : nullptr;
+  HPDF_Outline o = HPDF_CreateOutline(d_->doc, parent, title.c_str(), enc);
   if (!o) check(HPDF_FAILD_TO_ALLOC_MEM, "add a bookmark");
-  HPDF_Destination dst = HPDF_Page_CreateDestination(page_);
+  HPDF_Destination dst = HPDF_Page_CreateDestination(d_->page);
   if (!dst) check(HPDF_FAILD_TO_ALLOC_MEM, "add a bookmark");
   check(HPDF_Outline_SetDestination(o, dst), "point a bookmark");
   if (level == 0) {
-    section_ = o;
+    d_->section = o;
     // Readers open with the bookmarks shown.
-    check(HPDF_SetPageMode(doc_, HPDF_PAGE_MODE_USE_OUTLINE), "show the bookmarks");
+    check(HPDF_SetPageMode(d_->doc, HPDF_PAGE_MODE_USE_OUTLINE), "show the bookmarks");
   } else {
-    check(HPDF_Outline_SetOpened(section_, HPDF_FALSE), "fold a bookmark");
+    check(HPDF_Outline_SetOpened(d_->section, HPDF_FALSE), "fold a bookmark");
   }
 }
 
@@ -332,16 +347,16 @@ std::string PdfDoc::stamp(const std::vector<std::string>& lines) {
   w += 2 * pad;
   float h = float(lines.size()) * lead + 2 * pad;
   float x1 = right_ - w, y1 = bottom_ + 4, x2 = right_, y2 = y1 + h;
-  check(HPDF_Page_SetLineWidth(page_, 1.2f), "draw the stamp");
-  check(HPDF_Page_SetRGBStroke(page_, 0.1f, 0.2f, 0.6f), "draw the stamp");
-  check(HPDF_Page_Rectangle(page_, x1, y1, w, h), "draw the stamp");
-  check(HPDF_Page_Stroke(page_), "draw the stamp");
-  check(HPDF_Page_SetRGBStroke(page_, 0, 0, 0), "draw the stamp");
-  check(HPDF_Page_SetRGBFill(page_, 0.1f, 0.2f, 0.6f), "draw the stamp");
+  check(HPDF_Page_SetLineWidth(d_->page, 1.2f), "draw the stamp");
+  check(HPDF_Page_SetRGBStroke(d_->page, 0.1f, 0.2f, 0.6f), "draw the stamp");
+  check(HPDF_Page_Rectangle(d_->page, x1, y1, w, h), "draw the stamp");
+  check(HPDF_Page_Stroke(d_->page), "draw the stamp");
+  check(HPDF_Page_SetRGBStroke(d_->page, 0, 0, 0), "draw the stamp");
+  check(HPDF_Page_SetRGBFill(d_->page, 0.1f, 0.2f, 0.6f), "draw the stamp");
   float y = y2 - pad - size;
   for (size_t i = 0; i < lines.size(); ++i, y -= lead)
     text(x1 + pad, y, i == 0 ? bold : regular, size, lines[i]);
-  check(HPDF_Page_SetRGBFill(page_, 0, 0, 0), "draw the stamp");
+  check(HPDF_Page_SetRGBFill(d_->page, 0, 0, 0), "draw the stamp");
   return fmt::format("{:.2f} {:.2f} {:.2f} {:.2f}", x1, y1, x2, y2);
 }
 
@@ -359,26 +374,26 @@ void PdfDoc::qr(float x, float y, float size, const std::string& text) {
       }
       int run = c;
       while (run < code->width && (code->data[r * code->width + run] & 1)) ++run;
-      HPDF_Page_Rectangle(page_, x + float(quiet + c) * m, y - float(quiet + r + 1) * m,
+      HPDF_Page_Rectangle(d_->page, x + float(quiet + c) * m, y - float(quiet + r + 1) * m,
                           float(run - c) * m, m);
       c = run;
     }
   QRcode_free(code);
-  check(HPDF_Page_Fill(page_), "draw a QR code");
+  check(HPDF_Page_Fill(d_->page), "draw a QR code");
 }
 
 std::string PdfDoc::finish(const std::string& prefix) {
-  for (size_t i = 0; i < pages_.size() && !prefix.empty(); ++i) {
-    page_ = pages_[i];
-    float w = HPDF_Page_GetWidth(page_);
+  for (size_t i = 0; i < d_->pages.size() && !prefix.empty(); ++i) {
+    d_->page = d_->pages[i];
+    float w = HPDF_Page_GetWidth(d_->page);
     std::string label = prefix + std::to_string(i + 1);
     text((w - width(regular, 9, label)) / 2, 8 * kMm, regular, 9, label);
   }
-  check(HPDF_SaveToStream(doc_), "write the document");
-  HPDF_UINT32 size = HPDF_GetStreamSize(doc_);
+  check(HPDF_SaveToStream(d_->doc), "write the document");
+  HPDF_UINT32 size = HPDF_GetStreamSize(d_->doc);
   std::string out(size, '\0');
   HPDF_UINT32 n = size;
-  HPDF_STATUS s = HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(out.data()), &n);
+  HPDF_STATUS s = HPDF_ReadFromStream(d_->doc, reinterpret_cast<HPDF_BYTE*>(out.data()), &n);
   if (s != HPDF_OK && s != HPDF_STREAM_EOF) check(s, "read the document back");
   out.resize(n);
   return make_pdfa(out, meta_, &chain_->used());

@@ -4,8 +4,6 @@
 // break across pages with repeated headers, and numbered pages. Produces bytes in memory.
 #pragma once
 
-#include <hpdf.h>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,7 +32,7 @@ class PdfDoc {
   /// Starts a page; the inner (binding) margin is 25 mm, on the left of odd pages and the
   /// right of even ones. In A5 mode, starts the next A5 half instead (see `use_a5_halves`).
   void new_page(bool landscape);
-  int pages() const { return int(pages_.size()); }
+  int pages() const;
   /// Two A5 portrait halves per A4 landscape sheet (printed one-sided and cut): from now on
   /// `new_page` moves to the right half of the current sheet, or to the left half of a new
   /// one. The box of each half has 12 mm margins.
@@ -85,18 +83,17 @@ class PdfDoc {
   std::string finish(const std::string& page_label_prefix);
 
  private:
-  void check(HPDF_STATUS s, const char* what) const;
+  /// libharu's objects (defined in pdf.cc, so that hpdf.h stays inside print/'s sources);
+  /// the document is freed with it, also when the constructor throws half-way.
+  struct Doc;
+  void check(unsigned long status, const char* what) const;  ///< status: an HPDF_STATUS
   /// Draws `s` at (x, y) inside a text object whose font is `f`: PT Sans text as one
   /// TextOut, as before; fallback runs each in their font, then `f` again.
   void text_runs(float x, float y, Font f, float size, const std::string& s);
-  HPDF_Font fallback(int font);
-  HPDF_Doc doc_ = nullptr;
-  HPDF_Page page_ = nullptr;
-  std::vector<HPDF_Page> pages_;
-  HPDF_Font fonts_[3] = {};
+  /// Sets the fallback font `font` of the chain on the page (loaded when first drawn).
+  void use_fallback(int font, float size);
+  std::unique_ptr<Doc> d_;
   std::unique_ptr<FontChain> chain_;
-  std::vector<HPDF_Font> fallback_;  ///< by FontChain font index; null until drawn
-  HPDF_Outline section_ = nullptr;
   bool a5_ = false;
   int half_ = 0;
   float left_ = 0, right_ = 0, top_ = 0, bottom_ = 0;

@@ -34,12 +34,13 @@ std::string code_of(const Settings& s, const Attendance& a) {
 
 class JournalDoc {
  public:
-  JournalDoc(const DiaryIndex& ix, int class_ix, Day today)
+  JournalDoc(const DiaryIndex& ix, int class_ix, Day today, bool year_over)
       : ix_(ix),
         j_(ix.journal()),
         c_(class_ix),
         cls_(j_.classes[class_ix]),
         today_(today),
+        year_over_(year_over),
         loc_(Locale::ru()),
         doc_(loc_.format("pdf.journal.doc_title", {{"class", cls_.name}, {"year", j_.year.label}}),
              school_label(j_),
@@ -128,11 +129,12 @@ class JournalDoc {
           doc_.left() + 40, y, PdfDoc::regular, 12,
           loc_.format("pdf.homeroom", {{"name", full_name(j_.teachers[cls_.homeroom_ix].person)}}));
     // A document never states a future: «Окончен» only once the school year is over; until
-    // then the journal is kept («Ведётся с» its first lesson up to today). An export may hold
-    // lessons planned after today, so the last lesson is not the journal's end.
+    // then the journal is kept («Ведётся с» its first lesson). An export may hold lessons
+    // planned after the build's day, so the last lesson is not the journal's end. (`today_`
+    // is the journal's date: its last lesson on or before the build's day.)
     if (!lessons_.empty() && j_.lessons[lessons_.front()].date <= today_) {
       std::string first = loc_.date_full(j_.lessons[lessons_.front()].date);
-      if (j_.year.end && today_ > j_.year.end) {
+      if (year_over_) {
         doc_.text(doc_.left() + 40, y - 22, PdfDoc::regular, 12,
                   loc_.format("pdf.journal.started", {{"date", first}}));
         doc_.text(doc_.left() + 40, y - 44, PdfDoc::regular, 12,
@@ -428,6 +430,7 @@ class JournalDoc {
   int c_;
   const SchoolClass& cls_;
   Day today_;
+  bool year_over_;
   const Locale& loc_;
   PdfDoc doc_;
   bool unmarked_ = false;
@@ -437,9 +440,9 @@ class JournalDoc {
 
 }  // namespace
 
-ArchivePdf render_pdf_journal(const DiaryIndex& ix, int class_ix, Day today,
+ArchivePdf render_pdf_journal(const DiaryIndex& ix, int class_ix, Day today, bool year_over,
                               const SignerInfo* signer) {
-  return JournalDoc(ix, class_ix, today).render(signer);
+  return JournalDoc(ix, class_ix, today, year_over).render(signer);
 }
 
 }  // namespace jp

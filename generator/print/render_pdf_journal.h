@@ -10,7 +10,9 @@
 
 namespace jp {
 
-ArchivePdf render_pdf_journal(const DiaryIndex& ix, int class_ix, Day today,
+/// `today`: the journal's date (figures/summary.h, ArchiveDates), printed and dating the
+/// document; `year_over`: the school year is over («Окончен» and the last lesson's date).
+ArchivePdf render_pdf_journal(const DiaryIndex& ix, int class_ix, Day today, bool year_over,
                               const SignerInfo* signer);
 
 }  // namespace jp

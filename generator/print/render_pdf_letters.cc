@@ -1,5 +1,7 @@
 #include "print/render_pdf_letters.h"
 
+#include <algorithm>
+
 #include "core/wording.h"
 #include "print/archive_doc.h"
 #include "print/pdf.h"
@@ -25,8 +27,12 @@ std::string render_pdf_letters(const Journal& j, const LetterBatch& b, const std
   const Locale& loc = Locale::ru();
   PdfDoc doc(loc.format("letter.doc_title", {{"class", j.classes[b.class_ix].name}}),
              school_label(j), j.school.name);
-  doc.set_date(year_of(today), month_of(today), day_of_month(today));
-  for (const FamilyArea& a : b.areas) {
+  auto issued = [&](size_t i) { return i < b.issued.size() && b.issued[i] ? b.issued[i] : today; };
+  Day latest = 0;
+  for (size_t i = 0; i < b.areas.size(); ++i) latest = std::max(latest, issued(i));
+  doc.set_date(year_of(latest), month_of(latest), day_of_month(latest));
+  for (size_t i = 0; i < b.areas.size(); ++i) {
+    const FamilyArea& a = b.areas[i];
     const Guardian& g = j.guardians[a.guardian];
     doc.set_record("guardian " + g.id);
     // Each notice on its own sheet (duplex printing leaves the back blank).
@@ -78,7 +84,7 @@ std::string render_pdf_letters(const Journal& j, const LetterBatch& b, const std
          loc.format("letter.sign_director", {{"name", short_name(j.school.director)}}), 6);
     para(PdfDoc::regular, 11,
          loc.text("pdf.seal") + "        " +
-             loc.format("pdf.date", {{"date", loc.date_full(today)}}),
+             loc.format("pdf.date", {{"date", loc.date_full(issued(i))}}),
          18);
     para(PdfDoc::regular, 10, loc.format("letter.received", {{"name", short_name(g.person)}}));
   }

@@ -15,6 +15,9 @@ namespace jp {
 struct LetterBatch {
   int class_ix = -1;
   std::vector<FamilyArea> areas;
+  /// Each notice's date: the day its address was first printed (0: `today`). A letter
+  /// printed again (`--letters --all`) says the day its address was issued, not the build's.
+  std::vector<Day> issued;
 };
 
 /// Each guardian's notice goes with the class of their first child (in the journal's

@@ -1,10 +1,8 @@
 #include "print/xlsx_book.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <stdexcept>
 #include <string_view>
 
@@ -13,14 +11,9 @@
 namespace jp {
 
 Book::Book(const std::string& title, const std::string& author, Day today) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "journalpress-XXXXXX").string();
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) throw std::runtime_error("cannot create a temporary file for an Excel copy");
-  ::close(fd);
-  path_ = tmpl;
   lxw_workbook_options opt{};
   opt.constant_memory = LXW_FALSE;
-  wb_ = workbook_new_opt(path_.c_str(), &opt);
+  wb_ = workbook_new_opt(file_.path().c_str(), &opt);
   if (!wb_) throw std::runtime_error("libxlsxwriter could not start a workbook");
   title_ = title, author_ = author;
   props_.title = title_.data();
@@ -46,8 +39,6 @@ Book::Book(const std::string& title, const std::string& author, Day today) {
 
 Book::~Book() {
   if (wb_) workbook_close(wb_);
-  std::error_code ec;
-  std::filesystem::remove(path_, ec);
 }
 
 lxw_worksheet* Book::sheet(std::string name) {
@@ -86,8 +77,8 @@ std::string Book::bytes() {
   wb_ = nullptr;
   if (e != LXW_NO_ERROR)
     throw std::runtime_error(
-        fmt::format("libxlsxwriter could not write {}: {}", path_, lxw_strerror(e)));
-  return read_file(path_, "temporary workbook");
+        fmt::format("libxlsxwriter could not write {}: {}", file_.path(), lxw_strerror(e)));
+  return read_file(file_.path(), "temporary workbook");
 }
 
 }  // namespace jp

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/dates.h"
+#include "core/unique_fd.h"
 
 namespace jp {
 
@@ -31,7 +32,8 @@ class Book {
   lxw_format *head = nullptr, *cell = nullptr, *title_fmt = nullptr, *flag = nullptr;
 
  private:
-  std::string path_, title_, author_;
+  TempFile file_{"journalpress"};  ///< first: removed even when the constructor throws
+  std::string title_, author_;
   lxw_workbook* wb_ = nullptr;
   lxw_doc_properties props_{};
 };

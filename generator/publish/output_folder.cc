@@ -17,6 +17,7 @@
 
 #include "publish/writer.h"
 #include "store/sqlite.h"
+#include "publish/disk.h"
 
 namespace jp {
 namespace fs = std::filesystem;
@@ -101,8 +102,8 @@ fs::path make_state_dir(const fs::path& dir) {
   return state_dir;
 }
 
-OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run)
-    : dir_(std::move(dir)), state_dir_(dir_ / ".journalpress"), dry_run_(dry_run) {
+OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, ThreadPool* pool)
+    : dir_(std::move(dir)), state_dir_(dir_ / ".journalpress"), dry_run_(dry_run), pool_(pool) {
   if (dry_run_) {
     std::error_code ec;
     if (fs::exists(state_dir_ / "state.db", ec))
@@ -176,8 +177,8 @@ void OutputFolder::recover() {
   }
   // Roll forward: the state already says what the plan publishes.
   for (const auto& p : pending) {
-    auto overwritten = apply_plan(dir_, p.plan, dir_ / p.pack, true);
-    db_->exec("BEGIN IMMEDIATE");
+    auto overwritten = apply_plan(dir_, p.plan, dir_ / p.pack, true, pool_, real_disk());
+    Transaction tx(*db_, Transaction::immediate);
     Stmt up(db_->handle(),
             "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE output = ? AND path = ?");
     for (const auto& [path, s] : overwritten) {
@@ -188,7 +189,7 @@ void OutputFolder::recover() {
       up.bind(4, p.output).bind(5, path.substr(p.output.size() + 1)).run();
     }
     Stmt(db_->handle(), "DELETE FROM pending WHERE output = ?").bind(1, p.output).run();
-    db_->exec("COMMIT");
+    tx.commit();
   }
   // What a run killed before its commit point staged is dropped: its publication never
   // began.

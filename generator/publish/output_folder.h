@@ -23,6 +23,7 @@
 namespace jp {
 
 class Db;
+class ThreadPool;
 
 /// What stat() says of a published file, compared at each build to notice hand edits.
 struct FileStat {
@@ -42,7 +43,9 @@ class OutputFolder {
   /// up to `lock.wait_seconds`), opens the state, finishes any commit a killed run left
   /// (roll forward) and removes stale staging. `dry_run`: nothing is made, locked or
   /// recovered; the state is read if there is one.
-  OutputFolder(std::filesystem::path dir, const LockOptions& lock, bool dry_run = false);
+  /// `pool`: the threads a commit writes files on (none: this thread).
+  OutputFolder(std::filesystem::path dir, const LockOptions& lock, bool dry_run = false,
+               ThreadPool* pool = nullptr);
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;
@@ -51,6 +54,7 @@ class OutputFolder {
   /// `DIR/.journalpress`.
   const std::filesystem::path& state_dir() const { return state_dir_; }
   bool dry_run() const { return dry_run_; }
+  ThreadPool* pool() const { return pool_; }
   /// The state database; null in a dry run of a folder never built.
   Db* state() { return db_.get(); }
 
@@ -69,6 +73,7 @@ class OutputFolder {
  private:
   std::filesystem::path dir_, state_dir_;
   bool dry_run_;
+  ThreadPool* pool_;
   std::unique_ptr<RunLock> lock_;
   std::unique_ptr<Db> db_;
 };

@@ -41,24 +41,21 @@ std::string utc_now() {
 
 RunLock::RunLock(const std::filesystem::path& path, const std::string& what,
                  const LockOptions& lock) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd_ < 0)
+  fd_.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd_)
     throw std::runtime_error(
         fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<long long>(lock.wait_seconds * 1000));
-  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+  while (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       int err = errno;
-      ::close(fd_);
       throw std::runtime_error(
           fmt::format("cannot lock {}: {}", path.string(), std::strerror(err)));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      std::string holder = read_fd(fd_);
+      std::string holder = read_fd(fd_.get());
       while (!holder.empty() && holder.back() == '\n') holder.pop_back();
-      ::close(fd_);
-      fd_ = -1;
       throw std::runtime_error(fmt::format(
           "{} is in use by another journalpress run ({}){}; try again later, or give --wait "
           "SECONDS",
@@ -68,13 +65,12 @@ RunLock::RunLock(const std::filesystem::path& path, const std::string& what,
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::string me = fmt::format("pid {}, started {}: {}\n", ::getpid(), utc_now(), lock.command);
-  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) < 0) {
+  if (::ftruncate(fd_.get(), 0) != 0 || ::pwrite(fd_.get(), me.data(), me.size(), 0) < 0) {
     // Only the message to a waiting run is lost; the lock itself holds.
   }
 }
 
-RunLock::~RunLock() {
-  if (fd_ >= 0) ::close(fd_);  // releases the lock
-}
+// Closing the descriptor (UniqueFd) releases the lock.
+RunLock::~RunLock() = default;
 
 }  // namespace jp

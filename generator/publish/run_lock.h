@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/unique_fd.h"
+
 namespace jp {
 
 struct LockOptions {
@@ -26,7 +28,7 @@ class RunLock {
   RunLock& operator=(const RunLock&) = delete;
 
  private:
-  int fd_ = -1;
+  UniqueFd fd_;  ///< closing it releases the lock
 };
 
 /// The time now, as the lock file and the state write it: "2026-12-02 03:00:01 UTC".

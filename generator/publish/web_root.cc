@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "core/files.h"
+#include "core/unique_fd.h"
 
 namespace jp {
 namespace fs = std::filesystem;
@@ -112,19 +113,19 @@ void claim_web_root(const std::string& to, const std::string& out) {
   // Created exclusively: two output folders claiming one empty web root at the same moment
   // (two schools' nightly runs with one publish.to) cannot both win; the loser reads the
   // winner's marker and is refused. A marker cut short by a crash is written again whole.
-  int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0 && errno == EEXIST) {
+  UniqueFd fd(::open(marker.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd && errno == EEXIST) {
     check_web_root(to, out);
     write_file_atomic(marker.string(), marker_text(out), 0644);
     return;
   }
-  if (fd < 0)
+  if (!fd)
     throw std::runtime_error(fmt::format("cannot write the web root's marker {}: {}",
                                          marker.string(), std::strerror(errno)));
   std::string text = marker_text(out);
-  bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
+  bool ok = ::write(fd.get(), text.data(), text.size()) == ssize_t(text.size()) &&
+            ::fsync(fd.get()) == 0 && fd.close();
   int err = errno;
-  ::close(fd);
   if (!ok)
     throw std::runtime_error(fmt::format("cannot write the web root's marker {}: {}",
                                          marker.string(), std::strerror(err)));

@@ -13,8 +13,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/files.h"
 #include "core/hash.h"
-#include "core/parallel.h"
+#include "core/thread_pool.h"
+#include "publish/disk.h"
 #include "store/sqlite.h"
 
 namespace jp {
@@ -22,110 +24,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const fs::path& p, int e) {
-  throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), std::strerror(e)));
-}
-
-/// Writes all of `bytes` at `offset` of `fd`; false (errno set) on failure.
-bool pwrite_all(int fd, std::string_view bytes, uint64_t offset) {
-  for (size_t done = 0; done < bytes.size();) {
-    ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, off_t(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) {
-      errno = ENOSPC;
-      return false;
-    }
-    done += size_t(n);
-  }
-  return true;
-}
-
-/// Makes `p` and its missing parents with `mode`. A component that is a symbolic link or
-/// a file is refused: the writer never writes through links.
-void make_dirs(const fs::path& p, mode_t mode) {
-  struct stat st {};
-  if (::lstat(p.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return;
-    throw std::runtime_error(
-        fmt::format("{} is {}, not a folder: journalpress does not write through it; move it away",
-                    p.string(), S_ISLNK(st.st_mode) ? "a symbolic link" : "a file"));
-  }
-  if (p.has_parent_path() && p.parent_path() != p) make_dirs(p.parent_path(), mode);
-  if (::mkdir(p.c_str(), mode) != 0 && errno != EEXIST) fail("create the folder", p, errno);
-}
-
-/// Opens a file to write it, never through a symbolic link, making its folder if needed.
-int open_for_write(const fs::path& p, int flags, mode_t mode, mode_t dir_mode) {
-  flags |= O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
-  int fd = ::open(p.c_str(), flags, mode);
-  if (fd < 0 && errno == ENOENT) {
-    make_dirs(p.parent_path(), dir_mode);
-    fd = ::open(p.c_str(), flags, mode);
-  }
-  if (fd < 0) {
-    if (errno == ELOOP)
-      throw std::runtime_error(fmt::format(
-          "{} is a symbolic link: journalpress does not write through links", p.string()));
-    fail("write", p, errno);
-  }
-  return fd;
-}
-
-/// Writes `len` bytes at `off` of the pack (open as `pack_fd`) over `target` in place;
-/// returns the file's stat after the write.
-FileStat overwrite_from_pack(int pack_fd, const fs::path& pack, uint64_t off, uint64_t len,
-                             const fs::path& target, mode_t mode, mode_t dir_mode,
-                             long long mtime_ns) {
-  std::string bytes(len, '\0');
-  for (uint64_t got = 0; got < len;) {
-    ssize_t n = ::pread(pack_fd, bytes.data() + got, len - got, off_t(off + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw std::runtime_error(fmt::format(
-          "{} is cut short (a commit interrupted while it was written?)", pack.string()));
-    got += uint64_t(n);
-  }
-  // No O_TRUNC: on ext4, truncating and rewriting a file costs ~0.4 ms, writing over it
-  // ~0.03 ms (measured here); the tail is cut only when the file got shorter. The folder
-  // is made only when the open says it is missing (a stat per file costs as much as the
-  // write).
-  int fd = open_for_write(target, 0, mode, dir_mode);
-  struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0 && pwrite_all(fd, bytes, 0);
-  if (ok && uint64_t(st.st_size) > len) ok = ::ftruncate(fd, off_t(len)) == 0;
-  // The commit's own mtime, known before the commit point: the state records the file's
-  // stat (size, this mtime, its inode) with its new hash, and needs no second write.
-  if (ok && mtime_ns >= 0) {
-    struct timespec times[2] = {{0, UTIME_OMIT},
-                                {time_t(mtime_ns / 1000000000), long(mtime_ns % 1000000000)}};
-    ok = ::futimens(fd, times) == 0;
-  }
-  if (ok) ok = ::fstat(fd, &st) == 0;
-  int e = errno;
-  ::close(fd);
-  if (!ok) fail("write", target, e);
-  publish_step();
-  return file_stat(st);
-}
-
 /// A file's SHA-256 as it is on disk ("" if it cannot be read as a regular file).
 std::string disk_hash(const fs::path& p) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return "";
+  UniqueFd fd(::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) return "";
   std::string bytes;
   char buf[65536];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return "";
-    }
+    if (n < 0) return "";
     if (n == 0) break;
     bytes.append(buf, size_t(n));
   }
-  ::close(fd);
   return sha256_hex(bytes);
 }
 
@@ -141,7 +52,8 @@ std::string disk_hash(const fs::path& p) {
 // applying it again.
 std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
                                                          const std::string& plan,
-                                                         const fs::path& pack, bool recovering) {
+                                                         const fs::path& pack, bool recovering,
+                                                         ThreadPool* pool, Disk& disk) {
   struct Overwrite {
     uint64_t off = 0, len = 0;
     std::string rel;
@@ -168,16 +80,13 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
     } else if (line[0] == 'R') {
       auto tab = arg.find('\t');
       fs::path from = dir / arg.substr(0, tab), to = dir / arg.substr(tab + 1);
-      struct stat st {};
-      if (::lstat(from.c_str(), &st) == 0) {
-        make_dirs(to.parent_path(), dir_mode);
-        if (std::rename(from.c_str(), to.c_str()) != 0)
-          throw std::runtime_error(fmt::format("cannot move {} to {}: {}", from.string(),
-                                               to.string(), std::strerror(errno)));
+      if (disk.exists(from)) {
+        disk.make_dirs(to.parent_path(), dir_mode);
+        disk.rename(from, to);
         publish_step();
       }
     } else if (line[0] == 'D') {
-      if (::unlink((dir / arg).c_str()) != 0 && errno != ENOENT) fail("delete", dir / arg, errno);
+      disk.remove_file(dir / arg);
       publish_step();
     } else if (line[0] == 'E') {
       dirs.insert(dir / arg);
@@ -186,29 +95,29 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
   std::vector<std::pair<std::string, FileStat>> stats(overwrites.size());
   for (size_t i = 0; i < overwrites.size(); ++i) stats[i].first = overwrites[i].rel;
   if (!overwrites.empty()) {
-    int pack_fd = ::open(pack.c_str(), O_RDONLY | O_CLOEXEC);
-    if (pack_fd < 0 && recovering) {
+    std::unique_ptr<Disk::Pack> pack_file = disk.open_pack(pack);
+    if (!pack_file && recovering) {
       // The pack is gone (removed by hand): the files keep their old bytes with a stat of
       // unknown, so the next build compares them by content and writes them again.
       return stats;
     }
-    if (pack_fd < 0) fail("read", pack, errno);
-    struct Close {
-      int fd;
-      ~Close() { ::close(fd); }
-    } close_pack{pack_fd};
+    if (!pack_file) fail("read", pack, ENOENT);
+    const uint64_t pack_size = recovering ? pack_file->size() : 0;
     // The writes are independent files: on both cores, the kernel's time per file
     // (~0.03 ms, most of a nightly commit) is spent twice as fast.
-    parallel_for(overwrites.size(), 0, [&](size_t i) {
+    auto overwrite = [&](size_t i, unsigned) {
       const Overwrite& o = overwrites[i];
-      struct stat st {};
-      if (recovering && (::fstat(pack_fd, &st) != 0 || uint64_t(st.st_size) < o.off + o.len))
-        return;  // cut short: as above
-      stats[i].second = overwrite_from_pack(pack_fd, pack, o.off, o.len, dir / o.rel, file_mode,
-                                            dir_mode, mtime_ns);
-    });
+      if (recovering && pack_size < o.off + o.len) return;  // cut short: as above
+      stats[i].second =
+          disk.overwrite(dir / o.rel, pack_file->read(o.off, o.len), file_mode, dir_mode, mtime_ns);
+      publish_step();
+    };
+    if (pool)
+      pool->for_each(overwrites.size(), overwrite);
+    else
+      for (size_t i = 0; i < overwrites.size(); ++i) overwrite(i, 0);
   }
-  for (const auto& d : dirs) ::rmdir(d.c_str());  // deepest first; fails if not empty
+  for (const auto& d : dirs) disk.remove_if_empty(d);  // deepest first
   return stats;
 }
 
@@ -222,17 +131,27 @@ Writer::Writer(OutputFolder& folder, std::string output, WriterOptions options)
       dry_run_(folder.dry_run()) {
   load_state();
   if (dry_run_) return;
+  // Owner-only outputs inside a folder of their own (extracts/2024-W07): the folders on
+  // the way are owner-only too, the folder of all periods included.
+  if (options_.private_files)
+    for (size_t slash = output_.find('/'); slash != std::string::npos;
+         slash = output_.find('/', slash + 1)) {
+      fs::path up = folder.dir() / output_.substr(0, slash);
+      std::error_code ec;
+      if (fs::is_directory(fs::symlink_status(up, ec)))
+        fs::permissions(up, fs::perms::owner_all, fs::perm_options::replace, ec);
+    }
   check_disk();
   std::error_code ec;
   fs::remove_all(staging_, ec);
   if (::mkdir(staging_.c_str(), options_.private_files ? 0700 : 0755) != 0)
     fail("create", staging_, errno);
-  pack_fd_ = ::open(pack_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (pack_fd_ < 0) fail("create", pack_, errno);
+  pack_fd_.reset(::open(pack_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!pack_fd_) fail("create", pack_, errno);
 }
 
 Writer::~Writer() {
-  if (pack_fd_ >= 0) ::close(pack_fd_);
+  pack_fd_.reset();
   if (!committed_ && !dry_run_) {
     std::error_code ec;
     fs::remove_all(staging_, ec);
@@ -372,15 +291,22 @@ std::string Writer::published_hash(const std::string& rel) const {
   return it == published_.end() ? "" : it->second.hash;
 }
 
+std::string Writer::published_bytes(const std::string& rel) const {
+  if (!published_.count(rel)) return "";
+  std::string bytes;
+  if (try_read_file((folder_.dir() / output_ / rel).string(), bytes)) return "";
+  return bytes;
+}
+
 void Writer::stage(const std::string& rel, std::string_view bytes) {
   mode_t mode = options_.private_files ? 0600 : 0644;
   mode_t dir_mode = options_.private_files ? 0700 : 0755;
   fs::path p = staging_ / rel;
-  int fd = open_for_write(p, O_TRUNC, mode, dir_mode);
+  UniqueFd fd(open_for_write(p, O_TRUNC, mode, dir_mode));
   struct stat st {};
-  bool ok = pwrite_all(fd, bytes, 0) && ::fstat(fd, &st) == 0;
+  bool ok = pwrite_all(fd.get(), bytes, 0) && ::fstat(fd.get(), &st) == 0;
   int e = errno;
-  ::close(fd);
+  fd.reset();
   if (!ok) fail("write", p, e);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -478,7 +404,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   if (dry_run_) return;
   // One copy of the bytes for all the paths just recorded at this offset.
   if (overwrite) {
-    if (!pwrite_all(pack_fd_, bytes, offset)) fail("write", pack_, errno);
+    if (!pwrite_all(pack_fd_.get(), bytes, offset)) fail("write", pack_, errno);
     publish_step();
   }
   for (const auto& rel : fresh) stage(rel, bytes);
@@ -543,10 +469,7 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   // a rename into place costs as much as creating the file, ten times an overwrite.
   // Not synced: the protocol is safe against a killed process (the kernel keeps the
   // bytes); after a power loss, `build --full` compares every file by content.
-  if (pack_fd_ >= 0) {
-    ::close(pack_fd_);
-    pack_fd_ = -1;
-  }
+  pack_fd_.reset();
   std::sort(packed_.begin(), packed_.end(),
             [](const Packed& a, const Packed& b) { return a.rel < b.rel; });
   std::string pack_rel = fs::relative(pack_, folder_.dir()).string();
@@ -569,8 +492,8 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
 
   // The commit point: the new state and the plan in one transaction.
   Db& db = *folder_.state();
-  db.exec("BEGIN IMMEDIATE");
-  try {
+  {
+    Transaction tx(db, Transaction::immediate);
     Stmt up(db.handle(),
             "INSERT INTO files(output, path, hash, fingerprint, size, mtime_ns, inode) "
             "VALUES(?,?,?,?,?,?,?) ON CONFLICT(output, path) DO UPDATE SET hash = excluded.hash, "
@@ -609,18 +532,15 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
         .bind_text(3, pack_rel)
         .run();
     if (in_transaction) in_transaction(db);
-    db.exec("COMMIT");
-  } catch (...) {
-    db.exec("ROLLBACK");
-    throw;
+    tx.commit();
   }
   publish_step();
   publish_mark(output_ + " committed");
-  auto overwritten = apply_plan(folder_.dir(), plan, pack_, false);
+  auto overwritten = apply_plan(folder_.dir(), plan, pack_, false, folder_.pool(), real_disk());
   publish_step();
   publish_mark(output_ + " carried out");
-  db.exec("BEGIN IMMEDIATE");
   {
+    Transaction tx(db, Transaction::immediate);
     Stmt st(db.handle(),
             "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE output = ? AND path = ?");
     std::string prefix = output_ + "/";
@@ -635,8 +555,8 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
           .run();
     }
     Stmt(db.handle(), "DELETE FROM pending WHERE output = ?").bind(1, output_).run();
+    tx.commit();
   }
-  db.exec("COMMIT");
   publish_step();
   std::error_code ec;
   fs::remove_all(staging_, ec);

@@ -35,9 +35,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/unique_fd.h"
 #include "publish/output_folder.h"
 
 namespace jp {
+
+class Disk;
+class ThreadPool;
 
 /// Path (relative to the output) -> SHA-256. Unordered: a site has ~100,000 files and
 /// every one is looked up each build.
@@ -70,6 +74,8 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
+  /// The folder it manages, relative to the output folder ("site", "archive/2023-2024").
+  const std::string& output() const { return output_; }
   /// Offers one file; safe to call from several threads.
   void put(const std::string& rel_path, std::string_view bytes);
   /// Offers the same bytes under several paths (a child's page in each guardian's area).
@@ -81,6 +87,9 @@ class Writer {
   bool keep(const std::vector<std::string>& rel_paths, const std::string& fingerprint);
   /// The SHA-256 a published file was recorded with ("" if none): what a kept file holds.
   std::string published_hash(const std::string& rel_path) const;
+  /// The bytes of a file this output published, as they are on disk now ("" if it was not
+  /// published or is gone): the archive compares a new document with the signed copy.
+  std::string published_bytes(const std::string& rel_path) const;
   /// put_many, recording the fingerprint of the inputs the bytes were made from.
   void put_many(const std::vector<std::string>& rel_paths, std::string_view bytes,
                 const std::string& fingerprint);
@@ -140,7 +149,7 @@ class Writer {
     uint64_t offset, length;
   };
   std::vector<Packed> packed_;
-  int pack_fd_ = -1;
+  UniqueFd pack_fd_;
   uint64_t pack_size_ = 0;
   /// Rows to save at commit: the new hash (written or found equal on disk), the new
   /// fingerprint, and the stat when known (staged files; files found equal).
@@ -159,6 +168,7 @@ class Writer {
 std::vector<std::pair<std::string, FileStat>> apply_plan(const std::filesystem::path& dir,
                                                          const std::string& plan,
                                                          const std::filesystem::path& pack,
-                                                         bool recovering);
+                                                         bool recovering, ThreadPool* pool,
+                                                         Disk& disk);
 
 }  // namespace jp

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "core/embedded.h"
-#include "core/parallel.h"
+#include "core/thread_pool.h"
 #include "figures/audience.h"
 #include "site/site_inputs.h"
 
@@ -29,7 +29,7 @@ std::string csv(const std::string& text) {
 }  // namespace
 
 SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long long>& epochs,
-                      const NewSince& since, const SiteOptions& o, Writer& w) {
+                      const NewSince& since, const SiteOptions& o, Writer& w, ThreadPool& pool) {
   const Journal& j = ix.journal();
   HtmlRenderer html(ix, Locale::ru(), o.today);
   SiteResult r;
@@ -57,16 +57,21 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   r.pages_rendered = r.areas + 2;
 
   // Each child's pages are rendered once and written into every area that shows the child.
-  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   LessonFragments lessons(ix, Locale::ru());
-  std::atomic<size_t> next{0}, pages{0}, files{0}, kept{0};
+  std::atomic<size_t> pages{0}, files{0}, kept{0};
   std::unique_ptr<PageInputs> inputs;
   if (!o.inputs_digest.empty()) inputs = std::make_unique<PageInputs>(ix, o.inputs_digest, o.today);
-  // One task per thread, each taking the next student: a renderer per thread, as kainjow
-  // templates keep render state in the template object.
-  parallel_for(threads, threads, [&](size_t) {
-    HtmlRenderer html(ix, Locale::ru(), o.today, &lessons);
-    std::vector<std::string> paths;
+  // A renderer per worker, made when the worker takes its first student: kainjow templates
+  // keep render state in the template object.
+  std::vector<std::unique_ptr<HtmlRenderer>> renderers(pool.size());
+  std::vector<std::vector<std::string>> worker_paths(pool.size());
+  pool.for_each(j.students.size(), [&](size_t s, unsigned worker) {
+    const auto& areas = areas_of[s];
+    if (areas.empty()) return;
+    if (!renderers[worker])
+      renderers[worker] = std::make_unique<HtmlRenderer>(ix, Locale::ru(), o.today, &lessons);
+    HtmlRenderer& html = *renderers[worker];
+    std::vector<std::string>& paths = worker_paths[worker];
     auto paths_of = [&](const std::vector<std::string>& areas, const std::string& file) {
       paths.clear();
       for (const auto& a : areas) paths.push_back(a + "/" + file);
@@ -95,38 +100,31 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
       w.put_many(paths, bytes);
       ++pages;
     };
-    for (size_t s; (s = next++) < j.students.size();) try {
-        const auto& areas = areas_of[s];
-        if (areas.empty()) continue;
-        const Student& st = j.students[s];
-        int si = int(s);
-        Day landing = html.landing_week(si);
-        PageInputs::Student in;
-        if (inputs) in = inputs->student(si);
-        auto fp = [&](auto f) { return inputs ? f() : 0; };
-        page(areas, HtmlRenderer::page_file(st, "current"),
-             fp([&] { return inputs->week(in, landing, true); }),
-             [&] { return html.week_page(si, landing, true); });
-        for (Day week : ix.weeks(si))
-          page(areas, HtmlRenderer::week_file(st, week),
-               fp([&] { return inputs->week(in, week, false); }),
-               [&] { return html.week_page(si, week); });
-        for (int subj : ix.subjects(si))
-          page(areas, HtmlRenderer::subject_file(st, j.subjects[subj]),
-               fp([&] { return inputs->subject(in, subj); }),
-               [&] { return html.subject_page(si, subj); });
-        page(areas, HtmlRenderer::page_file(st, "results"), fp([&] { return inputs->results(in); }),
-             [&] { return html.results_page(si); });
-        page(areas, HtmlRenderer::page_file(st, "attendance"),
-             fp([&] { return inputs->attendance(in); }), [&] { return html.attendance_page(si); });
-        page(areas, HtmlRenderer::page_file(st, "notes"), fp([&] { return inputs->notes(in); }),
-             [&] { return html.notes_page(si); });
-        // What is new changes with every publication: always rendered.
-        always(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
-      } catch (...) {
-        next = j.students.size();  // the other threads stop taking students
-        throw;
-      }
+    const Student& st = j.students[s];
+    int si = int(s);
+    Day landing = html.landing_week(si);
+    PageInputs::Student in;
+    if (inputs) in = inputs->student(si);
+    auto fp = [&](auto f) { return inputs ? f() : 0; };
+    page(areas, HtmlRenderer::page_file(st, "current"),
+         fp([&] { return inputs->week(in, landing, true); }),
+         [&] { return html.week_page(si, landing, true); });
+    for (Day week : ix.weeks(si))
+      page(areas, HtmlRenderer::week_file(st, week),
+           fp([&] { return inputs->week(in, week, false); }),
+           [&] { return html.week_page(si, week); });
+    for (int subj : ix.subjects(si))
+      page(areas, HtmlRenderer::subject_file(st, j.subjects[subj]),
+           fp([&] { return inputs->subject(in, subj); }),
+           [&] { return html.subject_page(si, subj); });
+    page(areas, HtmlRenderer::page_file(st, "results"), fp([&] { return inputs->results(in); }),
+         [&] { return html.results_page(si); });
+    page(areas, HtmlRenderer::page_file(st, "attendance"),
+         fp([&] { return inputs->attendance(in); }), [&] { return html.attendance_page(si); });
+    page(areas, HtmlRenderer::page_file(st, "notes"), fp([&] { return inputs->notes(in); }),
+         [&] { return html.notes_page(si); });
+    // What is new changes with every publication: always rendered.
+    always(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
   });
   r.pages_rendered += pages;
   r.pages_kept = kept;

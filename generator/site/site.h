@@ -16,11 +16,12 @@
 
 namespace jp {
 
+class ThreadPool;
+
 struct SiteOptions {
   std::string site_key;  ///< raw key bytes
   std::string base_url;  ///< prefix of the addresses in access.csv (may be empty)
   Day today = 0;
-  unsigned threads = 0;
   /// What pages depend on besides the journal (version, templates): part of every page's
   /// input fingerprint. Empty: every page is rendered (no fingerprints kept).
   std::string inputs_digest;
@@ -38,6 +39,6 @@ struct SiteResult {
 
 /// Renders the whole site into the writer (which skips unchanged files).
 SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long long>& epochs,
-                      const NewSince& since, const SiteOptions& o, Writer& w);
+                      const NewSince& since, const SiteOptions& o, Writer& w, ThreadPool& pool);
 
 }  // namespace jp

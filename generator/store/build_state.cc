@@ -10,6 +10,32 @@ void ensure_build_state(Db& db) {
   db.exec(
       "CREATE TABLE IF NOT EXISTS publications(school_id TEXT PRIMARY KEY, digest TEXT NOT NULL, "
       "current_keys BLOB, current_at TEXT, previous_keys BLOB, previous_at TEXT)");
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS letters_issued(school_id TEXT, guardian TEXT, epoch INTEGER "
+      "NOT NULL, issued_on TEXT NOT NULL, PRIMARY KEY(school_id, guardian))");
+}
+
+std::map<std::string, std::pair<long long, std::string>> load_letters_issued(
+    Db& db, const std::string& school) {
+  std::map<std::string, std::pair<long long, std::string>> r;
+  Stmt st(db.handle(),
+          "SELECT guardian, epoch, issued_on FROM letters_issued WHERE school_id = ?");
+  st.bind(1, school);
+  while (st.step()) r[st.text(0)] = {st.integer(1), st.text(2)};
+  return r;
+}
+
+void save_letters_issued(Db& db, const std::string& school,
+                         const std::vector<std::pair<std::string, long long>>& letters,
+                         const std::string& day) {
+  Transaction tx(db, Transaction::immediate);
+  Stmt st(db.handle(),
+          "INSERT INTO letters_issued(school_id, guardian, epoch, issued_on) VALUES(?, ?, ?, ?) "
+          "ON CONFLICT(school_id, guardian) DO UPDATE SET epoch = excluded.epoch, issued_on = "
+          "excluded.issued_on");
+  for (const auto& [guardian, epoch] : letters)
+    st.bind(1, school).bind(2, guardian).bind(3, epoch).bind(4, day).run();
+  tx.commit();
 }
 
 std::map<std::string, long long> load_epochs(Db& db, const std::string& school) {
@@ -22,6 +48,9 @@ std::map<std::string, long long> load_epochs(Db& db, const std::string& school) 
 
 long long bump_epoch(Db& db, const std::string& school, const std::string& guardian,
                      const std::string& at) {
+  // The bump and the read of its result in one transaction: two revokes at once each
+  // read their own epoch.
+  Transaction tx(db, Transaction::immediate);
   Stmt st(db.handle(),
           "INSERT INTO guardian_access(school_id, guardian, epoch, revoked_at) VALUES(?, ?, 2, ?) "
           "ON CONFLICT(school_id, guardian) DO UPDATE SET epoch = epoch + 1, revoked_at = "
@@ -30,7 +59,10 @@ long long bump_epoch(Db& db, const std::string& school, const std::string& guard
   Stmt q(db.handle(), "SELECT epoch FROM guardian_access WHERE school_id = ? AND guardian = ?");
   q.bind(1, school).bind(2, guardian);
   q.step();
-  return q.integer(0);
+  long long epoch = q.integer(0);
+  q.reset();
+  tx.commit();
+  return epoch;
 }
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,16 @@ struct Publication {
 };
 Publication load_publication(Db& db, const std::string& school);
 void save_publication(Db& db, const std::string& school, const Publication& p);
+
+/// The day each guardian's current diary address was first printed in a letter, by
+/// guardian: (access epoch, YYYY-MM-DD). An address revoked since has a newer epoch, so its
+/// letter is due again.
+std::map<std::string, std::pair<long long, std::string>> load_letters_issued(
+    Db& db, const std::string& school);
+/// Records letters printed now: (guardian, epoch) -> day.
+void save_letters_issued(Db& db, const std::string& school,
+                         const std::vector<std::pair<std::string, long long>>& letters,
+                         const std::string& day);
 
 /// Creates the build-state tables if this database predates them.
 void ensure_build_state(Db& db);

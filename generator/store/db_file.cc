@@ -1,4 +1,5 @@
 #include "store/db_file.h"
+#include "core/unique_fd.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -25,11 +26,10 @@ void create_private_db_file(const std::string& path) {
           fmt::format("cannot make the folder {}: {}", it->string(), std::strerror(errno)));
   // O_EXCL: a file made meanwhile (another import) is left to SQLite's own locking. SQLite
   // gives its journal files the database's mode, so they are owner-only too.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0 && errno != EEXIST)
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd && errno != EEXIST)
     throw std::runtime_error(
         fmt::format("cannot make the database {}: {}", path, std::strerror(errno)));
-  if (fd >= 0) ::close(fd);
 }
 
 std::optional<std::string> db_exposure_warning(const std::string& path) {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "core/parallel.h"
+#include "core/thread_pool.h"
 #include "ingest/validate.h"
 #include "store/record_sql.h"
 #include "store/sqlite.h"
@@ -185,7 +185,7 @@ void read_tables(Db& db, long long ds, Journal& j) {
 
 }  // namespace
 
-Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
+Journal read_journal(const std::string& db_path, const DatasetRef& ref, ThreadPool* pool) {
   Journal j;
   j.files = {db_path};
   long long ds = ref.ds;
@@ -194,21 +194,69 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref) {
   // the second has read: no import can commit in between (it needs an exclusive lock).
   Db db(db_path, false);
   map_for_reading(db);
-  db.exec("BEGIN");
+  Transaction reading(db);
   each(db, ds, "SELECT count(*) FROM datasets WHERE ds = ?1", [](Stmt&, Src) {});
-  parallel_for(2, 2, [&](size_t task) {
+  auto read = [&](size_t task, unsigned) {
     if (task == 0) return read_tables(db, ds, j);
     Db marks_db(db_path, false);
     map_for_reading(marks_db);
     read_records(marks_db, ds, "marks", j.marks);
-  });
-  db.exec("COMMIT");
+  };
+  if (pool)
+    pool->for_each(2, read);
+  else
+    read(0, 0), read(1, 0);
+  reading.commit();
   Diagnostics diag;
   validate(j, diag);
   if (diag.errors() > 0)
     throw std::runtime_error(fmt::format("the journal stored in {} does not resolve: {}", db_path,
                                          format(diag.all().front())));
   return j;
+}
+
+DatasetFacts dataset_facts(Db& db, long long ds) {
+  DatasetFacts f;
+  Stmt st(db.handle(),
+          "SELECT d.content_digest, s.timezone, y.label, y.start, y.end FROM datasets d "
+          "LEFT JOIN schools s ON s.ds = d.ds LEFT JOIN years y ON y.ds = d.ds WHERE d.ds = ?");
+  st.bind(1, ds);
+  if (st.step()) {
+    f.content_digest = st.text(0), f.timezone = st.text(1), f.year_label = st.text(2);
+    f.year_start = parse_date(st.text(3)).value_or(0);
+    f.year_end = parse_date(st.text(4)).value_or(0);
+  }
+  return f;
+}
+
+LessonSpan lesson_span(Db& db, long long ds, Day today) {
+  LessonSpan span;
+  // Dates are stored as YYYY-MM-DD, so text order is date order.
+  Stmt st(db.handle(),
+          "SELECT (SELECT max(date) FROM lessons WHERE ds = ?1 AND date <= ?2), "
+          "(SELECT min(date) FROM lessons WHERE ds = ?1)");
+  st.bind(1, ds).bind(2, format_date(today));
+  if (st.step()) {
+    if (!st.is_null(0)) span.last_before = parse_date(st.text(0));
+    if (!st.is_null(1)) span.first = parse_date(st.text(1));
+  }
+  return span;
+}
+
+std::string archive_horizon(Db& db, long long ds, Day today) {
+  // The entry's date as written (the date part of its ISO timestamp), as archive_dates
+  // reads it.
+  Stmt st(db.handle(),
+          "SELECT (SELECT max(date) FROM lessons WHERE ds = ?1 AND date <= ?2), "
+          "(SELECT max(substr(created_at, 1, 10)) FROM final_marks WHERE ds = ?1 AND "
+          "substr(created_at, 1, 10) <= ?2), "
+          "(SELECT max(end) FROM periods WHERE ds = ?1 AND end <= ?2), "
+          "(SELECT end < ?2 FROM years WHERE ds = ?1)");
+  st.bind(1, ds).bind(2, format_date(today));
+  std::string key;
+  if (st.step())
+    for (int c = 0; c < 4; ++c) key += (st.is_null(c) ? std::string("-") : st.text(c)) + ";";
+  return key;
 }
 
 }  // namespace jp

@@ -96,4 +96,18 @@ void Db::exec(std::string_view sql) {
   }
 }
 
+Transaction::Transaction(Db& db, Lock lock) : db_(db) {
+  db_.exec(lock == exclusive ? "BEGIN EXCLUSIVE" : lock == immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+  // Never throws: a failed rollback leaves SQLite to roll back when the connection closes.
+  if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  open_ = false;
+}
+
 }  // namespace jp

@@ -62,4 +62,22 @@ class Db {
   std::string path_;
 };
 
+/// A transaction that rolls back unless committed: an exception between BEGIN and COMMIT
+/// leaves the database as it was (and its lock released) without a catch at every site.
+class Transaction {
+ public:
+  /// `immediate` takes the write lock now, so that two writers wait at the start instead of
+  /// one failing at its first write; `exclusive` keeps readers out too (an import).
+  enum Lock { deferred, immediate, exclusive };
+  explicit Transaction(Db& db, Lock lock = deferred);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Db& db_;
+  bool open_ = true;
+};
+
 }  // namespace jp

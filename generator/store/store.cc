@@ -144,16 +144,11 @@ std::string settings_json(const Settings& s) {
 /// Only indexes are added: the data stays as it is. Inside the caller's transaction, or in
 /// one of its own.
 void upgrade_from_2(Db& db) {
-  bool own = sqlite3_get_autocommit(db.handle()) != 0;
-  if (own) db.exec("BEGIN IMMEDIATE");
-  try {
-    db.exec(kVersion3Indexes);
-    db.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
-    if (own) db.exec("COMMIT");
-  } catch (...) {
-    if (own) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  std::optional<Transaction> own;
+  if (sqlite3_get_autocommit(db.handle()) != 0) own.emplace(db, Transaction::immediate);
+  db.exec(kVersion3Indexes);
+  db.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
+  if (own) own->commit();
 }
 
 /// Checks the version of an open database; a new empty file gets the schema.
@@ -317,8 +312,9 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
     Db db(db_path, true);
     // One transaction: the rollback journal keeps the old pages, so a failure (or a kill)
     // leaves the database as it was. EXCLUSIVE: no other writer may interleave.
-    db.exec("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536; BEGIN EXCLUSIVE");
-    try {
+    db.exec("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536");
+    {
+      Transaction tx(db, Transaction::exclusive);
       prepare_schema(db, true);
       {
         Stmt find(db.handle(), "SELECT ds FROM datasets WHERE school_id = ? AND year_label = ?");
@@ -360,10 +356,7 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
         result.dataset = sqlite3_last_insert_rowid(db.handle());
       }
       write_rows(db, result.dataset, j, warnings);
-      db.exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
+      tx.commit();
     }
   } catch (...) {
     if (!existed) {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -77,7 +78,10 @@ TEST_CASE(
       info,
       std::regex(
           "Title: +Сводная ведомость итоговой успеваемости\\. Класс 5А, 2023/2024 учебный год")));
-  CHECK(std::regex_search(info, std::regex("CreationDate: +Thu May 30 00:00:00 2024")));
+  // Dated by its data, not the build's 30 May: the final marks have no entry time, so the
+  // end of their period, the first quarter (docs/archive.md, "Dates").
+  CHECK(std::regex_search(info, std::regex("CreationDate: +Fri Oct 27 00:00:00 2023")));
+  CHECK(text.find("27 октября 2023") != std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -301,4 +305,83 @@ TEST_CASE("archive: school summary, Excel copies, manifest; verify catches one c
     CHECK(c.problems[1].find(": changed (its SHA-256 differs from MANIFEST.sha256)") !=
           std::string::npos);
   }
+}
+
+namespace {
+
+std::map<std::string, std::string> folder_files(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(dir)) files[e.path().filename()] = slurp(e.path());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("archive: documents carry their data's date, so a later day keeps them as signed",
+          "[archive]") {
+  auto dir = temp_path("archive-dates");
+  fs::create_directories(dir / "in");
+  auto finals = [&](const std::string& more) {
+    std::ofstream(dir / "in/finals.json") << R"({"format": "journalpress/1",
+      "final_marks": [{"student": "s1", "subject": "eng", "period": "q1", "value": "4"},
+                      {"student": "s4", "subject": "eng", "period": "h1", "value": "5",
+                       "created_at": "2023-12-25T10:00:00+03:00"})"
+                                          << more << "]}";
+  };
+  finals("");
+  ImportOptions io;
+  io.inputs = {std::string(JP_SOURCE_DIR) + "/tests/corpus/base", (dir / "in").string()};
+  io.db = (dir / "j.db").string();
+  std::ostringstream out, err;
+  REQUIRE(run_import(io, out, err) == 0);
+  write_demo_signer((dir / "k.pem").string(), (dir / "c.pem").string());
+  auto build = [&](const std::string& today) {
+    BuildOptions bo;
+    bo.db = io.db, bo.out = (dir / "out").string(), bo.archive = true, bo.today = today;
+    bo.allow_any_date = true;
+    bo.sign_key = (dir / "k.pem").string(), bo.sign_cert = (dir / "c.pem").string();
+    std::ostringstream said;
+    REQUIRE(run_build(bo, said) == 0);
+    return said.str();
+  };
+  const fs::path year = dir / "out/archive/2023-2024";
+  build("2024-05-20");
+  auto first = folder_files(year);
+  REQUIRE(first.count("10a~summary.pdf"));
+
+  // The next day, nothing new: the folder is up to date, not one byte changes.
+  std::string said = build("2024-05-21");
+  CHECK(said.find("archive: up to date") != std::string::npos);
+  CHECK(folder_files(year) == first);
+
+  // After the year's end the class journals say «Окончен» and are signed again; the
+  // summary sheets certify the same final marks with the same dates: kept as signed.
+  said = build("2024-07-02");
+  CHECK(said.find("archive: up to date") == std::string::npos);
+  auto after = folder_files(year);
+  for (const char* kept : {"5a~summary.pdf", "5a~summary.xlsx", "10a~summary.pdf",
+                           "5b~summary.pdf", "school-summary.pdf", "school-summary.xlsx"})
+    CHECK(after.at(kept) == first.at(kept));
+  for (const char* changed : {"5a~journal.pdf", "10a~journal.pdf", "1a~journal.pdf"})
+    CHECK(after.at(changed) != first.at(changed));
+  // The same day again: nothing to do.
+  CHECK(build("2024-07-02").find("archive: up to date") != std::string::npos);
+
+  // One more final mark in 10А: its summary and the school's are signed again, 5А's kept.
+  finals(R"(, {"student": "s4", "subject": "pe", "period": "h1", "value": "4",
+              "created_at": "2024-01-15T09:00:00+03:00"})");
+  REQUIRE(run_import(io, out, err) == 0);
+  said = build("2024-07-02");
+  auto later = folder_files(year);
+  CHECK(later.at("10a~summary.pdf") != after.at("10a~summary.pdf"));
+  CHECK(later.at("school-summary.pdf") != after.at("school-summary.pdf"));
+  CHECK(later.at("5a~summary.pdf") == after.at("5a~summary.pdf"));
+  CHECK(later.at("5a~journal.pdf") == after.at("5a~journal.pdf"));
+  // 10А's sheet is dated by the new mark's entry, 15 January 2024.
+  fs::path info = dir / "info.txt";
+  REQUIRE(std::system(("pdfinfo " + (year / "10a~summary.pdf").string() + " > " + info.string() +
+                       " 2>/dev/null")
+                          .c_str()) == 0);
+  CHECK(std::regex_search(slurp(info), std::regex("CreationDate: +Mon Jan 15 00:00:00 2024")));
+  fs::remove_all(dir);
 }

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/thread_pool.h"
 #include "app/import.h"
 #include "figures/audit.h"
 #include "figures/diary.h"
@@ -24,6 +25,7 @@ struct AuditFixture {
   Journal journal;
   std::unique_ptr<DiaryIndex> index;
   ArchiveFigures figures;
+  mutable ThreadPool pool{1};
 
   AuditFixture() {
     std::filesystem::create_directories(dir);
@@ -34,7 +36,7 @@ struct AuditFixture {
     if (run_import(io, out, err) != 0) throw std::runtime_error(err.str());
     journal = read_journal(db, choose_dataset(db, "", ""));
     index = std::make_unique<DiaryIndex>(journal);
-    figures = archive_figures(journal, 1);
+    figures = archive_figures(journal, pool);
   }
   ~AuditFixture() { std::filesystem::remove_all(dir); }
 
@@ -43,7 +45,7 @@ struct AuditFixture {
     AuditOptions o;
     o.period = period;
     o.today = *parse_date("2024-01-10");
-    return school_audit(*index, o, figures, 1);
+    return school_audit(*index, o, figures, pool);
   }
 };
 

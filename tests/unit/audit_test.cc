@@ -1,3 +1,4 @@
+#include "core/thread_pool.h"
 #include "figures/audit.h"
 
 #include <catch2/catch.hpp>
@@ -245,7 +246,8 @@ TEST_CASE("audit: odd input: an empty period, a class without students, a period
   AuditOptions o;
   o.period = "q2";
   o.today = *parse_date("2024-01-10");
-  SchoolAudit a = school_audit(ix, o, archive_figures(j, 1), 1);
+  ThreadPool pool(1);
+  SchoolAudit a = school_audit(ix, o, archive_figures(j, pool), pool);
   REQUIRE(a.classes.size() == 4);
   const ClassAudit& e = a.classes.back();
   CHECK(e.problems() == 0);
@@ -265,14 +267,15 @@ TEST_CASE("audit: invariants on data/ for every kind of scope", "[audit]") {
   REQUIRE(run_import(io, out, err) == 0);
   Journal j = read_journal(io.db, choose_dataset(io.db, "", ""));
   DiaryIndex ix(j);
-  ArchiveFigures figures = archive_figures(j, 1);
+  ThreadPool one(1), two(2);
+  ArchiveFigures figures = archive_figures(j, one);
   std::vector<AuditOptions> scopes(4);
   for (auto& o : scopes) o.today = *parse_date("2024-02-14");
   scopes[1].period = j.periods.front().id;
   scopes[2].from = "2023-09-01", scopes[2].to = "2024-05-31";
   scopes[3].today = *parse_date("2023-08-20");  // before the first period
   for (const AuditOptions& o : scopes) {
-    SchoolAudit a = school_audit(ix, o, figures, 2);
+    SchoolAudit a = school_audit(ix, o, figures, two);
     size_t by_class = 0, by_teacher = 0;
     for (const ClassAudit& c : a.classes) {
       by_class += size_t(c.problems());

@@ -6,15 +6,6 @@ using namespace jp;
 using namespace jp::test;
 using V = std::vector<std::string>;
 
-TEST_CASE("checks: the school's offset comes from its time zone") {
-  School s;
-  CHECK(school_offset_minutes(s) == 180);
-  s.timezone = "Asia/Yekaterinburg";
-  CHECK(school_offset_minutes(s) == 300);
-  s.timezone = "Nowhere/Nothing";
-  CHECK(school_offset_minutes(s) == 180);
-}
-
 TEST_CASE("checks: late marks are counted in the school's days, not UTC's") {
   // The lesson is on 2023-09-04 (grade 5: 7 days allowed, so until 2023-09-11 local).
   auto at = [](const std::string& created, const std::string& tz) {

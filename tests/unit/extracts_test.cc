@@ -1,4 +1,4 @@
-#include "app/extracts.h"
+#include "paper/extracts.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -170,75 +170,37 @@ TEST_CASE("extracts: the default period is the last complete school week", "[ext
   CHECK(format_date(p.to) == "2023-11-12");
 }
 
-TEST_CASE(
-    "letters: a notice per electronic guardian whose QR code is their address; revoke "
-    "reissues it",
-    "[letters]") {
-  auto dir = temp_path("letters");
-  fs::create_directories(dir);
+TEST_CASE("extracts: a finished week is rendered once and kept while its data is unchanged",
+          "[extracts]") {
+  Fixture f;
+  BuildOptions o = f.bo;
+  o.week = "2023-W45";
+  std::string said = f.build(o);
+  CHECK(said.find("(0 not rendered: inputs unchanged)") != std::string::npos);
+  std::string a5 = slurp(f.week() / "5a.pdf"), a1 = slurp(f.week() / "1a.pdf");
+  // Next week's build of the finished week: nothing rendered, nothing written, the same bytes
+  // (dated by the week's end, not the build's day).
+  o.today = "2023-11-22";
+  said = f.build(o);
+  CHECK(said.find("(2 not rendered: inputs unchanged)") != std::string::npos);
+  CHECK(said.find("0 written, 2 unchanged") != std::string::npos);
+  CHECK(slurp(f.week() / "5a.pdf") == a5);
+  // A mark added in that week to a 5А lesson: 5А's file is rendered again, 1А's kept.
+  fs::create_directories(f.dir / "more");
+  std::ofstream(f.dir / "more/mark.json") << R"({"format": "journalpress/1", "marks": [
+      {"id": "late-entry", "student": "s1", "lesson": "w2", "value": "3", "work_type": "answer"}]})";
   ImportOptions io;
-  io.inputs = {std::string(JP_SOURCE_DIR) + "/tests/corpus/base"};
-  io.db = (dir / "j.db").string();
+  io.inputs = {std::string(JP_SOURCE_DIR) + "/tests/corpus/base",
+               std::string(JP_SOURCE_DIR) + "/tests/golden/002_extracts/in",
+               (f.dir / "more").string()};
+  io.db = o.db;
   std::ostringstream out, err;
   REQUIRE(run_import(io, out, err) == 0);
-  write_site_key((dir / "site.key").string(), false);
-  BuildOptions o;
-  o.db = io.db;
-  o.out = (dir / "out").string();
-  o.site_key = (dir / "site.key").string();
-  o.site = o.letters = true;
-  o.base_url = "https://school5.example.ru/diary";
-  o.today = "2023-11-15";
-  REQUIRE(run_build(o, out) == 0);
-  auto url_of = [&](const std::string& guardian) {
-    std::istringstream csv(slurp(dir / "out/private/access.csv"));
-    for (std::string line; std::getline(csv, line);)
-      if (line.rfind(guardian + ",", 0) == 0)
-        return std::regex_replace(line, std::regex(".*,(https://[^,]*),.*"), "$1");
-    return std::string();
-  };
-  auto qr_of = [&](const std::string& pdf) {
-    run_command("pdftoppm -r 150 -png -f 1 -l 1 " + pdf + " " + (dir / "page").string());
-    fs::path png;
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.path().extension() == ".png") png = e.path();
-    std::string code = run_command("zbarimg --raw -q " + png.string());
-    fs::remove(png);
-    return code.substr(2, code.find('\n', 2) - 2);
-  };
-  std::string url = url_of("g1");
-  REQUIRE(url.rfind("https://school5.example.ru/diary/f/", 0) == 0);
-  fs::path letter = dir / "out/letters/5a.pdf";  // g1's child is in 5А
-  REQUIRE(fs::exists(letter));
-  CHECK(qr_of(letter.string()) == url);
-  std::string text = run_command("pdftotext -layout " + letter.string() + " -");
-  CHECK(text.find("Уважаемый(ая) Соловьёва Анна!") != std::string::npos);
-  CHECK(text.find("Соловьёв Пётр Ильич (5А класс)") != std::string::npos);
-  CHECK(text.find(url) != std::string::npos);
-  std::string flat = std::regex_replace(text, std::regex("\\s+"), " ");
-  CHECK(flat.find("письменно уведомите директора школы (п. 3.15, Приложение 1)") !=
+  said = f.build(o);
+  CHECK(said.find("(1 not rendered: inputs unchanged)") != std::string::npos);
+  CHECK(slurp(f.week() / "5a.pdf") != a5);
+  CHECK(slurp(f.week() / "1a.pdf") == a1);
+  // A PDF dated by its period: the week's Sunday, whatever day it was built.
+  CHECK(run_command("pdfinfo " + (f.week() / "5a.pdf").string()).find("Sun Nov 12 00:00:00 2023") !=
         std::string::npos);
-  CHECK(flat.find("не передавайте его другим лицам") != std::string::npos);
-  CHECK(text.find("Директор _______________ / Ковалёва А. С.") != std::string::npos);
-  CHECK(text.find("взамен отозванного") == std::string::npos);
-  // Paper guardians get no notice (Ким Вера takes the paper delivery).
-  CHECK_FALSE(fs::exists(dir / "out/letters/1a.pdf"));
-
-  RevokeOptions r;
-  r.guardian = "g1";
-  r.db = io.db;
-  REQUIRE(run_revoke(r, out) == 0);
-  REQUIRE(run_build(o, out) == 0);
-  std::string new_url = url_of("g1");
-  CHECK(new_url != url);
-  CHECK(qr_of(letter.string()) == new_url);
-  text = run_command("pdftotext -layout " + letter.string() + " -");
-  CHECK(text.find("Адрес выдан взамен отозванного; прежний адрес больше не действует.") !=
-        std::string::npos);
-  CHECK(text.find(url) == std::string::npos);
-
-  // Letters without an address to print are refused.
-  o.base_url.clear();
-  CHECK_THROWS_WITH(run_build(o, out), Catch::StartsWith("--letters needs --base-url URL"));
-  fs::remove_all(dir);
 }

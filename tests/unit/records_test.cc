@@ -6,6 +6,7 @@
 // The archive's documents have fingerprints too (archive/archive_inputs): every change
 // that alters a document's bytes must alter its fingerprint, or a rebuild would keep the
 // document stale. The extracts are rendered again at every build.
+#include "core/thread_pool.h"
 #include "core/records.h"
 
 #include <unistd.h>
@@ -277,10 +278,10 @@ void publish(const Journal& j, const fs::path& out, bool keep_unchanged) {
   SiteOptions o;
   o.site_key = std::string(32, 'k');
   o.today = today();
-  o.threads = 1;
   o.inputs_digest = "records_test";
   o.keep_unchanged = keep_unchanged;
-  build_site(ix, {}, NewSince{}, o, w);
+  ThreadPool pool(1);
+  build_site(ix, {}, NewSince{}, o, w, pool);
   w.commit();
 }
 
@@ -295,10 +296,11 @@ std::map<std::string, std::string> site_files(const fs::path& out) {
 /// The archive's documents of `j`, rendered but not signed: name -> (fingerprint, bytes).
 std::map<std::string, std::pair<std::string, std::string>> archive_files(const Journal& j) {
   DiaryIndex ix(j);
-  const ArchiveFigures figures = archive_figures(j, 1);
+  ThreadPool pool(1);
+  const ArchiveFigures figures = archive_figures(j, pool);
   SignerInfo signer{"Test signer", "01", today(), today() + 365};
   std::map<std::string, std::pair<std::string, std::string>> files;
-  for (const ArchiveDocument& d : archive_documents(ix, figures, today(), &signer, "records_test"))
+  for (const ArchiveDocument& d : archive_documents(ix, figures, archive_dates(j, today()), &signer, "records_test"))
     files[d.name] = {d.fingerprint, d.pdf ? d.pdf().bytes : d.workbook()};
   return files;
 }

@@ -1,3 +1,4 @@
+#include "core/thread_pool.h"
 #include "print/render_xlsx.h"
 
 #include <catch2/catch.hpp>
@@ -23,8 +24,9 @@ TEST_CASE("xlsx: names are text cells, never formulas or numbers") {
   validate(j, d);
   REQUIRE(d.errors() == 0);
   auto path = temp_path("formula.xlsx");
+  ThreadPool pool(1);
   std::ofstream(path, std::ios::binary)
-      << school_xlsx(j, archive_figures(j).school, *parse_date("2024-05-30"));
+      << school_xlsx(j, archive_figures(j, pool).school, *parse_date("2024-05-30"));
   std::string shared = run_command("unzip -p " + path.string() + " xl/sharedStrings.xml");
   std::string sheet = run_command("unzip -p " + path.string() + " xl/worksheets/sheet1.xml");
   CHECK(shared.find("<t>=1+1</t>") != std::string::npos);

@@ -1,12 +1,16 @@
-#include "app/extracts.h"
+#include "paper/extracts.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ostream>
 #include <set>
 #include <stdexcept>
 
-#include "core/parallel.h"
+#include "core/record_hash.h"
+#include "core/thread_pool.h"
 #include "core/text.h"
 
 namespace jp {
@@ -115,15 +119,86 @@ bool extract_file_in_scope(const Journal& j, const ExtractOptions& o,
   return false;
 }
 
+std::string extract_fingerprint(const DiaryIndex& ix, const ExtractBatch& b,
+                                const std::string& global) {
+  const Journal& j = ix.journal();
+  uint64_t h = school_wide_hash(j, hash_text(0, global));
+  h = hash_mix(hash_mix(hash_mix(h, uint64_t(b.from)), uint64_t(b.to)), b.a5 ? 1 : 2);
+  h = hash_text(hash_mix(h, uint64_t(b.class_ix)), b.file);
+  for (int s : b.students) {
+    h = record_hash(j.students[size_t(s)], h);
+    for (int l : ix.lessons(s)) {
+      const Lesson& le = j.lessons[size_t(l)];
+      if (le.date > b.to) continue;
+      h = record_hash(le, h);
+      if (const auto* ms = ix.marks_at(s, l))
+        for (int m : *ms) h = record_hash(j.marks[size_t(m)], h);
+      if (const Attendance* a = ix.attendance_at(s, l)) h = record_hash(*a, h);
+      if (const auto* hw = ix.homework_at(s, l))
+        for (int x : *hw) h = record_hash(j.individual_homework[size_t(x)], h);
+    }
+    for (int r : ix.remarks(s)) h = record_hash(j.remarks[size_t(r)], h);
+    for (int e : ix.events(s)) h = record_hash(j.events[size_t(e)], h);
+    h = hash_mix(h, 0x656e64);  // the student's records end here
+  }
+  return fmt::format("{:016x}", h);
+}
+
 ExtractsResult build_extracts(const DiaryIndex& ix, const std::vector<ExtractBatch>& batches,
-                              Day today, Writer& w, unsigned threads) {
+                              Day today, Writer& w, ThreadPool& pool, const std::string& global) {
   ExtractsResult r;
-  parallel_for(batches.size(), threads, [&](size_t b) {
-    w.put(batches[b].file, render_pdf_extracts(ix, batches[b], today));
+  std::atomic<size_t> kept{0};
+  pool.for_each(batches.size(), [&](size_t i, unsigned) {
+    const ExtractBatch& b = batches[i];
+    // Dated by the period's end, not the build: the same data gives the same bytes (and a
+    // week still running is dated today, never in its future).
+    const Day date = std::min(b.to, today);
+    if (global.empty()) return w.put(b.file, render_pdf_extracts(ix, b, date));
+    std::string fp = extract_fingerprint(ix, b, global + "\n" + format_date(date));
+    if (w.keep({b.file}, fp)) {
+      ++kept;
+      return;
+    }
+    w.put_many({b.file}, render_pdf_extracts(ix, b, date), fp);
   });
+  r.kept = kept;
   r.classes = batches.size();
   for (const auto& b : batches) r.students += b.students.size();
   return r;
+}
+
+void ExtractsOutput::prepare(BuildContext& ctx) { period_ = extract_period(o_, ctx.today); }
+
+std::vector<PublishedFolder> ExtractsOutput::folders() const {
+  // Children's marks on paper: owner-only, like private/ (the folder of all periods too).
+  WriterOptions wo;
+  wo.private_files = true;
+  return {{"extracts/" + period_.folder, wo}};
+}
+
+void ExtractsOutput::render(BuildContext& ctx, const DiaryIndex& ix) {
+  const Journal& j = ix.journal();
+  auto t0 = std::chrono::steady_clock::now();
+  auto batches = extract_batches(j, period_, o_);
+  WriterOptions wo = folders()[0].options;
+  // A run answers only for its own scope: `--student` never touches the class files.
+  wo.in_scope = [&](const std::string& f) { return extract_file_in_scope(j, o_, batches, f); };
+  std::unique_ptr<Writer> w = ctx.writer("extracts/" + period_.folder, wo);
+  ctx.report_repairs(*w);
+  // A dry run and `--full` render every file.
+  ExtractsResult r = build_extracts(ix, batches, ctx.today, *w, *ctx.pool,
+                                    ctx.dry_run || ctx.full ? "" : ctx.templates_digest);
+  WriteStats st = ctx.commit(*w, "extracts");
+  *ctx.log << fmt::format(
+      "extracts{}: {} for {} ({}), {} extracts in {} PDFs ({} not rendered: inputs unchanged) "
+      "in {}/extracts/{}/: {} written, {} unchanged, {} deleted; {:.2f} s\n",
+      ctx.dry(),
+      o_.all                ? "every student"
+      : o_.students.empty() ? "students with a paper delivery"
+                            : "the students asked for",
+      format_date(period_.from) + " to " + format_date(period_.to), period_.folder, r.students,
+      r.classes, r.kept, ctx.out, period_.folder, st.written, st.unchanged, st.deleted,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 }  // namespace jp

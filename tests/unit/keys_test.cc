@@ -17,7 +17,7 @@ using jp::test::slurp;
 using jp::test::temp_path;
 namespace fs = std::filesystem;
 
-TEST_CASE("secrets: access tokens are 128 bits, keyed, and change with the epoch") {
+TEST_CASE("keys: access tokens are 128 bits, keyed, and change with the epoch") {
   std::string key(32, 'k'), other(32, 'o');
   std::string t = access_token(key, "s1", "g1", 1);
   CHECK(t.size() == 32);
@@ -32,7 +32,7 @@ TEST_CASE("secrets: access tokens are 128 bits, keyed, and change with the epoch
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST_CASE("secrets: the site key is private, read back, and not replaced by accident") {
+TEST_CASE("keys: the site key is private, read back, and not replaced by accident") {
   auto dir = temp_path("key");
   fs::create_directories(dir);
   std::string path = (dir / "site.key").string();
@@ -51,7 +51,7 @@ TEST_CASE("secrets: the site key is private, read back, and not replaced by acci
   fs::remove_all(dir);
 }
 
-TEST_CASE("secrets: a leftover site.key.tmp, file or link, neither leaks the key nor is followed") {
+TEST_CASE("keys: a leftover site.key.tmp, file or link, neither leaks the key nor is followed") {
   auto dir = temp_path("key-tmp");
   fs::create_directories(dir);
   std::string path = (dir / "site.key").string();
@@ -69,35 +69,5 @@ TEST_CASE("secrets: a leftover site.key.tmp, file or link, neither leaks the key
   CHECK(fs::is_regular_file(fs::symlink_status(path)));
   CHECK(fs::status(path).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
   CHECK(read_site_key(path).size() == 32);
-  fs::remove_all(dir);
-}
-
-TEST_CASE("secrets: the demonstration signer is a matching key and self-signed certificate") {
-  auto dir = temp_path("signer");
-  fs::create_directories(dir);
-  auto key_path = (dir / "sign.key.pem").string(), cert_path = (dir / "sign.cert.pem").string();
-  write_demo_signer(key_path, cert_path, 30);
-  CHECK(fs::status(key_path).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
-  FILE* kf = std::fopen(key_path.c_str(), "r");
-  FILE* cf = std::fopen(cert_path.c_str(), "r");
-  REQUIRE(kf);
-  REQUIRE(cf);
-  EVP_PKEY* key = PEM_read_PrivateKey(kf, nullptr, nullptr, nullptr);
-  X509* cert = PEM_read_X509(cf, nullptr, nullptr, nullptr);
-  std::fclose(kf);
-  std::fclose(cf);
-  REQUIRE(key);
-  REQUIRE(cert);
-  CHECK(X509_check_private_key(cert, key) == 1);
-  CHECK(X509_verify(cert, key) == 1);  // self-signed
-  CHECK(X509_get_version(cert) == 2);
-  CHECK(X509_cmp_current_time(X509_get0_notBefore(cert)) <= 0);
-  CHECK(X509_cmp_current_time(X509_get0_notAfter(cert)) > 0);
-  CHECK((X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE) != 0);
-  char cn[256];
-  X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
-  CHECK(std::string(cn) == "Демонстрационная подпись журнала");
-  X509_free(cert);
-  EVP_PKEY_free(key);
   fs::remove_all(dir);
 }

@@ -1,0 +1,54 @@
+#include "figures/rules.h"
+
+#include <algorithm>
+
+#include "core/dates.h"
+
+namespace jp {
+
+int school_offset_minutes(const School& s) {
+  if (auto o = zone_offset_minutes(s.timezone)) return *o;
+  return 180;
+}
+
+int grading_deadline(const Settings& s, int grade) {
+  return grade <= 4 ? s.grading_deadline_primary : s.grading_deadline_basic;
+}
+
+int64_t homework_deadline(const Settings& s, Day date, int last_lesson_end, int offset_minutes) {
+  int64_t day_end =
+      int64_t(date) * 86400 + int64_t(last_lesson_end) * 60 - int64_t(offset_minutes) * 60;
+  return day_end + int64_t(s.homework_deadline_hours) * 3600;
+}
+
+std::optional<LateMarkFact> late_mark(const Journal& j, const Mark& m, int offset_minutes) {
+  if (!m.created_ts) return std::nullopt;
+  const Lesson& l = j.lessons[m.lesson_ix];
+  int limit = grading_deadline(j.settings, j.classes[l.class_ix].grade);
+  Day entered = local_day(m.created_ts->utc, offset_minutes);
+  if (entered - l.date <= limit) return std::nullopt;
+  return LateMarkFact{entered, int(entered - l.date), limit};
+}
+
+HomeworkDeadlines::HomeworkDeadlines(const Journal& j, int offset_minutes)
+    : j_(j), offset_(offset_minutes) {
+  for (const auto& b : j.bells) bell_end_[b.number] = b.end;
+  for (const auto& l : j.lessons) {
+    if (l.cancelled) continue;
+    int& n = last_number_[{l.class_ix, l.date}];
+    n = std::max(n, l.number);
+  }
+}
+
+std::optional<int64_t> HomeworkDeadlines::minutes_late(const Lesson& l) const {
+  if (!l.homework_set_ts || l.homework.empty()) return std::nullopt;
+  auto ln = last_number_.find({l.class_ix, l.date});
+  if (ln == last_number_.end()) return std::nullopt;
+  auto be = bell_end_.find(ln->second);
+  if (be == bell_end_.end()) return std::nullopt;
+  int64_t deadline = homework_deadline(j_.settings, l.date, be->second, offset_);
+  if (l.homework_set_ts->utc <= deadline) return std::nullopt;
+  return (l.homework_set_ts->utc - deadline) / 60;
+}
+
+}  // namespace jp

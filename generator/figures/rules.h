@@ -1,0 +1,55 @@
+// The regulation's timeliness rules, each written once: the importer's warnings
+// (ingest/checks) and the deputy's audit reports (figures/audit) call these, so the two
+// cannot disagree about the same mark or homework (they once did: the report looked up
+// bell 0 for a day whose every lesson was cancelled, where the importer skipped the day).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+
+#include "core/journal.h"
+
+namespace jp {
+
+/// The school's UTC offset in minutes (its `timezone`, else Moscow's +3).
+int school_offset_minutes(const School& s);
+
+/// The deadline for entering a mark, in days after its lesson (Положение 4.4: 3 days in
+/// grades 1-4, 7 in 5-11; `grading_deadline_days`).
+int grading_deadline(const Settings& s, int grade);
+
+/// The moment (UTC seconds) by which a day's homework must be entered:
+/// `homework_deadline_hours` after the end (minutes after midnight) of the class's last
+/// lesson that day, in the school's time (`offset_minutes`).
+int64_t homework_deadline(const Settings& s, Day date, int last_lesson_end, int offset_minutes);
+
+/// A mark entered after its deadline.
+struct LateMarkFact {
+  Day entered = 0;  ///< the school day it was entered
+  int days = 0;     ///< days after the lesson
+  int limit = 0;    ///< the deadline, in days
+};
+/// Whether mark `m` was entered late (nothing when in time or when it has no `created_at`).
+std::optional<LateMarkFact> late_mark(const Journal& j, const Mark& m, int offset_minutes);
+
+/// Homework entered after its deadline: made once per journal (each class's last lesson
+/// number per day, the bells' ends), then asked per lesson.
+class HomeworkDeadlines {
+ public:
+  HomeworkDeadlines(const Journal& j, int offset_minutes);
+  /// Minutes after the deadline the lesson's homework was entered, when late. Nothing for
+  /// a lesson without homework or its time, for a day of its class without a held lesson,
+  /// or a last lesson whose bell the journal does not have (no deadline can be said).
+  std::optional<int64_t> minutes_late(const Lesson& l) const;
+
+ private:
+  const Journal& j_;
+  int offset_;
+  std::unordered_map<int, int> bell_end_;           ///< lesson number -> end (minutes)
+  std::map<std::pair<int, Day>, int> last_number_;  ///< (class, day) -> last held lesson
+};
+
+}  // namespace jp

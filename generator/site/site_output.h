@@ -1,0 +1,36 @@
+// Output 1 as an `Output` (publish/output.h): the site and private/access.csv, up to date
+// when the journal, the date, the keys and the templates are those of the last build.
+#pragma once
+
+#include <future>
+#include <memory>
+#include <string>
+
+#include "publish/output.h"
+
+namespace jp {
+
+struct SiteSettings {
+  std::string site_key;  ///< raw key bytes (core/keys.h)
+  std::string base_url;  ///< the public address of site/ ("" if unknown)
+  std::string school_id;
+};
+
+class SiteOutput : public Output {
+ public:
+  explicit SiteOutput(SiteSettings s) : s_(std::move(s)) {}
+  std::string name() const override { return "site"; }
+  void prepare(BuildContext& ctx) override;
+  std::vector<PublishedFolder> folders() const override;
+  std::string fingerprint() const override { return fingerprint_; }
+  std::string depends_on() const override { return "journal, date, keys and templates"; }
+  void before_read(BuildContext& ctx) override;
+  void render(BuildContext& ctx, const DiaryIndex& ix) override;
+
+ private:
+  SiteSettings s_;
+  std::string fingerprint_;
+  std::future<std::unique_ptr<Writer>> state_;
+};
+
+}  // namespace jp
