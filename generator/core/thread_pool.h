@@ -77,4 +77,14 @@ class ThreadPool {
   bool stop_ = false;
 };
 
+/// `pool->for_each(n, f)`, or f(0, 0) ... f(n-1, 0) in this thread when there is no pool
+/// (a reader called from a test or a tool with no threads to give).
+template <class F>
+void for_each(ThreadPool* pool, size_t n, F&& f) {
+  if (pool)
+    pool->for_each(n, std::forward<F>(f));
+  else
+    for (size_t i = 0; i < n; ++i) f(i, 0u);
+}
+
 }  // namespace jp

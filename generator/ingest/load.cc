@@ -1371,10 +1371,7 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, T
     parts[i].digest = sha256_hex(text);
     parse_file(files[i], uint32_t(i), text, parts[i]);
   };
-  if (pool)
-    pool->for_each(order.size(), parse);
-  else
-    for (size_t k = 0; k < order.size(); ++k) parse(k, 0);
+  for_each(pool, order.size(), parse);
   return merge(files, parts, diag);
 }
 

@@ -112,10 +112,7 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
           disk.overwrite(dir / o.rel, pack_file->read(o.off, o.len), file_mode, dir_mode, mtime_ns);
       publish_step();
     };
-    if (pool)
-      pool->for_each(overwrites.size(), overwrite);
-    else
-      for (size_t i = 0; i < overwrites.size(); ++i) overwrite(i, 0);
+    for_each(pool, overwrites.size(), overwrite);
   }
   for (const auto& d : dirs) disk.remove_if_empty(d);  // deepest first
   return stats;

@@ -202,10 +202,7 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref, ThreadPo
     map_for_reading(marks_db);
     read_records(marks_db, ds, "marks", j.marks);
   };
-  if (pool)
-    pool->for_each(2, read);
-  else
-    read(0, 0), read(1, 0);
+  for_each(pool, 2, read);
   reading.commit();
   Diagnostics diag;
   validate(j, diag);
