@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# What schools have (issue 29): the tabular profile read and written by `import` and
+# `export` (docs/import-formats.md). Round trips over data/ and the corpus compare the
+# databases table by table; workbooks written by another program (openpyxl), a Russian
+# Excel CSV (Windows-1251, `;`), and hostile files (refused with a message, never a crash
+# or a stall). Run by ctest: tabular_test.sh BINARY SOURCE_DIR
+set -uo pipefail
+bin=$1 src=$2
+. "$src/tests/check.sh"
+require_tools sqlite3 /usr/bin/python3
+# Debian's python3 has openpyxl and xlwt (scripts/install-deps --tests); another python3
+# first on PATH may not.
+py=/usr/bin/python3
+$py -c 'import openpyxl' 2>/dev/null || { echo "skip: python3-openpyxl is not installed"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Every table of two databases' only dataset equal, row for row (sorted: the input order
+# is stored in the tables' seq columns, and a guardian's children or an event's classes
+# are kept as sets, store/model.cc); the dataset's export time and settings equal; the
+# same warnings by kind (those of the regulation checks).
+same_db() {
+  local a=$1 b=$2 t q
+  for t in $(sqlite3 "$a" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN
+             ('datasets','import_warnings','guardian_access','build_files','builds','access_epochs','new_since') ORDER BY name"); do
+    q="SELECT * FROM \"$t\""
+    if ! cmp -s <(sqlite3 "$a" "$q" | sort) <(sqlite3 "$b" "$q" | sort); then
+      echo "table $t differs:"; diff <(sqlite3 "$a" "$q" | sort) <(sqlite3 "$b" "$q" | sort) | head -5; return 1
+    fi
+  done
+  q="SELECT school_id, year_label, exported_at, settings FROM datasets"
+  cmp -s <(sqlite3 "$a" "$q") <(sqlite3 "$b" "$q") || { echo "datasets differ"; return 1; }
+  # The warnings about the input's form (unknown fields and sections, zero-width and control
+  # characters) were about the JSON: what the database keeps has none of them.
+  q="SELECT code, count(*) FROM import_warnings WHERE code NOT IN ('unknown-field',
+     'unknown-section', 'zero-width', 'control-character') GROUP BY code ORDER BY code"
+  cmp -s <(sqlite3 "$a" "$q") <(sqlite3 "$b" "$q") || { echo "warnings differ:"; diff <(sqlite3 "$a" "$q") <(sqlite3 "$b" "$q"); return 1; }
+}
+
+# round_trip NAME PATH...: JSON import, export (CSV and --xlsx), import of each, compared.
+round_trip() {
+  local name=$1; shift
+  local d=$tmp/rt-$name
+  mkdir -p "$d"
+  "$bin" import "$@" --db "$d/json.db" >"$d/json.log" 2>&1 || return 2  # a case that is refused
+  "$bin" export --db "$d/json.db" --format tabular --out "$d/csv" >/dev/null 2>"$d/err" || { bad "round-trip $name: export failed"; cat "$d/err"; return 1; }
+  "$bin" export --db "$d/json.db" --format tabular --xlsx --out "$d/xlsx" >/dev/null 2>"$d/err" || { bad "round-trip $name: export --xlsx failed"; cat "$d/err"; return 1; }
+  "$bin" import "$d/csv" --db "$d/csv.db" >"$d/csv.log" 2>&1 || { bad "round-trip $name: import of the CSV export refused"; tail -5 "$d/csv.log"; return 1; }
+  "$bin" import "$d/xlsx/journal.xlsx" --db "$d/xlsx.db" >"$d/xlsx.log" 2>&1 || { bad "round-trip $name: import of the xlsx export refused"; tail -5 "$d/xlsx.log"; return 1; }
+  same_db "$d/json.db" "$d/csv.db" || { bad "round-trip $name: the CSV export imports as another journal"; return 1; }
+  same_db "$d/json.db" "$d/xlsx.db" || { bad "round-trip $name: the xlsx export imports as another journal"; return 1; }
+  # The same journal exports the same bytes.
+  "$bin" export --db "$d/csv.db" --format tabular --out "$d/csv2" >/dev/null 2>&1
+  "$bin" export --db "$d/xlsx.db" --format tabular --xlsx --out "$d/xlsx2" >/dev/null 2>&1
+  diff -r "$d/csv" "$d/csv2" >/dev/null || { bad "round-trip $name: a second CSV export differs"; return 1; }
+  cmp -s "$d/xlsx/journal.xlsx" "$d/xlsx2/journal.xlsx" || { bad "round-trip $name: a second xlsx export differs"; return 1; }
+  return 0
+}
+
+if round_trip data "$src/data"; then ok "round-trip data/ (CSV and xlsx, byte-identical re-export)"; fi
+n=0 refused=0 failed=0
+for c in "$src"/tests/corpus/[0-9]*/; do
+  name=$(basename "$c")
+  round_trip "$name" "$src/tests/corpus/base" "$c"
+  case $? in 0) n=$((n + 1)) ;; 2) refused=$((refused + 1)) ;; *) failed=$((failed + 1)) ;; esac
+done
+((failed == 0 && n > 10)) && ok "round-trip corpus: $n cases the same journal after CSV and xlsx ($refused cases refused by the JSON import itself)" ||
+  bad "round-trip corpus: $failed cases differ, $n the same"
+
+# ---- a workbook written by another program (openpyxl) --------------------------------
+$py - "$tmp/book.xlsx" "$tmp/merged.xlsx" "$tmp/formula.xlsx" <<'PYEOF2'
+import datetime, sys, openpyxl
+def book():
+    wb = openpyxl.Workbook()
+    ws = wb.active; ws.title = "school"
+    ws.append(["id", "name", "director.last_name", "director.first_name", "timezone"])
+    ws.append(["s1", "Школа № 1", "Иванова", "Анна", "Asia/Yekaterinburg"])
+    ws = wb.create_sheet("Учебный год")
+    ws.append(["Учебный год", "Начало", "Конец"])
+    ws.append(["2024/2025", datetime.date(2024, 9, 2), datetime.date(2025, 5, 26)])
+    ws = wb.create_sheet("subjects"); ws.append(["id", "name", "order"])
+    ws.append(["math", "Математика", 1]); ws.append(["rus", "Русский язык", 2])
+    ws = wb.create_sheet("teachers"); ws.append(["id", "Фамилия", "Имя", "Отчество"])
+    ws.append(["t1", "Петров", "Пётр", None])
+    ws = wb.create_sheet("classes"); ws.append(["id", "name", "grade", "homeroom_teacher"])
+    ws.append(["c5a", "5А", 5, "t1"])
+    ws = wb.create_sheet("Ученики"); ws.append(["id", "Фамилия", "Имя", "Класс", "birth_date"])
+    ws.append(["p1", "Сидоров", "Иван", "c5a", datetime.date(2013, 4, 1)])
+    ws.append(["p2", "Ёлкина", "Олеся", "c5a", None])
+    ws = wb.create_sheet("lessons")
+    ws.append(["id", "class", "subject", "teacher", "date", "number", "topic"])
+    ws.append(["l1", "c5a", "math", "t1", datetime.date(2024, 9, 3), 1, "Натуральные числа"])
+    ws = wb.create_sheet("marks"); ws.append(["id", "student", "lesson", "value", "weight"])
+    ws.append(["m1", "p1", "l1", 5, 1.5]); ws.append(["m2", "p2", "l1", "4", None])
+    return wb
+book().save(sys.argv[1])
+wb = book(); wb["marks"].merge_cells("D2:D3"); wb.save(sys.argv[2])
+wb = book(); wb["marks"]["D3"] = "=2+2"; wb.save(sys.argv[3])
+PYEOF2
+check openpyxl-workbook 0 "2 students (2 enrollments), 0 guardians, 1 lessons, 0 individual homework, 2 marks" -- "$bin" import "$tmp/book.xlsx" --db "$tmp/book.db"
+[[ $out == *"read journalpress-tabular/1, 1 workbook:"* ]] && ok "import says what it detected" || bad "import's detected line: $out"
+[[ $(sqlite3 "$tmp/book.db" "SELECT value, weight FROM marks ORDER BY id") == $'5|1.5\n4|' ]] && ok "openpyxl: numbers as marks and weights" || bad "openpyxl marks: $(sqlite3 "$tmp/book.db" "SELECT * FROM marks")"
+[[ $(sqlite3 "$tmp/book.db" "SELECT birth_date FROM students WHERE id='p1'") == 2013-04-01 ]] && ok "openpyxl: a date cell is a date" || bad "openpyxl birth date"
+check xlsx-merged 1 "$tmp/merged.xlsx: marks!D2: merged cells D2:D3: a record sheet holds one value per cell; unmerge them" -- "$bin" import "$tmp/merged.xlsx" --db "$tmp/m.db"
+check xlsx-formula 1 "$tmp/formula.xlsx: marks!D3: a formula without a saved value" -- "$bin" import "$tmp/formula.xlsx" --db "$tmp/m.db"
+[[ ! -e $tmp/m.db ]] && ok "refused workbooks leave no database" || bad "a refused workbook made a database"
+
+# ---- Russian Excel's CSV: Windows-1251, `;`, Russian titles, ДД.ММ.ГГГГ, 4,5 ----------
+mkdir -p "$tmp/cp1251"
+$py - "$tmp/cp1251" <<'PYEOF2'
+import sys, pathlib
+d = pathlib.Path(sys.argv[1])
+files = {
+  "school.csv": "id;name;director.last_name;director.first_name\ns1;\"Школа; № 1\";Иванова;Анна\n",
+  "year.csv": "Учебный год;Начало;Конец\n2024/2025;02.09.2024;26.05.2025\n",
+  "Предметы.csv": "Код;Название\nmath;Математика\n",
+  "Учителя.csv": "Код;Фамилия;Имя;Отчество\nt1;Петров;Пётр;Ильич\n",
+  "Классы.csv": "Код;Название;Параллель\nc5a;5А;5\n",
+  "Ученики.csv": "Код;Фамилия;Имя;Класс;Дата рождения\np1;Сидоров;Иван;c5a;01.04.2013\np2;Ёлкина;Олеся;c5a;\n",
+  "work_types.csv": "Код;Название;Вес;control\nw1;Контрольная работа;2,5;да\n",
+  "Уроки.csv": "Код;Класс;Предмет;Учитель;Дата;Номер;Тема\nl1;c5a;math;t1;03.09.2024;1;\"Числа, \"\"натуральные\"\"\"\n",
+  "Отметки.csv": "Код;Ученик;Урок;Отметка;Вид работы\nm1;p1;l1;5;w1\n",
+}
+for name, text in files.items():
+    (d / name).write_bytes(text.replace("\n", "\r\n").encode("cp1251"))
+PYEOF2
+check cp1251-csv 0 "2 students" -- "$bin" import "$tmp/cp1251" --db "$tmp/cp.db"
+[[ $out == *"9 CSV files (Windows-1251, delimiter ';')"* ]] && ok "cp1251: encoding and delimiter detected and said" || bad "cp1251 detected line: $out"
+[[ $(sqlite3 "$tmp/cp.db" "SELECT last_name FROM students ORDER BY id") == $'Сидоров\nЁлкина' ]] && ok "cp1251: names decoded" || bad "cp1251 names: $(sqlite3 "$tmp/cp.db" "SELECT last_name FROM students")"
+[[ $(sqlite3 "$tmp/cp.db" "SELECT weight, control FROM work_types; SELECT topic FROM lessons; SELECT name FROM schools") == $'2.5|1\nЧисла, "натуральные"\nШкола; № 1' ]] && ok "cp1251: decimal comma, да, quoted fields" || bad "cp1251 values: $(sqlite3 "$tmp/cp.db" "SELECT weight, control FROM work_types; SELECT topic FROM lessons; SELECT name FROM schools")"
+check cp1251-as-utf8 1 "byte 0xCA is not UTF-8" -- "$bin" import "$tmp/cp1251" --db "$tmp/cp2.db" --encoding utf-8
+
+# A bad cell is named by file, row and column.
+cp -r "$tmp/cp1251" "$tmp/badcell"
+printf 'Код;Название;Параллель\r\nc5a;5А;пятый\r\n' | iconv -f utf-8 -t cp1251 >"$tmp/badcell/Классы.csv"
+check csv-bad-cell 1 "$tmp/badcell/Классы.csv: row 2, column C (grade) (id c5a): expected an integer, got \"пятый\"" -- "$bin" import "$tmp/badcell" --db "$tmp/bad.db"
+
+# ---- the journal grid: .xls written by xlwt, .xlsx by openpyxl, beside a tabular roster --
+$py -c 'import xlwt' 2>/dev/null && have_xlwt=1 || have_xlwt=0
+mkdir -p "$tmp/grid"
+cp "$tmp/cp1251"/{school.csv,year.csv,Предметы.csv,Учителя.csv,Классы.csv,Ученики.csv} "$tmp/grid/"
+printf 'id,kind,name,start,end\nq1,quarter,1 четверть,2024-09-02,2024-10-27\n' >"$tmp/grid/periods.csv"
+$py - "$tmp/grid" "$have_xlwt" <<'PYEOF2'
+import sys, openpyxl
+out, have_xlwt = sys.argv[1], sys.argv[2] == "1"
+rows = [
+    ["Учитель: Петров Пётр Ильич"],
+    ["№", "ФИО", "03.09", "05.09", "10.09", "1 четверть"],
+    [None, None, "Натуральные числа", "Сложение", None, None],
+    [1, "Сидоров  Иван", 5, "4/5", "н", 5],
+    [2, "Елкина Олеся", None, "осв", "Б", "4"],
+]
+def save_xls(path, rows, title):
+    import xlwt
+    wb = xlwt.Workbook(encoding="utf-8"); ws = wb.add_sheet(title)
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None: ws.write(r, c, v)
+    wb.save(path)
+if have_xlwt:
+    save_xls(f"{out}/journal.xls", rows, "5А Математика")
+else:
+    wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
+    for r in rows: ws.append(r)
+    wb.save(f"{out}/journal.xlsx")
+bad = [r[:] for r in rows]; bad[3][1] = "Сидоров Пётр"; bad[4][4] = "7+"
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
+for r in bad: ws.append(r)
+wb.save(f"{out}/../bad-grid.xlsx")
+PYEOF2
+((have_xlwt)) || echo "note: python3-xlwt is missing; the grid is written as .xlsx instead"
+check grid 0 "3 lessons, 0 individual homework, 4 marks, 2 attendance entries, 2 final marks" -- "$bin" import "$tmp/grid" --db "$tmp/grid.db"
+[[ $out == *"with 1 journal grid"* ]] && ok "grid: detected and said" || bad "grid detected line: $out"
+[[ $(sqlite3 "$tmp/grid.db" "SELECT date, number, teacher, coalesce(topic, '') FROM lessons ORDER BY date") == $'2024-09-03|1|t1|Натуральные числа\n2024-09-05|1|t1|Сложение\n2024-09-10|1|t1|' ]] &&
+  ok "grid: lessons from the columns (the year from the roster, topics, the teacher named above)" || bad "grid lessons: $(sqlite3 "$tmp/grid.db" "SELECT * FROM lessons")"
+[[ $(sqlite3 "$tmp/grid.db" "SELECT student, value FROM marks ORDER BY student, id; SELECT student, status, reason FROM attendance ORDER BY student; SELECT student, period, value FROM final_marks ORDER BY student") == $'p1|5\np1|4\np1|5\np2|осв\np1|absent|unexcused\np2|absent|illness\np1|q1|5\np2|q1|4' ]] &&
+  ok "grid: marks 4/5, н and Б, осв, period marks; ё/е and spaces in names" || bad "grid marks: $(sqlite3 "$tmp/grid.db" "SELECT student, value FROM marks; SELECT * FROM attendance; SELECT * FROM final_marks")"
+rm -f "$tmp/grid"/journal.xls*; cp "$tmp/bad-grid.xlsx" "$tmp/grid/"
+check grid-unknown-name 1 "$tmp/grid/bad-grid.xlsx: 5А Математика!B4: no pupil named \"Сидоров Пётр\" in 5А" -- "$bin" import "$tmp/grid" --db "$tmp/grid2.db"
+[[ $out == *"5А Математика!E5: expected marks (5, 4, 3, 2, 1; two as 4/5), an attendance code"*'got "7+"'* ]] && ok "grid: a cell that is no mark is named" || bad "grid bad cell: $out"
+
+# ---- hostile input: refused with a message, never a crash or a stall ------------------
+mkdir -p "$tmp/h"
+hostile() {  # NAME EXPECTED FILE-WRITER(python) : imports $tmp/h/NAME (a folder or a file)
+  local name=$1 want=$2 target=$tmp/h/$1
+  check "hostile-$name" 1 "$want" -- timeout 120 "$bin" import "$target" --db "$tmp/h/$name.db"
+  [[ ! -e $tmp/h/$name.db ]] || bad "hostile-$name: a database was made"
+}
+mk() { mkdir -p "$tmp/h/$1"; cp "$tmp/cp1251"/* "$tmp/h/$1/"; }
+mk quote; printf 'id,name\r\nmath,"Maths\r\n' >"$tmp/h/quote/subjects.csv"
+hostile quote "subjects.csv: line 2: a quoted field opened here is not closed by the end of the file"
+mk bigfield; $py -c "import sys; sys.stdout.write('id,name\n1,' + 'x' * (100 << 20) + '\n')" >"$tmp/h/bigfield/subjects.csv"
+hostile bigfield "subjects.csv: line 2: a field longer than 1048576 bytes; the file was not read"
+mk nul; printf 'id,name\nmath,Ma\0ths\n' >"$tmp/h/nul/subjects.csv"
+hostile nul "subjects.csv: line 2: a NUL byte: not a text file"
+mk empty; { printf 'id,date,title\n'; head -c 10000000 /dev/zero | tr '\0' '\n'; } >"$tmp/h/empty/events.csv"
+check hostile-empty-lines 0 "0 events" -- timeout 60 "$bin" import "$tmp/h/empty" --db "$tmp/h/empty.db" --allow-shrink
+# xlsx: entity expansion, an external entity, a zip bomb, a member out of the archive
+# (openpyxl writes inline strings: the first sheet's XML is the one replaced).
+$py - "$tmp/book.xlsx" "$tmp/h" <<'PYEOF2'
+import sys, zipfile, zlib
+src, out = sys.argv[1], sys.argv[2]
+def variant(name, change):
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(f"{out}/{name}.xlsx", "w", zipfile.ZIP_DEFLATED) as w:
+        for i in z.infolist():
+            data = z.read(i.filename)
+            data = change(i.filename, data, w)
+            if data is not None:
+                w.writestr(i.filename, data)
+sheet = "xl/worksheets/sheet1.xml"
+laughs = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;"><!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"><!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;"><!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;"><!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;"><!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+external = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row></sheetData></worksheet>'
+variant("laughs", lambda n, d, w: laughs if n == sheet else d)
+variant("external", lambda n, d, w: external if n == sheet else d)
+def bomb(n, d, w):
+    if n != sheet:
+        return d
+    with w.open(zipfile.ZipInfo(n), "w", force_zip64=True) as f:
+        f.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+        chunk = b" " * (1 << 20)
+        for _ in range(600):
+            f.write(chunk)
+        f.write(b"</t></is></c></row></sheetData></worksheet>")
+    return None
+variant("bomb", bomb)
+def escape(n, d, w):
+    if n == "xl/workbook.xml":
+        w.writestr("../x", b"out of the archive")
+    return d
+variant("escape", escape)
+PYEOF2
+hostile laughs.xlsx "laughs.xlsx: xl/worksheets/sheet1.xml: sheet \"school\": a document type declaration (DOCTYPE): entity declarations are refused"
+hostile external.xlsx "external.xlsx: xl/worksheets/sheet1.xml: sheet \"school\": a document type declaration (DOCTYPE): entity declarations are refused"
+hostile bomb.xlsx "bomb.xlsx: xl/worksheets/sheet1.xml: inflates past"
+hostile escape.xlsx "a member named \"../x\": a path out of the archive; the archive was not read"
+printf 'PK\003\004 not really a zip' >"$tmp/h/junk.xlsx"
+hostile junk.xlsx "junk.xlsx: not a readable zip archive"
+exit $fail
