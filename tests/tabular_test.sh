@@ -179,6 +179,31 @@ rm -f "$tmp/grid"/journal.xls*; cp "$tmp/bad-grid.xlsx" "$tmp/grid/"
 check grid-unknown-name 1 "$tmp/grid/bad-grid.xlsx: 5А Математика!B4: no pupil named \"Сидоров Пётр\" in 5А" -- "$bin" import "$tmp/grid" --db "$tmp/grid2.db"
 [[ $out == *"5А Математика!E5: expected marks (5, 4, 3, 2, 1; two as 4/5), an attendance code"*'got "7+"'* ]] && ok "grid: a cell that is no mark is named" || bad "grid bad cell: $out"
 
+# ---- the template workbook: the shipped file is what `export --template` writes, and a
+# school that fills it in (here openpyxl, its grid sheet too) imports it ----------------
+check template-written 0 "wrote the template workbook" -- "$bin" export --template --out "$tmp/tpl"
+cmp -s "$tmp/tpl/template.xlsx" "$src/data/examples/template.xlsx" && ok "data/examples/template.xlsx is up to date" ||
+  bad "data/examples/template.xlsx differs from \`journalpress export --template\`: regenerate it"
+$py - "$src/data/examples/template.xlsx" "$tmp/tpl/filled.xlsx" <<'PYEOF2'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+def put(sheet, row):
+    ws = wb[sheet]; cols = [c.value for c in ws[1]]
+    ws.append([row.get(c) for c in cols])
+put("school", {"id": "s1", "name": "Школа", "director.last_name": "Иванова", "director.first_name": "Анна"})
+put("year", {"label": "2024/2025", "start": "02.09.2024", "end": "26.05.2025"})
+put("periods", {"id": "q1", "kind": "quarter", "name": "1 четверть", "start": "2024-09-02", "end": "2024-10-27"})
+put("subjects", {"id": "math", "name": "Математика"})
+put("teachers", {"id": "t1", "last_name": "Петров", "first_name": "Пётр", "middle_name": "Ильич"})
+put("classes", {"id": "c5a", "name": "5А", "grade": 5, "homeroom_teacher": "t1"})
+put("students", {"id": "p1", "last_name": "Сидоров", "first_name": "Иван"})
+put("enrollments", {"student": "p1", "class": "c5a", "from": "2024-09-02"})
+g = wb["5А Математика"]
+g.append([1, "Сидоров Иван", 5, "4/5", None, "Н", None, 5])
+wb.save(sys.argv[2])
+PYEOF2
+check template-filled 0 "1 students (1 enrollments), 0 guardians, 5 lessons, 0 individual homework, 3 marks, 1 attendance entries, 1 final marks" -- "$bin" import "$tmp/tpl/filled.xlsx" --db "$tmp/tpl/t.db"
+
 # ---- hostile input: refused with a message, never a crash or a stall ------------------
 mkdir -p "$tmp/h"
 hostile() {  # NAME EXPECTED FILE-WRITER(python) : imports $tmp/h/NAME (a folder or a file)

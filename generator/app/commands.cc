@@ -255,8 +255,10 @@ class Cli {
         "kind of record),\nor with --xlsx one workbook; `import` of it gives back the same "
         "journal. The same journal\nalways gives the same bytes.");
     export_->add_option("--db", exp.db, "database made by `journalpress import`")
-        ->required()
         ->check(CLI::ExistingFile);
+    export_->add_flag("--template", exp.template_only,
+                      "write DIR/template.xlsx instead: the empty workbook to fill in by hand "
+                      "(every table's header, drop-down lists, a journal grid sheet)");
     export_->add_option("--out", exp.out, "folder to write into (made if missing)")->required();
     export_->add_option("--format", exp.format, "tabular")
         ->capture_default_str()
@@ -550,6 +552,8 @@ class Cli {
       }
       if (import->parsed() && imp.inputs.empty()) throw CLI::RequiredError("PATH");
       if (import->parsed() && imp.db.empty()) throw CLI::RequiredError("--db");
+      if (export_->parsed() && exp.db.empty() && !exp.template_only)
+        throw CLI::RequiredError("--db");
       if (build->parsed() && bld.db.empty()) throw CLI::RequiredError("--db");
       if (build->parsed() && bld.out.empty()) throw CLI::RequiredError("--out");
     } catch (const CLI::ParseError& e) {

@@ -12,11 +12,17 @@ struct ExportOptions {
   std::string db, out;
   std::string format = "tabular";
   bool xlsx = false;
+  bool template_only = false;  ///< the empty template workbook (no database)
   std::string school, year;  ///< which dataset, when the database holds several
 };
 
 /// Returns 0 on success, 1 when the request cannot be met (said on `err`).
 int run_export(const ExportOptions& o, std::ostream& out, std::ostream& err);
+
+/// The template workbook for schools that fill it in by hand (data/examples/template.xlsx):
+/// every table's header, drop-down lists for marks, work types, attendance and the other
+/// vocabularies, and a journal grid sheet. The same bytes every time.
+std::string template_workbook();
 
 /// A CSV field as RFC 4180 writes it: quoted when it holds the delimiter, a quote, a line
 /// break or leading/trailing spaces.
