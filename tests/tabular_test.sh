@@ -204,6 +204,95 @@ wb.save(sys.argv[2])
 PYEOF2
 check template-filled 0 "1 students (1 enrollments), 0 guardians, 5 lessons, 0 individual homework, 3 marks, 1 attendance entries, 1 final marks" -- "$bin" import "$tmp/tpl/filled.xlsx" --db "$tmp/tpl/t.db"
 
+# ---- OneRoster: a 1.1 set with guardians linked both ways and a gradebook, as a folder
+# and as a .zip; a 1.2 set with roles.csv; a roster alone; messy exports, by place ---------
+mkdir -p "$tmp/or"
+$py - "$tmp/or" <<'PYEOF2'
+import csv, sys, pathlib
+d = pathlib.Path(sys.argv[1])
+def w(name, rows):
+    with open(d / name, "w", newline="") as f: csv.writer(f).writerows(rows)
+w("manifest.csv", [["propertyName","value"],["manifest.version","1.0"],["oneroster.version","1.1"],
+  ["file.academicSessions","bulk"],["file.orgs","bulk"],["file.courses","bulk"],["file.classes","bulk"],
+  ["file.users","bulk"],["file.enrollments","bulk"],["file.demographics","absent"],
+  ["file.categories","bulk"],["file.lineItems","bulk"],["file.results","bulk"]])
+w("orgs.csv", [["sourcedId","status","dateLastModified","name","type","identifier","parentSourcedId"],
+  ["sch1","active","","Школа № 5","school","",""]])
+w("academicSessions.csv", [["sourcedId","status","dateLastModified","title","type","startDate","endDate","parentSourcedId","schoolYear"],
+  ["y","","","2024/2025","schoolYear","2024-09-02","2025-05-26","","2025"],
+  ["q1","","","1 четверть","gradingPeriod","2024-09-02","2024-10-27","y","2025"],
+  ["q2","","","2 четверть","gradingPeriod","2024-11-05","2024-12-28","y","2025"],
+  ["q3","","","3 четверть","gradingPeriod","2025-01-09","2025-03-21","y","2025"],
+  ["q4","","","4 четверть","gradingPeriod","2025-03-31","2025-05-26","y","2025"]])
+w("courses.csv", [["sourcedId","status","dateLastModified","schoolYearSourcedId","title","courseCode","grades","orgSourcedId","subjects","subjectCodes"],
+  ["math","","","y","Математика","мат","05","sch1","",""]])
+w("classes.csv", [["sourcedId","status","dateLastModified","title","grades","courseSourcedId","classCode","classType","location","schoolSourcedId","termSourcedIds","subjects","subjectCodes","periods"],
+  ["c5a","","","5А","05","math","","homeroom","","sch1","y","","",""],
+  ["c5a-math","","","5А Математика","05","math","","scheduled","","sch1","y","","",""]])
+w("users.csv", [["sourcedId","status","dateLastModified","enabledUser","orgSourcedIds","role","username","userIds","givenName","familyName","middleName","identifier","email","sms","phone","agentSourcedIds","grades","password"],
+  ["dir","","","true","sch1","administrator","","","Анна","Иванова","Петровна","","","","","","",""],
+  ["t1","","","true","sch1","Teacher","","","Пётр","Петров","Ильич","","","","","","",""],
+  ["p1","","","true","sch1","student","","","Иван","Сидоров","","","","","","g1","05",""],
+  ["p2","","","true","sch1","student","","","Олеся","Ёлкина","","","","","","","05",""],
+  ["g1","","","true","sch1","parent","","","Мария","Сидорова","","","m@example.ru","","","","",""],
+  ["g2","","","true","sch1","guardian","","","Ольга","Ёлкина","","","","","+7 900 000-00-00","p2","",""]])
+w("enrollments.csv", [["sourcedId","status","dateLastModified","classSourcedId","schoolSourcedId","userSourcedId","role","primary","beginDate","endDate"],
+  ["e1","","","c5a","sch1","p1","student","false","2024-09-02",""],
+  ["e2","","","c5a","sch1","p2","student","false","",""],
+  ["e3","","","c5a","sch1","t1","teacher","true","",""],
+  ["e4","","","c5a-math","sch1","t1","teacher","true","",""],
+  ["e5","","","c5a-math","sch1","p1","student","false","",""]])
+w("categories.csv", [["sourcedId","status","dateLastModified","title","weight"],["test","","","Контрольная работа","2"]])
+w("lineItems.csv", [["sourcedId","status","dateLastModified","title","description","assignDate","dueDate","classSourcedId","categorySourcedId","gradingPeriodSourcedId","resultValueMin","resultValueMax"],
+  ["li1","","","Натуральные числа","","2024-09-10T00:00:00Z","2024-09-10","c5a-math","test","q1","1","5"]])
+w("results.csv", [["sourcedId","status","dateLastModified","lineItemSourcedId","studentSourcedId","scoreStatus","score","scoreDate","comment"],
+  ["r1","","","li1","p1","fully graded","5.0","2024-09-10","молодец"],
+  ["r2","","","li1","p2","exempt","","2024-09-10",""],
+  ["r3","","","li1","p2","not submitted","","",""]])
+PYEOF2
+check oneroster-1.1 0 "2 guardians, 1 lessons, 0 individual homework, 2 marks" -- "$bin" import "$tmp/or" --db "$tmp/or.db"
+[[ $out == *"read OneRoster 1.1 CSV set"* && $out == *'users.csv: row 3, column F (role): warning: "Teacher" in the wrong case: read as "teacher"'* ]] &&
+  ok "oneroster: detected and said; vocabulary in the wrong case warned by place" || bad "oneroster detected/warned: $out"
+[[ $(sqlite3 "$tmp/or.db" "SELECT guardian, student FROM guardian_children ORDER BY guardian; SELECT student, value, work_type, coalesce(comment, '') FROM marks ORDER BY id; SELECT director_last_name FROM schools") == $'g1|p1\ng2|p2\np1|5|test|молодец\np2|осв|test|\nИванова' ]] &&
+  ok "oneroster: guardians by agentSourcedIds both ways, results as marks (exempt as осв), the director" ||
+  bad "oneroster records: $(sqlite3 "$tmp/or.db" "SELECT * FROM guardian_children; SELECT * FROM marks; SELECT * FROM schools")"
+(cd "$tmp/or" && $py -c "import sys, zipfile, glob; z = zipfile.ZipFile('../or.zip', 'w'); [z.write(f) for f in sorted(glob.glob('*.csv'))]")
+check oneroster-zip 0 "from 1 .zip archive" -- "$bin" import "$tmp/or.zip" --db "$tmp/orzip.db"
+# 1.2: roles in roles.csv, no role column.
+cp -r "$tmp/or" "$tmp/or12"
+$py - "$tmp/or12" <<'PYEOF2'
+import csv, sys, pathlib
+d = pathlib.Path(sys.argv[1])
+rows = list(csv.reader(open(d / "users.csv")))
+roles = [["sourcedId","status","dateLastModified","userSourcedId","roleType","role","beginDate","endDate","orgSourcedId","userProfileSourcedId"]]
+for r in rows[1:]:
+    roles.append(["r-" + r[0], "", "", r[0], "primary", r[5].lower(), "", "", "sch1", ""])
+users = [[c for i, c in enumerate(r) if i not in (4, 5)] for r in rows]
+csv.writer(open(d / "users.csv", "w", newline="")).writerows(users)
+csv.writer(open(d / "roles.csv", "w", newline="")).writerows(roles)
+m = [r for r in csv.reader(open(d / "manifest.csv"))]
+m = [["oneroster.version", "1.2"] if r[0] == "oneroster.version" else r for r in m] + [["file.roles", "bulk"]]
+csv.writer(open(d / "manifest.csv", "w", newline="")).writerows(m)
+PYEOF2
+check oneroster-1.2-roles 0 "2 students (2 enrollments), 2 guardians" -- "$bin" import "$tmp/or12" --db "$tmp/or12.db"
+# A roster alone (no gradebook) is the first day of school.
+cp -r "$tmp/or" "$tmp/orroster"; rm "$tmp/orroster"/{categories,lineItems,results}.csv
+sed -i '/file.categories\|file.lineItems\|file.results/d' "$tmp/orroster/manifest.csv"
+check oneroster-roster-alone 0 "0 lessons, 0 individual homework, 0 marks" -- "$bin" import "$tmp/orroster" --db "$tmp/orroster.db"
+# Messy exports.
+cp -r "$tmp/or" "$tmp/ormessy"; rm "$tmp/ormessy/lineItems.csv"
+check oneroster-bulk-missing 1 "manifest.csv: row 12, column B (value): the manifest says lineItems.csv is there (bulk), but it is missing" -- "$bin" import "$tmp/ormessy" --db "$tmp/m.db"
+cp "$tmp/or/lineItems.csv" "$tmp/ormessy/"; sed -i 's/file.users,bulk/file.users,delta/' "$tmp/ormessy/manifest.csv"
+check oneroster-delta 1 "users.csv is a delta file: journalpress reads whole (bulk) sets only" -- "$bin" import "$tmp/ormessy" --db "$tmp/m.db"
+sed -i 's/file.users,delta/file.users,bulk/' "$tmp/ormessy/manifest.csv"; printf 'e9,,,c9,sch1,p1,student,false,,\r\n' >>"$tmp/ormessy/enrollments.csv"
+check oneroster-reference-nowhere 1 'enrollments.csv: row 7, column D (classSourcedId): class "c9" is not in classes.csv' -- "$bin" import "$tmp/ormessy" --db "$tmp/m.db"
+sed -i '$d' "$tmp/ormessy/enrollments.csv"; printf 'r4,,,li1,p1,fully graded,4,,,extra,fields\r\n' >>"$tmp/ormessy/results.csv"
+check oneroster-too-many-fields 1 "results.csv: row 5: 11 fields, the header has 9" -- "$bin" import "$tmp/ormessy" --db "$tmp/m.db"
+sed -i '$d' "$tmp/ormessy/results.csv"; sed -i '1s/\r$/,shoeSize\r/; 2,$s/\r$/,42\r/' "$tmp/ormessy/orgs.csv"; printf 'r5,,,li1,nobody,fully graded,4,,\r\n' >>"$tmp/ormessy/results.csv"
+check oneroster-unknown-student 1 'results.csv: row 5, column E (studentSourcedId) (id r5): unknown student "nobody"' -- "$bin" import "$tmp/ormessy" --db "$tmp/m.db"
+[[ $out == *'orgs.csv: column H (shoeSize): warning: a column OneRoster does not have: "shoeSize" ignored'* ]] && ok "oneroster: a column the spec does not have is warned about" || bad "oneroster unknown column: $out"
+[[ ! -e $tmp/m.db ]] && ok "oneroster: refused sets leave no database" || bad "a refused OneRoster set made a database"
+
 # ---- hostile input: refused with a message, never a crash or a stall ------------------
 mkdir -p "$tmp/h"
 hostile() {  # NAME EXPECTED FILE-WRITER(python) : imports $tmp/h/NAME (a folder or a file)

@@ -217,9 +217,9 @@ class Cli {
         ->check(CLI::ExistingPath);
     import
         ->add_option("--format", imp.format,
-                     "the inputs' format: auto (detected and said), json, tabular")
+                     "the inputs' format: auto (detected and said), json, tabular, oneroster")
         ->capture_default_str()
-        ->check(CLI::IsMember({"auto", "json", "tabular"}));
+        ->check(CLI::IsMember({"auto", "json", "tabular", "oneroster"}));
     import
         ->add_option("--encoding", imp.encoding,
                      "CSV files' encoding: auto (UTF-8, else Windows-1251), utf-8, windows-1251")

@@ -7,11 +7,14 @@
 #include <set>
 
 #include "core/files.h"
+#include "core/parallel.h"
 #include "core/text.h"
 #include "ingest/grid.h"
 #include "ingest/load.h"
+#include "ingest/oneroster.h"
 #include "ingest/xls.h"
 #include "ingest/xlsx.h"
+#include "ingest/zip.h"
 
 namespace jp {
 
@@ -21,6 +24,7 @@ std::optional<InputFormat> parse_input_format(const std::string& name) {
   if (name.empty() || name == "auto") return InputFormat::detect;
   if (name == "json") return InputFormat::json;
   if (name == "tabular") return InputFormat::tabular;
+  if (name == "oneroster") return InputFormat::oneroster;
   return std::nullopt;
 }
 
@@ -44,7 +48,7 @@ std::vector<std::string> tabular_files(const std::vector<std::string>& paths, bo
            it.increment(ec)) {
         std::string e = lower_ext(it->path());
         if (e == ".json") any_json = true;
-        if (e == ".csv" || e == ".tsv" || e == ".xlsx" || e == ".xls")
+        if (e == ".csv" || e == ".tsv" || e == ".xlsx" || e == ".xls" || e == ".zip")
           here.push_back(it->path().string());
       }
       std::sort(here.begin(), here.end());
@@ -52,7 +56,8 @@ std::vector<std::string> tabular_files(const std::vector<std::string>& paths, bo
     } else {
       std::string e = lower_ext(p);
       if (e == ".json") any_json = true;
-      if (e == ".csv" || e == ".tsv" || e == ".xlsx" || e == ".xls") out.push_back(p);
+      if (e == ".csv" || e == ".tsv" || e == ".xlsx" || e == ".xls" || e == ".zip")
+        out.push_back(p);
     }
   }
   return out;
@@ -88,7 +93,7 @@ void load_inputs(const std::vector<std::string>& paths, const InputOptions& o, L
   bool any_json = false;
   std::vector<std::string> tab = tabular_files(paths, any_json);
   InputFormat f = o.format;
-  if (f == InputFormat::detect) f = !tab.empty() && !any_json ? InputFormat::tabular : InputFormat::json;
+  if (f == InputFormat::detect && (tab.empty() || any_json)) f = InputFormat::json;
   in.format = f;
   if (f == InputFormat::json) {
     auto files = expand_inputs(paths, diag);
@@ -106,7 +111,8 @@ void load_inputs(const std::vector<std::string>& paths, const InputOptions& o, L
   }
   std::set<std::string> encodings;
   std::set<char> delimiters;
-  size_t workbooks = 0, csvs = 0;
+  size_t workbooks = 0, csvs = 0, zips = 0;
+  std::vector<std::string> csv_files;
   for (const auto& file : tab) {
     if (lower_ext(file) == ".xlsx") {
       ++workbooks;
@@ -120,19 +126,47 @@ void load_inputs(const std::vector<std::string>& paths, const InputOptions& o, L
       read_xls(file, in.tables, diag);
       continue;
     }
-    ++csvs;
-    std::string bytes;
-    if (auto why = try_read_file(file, bytes)) {
-      diag.error(file, "", "", *why);
+    auto add_csv = [&](const std::string& name, const std::string& bytes) {
+      ++csvs;
+      Table t;
+      CsvInfo info;
+      if (read_csv(name, bytes, o.encoding, t, diag, &info)) {
+        in.tables.push_back(std::move(t));
+        encodings.insert(encoding_name(info.encoding));
+        delimiters.insert(info.delimiter);
+      }
+    };
+    if (lower_ext(file) == ".zip") {  // a OneRoster set as one archive: its CSV members
+      ++zips;
+      ZipReader zip;
+      if (!zip.open(file, diag)) continue;
+      for (const auto& m : zip.names())
+        if (lower_ext(m) == ".csv")
+          if (auto bytes = zip.read(m, diag)) add_csv(file + "/" + m, *bytes);
       continue;
     }
-    Table t;
-    CsvInfo info;
-    if (read_csv(file, bytes, o.encoding, t, diag, &info)) {
-      in.tables.push_back(std::move(t));
-      encodings.insert(encoding_name(info.encoding));
-      delimiters.insert(info.delimiter);
+    csv_files.push_back(file);
+  }
+  // CSV files are read and parsed on all cores, each into its own slot; kept in path order.
+  std::vector<Table> parsed(csv_files.size());
+  std::vector<Diagnostics> notes(csv_files.size());
+  std::vector<CsvInfo> infos(csv_files.size());
+  std::vector<char> ok(csv_files.size(), 0);
+  parallel_for(csv_files.size(), o.threads, [&](size_t i) {
+    std::string bytes;
+    if (auto why = try_read_file(csv_files[i], bytes)) {
+      notes[i].error(csv_files[i], "", "", *why);
+      return;
     }
+    ok[i] = read_csv(csv_files[i], bytes, o.encoding, parsed[i], notes[i], &infos[i]);
+  });
+  for (size_t i = 0; i < csv_files.size(); ++i) {
+    ++csvs;
+    diag.append(std::move(notes[i]));
+    if (!ok[i]) continue;
+    in.tables.push_back(std::move(parsed[i]));
+    encodings.insert(encoding_name(infos[i].encoding));
+    delimiters.insert(infos[i].delimiter);
   }
   in.files = tab.size();
   std::string how;
@@ -149,7 +183,21 @@ void load_inputs(const std::vector<std::string>& paths, const InputOptions& o, L
   if (workbooks)
     how += fmt::format("{}{} {}", how.empty() ? "" : " and ", workbooks,
                        workbooks == 1 ? "workbook" : "workbooks");
-  in.detected = "journalpress-tabular/1, " + how;
+  if (zips) how += fmt::format(" from {} .zip {}", zips, zips == 1 ? "archive" : "archives");
+  bool oneroster = f == InputFormat::oneroster || (f == InputFormat::detect && has_oneroster(in.tables));
+  if (oneroster) {
+    in.format = InputFormat::oneroster;
+    std::string version = "1.1/1.2";
+    for (const auto& t : in.tables)
+      if (std::filesystem::path(t.file).filename() == "manifest.csv")
+        for (const auto& r : t.rows)
+          if (r.cells.size() >= 2 && r.cells[0] == "oneroster.version") version = r.cells[1];
+    oneroster_to_tabular(in.tables, diag);
+    in.detected = fmt::format("OneRoster {} CSV set (with the tabular profile's files beside it), ", version) + how;
+  } else {
+    in.format = InputFormat::tabular;
+    in.detected = "journalpress-tabular/1, " + how;
+  }
   if (grids) in.detected += fmt::format(" with {} journal {}", grids, grids == 1 ? "grid" : "grids");
   bool all_read = diag.errors() == 0;
   in.places = std::make_shared<TabularPlaces>();

@@ -14,9 +14,9 @@
 
 namespace jp {
 
-enum class InputFormat { detect, json, tabular };
+enum class InputFormat { detect, json, tabular, oneroster };
 
-/// `auto`, `json`, `tabular`; nullopt for anything else.
+/// `auto`, `json`, `tabular`, `oneroster`; nullopt for anything else.
 std::optional<InputFormat> parse_input_format(const std::string& name);
 
 struct InputOptions {
@@ -38,7 +38,8 @@ struct LoadedInput {
 
 /// Reads the inputs in their format (detected unless given): a `.json` file or a folder of
 /// them is journalpress/1; an `.xlsx` workbook, `.csv` files, or a folder of `.csv` files
-/// (and no `.json`) is the tabular profile.
+/// (and no `.json`) is the tabular profile; such a folder with a OneRoster set's files
+/// (manifest.csv, or users.csv and orgs.csv), or a `.zip` of them, is OneRoster.
 void load_inputs(const std::vector<std::string>& paths, const InputOptions& o, LoadedInput& in,
                  Diagnostics& diag);
 

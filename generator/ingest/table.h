@@ -27,6 +27,12 @@ struct Table {
     std::string ref;  ///< `A1:B2`
   };
   std::vector<Merge> merges;
+  /// A table made from another format's (a OneRoster file turned into the tabular
+  /// profile's `students`): its section, and for each of its columns the source column
+  /// (npos: made, not copied) and that column's name, for the messages.
+  std::string section;
+  std::vector<size_t> origin_col;
+  std::vector<std::string> origin_name;
 };
 
 /// `C` for column index 2 (0-based), `AA` for 26.

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/embedded.h"
+#include "core/parallel.h"
 #include "core/records.h"
 #include "core/text.h"
 #include "ingest/grid.h"
@@ -415,7 +416,8 @@ class TabularReader {
     std::vector<size_t> grids;  // journal grids: read once the roster is
     for (size_t i = 0; i < tables_.size(); ++i) {
       const Table& t = tables_[i];
-      std::string section = tabular_section_of(t.sheet.empty() ? t.file : t.sheet);
+      std::string section =
+          !t.section.empty() ? t.section : tabular_section_of(t.sheet.empty() ? t.file : t.sheet);
       if (section.empty() && looks_like_grid(t)) {
         grids.push_back(i);
         continue;
@@ -447,8 +449,23 @@ class TabularReader {
     for (size_t s = 0; s < places_.sources_.size(); ++s)
       if (readable_[s] && nesting_of(places_.sources_[s].section)) gather_nested(s);
     year_start_ = find_year_start();
-    for (size_t s = 0; s < places_.sources_.size(); ++s)
-      if (readable_[s] && !nesting_of(places_.sources_[s].section)) read_source(s);
+    // The tables that hold nested rows or a single record first, one at a time (they
+    // share the nested rows and the diagnostics); the others each touch only their own
+    // feed, and are read on all cores: a year's marks are most of the work.
+    auto shared = [&](size_t s) {
+      const std::string& sec = places_.sources_[s].section;
+      return sec == "classes" || sec == "students" || sec == "school" || sec == "year" ||
+             sec == "settings";
+    };
+    std::vector<size_t> rest;
+    for (size_t s = 0; s < places_.sources_.size(); ++s) {
+      if (!readable_[s] || nesting_of(places_.sources_[s].section)) continue;
+      if (shared(s))
+        read_source(s);
+      else
+        rest.push_back(s);
+    }
+    parallel_for(rest.size(), 0, [&](size_t k) { read_source(rest[k]); });
     if (!grids.empty()) read_grids(grids);
     for (auto& [owner, rows] : nested_)
       for (auto& r : rows) {
@@ -752,6 +769,10 @@ std::pair<std::string, std::string> TabularPlaces::place(size_t source, uint32_t
   if (!col && !key.empty())
     if (auto c = s.columns.find(key); c != s.columns.end()) col = c->second;
   std::string label = key.empty() || key[0] == '#' ? "" : " (" + key + ")";
+  if (col && *col < t.origin_col.size()) {  // made from another format's table
+    label = t.origin_col[*col] == std::string::npos ? label : " (" + t.origin_name[*col] + ")";
+    col = t.origin_col[*col] == std::string::npos ? std::nullopt : std::optional(t.origin_col[*col]);
+  }
   if (!t.sheet.empty())
     return {t.file, col ? cell_ref(t, *col, row) + label
                         : fmt::format("{}!{}{}{}", t.sheet, row == 0 ? "" : "row ",

@@ -12,6 +12,7 @@
 
 #include "core/dates.h"
 #include "core/hash.h"
+#include "core/parallel.h"
 #include "core/text.h"
 
 namespace jp {
@@ -236,9 +237,9 @@ struct Book {
     return true;
   }
 
-  bool read_sheet(const SheetRef& ref, Table& t) {
-    auto bytes = part(ref.path);
-    if (!bytes) return false;
+  /// One sheet's XML (read from the archive already) into `t`; problems into `out`, so
+  /// that sheets can be parsed on several cores.
+  bool read_sheet(const SheetRef& ref, const std::string* bytes, Table& t, Diagnostics& out) const {
     t.file = file;
     t.sheet = ref.name;
     t.digest = sha256_hex(*bytes);
@@ -251,7 +252,7 @@ struct Book {
     bool date = false, in_row = false;
     size_t errors = 0;
     auto cell_error = [&](const std::string& msg) {
-      if (++errors <= 20) diag.error(file, cell_ref(t, col, row_no), "", msg);
+      if (++errors <= 20) out.error(file, cell_ref(t, col, row_no), "", msg);
     };
     auto flush_row = [&] {
       bool empty = true;
@@ -364,7 +365,10 @@ struct Book {
         ++col;
       }
     };
-    if (!x.parse(*bytes)) return fail(ref.path, fmt::format("sheet {}: {}", quoted_for_message(ref.name), x.error));
+    if (!x.parse(*bytes)) {
+      out.error(file, ref.path, "", fmt::format("sheet {}: {}", quoted_for_message(ref.name), x.error));
+      return false;
+    }
     return errors == 0;
   }
 };
@@ -378,13 +382,26 @@ bool read_book(Book& b, std::vector<Table>& out) {
     return b.fail("", "not an Excel workbook (.xlsx): no xl/workbook.xml in the archive");
   std::vector<Book::SheetRef> sheets;
   if (!b.read_workbook(sheets) || !b.read_shared() || !b.read_styles()) return false;
-  bool ok = true;
+  // Inflated one after another (one archive handle), parsed on all cores.
+  std::vector<std::optional<std::string>> parts;
   for (const auto& s : sheets) {
-    Table t;
-    ok = b.read_sheet(s, t) && ok;
-    out.push_back(std::move(t));
+    parts.push_back(b.part(s.path));
+    if (!parts.back()) return false;
   }
-  return ok;
+  std::vector<Table> tables(sheets.size());
+  std::vector<Diagnostics> notes(sheets.size());
+  std::vector<char> ok(sheets.size(), 0);
+  parallel_for(sheets.size(), 0, [&](size_t i) {
+    ok[i] = b.read_sheet(sheets[i], &*parts[i], tables[i], notes[i]);
+    parts[i].reset();
+  });
+  bool all = true;
+  for (size_t i = 0; i < sheets.size(); ++i) {
+    b.diag.append(std::move(notes[i]));
+    all = all && ok[i];
+    out.push_back(std::move(tables[i]));
+  }
+  return all;
 }
 
 }  // namespace
