@@ -37,7 +37,8 @@ same_db() {
   cmp -s <(sqlite3 "$a" "$q") <(sqlite3 "$b" "$q") || { echo "warnings differ:"; diff <(sqlite3 "$a" "$q") <(sqlite3 "$b" "$q"); return 1; }
 }
 
-# round_trip NAME PATH...: JSON import, export (CSV and --xlsx), import of each, compared.
+# round_trip NAME PATH...: JSON import, export (CSV, --xlsx, OneRoster), import of each,
+# compared.
 round_trip() {
   local name=$1; shift
   local d=$tmp/rt-$name
@@ -47,6 +48,11 @@ round_trip() {
   "$bin" export --db "$d/json.db" --format tabular --xlsx --out "$d/xlsx" >/dev/null 2>"$d/err" || { bad "round-trip $name: export --xlsx failed"; cat "$d/err"; return 1; }
   "$bin" import "$d/csv" --db "$d/csv.db" >"$d/csv.log" 2>&1 || { bad "round-trip $name: import of the CSV export refused"; tail -5 "$d/csv.log"; return 1; }
   "$bin" import "$d/xlsx/journal.xlsx" --db "$d/xlsx.db" >"$d/xlsx.log" 2>&1 || { bad "round-trip $name: import of the xlsx export refused"; tail -5 "$d/xlsx.log"; return 1; }
+  "$bin" export --db "$d/json.db" --format oneroster --out "$d/or" >/dev/null 2>"$d/err" || { bad "round-trip $name: export --format oneroster failed"; cat "$d/err"; return 1; }
+  "$bin" import "$d/or" --db "$d/or.db" >"$d/or.log" 2>&1 || { bad "round-trip $name: import of the OneRoster export refused"; tail -5 "$d/or.log"; return 1; }
+  same_db "$d/json.db" "$d/or.db" || { bad "round-trip $name: the OneRoster export imports as another journal"; return 1; }
+  "$bin" export --db "$d/or.db" --format oneroster --out "$d/or2" >/dev/null 2>&1
+  diff -r "$d/or" "$d/or2" >/dev/null || { bad "round-trip $name: a second OneRoster export differs"; return 1; }
   same_db "$d/json.db" "$d/csv.db" || { bad "round-trip $name: the CSV export imports as another journal"; return 1; }
   same_db "$d/json.db" "$d/xlsx.db" || { bad "round-trip $name: the xlsx export imports as another journal"; return 1; }
   # The same journal exports the same bytes.
@@ -57,14 +63,14 @@ round_trip() {
   return 0
 }
 
-if round_trip data "$src/data"; then ok "round-trip data/ (CSV and xlsx, byte-identical re-export)"; fi
+if round_trip data "$src/data"; then ok "round-trip data/ (CSV, xlsx and OneRoster; byte-identical re-export)"; fi
 n=0 refused=0 failed=0
 for c in "$src"/tests/corpus/[0-9]*/; do
   name=$(basename "$c")
   round_trip "$name" "$src/tests/corpus/base" "$c"
   case $? in 0) n=$((n + 1)) ;; 2) refused=$((refused + 1)) ;; *) failed=$((failed + 1)) ;; esac
 done
-((failed == 0 && n > 10)) && ok "round-trip corpus: $n cases the same journal after CSV and xlsx ($refused cases refused by the JSON import itself)" ||
+((failed == 0 && n > 10)) && ok "round-trip corpus: $n cases the same journal after CSV, xlsx and OneRoster ($refused cases refused by the JSON import itself)" ||
   bad "round-trip corpus: $failed cases differ, $n the same"
 
 # ---- a workbook written by another program (openpyxl) --------------------------------

@@ -260,9 +260,11 @@ class Cli {
                       "write DIR/template.xlsx instead: the empty workbook to fill in by hand "
                       "(every table's header, drop-down lists, a journal grid sheet)");
     export_->add_option("--out", exp.out, "folder to write into (made if missing)")->required();
-    export_->add_option("--format", exp.format, "tabular")
+    export_->add_option("--format", exp.format,
+                        "tabular (CSV files, or --xlsx), or oneroster (a OneRoster 1.2 bulk set, "
+                        "with the tabular files for what it cannot carry)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"tabular"}));
+        ->check(CLI::IsMember({"tabular", "oneroster"}));
     export_->add_flag("--xlsx", exp.xlsx, "one workbook, DIR/journal.xlsx, instead of CSV files");
     export_->add_option("--school", exp.school, "the school's id, when the database holds several");
     export_->add_option("--year", exp.year, "the year's label, when the database holds several");

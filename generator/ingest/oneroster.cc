@@ -371,6 +371,8 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag) {
     o.from("short_name", *c, "courseCode");
     for (const char* k : {"order", "graded", "control_limit"}) o.from(k, *c, meta(k));
     for (const TableRow* row : c->rows()) {
+      // The course a homeroom class needs (OneRoster requires one) is no subject.
+      if (fold_name(c->get(*row, meta("homeroom"))) == "true") continue;
       auto& r = o.row(row->number);
       o.set(r, "id", c->get(*row, "sourcedId"));
       o.set(r, "name", c->get(*row, "title"));
@@ -386,6 +388,8 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag) {
     o.from("weight", *c, "weight");
     o.from("control", *c, meta("control"));
     for (const TableRow* row : c->rows()) {
+      // The course a homeroom class needs (OneRoster requires one) is no subject.
+      if (fold_name(c->get(*row, meta("homeroom"))) == "true") continue;
       auto& r = o.row(row->number);
       o.set(r, "id", c->get(*row, "sourcedId"));
       o.set(r, "name", c->get(*row, "title"));
@@ -399,12 +403,16 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag) {
   // the journal keeps (their subject is the course's).
   const In* classes = file("classes");
   const In* enr = file("enrollments");
-  std::map<std::string, std::string> class_type, group_class, class_course;
+  std::map<std::string, std::string> class_type, group_class, class_course, section_class;
   if (classes)
     for (const TableRow* row : classes->rows()) {
       std::string id = classes->get(*row, "sourcedId");
       class_type[id] = vocab(*classes, *row, "classType");
-      group_class[id] = classes->get(*row, meta("class"));
+      // `metadata.journalpress.group`: a group of the class (else a whole-class section).
+      if (fold_name(classes->get(*row, meta("group"))) == "true")
+        group_class[id] = classes->get(*row, meta("class"));
+      else if (!classes->get(*row, meta("class")).empty())
+        section_class[id] = classes->get(*row, meta("class"));
       class_course[id] = classes->get(*row, "courseSourcedId");
     }
   std::map<std::string, std::string> primary_teacher;
@@ -422,7 +430,6 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag) {
     }
   // A section without `metadata.journalpress.class` belongs to the homeroom class most of
   // its students are in (the whole class: not a group).
-  std::map<std::string, std::string> section_class;
   if (enr) {
     std::map<std::string, std::string> homeroom_of;
     for (const TableRow* row : enr->rows())
@@ -435,7 +442,7 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag) {
       if (class_type[c] != "homeroom" && homeroom_of.count(u)) ++votes[c][homeroom_of[u]];
     }
     for (auto& [c, v] : votes)
-      section_class[c] = std::max_element(v.begin(), v.end(), [](auto& a, auto& b) {
+      if (!section_class.count(c) && !group_class.count(c)) section_class[c] = std::max_element(v.begin(), v.end(), [](auto& a, auto& b) {
                            return a.second < b.second;
                          })->first;
   }
