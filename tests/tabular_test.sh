@@ -299,6 +299,25 @@ check oneroster-unknown-student 1 'results.csv: row 5, column E (studentSourcedI
 [[ $out == *'orgs.csv: column H (shoeSize): warning: a column OneRoster does not have: "shoeSize" ignored'* ]] && ok "oneroster: a column the spec does not have is warned about" || bad "oneroster unknown column: $out"
 [[ ! -e $tmp/m.db ]] && ok "oneroster: refused sets leave no database" || bad "a refused OneRoster set made a database"
 
+# ---- export replaces its folder whole, or not at all ----------------------------------
+"$bin" import "$src/tests/corpus/base" --db "$tmp/ex.db" >/dev/null 2>&1
+check export-new-folder 0 "22 CSV files in $tmp/ex" -- "$bin" export --db "$tmp/ex.db" --out "$tmp/ex"
+[[ $(stat -c '%a' "$tmp/ex") == 700 && $(stat -c '%a' "$tmp/ex/students.csv") == 600 ]] && ok "export: the folder 0700, its files 0600" || bad "export modes: $(stat -c '%a' "$tmp/ex" "$tmp/ex/students.csv")"
+check export-over-export 0 "a OneRoster 1.2 bulk set" -- "$bin" export --db "$tmp/ex.db" --format oneroster --out "$tmp/ex"
+[[ -e $tmp/ex/manifest.csv && ! -e $tmp/ex/groups.csv && -z $(ls -d "$tmp"/ex.partial-* 2>/dev/null) ]] && ok "export: a previous export replaced whole, no partial folder left" || bad "export over export: $(ls "$tmp" "$tmp/ex")"
+echo "mine" >"$tmp/ex/notes.txt"
+check export-foreign-file 1 "export refused: $tmp/ex holds notes.txt, which no export writes" -- "$bin" export --db "$tmp/ex.db" --out "$tmp/ex"
+[[ -e $tmp/ex/notes.txt && -e $tmp/ex/manifest.csv ]] && ok "export: a folder with other files is left as it was" || bad "export touched a foreign folder"
+# Killed half way (a file size limit: SIGXFSZ at its first large write), the previous
+# export stays whole; the next run clears what the killed one left.
+"$bin" export --db "$tmp/rt-data/json.db" --format oneroster --out "$tmp/exbig" >/dev/null 2>&1
+before=$(cat "$tmp/exbig"/*.csv | sha256sum)
+(ulimit -f 200; "$bin" export --db "$tmp/rt-data/json.db" --out "$tmp/exbig" >/dev/null 2>&1) 2>/dev/null && bad "export under a 200 KB file size limit finished"
+[[ $(cat "$tmp/exbig"/*.csv | sha256sum) == "$before" && -e $tmp/exbig/manifest.csv ]] &&
+  ok "export: a run killed half way (file size limit) leaves the previous export whole" || bad "a killed export changed the folder"
+check export-after-kill 0 "22 CSV files" -- "$bin" export --db "$tmp/rt-data/json.db" --out "$tmp/exbig"
+[[ -z $(ls -d "$tmp"/exbig.partial-* 2>/dev/null) ]] && ok "export: the killed run's partial folder is cleared by the next" || bad "partial folder left: $(ls -d "$tmp"/exbig.partial-*)"
+
 # ---- hostile input: refused with a message, never a crash or a stall ------------------
 mkdir -p "$tmp/h"
 hostile() {  # NAME EXPECTED FILE-WRITER(python) : imports $tmp/h/NAME (a folder or a file)

@@ -1,11 +1,15 @@
 #include "app/export.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 
@@ -343,6 +347,49 @@ size_t write_oneroster(const Journal& j, const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+/// Whether a file name is one an export writes (of any format).
+bool export_file(const std::string& name) {
+  if (name == "journal.xlsx" || name == "manifest.csv") return true;
+  for (const auto& s : tabular_sections())
+    if (name == s + ".csv") return true;
+  for (const auto& f : oneroster_files())
+    if (name == f + ".csv") return true;
+  return false;
+}
+
+/// Why DIR may not be replaced by an export: it is not a folder, or it holds something no
+/// export writes (the export replaces the folder whole, and would lose it).
+std::optional<std::string> foreign_content(const std::string& dir) {
+  std::error_code ec;
+  auto st = fs::symlink_status(dir, ec);
+  if (ec || !fs::exists(st)) return std::nullopt;
+  if (!fs::is_directory(st)) return fmt::format("{} is not a folder", dir);
+  for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (!it->is_regular_file() || !export_file(it->path().filename().string()))
+      return fmt::format("{} holds {}, which no export writes: export into an empty or new "
+                         "folder, or one an export made",
+                         dir, it->path().filename().string());
+  return std::nullopt;
+}
+
+/// Puts the finished `stage` in the place of `dir` in one step, and removes what was there.
+void swap_in(const std::string& stage, const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    if (::rename(stage.c_str(), dir.c_str()) != 0)
+      throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", stage, dir, std::strerror(errno)));
+    return;
+  }
+  if (::renameat2(AT_FDCWD, stage.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0)
+    throw std::runtime_error(fmt::format("cannot put {} in the place of {}: {}", stage, dir,
+                                         std::strerror(errno)));
+  fs::remove_all(stage, ec);  // the previous export, now under the stage's name
+}
+
+}  // namespace
+
 int run_export(const ExportOptions& o, std::ostream& out, std::ostream& err) {
   if (o.template_only) {
     std::error_code ec;
@@ -356,20 +403,38 @@ int run_export(const ExportOptions& o, std::ostream& out, std::ostream& err) {
     err << fmt::format("journalpress: export: unknown format {}\n", o.format);
     return 1;
   }
-  Journal j = read_journal(o.db, choose_dataset(o.db, o.school, o.year));
-  std::error_code ec;
-  fs::create_directories(o.out, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot make the folder {}: {}", o.out, ec.message()));
-  ::chmod(o.out.c_str(), 0700);  // pupils' names and marks
-  if (o.format == "oneroster") {
-    size_t n = write_oneroster(j, o.out);
-    out << fmt::format("exported {} ({}), year {}: a OneRoster 1.2 bulk set and the tabular "
-                       "profile's files for the rest, {} files in {}\n",
-                       j.school.name, j.school.id, j.year.label, n, o.out);
-    return 0;
+  // Written into a new folder beside DIR, then swapped in at once (renameat2's exchange):
+  // a run killed half way leaves the previous export whole, never half of each.
+  std::string dir = fs::path(o.out).lexically_normal().string();
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (auto why = foreign_content(dir)) {
+    err << "journalpress: export refused: " << *why << "; nothing was written\n";
+    return 1;
   }
-  size_t records = 0;
-  if (o.xlsx) {
+  Journal j = read_journal(o.db, choose_dataset(o.db, o.school, o.year));
+  std::string stage = fmt::format("{}.partial-{}", dir, ::getpid());
+  std::error_code ec;
+  // What a killed export left beside DIR goes first.
+  fs::path parent = fs::path(dir).parent_path().empty() ? "." : fs::path(dir).parent_path();
+  std::string prefix = fs::path(dir).filename().string() + ".partial-";
+  for (fs::directory_iterator it(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->path().filename().string().starts_with(prefix)) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+    }
+  ec.clear();
+  fs::remove_all(stage, ec);
+  fs::create_directories(stage, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot make the folder {}: {}", stage, ec.message()));
+  ::chmod(stage.c_str(), 0700);  // pupils' names and marks
+  std::string said;
+  if (o.format == "oneroster") {
+    size_t n = write_oneroster(j, stage);
+    said = fmt::format("exported {} ({}), year {}: a OneRoster 1.2 bulk set and the tabular "
+                       "profile's files for the rest, {} files in {}\n",
+                       j.school.name, j.school.id, j.year.label, n, dir);
+  } else if (o.xlsx) {
+    size_t records = 0;
     // The date is fixed (the year's start) so that the same journal gives the same bytes.
     Book book("journalpress-tabular/1", j.school.name, j.year.start);
     for (const auto& section : tabular_sections()) {
@@ -382,20 +447,22 @@ int run_export(const ExportOptions& o, std::ostream& out, std::ostream& err) {
             worksheet_write_string(ws, lxw_row_t(r), lxw_col_t(c), rows[r][c].c_str(),
                                    r == 0 ? book.head : nullptr);
     }
-    std::string path = (fs::path(o.out) / "journal.xlsx").string();
-    write_file_atomic(path, book.bytes(), 0600);
-    out << fmt::format("exported {} ({}), year {}: {} records in {}\n", j.school.name, j.school.id,
-                       j.year.label, records, path);
-    return 0;
+    write_file_atomic((fs::path(stage) / "journal.xlsx").string(), book.bytes(), 0600);
+    said = fmt::format("exported {} ({}), year {}: {} records in {}\n", j.school.name,
+                       j.school.id, j.year.label, records, (fs::path(dir) / "journal.xlsx").string());
+  } else {
+    size_t records = 0;
+    for (const auto& section : tabular_sections()) {
+      auto rows = tabular_rows(j, section);
+      records += rows.size() - 1;
+      write_file_atomic((fs::path(stage) / (section + ".csv")).string(), csv_text(rows), 0600);
+    }
+    said = fmt::format("exported {} ({}), year {}: {} records in {} CSV files in {}\n",
+                       j.school.name, j.school.id, j.year.label, records,
+                       tabular_sections().size(), dir);
   }
-  for (const auto& section : tabular_sections()) {
-    auto rows = tabular_rows(j, section);
-    records += rows.size() - 1;
-    write_file_atomic((fs::path(o.out) / (section + ".csv")).string(), csv_text(rows), 0600);
-  }
-  out << fmt::format("exported {} ({}), year {}: {} records in {} CSV files in {}\n",
-                     j.school.name, j.school.id, j.year.label, records,
-                     tabular_sections().size(), o.out);
+  swap_in(stage, dir);
+  out << said;
   return 0;
 }
 
