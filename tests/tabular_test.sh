@@ -374,4 +374,6 @@ hostile bomb.xlsx "bomb.xlsx: xl/worksheets/sheet1.xml: inflates past"
 hostile escape.xlsx "a member named \"../x\": a path out of the archive; the archive was not read"
 printf 'PK\003\004 not really a zip' >"$tmp/h/junk.xlsx"
 hostile junk.xlsx "junk.xlsx: not a readable zip archive"
+head -c 4096 /dev/urandom >"$tmp/h/junk.xls"
+hostile junk.xls "junk.xls: not a readable Excel 97-2003 workbook (.xls)"
 exit $fail
