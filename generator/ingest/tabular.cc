@@ -729,11 +729,9 @@ class TabularReader {
       } else {
         obj[k] = v;
       }
-      settings_rows_[k] = r.number;
     }
     feed.object("settings", obj);
   }
-  std::map<std::string, uint32_t> settings_rows_;
 };
 
 Journal read_tabular(const std::vector<Table>& tables, Diagnostics& diag, TabularPlaces& places,
