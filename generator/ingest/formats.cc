@@ -203,7 +203,7 @@ void load_inputs(const std::vector<std::string>& paths, const InputOptions& o, L
   in.places = std::make_shared<TabularPlaces>();
   // A table that could not be read refuses the import already; the rest still read, so
   // that every error is reported in one run.
-  in.journal = read_tabular(in.tables, diag, *in.places);
+  in.journal = read_tabular(in.tables, diag, *in.places, false, o.threads);
   if (!all_read) in.journal.all_files_read = false;  // cross-record rules would be noise
 }
 

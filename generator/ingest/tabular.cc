@@ -409,8 +409,9 @@ std::string tabular_section_of(const std::string& name) {
 
 class TabularReader {
  public:
-  TabularReader(const std::vector<Table>& tables, Diagnostics& diag, TabularPlaces& places)
-      : tables_(tables), diag_(diag), places_(places) {}
+  TabularReader(const std::vector<Table>& tables, Diagnostics& diag, TabularPlaces& places,
+                unsigned threads)
+      : tables_(tables), diag_(diag), places_(places), threads_(threads) {}
 
   Journal run(bool quiet_unknown) {
     std::vector<size_t> grids;  // journal grids: read once the roster is
@@ -465,7 +466,7 @@ class TabularReader {
       else
         rest.push_back(s);
     }
-    parallel_for(rest.size(), 0, [&](size_t k) { read_source(rest[k]); });
+    parallel_for(rest.size(), threads_, [&](size_t k) { read_source(rest[k]); });
     if (!grids.empty()) read_grids(grids);
     for (auto& [owner, rows] : nested_)
       for (auto& r : rows) {
@@ -493,6 +494,7 @@ class TabularReader {
   std::map<std::pair<std::string, std::string>, std::vector<NestedRow>> nested_;
   std::string year_start_;
   std::vector<bool> readable_;  ///< by source
+  unsigned threads_ = 0;
 
   /// The journal grids, against the roster the other tables gave (ingest/grid).
   void read_grids(const std::vector<size_t>& grids) {
@@ -735,8 +737,8 @@ class TabularReader {
 };
 
 Journal read_tabular(const std::vector<Table>& tables, Diagnostics& diag, TabularPlaces& places,
-                     bool quiet_unknown) {
-  TabularReader r(tables, diag, places);
+                     bool quiet_unknown, unsigned threads) {
+  TabularReader r(tables, diag, places, threads);
   return r.run(quiet_unknown);
 }
 

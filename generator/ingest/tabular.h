@@ -54,9 +54,10 @@ class TabularPlaces {
 
 /// Reads the tables into a journal (records checked as the JSON reader checks them).
 /// `tables` must outlive `places`. Tables whose name is no section are the caller's to
-/// handle: they are left out here with a warning unless `quiet_unknown`.
+/// handle: they are left out here with a warning unless `quiet_unknown`. The large tables
+/// are read on `threads` threads (0: one per core).
 Journal read_tabular(const std::vector<Table>& tables, Diagnostics& diag, TabularPlaces& places,
-                     bool quiet_unknown = false);
+                     bool quiet_unknown = false, unsigned threads = 0);
 
 /// The rows of a section's table for a journal (header first), as `read_tabular` reads them
 /// back: dates `YYYY-MM-DD`, lists separated by `, `, numbers with a point.
