@@ -184,6 +184,24 @@ check grid 0 "3 lessons, 0 individual homework, 4 marks, 2 attendance entries, 2
 rm -f "$tmp/grid"/journal.xls*; cp "$tmp/bad-grid.xlsx" "$tmp/grid/"
 check grid-unknown-name 1 "$tmp/grid/bad-grid.xlsx: 5А Математика!B4: no pupil named \"Сидоров Пётр\" in 5А" -- "$bin" import "$tmp/grid" --db "$tmp/grid2.db"
 [[ $out == *"5А Математика!E5: expected marks (5, 4, 3, 2, 1; two as 4/5), an attendance code"*'got "7+"'* ]] && ok "grid: a cell that is no mark is named" || bad "grid bad cell: $out"
+# Two pupils the grid's name fits (one with a middle name): ambiguous, refused by cell.
+rm -f "$tmp/grid/bad-grid.xlsx"
+mkdir -p "$tmp/grid3"; cp "$tmp/grid"/*.csv "$tmp/grid3/"
+$py - "$tmp/grid3" <<'PYEOF2'
+import sys, openpyxl
+d = sys.argv[1]
+with open(f"{d}/Ученики.csv", "ab") as f:
+    f.write("p3;Сидоров;Иван;c5a;\r\n".encode("cp1251"))
+with open(f"{d}/Ученики.csv", "rb") as f:
+    text = f.read().decode("cp1251").replace("Код;Фамилия;Имя;Класс;Дата рождения", "Код;Фамилия;Имя;Класс;Дата рождения;Отчество")
+    text = text.replace("p3;Сидоров;Иван;c5a;\r\n", "p3;Сидоров;Иван;c5a;;Петрович\r\n")
+with open(f"{d}/Ученики.csv", "wb") as f:
+    f.write(text.encode("cp1251"))
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
+for r in [["Учитель: Петров П. И."], ["№", "ФИО", "03.09"], [1, "Сидоров Иван", 5]]: ws.append(r)
+wb.save(f"{d}/grid.xlsx")
+PYEOF2
+check grid-ambiguous-name 1 '5А Математика!B3: "Сидоров Иван" is ambiguous in 5А: pupils p1 and p3; add the middle name' -- "$bin" import "$tmp/grid3" --db "$tmp/grid3.db"
 
 # ---- the template workbook: the shipped file is what `export --template` writes, and a
 # school that fills it in (here openpyxl, its grid sheet too) imports it ----------------
