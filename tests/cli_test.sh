@@ -13,7 +13,7 @@ check help-import 0 "All or nothing" -- "$bin" import --help
 check help-sample 0 "--students" -- "$bin" sample --help
 check version 0 "journalpress 0." -- "$bin" --version
 check no-command 106 "A subcommand is required" -- "$bin"
-check unknown-command 2 'unknown command "frobnicate"; the commands are: import, sample, build, keygen, revoke, verify, archive-copy, nightly, config, region.' -- "$bin" frobnicate
+check unknown-command 2 'unknown command "frobnicate"; the commands are: import, export, sample, build, keygen, revoke, verify, archive-copy, nightly, config, region.' -- "$bin" frobnicate
 check import-no-db 106 "--db is required" -- "$bin" import "$src/data"
 check import-missing-path 105 "PATH: Path does not exist: /nonexistent" -- "$bin" import /nonexistent --db "$tmp/x.db"
 check sample-bad-students 105 "--students: Value 3 not in range 10 to 20000" -- "$bin" sample --out "$tmp/s" --students 3

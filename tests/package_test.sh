@@ -42,7 +42,7 @@ ok "the package holds the binary, man page, units, sysusers, nginx, Slurm script
 grep -q "tests\|/data/" <<<"$contents" && bad "the package holds test files or data" || ok "no tests or data in the package"
 depends=$(dpkg-deb -f "$deb" Depends)
 for d in libc6 libsqlite3-0 libssl3 libhpdf libqpdf fonts-paratype rsync libtomlplusplus3 \
-  libharfbuzz0b libharfbuzz-subset0 libfontconfig1 libglib2.0-0 \
+  libharfbuzz0b libharfbuzz-subset0 libfontconfig1 libglib2.0-0 libzip4 libexpat1 libfreexl1 \
   fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum fonts-symbola \
   libengine-gost-openssl libengine-pkcs11-openssl p11-kit-modules; do
   [[ $depends == *"$d"* ]] || bad "Depends lacks $d: $depends"

@@ -10,6 +10,7 @@
 #include "app/build.h"
 #include "app/config.h"
 #include "app/guards.h"
+#include "app/export.h"
 #include "app/import.h"
 #include "app/nightly.h"
 #include "app/region.h"
@@ -55,6 +56,7 @@ class Cli {
         "/usr/share/doc/journalpress/manual.md (installed by the package), docs/manual.md in the "
         "source.");
     add_import();
+    add_export();
     add_sample();
     add_build();
     add_keygen();
@@ -120,6 +122,7 @@ class Cli {
       check_paths(import_paths(imp, import_config));
       return run_import(imp, std::cout, std::cerr);
     }
+    if (export_->parsed()) return run_export(exp, std::cout, std::cerr);
     if (sample->parsed()) return run_sample(smp, std::cout);
     if (build->parsed()) {
       bld.command = command_line;
@@ -141,6 +144,7 @@ class Cli {
  private:
   CLI::App app;
   ImportOptions imp;
+  ExportOptions exp;
   SampleOptions smp;
   BuildOptions bld;
   RevokeOptions rev;
@@ -154,7 +158,8 @@ class Cli {
   int nightly_threads = -1;
   CLI::App *import = nullptr, *sample = nullptr, *build = nullptr, *keygen = nullptr,
            *revoke = nullptr, *verify = nullptr, *archive_copy = nullptr, *nightly = nullptr,
-           *config_check = nullptr, *region_check = nullptr, *region_status = nullptr;
+           *config_check = nullptr, *region_check = nullptr, *region_status = nullptr,
+           *export_ = nullptr;
 
   /// The file's keys are the options of these commands (app/config.h).
   std::vector<const CLI::App*> settable() const { return {import, build, nightly}; }
@@ -205,8 +210,21 @@ class Cli {
         "Check journal data in the journalpress/1 format and load it into the database.\n"
         "All or nothing: on any error the database is left exactly as it was.");
     // PATH, --db, --out: required, but they may come from --config (checked after it is read).
-    import->add_option("PATH", imp.inputs, "journalpress/1 .json files, or directories of them")
+    import
+        ->add_option("PATH", imp.inputs,
+                     "journalpress/1 .json files or folders of them; or the tabular profile: "
+                     "a folder of .csv files, .csv files, an .xlsx workbook")
         ->check(CLI::ExistingPath);
+    import
+        ->add_option("--format", imp.format,
+                     "the inputs' format: auto (detected and said), json, tabular, oneroster")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "json", "tabular", "oneroster"}));
+    import
+        ->add_option("--encoding", imp.encoding,
+                     "CSV files' encoding: auto (UTF-8, else Windows-1251), utf-8, windows-1251")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "utf-8", "windows-1251"}));
     import->add_option("--db", imp.db, "SQLite database to load into (created if missing)");
     import->add_option("--config", import_config,
                        "the school's configuration file (TOML): settings the command line does "
@@ -228,6 +246,28 @@ class Cli {
     import->add_flag("--accept-older", imp.accept_older,
                      "accept an export older than the stored one (its exported_at), or one "
                      "without exported_at over one that had it: marks may go back");
+  }
+
+  void add_export() {
+    export_ = app.add_subcommand(
+        "export",
+        "Write a stored journal out in the tabular profile: a folder of CSV files (one per "
+        "kind of record),\nor with --xlsx one workbook; `import` of it gives back the same "
+        "journal. The same journal\nalways gives the same bytes.");
+    export_->add_option("--db", exp.db, "database made by `journalpress import`")
+        ->check(CLI::ExistingFile);
+    export_->add_flag("--template", exp.template_only,
+                      "write DIR/template.xlsx instead: the empty workbook to fill in by hand "
+                      "(every table's header, drop-down lists, a journal grid sheet)");
+    export_->add_option("--out", exp.out, "folder to write into (made if missing)")->required();
+    export_->add_option("--format", exp.format,
+                        "tabular (CSV files, or --xlsx), or oneroster (a OneRoster 1.2 bulk set, "
+                        "with the tabular files for what it cannot carry)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"tabular", "oneroster"}));
+    export_->add_flag("--xlsx", exp.xlsx, "one workbook, DIR/journal.xlsx, instead of CSV files");
+    export_->add_option("--school", exp.school, "the school's id, when the database holds several");
+    export_->add_option("--year", exp.year, "the year's label, when the database holds several");
   }
 
   void add_sample() {
@@ -516,6 +556,8 @@ class Cli {
       }
       if (import->parsed() && imp.inputs.empty()) throw CLI::RequiredError("PATH");
       if (import->parsed() && imp.db.empty()) throw CLI::RequiredError("--db");
+      if (export_->parsed() && exp.db.empty() && !exp.template_only)
+        throw CLI::RequiredError("--db");
       if (build->parsed() && bld.db.empty()) throw CLI::RequiredError("--db");
       if (build->parsed() && bld.out.empty()) throw CLI::RequiredError("--out");
     } catch (const CLI::ParseError& e) {

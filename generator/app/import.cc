@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "ingest/checks.h"
+#include "ingest/formats.h"
 #include "ingest/load.h"
 #include "ingest/validate.h"
 #include "core/dates.h"
@@ -72,16 +73,31 @@ std::string export_order_refusal(const std::string& stored, const std::string& n
 
 int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
   Diagnostics diag;
-  auto files = expand_inputs(o.inputs, diag);
-  Journal j;
-  if (diag.errors() == 0) {
-    ThreadPool pool(o.threads);
-    j = load_journal(files, diag, &pool);
+  InputOptions io;
+  auto format = parse_input_format(o.format);
+  auto encoding = parse_encoding(o.encoding);
+  if (!format || !encoding) {  // the command line checks them; a caller may not have
+    err << fmt::format("journalpress: import refused: unknown {} {}\n",
+                       format ? "--encoding" : "--format", format ? o.encoding : o.format);
+    return 1;
   }
+  io.format = *format;
+  io.encoding = *encoding;
+  ThreadPool pool(o.threads);
+  io.pool = &pool;
+  LoadedInput in;
+  load_inputs(o.inputs, io, in, diag);
+  Journal& j = in.journal;
+  const std::vector<std::string> files = j.files;
+  const size_t nfiles = in.files;  // a workbook is one file of many tables
   // Records rejected while loading are left out; validate still checks the rest, so
   // that every error is reported in one run (unless a file could not be parsed at all).
   if (!files.empty() && j.all_files_read) validate(j, diag);
   if (diag.errors() == 0) check_regulations(j, diag);
+  if (in.places) diag = in.places->translate(diag);
+  if (!in.detected.empty())
+    out << fmt::format("read {}{}\n", in.detected,
+                       diag.errors() == 0 ? ": " + record_counts(j) : std::string());
   err << diag.report(o.max_errors, o.warnings_per_kind);
   if (diag.errors() > 0) {
     err << fmt::format(
@@ -97,8 +113,7 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
       out << fmt::format(
           "already imported: {} ({}), year {}, from the same {} {} ({}); the database {} was not "
           "changed\n",
-          j.school.name, j.school.id, j.year.label, files.size(),
-          files.size() == 1 ? "file" : "files",
+          j.school.name, j.school.id, j.year.label, nfiles, nfiles == 1 ? "file" : "files",
           j.exported_at.empty() ? "no exported_at" : "exported at " + j.exported_at, o.db);
       if (o.report) *o.report = {j.school.id, j.students.size(), j.marks.size(), diag.warnings()};
       return 0;
@@ -136,7 +151,7 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
       "  {} classes, {} students, {} guardians, {} teachers, {} lessons, {} marks, "
       "{} attendance entries, {} final marks\n"
       "  {} {} stored for the audit report\n",
-      j.school.name, j.school.id, j.year.label, files.size(), files.size() == 1 ? "file" : "files",
+      j.school.name, j.school.id, j.year.label, nfiles, nfiles == 1 ? "file" : "files",
       o.db, r.replaced ? " (replacing the earlier import)" : "", j.classes.size(),
       j.students.size(), j.guardians.size(), j.teachers.size(), j.lessons.size(), j.marks.size(),
       j.attendance.size(), j.final_marks.size(), diag.warnings(),

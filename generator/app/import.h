@@ -19,6 +19,8 @@ struct ImportReport {
 struct ImportOptions {
   std::vector<std::string> inputs;
   std::string db;
+  std::string format = "auto";    ///< auto, json, tabular (ingest/formats)
+  std::string encoding = "auto";  ///< CSV files: auto, utf-8, windows-1251
   size_t max_errors = 100;
   size_t warnings_per_kind = 5;
   unsigned threads = 0;

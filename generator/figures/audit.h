@@ -183,7 +183,7 @@ struct SchoolAudit {
 };
 
 /// Every report for every class. `figures`: the summary sheets (report 9 shows their
-/// figures); `threads` as parallel_for.
+/// figures); the classes on the pool's threads.
 SchoolAudit school_audit(const DiaryIndex& ix, const AuditOptions& o, const ArchiveFigures& figures,
                          ThreadPool& pool);
 

@@ -1383,3 +1383,85 @@ Journal load_journal_text(const std::string& name, const std::string& text, Diag
 }
 
 }  // namespace jp
+
+namespace jp {
+
+struct FeedState {
+  FileResult out;
+};
+
+RecordFeed::RecordFeed(std::string file, uint32_t file_ix, std::string digest)
+    : file_(std::move(file)), file_ix_(file_ix), s_(std::make_unique<FeedState>()) {
+  s_->out.digest = std::move(digest);
+}
+RecordFeed::~RecordFeed() = default;
+RecordFeed::RecordFeed(RecordFeed&&) noexcept = default;
+RecordFeed& RecordFeed::operator=(RecordFeed&&) noexcept = default;
+
+void RecordFeed::field_error(std::string pointer, std::string message) {
+  s_->out.pending.push_back({std::move(pointer), std::move(message)});
+}
+
+bool RecordFeed::record(const std::string& section, const json& value, uint32_t index) {
+  FileResult& out = s_->out;
+  auto reader = array_sections().find(section);
+  std::string pointer = fmt::format("/{}/{}", section, index);
+  std::string label = record_label(section.c_str(), value);
+  if (!out.pending.empty() && report_pending(out, file_, pointer, label)) {
+    remember_dropped(out.j, section, value);
+    std::erase_if(out.pending, [](const Pending& p) { return p.reported; });
+    return false;
+  }
+  if (reader == array_sections().end()) {  // the caller names sections it knows
+    out.diag.error(file_, pointer, label, fmt::format("unknown section {}", qs(section)));
+    return false;
+  }
+  Rec r(out, file_, section, pointer, value, label);
+  reader->second(r, Src{file_ix_, index});
+  r.finish();
+  if (!r.ok) remember_dropped(out.j, section, value);
+  return r.ok;
+}
+
+void RecordFeed::object(const std::string& key, const json& value) {
+  FileResult& out = s_->out;
+  if (!out.pending.empty() &&
+      report_pending(out, file_, "/" + key, key == "school" ? record_label("school", value) : "")) {
+    out.has_school = out.has_school || key == "school";
+    out.has_year = out.has_year || key == "year";
+    out.has_settings = out.has_settings || key == "settings";
+    if (key == "settings") out.j.dropped["settings"].insert("settings");
+    std::erase_if(out.pending, [](const Pending& p) { return p.reported; });
+    return;
+  }
+  if (key == "exported_at")
+    read_exported_at(file_, value, out);
+  else
+    read_object_section(file_, key, value, out);
+}
+
+void RecordFeed::unreadable(std::string pointer, std::string message) {
+  s_->out.diag.error(file_, std::move(pointer), "", std::move(message));
+  s_->out.unreadable = true;
+}
+
+const Journal& RecordFeed::journal() const { return s_->out.j; }
+
+void RecordFeed::warning(std::string code, std::string pointer, std::string message) {
+  s_->out.diag.warning(std::move(code), file_, std::move(pointer), "", std::move(message));
+}
+
+Journal merge_feeds(std::vector<RecordFeed>& feeds, Diagnostics& diag) {
+  std::vector<std::string> files;
+  std::vector<FileResult> parts;
+  for (auto& f : feeds) {
+    files.push_back(f.file_);
+    // Errors pending for records that never came (a nested row whose owner is missing is
+    // the caller's to report): reported at their own place rather than lost.
+    report_pending(f.s_->out, f.file_, "", "");
+    parts.push_back(std::move(f.s_->out));
+  }
+  return merge(files, parts, diag);
+}
+
+}  // namespace jp

@@ -3,6 +3,8 @@
 // id syntax, enumerations, date formats. Cross-record rules are `validate`'s.
 #pragma once
 
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,46 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag,
 
 /// Parses one document held in memory (for tests): `name` is used in diagnostics.
 Journal load_journal_text(const std::string& name, const std::string& text, Diagnostics& diag);
+
+struct FeedState;
+
+/// Records handed over one at a time as JSON objects by a reader of another format (the
+/// tabular profile's rows, ingest/tabular), and read with every check the JSON reader
+/// makes: one feed per input file, merged in file order by `merge_feeds`. A record's
+/// pointer is `/section/index`; the caller chooses the index (a row's number) and
+/// translates the pointers of the diagnostics back into its own places.
+class RecordFeed {
+ public:
+  RecordFeed(std::string file, uint32_t file_ix, std::string digest);
+  ~RecordFeed();
+  RecordFeed(RecordFeed&&) noexcept;
+  RecordFeed& operator=(RecordFeed&&) noexcept;
+
+  /// An error the caller found in a field while making the object (`/marks/17/value`): the
+  /// record holding it is reported with it and dropped, like a record the parser could
+  /// not finish.
+  void field_error(std::string pointer, std::string message);
+  /// One element of an array section (`marks`, `students`); false if it was dropped.
+  bool record(const std::string& section, const nlohmann::json& value, uint32_t index);
+  /// `school`, `year`, `settings` (objects) or `exported_at` (a string).
+  void object(const std::string& key, const nlohmann::json& value);
+  /// A problem of the file as a whole (it cannot be read): cross-record rules are skipped.
+  void unreadable(std::string pointer, std::string message);
+  /// A warning about the file (not about a record).
+  void warning(std::string code, std::string pointer, std::string message);
+  /// What the feed has read so far (a grid's roster, before the feeds are merged).
+  const Journal& journal() const;
+
+ private:
+  friend Journal merge_feeds(std::vector<RecordFeed>& feeds, Diagnostics& diag);
+  std::string file_;
+  uint32_t file_ix_;
+  std::unique_ptr<FeedState> s_;
+};
+
+/// The feeds' records concatenated in feed order, as load_journal concatenates files:
+/// the single sections (school, year, settings) in one feed only, unknown fields reported.
+Journal merge_feeds(std::vector<RecordFeed>& feeds, Diagnostics& diag);
 
 /// The JSON pointer of a record, e.g. `/marks/12`.
 std::string record_pointer(const char* section, const Src& src);

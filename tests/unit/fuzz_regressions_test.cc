@@ -47,3 +47,27 @@ TEST_CASE("fuzz regressions: markdown's crashing inputs render") {
   CHECK(jp::fuzz::markdown_one(reinterpret_cast<const uint8_t*>(md.data()), md.size()) ==
         "<p><strong>Упр.</strong> 5</p>\nУпр. 5");
 }
+
+TEST_CASE("fuzz regressions: the tabular targets' crashing inputs are refused with diagnostics") {
+  for (const char* target : {"csv", "xlsx"})
+    for (const auto& f : inputs(std::string("tests/fuzz/regressions/") + target)) {
+      INFO(f.string());
+      std::string bytes = jp::test::slurp(f);
+      auto data = reinterpret_cast<const uint8_t*>(bytes.data());
+      CHECK(!(target == std::string("csv") ? jp::fuzz::csv_one(data, bytes.size())
+                                           : jp::fuzz::xlsx_one(data, bytes.size()))
+                 .empty());
+    }
+  // The targets really read: a marks table alone is checked as far as it goes (no school,
+  // references nowhere), a quote never closed stops the file, junk is no workbook.
+  std::string marks = "id,student,lesson,value\nm1,s1,l1,5\n";
+  CHECK(jp::fuzz::csv_one(reinterpret_cast<const uint8_t*>(marks.data()), marks.size())
+            .find("no file has the \"school\" section") != std::string::npos);
+  std::string open = "id,value\n\"m1,5\n";
+  CHECK(jp::fuzz::csv_one(reinterpret_cast<const uint8_t*>(open.data()), open.size()) ==
+        "marks.csv: line 2: a quoted field opened here is not closed by the end of the file (an "
+        "unbalanced \"); the file was not read\n");
+  std::string junk = "PK\x03\x04junk";
+  CHECK(jp::fuzz::xlsx_one(reinterpret_cast<const uint8_t*>(junk.data()), junk.size())
+            .starts_with("fuzz.xlsx: not a readable zip archive"));
+}
