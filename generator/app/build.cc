@@ -231,7 +231,7 @@ class BuildRun {
         templates_ += std::string(name) + "\n" + std::string(text) + "\n";
     fingerprint_ = sha256_hex(fmt::format(
         "{}\n{}\n{}\n{}\n{}\n{}\n{}", JOURNALPRESS_VERSION, sha256_hex(templates_), content_digest,
-        format_date(today_), o_.base_url, sha256_hex(site_key_), epochs_text));
+        format_date(today_), o_.base_url, sha256_hex(site_key_), epochs_text + site_mode_text()));
     // A database from before content digests: never taken for "up to date".
     have_digest_ = !content_digest.empty();
     if (o_.archive) {
@@ -328,9 +328,17 @@ class BuildRun {
     return since;
   }
 
+  bool encrypted() const { return o_.site_mode == "encrypted"; }
+  bool feeds() const { return o_.site_feeds == "on" || (o_.site_feeds == "auto" && !encrypted()); }
+  std::string site_mode_text() const {
+    return "\nmode:" + o_.site_mode + (feeds() ? "+feeds" : "");
+  }
+
   void site() {
     const Journal& j = *journal_;
     SiteOptions so;
+    so.encrypted = encrypted();
+    so.feeds = feeds();
     so.site_key = site_key_;
     so.base_url = o_.base_url;
     if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
@@ -340,7 +348,8 @@ class BuildRun {
     // A dry run renders every page (it measures rendering); a real build skips the pages
     // whose inputs did not change.
     if (!o_.dry_run)
-      so.inputs_digest = std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates_);
+      so.inputs_digest =
+          std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates_) + site_mode_text();
     Publication next;
     NewSince since = new_since(next);
     if (!site_writer_) site_writer_ = site_state_.get();
@@ -370,10 +379,11 @@ class BuildRun {
     }
     out_ << fmt::format(
         "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} kept (inputs unchanged), {} "
-        "files for {} family areas: {} written, {} unchanged, {} deleted; {:.2f} s in all\n",
+        "files for {} family areas: {} written, {} unchanged, {} deleted; {:.2f} s in all{}\n",
         dry(), r.pages_rendered, render_s, r.pages_rendered / std::max(render_s, 1e-9),
         r.pages_kept, r.files, r.areas, st.written, st.unchanged, st.deleted,
-        seconds_since(started_));
+        seconds_since(started_),
+        encrypted() ? fmt::format(" (encrypted mode: {} pages sealed)", r.sealed) : "");
     if (o_.report) o_.report->site = true;
     report("site", st);
     if (o_.timings) out_ << "timings:\n" << timings_;
@@ -450,7 +460,8 @@ class BuildRun {
     std::string base = o_.base_url;
     if (base.back() != '/') base += '/';
     auto batches = letter_batches(
-        j, family_areas(j, load_epochs(db_, j.school.id), site_key_, today_), today_);
+        j, family_areas(j, load_epochs(db_, j.school.id), site_key_, today_, encrypted()),
+        today_);
     // Every family's address: owner-only, like private/access.csv.
     WriterOptions wo;
     wo.private_files = true;

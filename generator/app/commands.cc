@@ -328,6 +328,19 @@ class Cli {
                      "public address of site/, for the addresses in private/access.csv")
         ->check(CLI::Validator([](std::string& url) { return check_base_url(url); }, "http(s) URL",
                                "HTTP_URL"));
+    build
+        ->add_option("--site-mode", bld.site_mode,
+                     "plain: family pages at f/<token>/; encrypted: each page encrypted under a "
+                     "key only the family's address carries (after #), opened in the browser "
+                     "(docs/site.md)")
+        ->check(CLI::IsMember({"plain", "encrypted"}))
+        ->capture_default_str();
+    build
+        ->add_option("--site-feeds", bld.site_feeds,
+                     "each family's calendar.ics and feed.atom: auto (plain mode only: in "
+                     "encrypted mode the web host could read them), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
+        ->capture_default_str();
     build->add_option("--school", bld.school, "school id, when the database holds several");
     build->add_option("--year", bld.year,
                       "year label (2023/2024), when the database holds several");
