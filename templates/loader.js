@@ -72,7 +72,12 @@
 
   async function route() {
     const mine = ++generation;
-    const { token, page } = parse();
+    let token, page;
+    try {
+      ({ token, page } = parse());
+    } catch (e) { // a malformed %-escape typed into the address
+      return showShell('jp-bad');
+    }
     if (!token) return showShell('');
     if (!window.crypto || !crypto.subtle) return showShell('jp-unsupported');
     const name = page || 'index';

@@ -44,18 +44,23 @@ for k in "${keys[@]}"; do [[ $k =~ ^[A-Za-z0-9_-]{43}$ ]] || bad_keys=1; done
 ((${#keys[@]} == 2 && !bad_keys)) && ok "access.csv: ${#keys[@]} addresses https://diary.example/#KEY" ||
   bad "access.csv addresses: $(cat out/private/access.csv)"
 
-# --- the pupils' and guardians' names (every part, and whole), from the journal itself
-/usr/bin/python3 - "$src/tests/corpus/base" >names.txt <<'PY'
-import json, pathlib, sys
+# --- the pupils' and guardians' names (every part, and whole), from the journal itself, as
+# the import stores them (NFC, zero-width characters dropped)
+names_of() {  # names_of JOURNAL_DIR: one name a line
+  /usr/bin/python3 - "$1" <<'PY'
+import json, pathlib, re, sys, unicodedata
 names = set()
 for f in pathlib.Path(sys.argv[1]).glob('*.json'):
     d = json.loads(f.read_text())
     for p in d.get('students', []) + d.get('guardians', []):
-        parts = [p.get(k) for k in ('last_name', 'first_name', 'middle_name') if p.get(k)]
-        names.update(x for x in parts if len(x) >= 3)
+        clean = lambda x: re.sub('[\u200b-\u200f\u2060\ufeff\u00ad\u061c]', '', unicodedata.normalize('NFC', x))
+        parts = [clean(p[k]) for k in ('last_name', 'first_name', 'middle_name') if p.get(k)]
+        names.update(x for x in parts if len(x) >= 2)
         names.add(' '.join(parts))
 print('\n'.join(sorted(names)))
 PY
+}
+names_of "$src/tests/corpus/base" >names.txt
 (($(wc -l <names.txt) >= 10)) && ok "$(wc -l <names.txt) names to look for" || bad "too few names: $(cat names.txt)"
 grep -qF "$(head -1 names.txt)" out/private/access.csv || grep -qF "$(sed -n 2p names.txt)" out/private/access.csv ||
   bad "the names are not the journal's (none in access.csv)"
@@ -69,6 +74,18 @@ others=$(find out/site/f -mindepth 2 -type f ! -name '*.bin')
 [[ -z $others ]] && ok "areas hold only sealed blobs (calendar and feed off by default)" || bad "not sealed: $others"
 magic=$(find out/site/f -mindepth 2 -name '*.bin' -exec head -c 4 {} \; -exec echo \; | sort -u)
 [[ $magic == JPE1 ]] && ok "every blob starts with JPE1" || bad "blob magic: $magic"
+
+# Names in every script (tests/fonts/journal: Chinese, Arabic, Hebrew, Armenian, Georgian,
+# emoji, names with combining marks and zero-width characters): none in clear either.
+"$bin" import "$src/tests/fonts/journal" --db fonts.db >/dev/null 2>&1 || bad "import tests/fonts/journal"
+"$bin" build --db fonts.db --out fonts --site --site-mode encrypted --site-key sec/site.key \
+  --today 2024-01-10 >/dev/null 2>&1 || bad "encrypted build of tests/fonts/journal"
+names_of "$src/tests/fonts/journal" >fonts-names.txt
+areas=$(find fonts/site/f -mindepth 1 -maxdepth 1 -type d | wc -l)
+leaks=$(grep -rlF -f fonts-names.txt fonts/site)
+[[ -z $leaks && $areas -ge 3 ]] &&
+  ok "every script: $(wc -l <fonts-names.txt) names, none in the $(find fonts/site -type f | wc -l) files of $areas areas" ||
+  bad "every script: $areas areas; names in clear: $leaks"
 
 # --- the letters: the full address in the text and in the QR code
 text=$(for f in out/letters/*.pdf; do pdftotext "$f" -; done)
@@ -150,8 +167,31 @@ key_now=$(awk -F, '$1 == "g1" { sub(/^https:\/\/diary\.example\/#/, "", $4); pri
 [[ $(wc -w <<<"$gone") == 1 && $(wc -w <<<"$came") == 1 && $key_now != "${keys[0]}" ]] &&
   ok "revoke: one area gone, one new, a new key in access.csv" || bad "revoke: gone [$gone] new [$came]"
 
+# --- a new site key: every area and every key changes; the configuration file sets the mode
+cat >school.toml <<'TOML'
+db = "j.db"
+out = "out"
+site-key = "sec/site.key"
+base-url = "https://diary.example/"
+site-mode = "encrypted"
+site = true
+TOML
+old=$(ls out/site/f | grep -v index.html | sort)
+old_keys=$(cut -d, -f4 out/private/access.csv | sort)
+"$bin" keygen --out sec --force >/dev/null
+check "new site key, mode from the configuration file" 0 "encrypted mode:" -- \
+  "$bin" build --config school.toml --today 2024-02-18
+new=$(ls out/site/f | grep -v index.html | sort)
+[[ -z $(comm -12 <(echo "$old") <(echo "$new")) && -z $(comm -12 <(echo "$old_keys") <(cut -d, -f4 out/private/access.csv | sort) | grep '#') ]] &&
+  ok "a new site key: every folder and every address new" || bad "a new site key left: $(comm -12 <(echo "$old") <(echo "$new"))"
+mapfile -t keys < <(awk -F, 'NR > 1 { sub(/^https:\/\/diary\.example\/#/, "", $4); print $4 }' out/private/access.csv)
+printf '%s\n' "${keys[@]}" >keys.txt
+
 # --- calendar and feed turned on: plain files, no key and no page link in them
+hashes | grep '\.bin$' | grep -v '/index\.bin$' >before-feeds.txt
 check "feeds on" 0 "encrypted mode:" -- build 2024-02-18 --site-feeds on
+hashes | grep '\.bin$' | grep -v '/index\.bin$' | cmp -s - before-feeds.txt &&
+  ok "turning the feeds on re-seals no page but the family pages" || bad "feeds on re-sealed pages"
 n=$(find out/site/f -name calendar.ics | wc -l); m=$(find out/site/f -name feed.atom | wc -l)
 ((n == 2 && m == 2)) && ok "--site-feeds on: a calendar and a feed per area" || bad "feeds on: $n calendars, $m feeds"
 leaks=$(cat out/site/f/*/feed.atom out/site/f/*/calendar.ics | grep -F -f keys.txt; grep -l 'rel="alternate"' out/site/f/*/feed.atom)

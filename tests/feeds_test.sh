@@ -39,6 +39,12 @@ ln -sfn b export
 sed -i 's/^today = .*/today = 2024-02-16/' etc/school.toml
 check "night 2" 0 "" -- "$bin" nightly --config etc/school.toml
 /usr/bin/python3 "$src/tests/feeds_check.py" b var/out 2024-02-16 night1 || bad "night 2: feeds_check.py"
+# Names and texts in every script (tests/fonts/journal): folding never splits a character.
+"$bin" import "$src/tests/fonts/journal" --db fonts.db >/dev/null 2>&1 || bad "import tests/fonts/journal"
+"$bin" build --db fonts.db --out fonts --site --site-key sec/site.key --today 2024-01-10 >/dev/null 2>&1 ||
+  bad "build of tests/fonts/journal"
+/usr/bin/python3 "$src/tests/feeds_check.py" "$src/tests/fonts/journal" fonts 2024-01-10 --some ||
+  bad "every script: feeds_check.py"
 # Published as they were built: the web root holds the same calendars and feeds.
 diff -r -q var/out/site www -x .journalpress-webroot >/dev/null && ok "web root = built site" || bad "web root differs"
 echo

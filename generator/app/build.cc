@@ -330,8 +330,10 @@ class BuildRun {
 
   bool encrypted() const { return o_.site_mode == "encrypted"; }
   bool feeds() const { return o_.site_feeds == "on" || (o_.site_feeds == "auto" && !encrypted()); }
-  std::string site_mode_text() const {
-    return "\nmode:" + o_.site_mode + (feeds() ? "+feeds" : "");
+  /// Part of the site's fingerprint (with the calendars and feeds) and of every page's
+  /// (the mode only: turning the feeds on or off must not re-seal unchanged pages).
+  std::string site_mode_text(bool with_feeds = true) const {
+    return "\nmode:" + o_.site_mode + (with_feeds && feeds() ? "+feeds" : "");
   }
 
   void site() {
@@ -349,7 +351,7 @@ class BuildRun {
     // whose inputs did not change.
     if (!o_.dry_run)
       so.inputs_digest =
-          std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates_) + site_mode_text();
+          std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates_) + site_mode_text(false);
     Publication next;
     NewSince since = new_since(next);
     if (!site_writer_) site_writer_ = site_state_.get();
@@ -460,8 +462,7 @@ class BuildRun {
     std::string base = o_.base_url;
     if (base.back() != '/') base += '/';
     auto batches = letter_batches(
-        j, family_areas(j, load_epochs(db_, j.school.id), site_key_, today_, encrypted()),
-        today_);
+        j, family_areas(j, load_epochs(db_, j.school.id), site_key_, today_, encrypted()), today_);
     // Every family's address: owner-only, like private/access.csv.
     WriterOptions wo;
     wo.private_files = true;

@@ -109,8 +109,8 @@ class Cli {
     if (config_check->parsed()) return check();
     if (nightly->parsed()) return run_nightly_recorded();
     if (region_check->parsed())
-      return run_region_check(region_dir, [](const std::string& f) { return Cli().region_problem(f); },
-                              std::cout);
+      return run_region_check(
+          region_dir, [](const std::string& f) { return Cli().region_problem(f); }, std::cout);
     if (region_status->parsed()) {
       if (region.status.empty()) region.status = region.dir + "/status";
       if (region.out.empty()) region.out = region.status;
@@ -474,8 +474,9 @@ class Cli {
         "A region's schools: one configuration file per school in a folder (docs/region.md).");
     r->require_subcommand(1);
     region_check = r->add_subcommand(
-        "check", "Check every school's configuration (DIR/*.toml) as `config check` does: one "
-                 "line per school; exit 1 if any is broken.");
+        "check",
+        "Check every school's configuration (DIR/*.toml) as `config check` does: one "
+        "line per school; exit 1 if any is broken.");
     region_check->add_option("DIR", region_dir, "the region's folder of SCHOOL.toml files")
         ->required();
     region_status = r->add_subcommand(

@@ -41,15 +41,14 @@ std::string hkdf_sha256(std::string_view key, std::string_view salt, std::string
   KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
   ossl::check(ctx != nullptr, "make an HKDF context");
   char digest[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(key.data()),
-                                        key.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.data()),
-                                        salt.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()),
-                                        info.size()),
-      OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_octet_string(
+                             OSSL_KDF_PARAM_KEY, const_cast<char*>(key.data()), key.size()),
+                         OSSL_PARAM_construct_octet_string(
+                             OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.data()), salt.size()),
+                         OSSL_PARAM_construct_octet_string(
+                             OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()), info.size()),
+                         OSSL_PARAM_construct_end()};
   std::string out(length, '\0');
   ossl::check(EVP_KDF_derive(ctx.get(), u(out), out.size(), params) == 1, "derive with HKDF");
   return out;
@@ -70,18 +69,18 @@ std::string seal_page(std::string_view page_key, std::string_view file_name,
   ossl::check(RAND_bytes(nonce, int(kNonce)) == 1, "make a nonce");
   CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  ossl::check(ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u(page_key),
-                                        nonce) == 1,
-              "start AES-256-GCM");
+  ossl::check(
+      ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, u(page_key), nonce) == 1,
+      "start AES-256-GCM");
   ossl::check(EVP_EncryptUpdate(ctx.get(), nullptr, &len, u(file_name), int(file_name.size())) == 1,
               "add the associated data");
   ossl::check(EVP_EncryptUpdate(ctx.get(), body, &len, u(plain), int(plain.size())) == 1,
               "encrypt a page");
   int tail = 0;
   ossl::check(EVP_EncryptFinal_ex(ctx.get(), body + len, &tail) == 1, "finish a page");
-  ossl::check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, int(kTag),
-                                  body + plain.size()) == 1,
-              "read the GCM tag");
+  ossl::check(
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, int(kTag), body + plain.size()) == 1,
+      "read the GCM tag");
   return out;
 }
 

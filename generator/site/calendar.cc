@@ -47,7 +47,8 @@ class Calendar {
     o += ics_line("DTSTAMP:" + ics_date(start) + "T000000Z");
     if (from_minutes >= 0) {
       o += ics_line("DTSTART;TZID=" + zone_ + ":" + ics_time(start, from_minutes));
-      o += ics_line("DTEND;TZID=" + zone_ + ":" + ics_time(start, std::max(to_minutes, from_minutes)));
+      o += ics_line("DTEND;TZID=" + zone_ + ":" +
+                    ics_time(start, std::max(to_minutes, from_minutes)));
     } else {
       o += ics_line("DTSTART;VALUE=DATE:" + ics_date(start));
       o += ics_line("DTEND;VALUE=DATE:" + ics_date(end_exclusive));
@@ -98,13 +99,18 @@ std::string ics_text(std::string_view s) {
   std::string r;
   r.reserve(s.size());
   for (char c : s) {
-    if (c == '\\' || c == ';' || c == ',') r += '\\', r += c;
-    else if (c == '\n') r += "\\n";
+    if (c == '\\' || c == ';' || c == ',')
+      r += '\\', r += c;
+    else if (c == '\n')
+      r += "\\n";
     // Google Calendar and Outlook show a description as HTML: a homework's or name's `<`
     // and `>` become the fullwidth signs (U+FF1C, U+FF1E), so no markup reaches them.
-    else if (c == '<') r += "\xEF\xBC\x9C";
-    else if (c == '>') r += "\xEF\xBC\x9E";
-    else if (c != '\r') r += c;
+    else if (c == '<')
+      r += "\xEF\xBC\x9C";
+    else if (c == '>')
+      r += "\xEF\xBC\x9E";
+    else if (c != '\r')
+      r += c;
   }
   return r;
 }
@@ -177,8 +183,8 @@ std::string family_calendar(const DiaryIndex& ix, const std::vector<int>& childr
                   markdown_plain(l.homework, true) + "\n" + set_on);
       if (own)
         for (int h : *own)
-          cal.event(fmt::format("individual-{}-{}-{}", l.id, st.id, h - (*own)[0]), *due,
-                    *due + 1, loc.format("feeds.individual", {{"name", name}, {"subject", subject}}),
+          cal.event(fmt::format("individual-{}-{}-{}", l.id, st.id, h - (*own)[0]), *due, *due + 1,
+                    loc.format("feeds.individual", {{"name", name}, {"subject", subject}}),
                     markdown_plain(j.individual_homework[h].text, true) + "\n" + set_on);
     }
     for (int p : ix.periods(c)) {

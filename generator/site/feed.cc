@@ -38,14 +38,14 @@ std::string rfc3339(int64_t utc, int offset_minutes) {
 
 std::string name_uuid(const std::string& name) {
   std::string h = sha256_hex(name).substr(0, 32);
-  h[12] = '8';                                            // version 8
+  h[12] = '8';                                                  // version 8
   h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];  // RFC 9562 variant
   return fmt::format("urn:uuid:{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4),
                      h.substr(16, 4), h.substr(20));
 }
 
-std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children,
-                        const Locale& loc, const FeedOptions& o) {
+std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, const Locale& loc,
+                        const FeedOptions& o) {
   const Journal& j = ix.journal();
   int offset = zone_offset_minutes(j.school.timezone).value_or(180);
   // A day's moment when the record has none of its own: its lesson's start, else noon.
@@ -78,8 +78,8 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children,
         const Lesson& l = j.lessons[m.lesson_ix];
         int64_t when = m.created_ts ? m.created_ts->utc : lesson_at(l);
         if (auto ch = changed.find(mi); ch != changed.end()) when = std::max(when, ch->second);
-        std::string work = m.work_type_ix >= 0 ? j.work_types[m.work_type_ix].name
-                                                : loc.text("no_work_type");
+        std::string work =
+            m.work_type_ix >= 0 ? j.work_types[m.work_type_ix].name : loc.text("no_work_type");
         add(when, "mark\n" + m.id,
             loc.format("feeds.mark", {{"name", name},
                                       {"value", m.value},
@@ -127,7 +127,8 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children,
     return std::tie(b.updated, a.id) < std::tie(a.updated, b.id);
   });
   if (entries.size() > kMaxEntries) entries.resize(kMaxEntries);
-  const std::string& school_name = j.school.short_name.empty() ? j.school.name : j.school.short_name;
+  const std::string& school_name =
+      j.school.short_name.empty() ? j.school.name : j.school.short_name;
   // The feed changes when its entries do, not every day: its time is its newest entry's.
   int64_t updated = entries.empty() ? at(j.year.start, 0) : entries.front().updated;
   std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
@@ -137,12 +138,14 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children,
   x += "<updated>" + rfc3339(updated, offset) + "</updated>\n";
   x += "<author><name>" + xml_escape(school_name) + "</name></author>\n";
   x += "<link rel=\"self\" href=\"feed.atom\"/>\n";
-  x += std::string("<generator version=\"") + JOURNALPRESS_VERSION + "\">journalpress</generator>\n";
+  x +=
+      std::string("<generator version=\"") + JOURNALPRESS_VERSION + "\">journalpress</generator>\n";
   for (const Entry& e : entries) {
     x += "<entry>\n<id>" + e.id + "</id>\n";
     x += "<title>" + xml_escape(e.title) + "</title>\n";
     x += "<updated>" + rfc3339(e.updated, offset) + "</updated>\n";
-    if (!e.link.empty()) x += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(e.link) + "\"/>\n";
+    if (!e.link.empty())
+      x += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(e.link) + "\"/>\n";
     x += "<content type=\"text\">" + xml_escape(e.content.empty() ? e.title : e.content) +
          "</content>\n</entry>\n";
   }

@@ -24,8 +24,8 @@ struct FeedOptions {
   bool links = true;
 };
 
-std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children,
-                        const Locale& loc, const FeedOptions& o);
+std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, const Locale& loc,
+                        const FeedOptions& o);
 
 /// `urn:uuid:` of a name (RFC 9562 version 8: the first 128 bits of its SHA-256).
 std::string name_uuid(const std::string& name);

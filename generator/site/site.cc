@@ -67,16 +67,20 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
     if (!o.encrypted) {
       std::vector<std::string> paths;
       for (const FamilyArea* a : areas) paths.push_back(a->folder + "/" + file);
-      if (fp.empty()) w.put_many(paths, bytes);
-      else w.put_many(paths, bytes, fp);
+      if (fp.empty())
+        w.put_many(paths, bytes);
+      else
+        w.put_many(paths, bytes, fp);
       return;
     }
     std::string name = sealed_name(file);
     for (const FamilyArea* a : areas) {
       std::string blob = seal_page(a->page_key, name, bytes);
       std::vector<std::string> path{a->folder + "/" + name + ".bin"};
-      if (fp.empty()) w.put_many(path, blob);
-      else w.put_many(path, blob, fp);
+      if (fp.empty())
+        w.put_many(path, blob);
+      else
+        w.put_many(path, blob, fp);
       ++sealed;
     }
   };

@@ -38,7 +38,7 @@ struct SiteResult {
   size_t pages_kept = 0;      ///< not rendered: their inputs did not change
   size_t files = 0;           ///< files offered (pages times areas, plus the shared files)
   size_t areas = 0;
-  size_t sealed = 0;  ///< encrypted mode: pages sealed (encrypted) this build
+  size_t sealed = 0;       ///< encrypted mode: pages sealed (encrypted) this build
   std::string access_csv;  ///< for DIR/private/access.csv
 };
 

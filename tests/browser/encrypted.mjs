@@ -97,7 +97,8 @@ await axeContext.close();
 // message, and nothing of the diary.
 const wrong = key.slice(0, 10) + (key[10] === 'A' ? 'B' : 'A') + key.slice(11);
 for (const [what, hash] of [['a key one character off', wrong], ['a truncated key', key.slice(0, 40)],
-  ['a tampered page (GCM tag fails)', tampered], ['a page name that does not exist', `${key}/nothing~here`]]) {
+  ['a tampered page (GCM tag fails)', tampered], ['a page name that does not exist', `${key}/nothing~here`],
+  ['a malformed escape in the page name', `${key}/%E0%A4%A`], ['a page outside the area', `${key}/..%2F..%2Frobots`]]) {
   const p = await context.newPage();
   await p.goto(`${base}/#${hash}`);
   try {

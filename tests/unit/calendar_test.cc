@@ -1,9 +1,10 @@
+#include "site/calendar.h"
+
 #include <catch2/catch.hpp>
 
 #include "core/dates.h"
 #include "core/journal.h"
 #include "figures/diary.h"
-#include "site/calendar.h"
 
 using namespace jp;
 
@@ -14,22 +15,25 @@ TEST_CASE("calendar: text is escaped and lines folded at 75 octets, never inside
   std::string line = "SUMMARY:" + std::string(100, 'x');
   std::string folded = ics_line(line);
   CHECK(folded == "SUMMARY:" + std::string(67, 'x') + "\r\n " + std::string(33, 'x') + "\r\n");
-  // Cyrillic letters are two octets: no physical line over 75, none split.
-  std::string ru = "DESCRIPTION:";
-  for (int i = 0; i < 200; ++i) ru += "ж";
-  folded = ics_line(ru);
-  std::string unfolded;
-  size_t start = 0;
-  while (start < folded.size()) {
-    size_t end = folded.find("\r\n", start);
-    REQUIRE(end != std::string::npos);
-    std::string phys = folded.substr(start, end - start);
-    CHECK(phys.size() <= 75);
-    CHECK((static_cast<unsigned char>(phys[start == 0 ? 0 : 1]) & 0xC0) != 0x80);
-    unfolded += start == 0 ? phys : phys.substr(1);
-    start = end + 2;
+  // Cyrillic letters are two octets, Chinese three, emoji four: no physical line over 75,
+  // none split, whatever the offset each fold falls on.
+  for (const char* ch : {"ж", "家", "\xF0\x9F\x98\x80", "жa家"}) {
+    std::string ru = "DESCRIPTION:";
+    for (int i = 0; i < 200; ++i) ru += ch;
+    folded = ics_line(ru);
+    std::string unfolded;
+    size_t start = 0;
+    while (start < folded.size()) {
+      size_t end = folded.find("\r\n", start);
+      REQUIRE(end != std::string::npos);
+      std::string phys = folded.substr(start, end - start);
+      CHECK(phys.size() <= 75);
+      CHECK((static_cast<unsigned char>(phys[start == 0 ? 0 : 1]) & 0xC0) != 0x80);
+      unfolded += start == 0 ? phys : phys.substr(1);
+      start = end + 2;
+    }
+    CHECK(unfolded == ru);
   }
-  CHECK(unfolded == ru);
   CHECK(ics_line("END:VEVENT") == "END:VEVENT\r\n");
 }
 

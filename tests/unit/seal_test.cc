@@ -1,9 +1,10 @@
+#include "core/seal.h"
+
 #include <catch2/catch.hpp>
 #include <set>
 
 #include "core/hash.h"
 #include "core/keys.h"
-#include "core/seal.h"
 
 using namespace jp;
 
