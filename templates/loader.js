@@ -65,7 +65,10 @@
     }
   }
 
+  // Which page is on screen (data-page on <html>): what the tests wait for, as the fragment
+  // changes at once and the page only once fetched and decrypted.
   function showShell(id) {
+    document.documentElement.setAttribute('data-page', id ? `message:${id}` : 'front');
     if (document.body !== shell) document.body.replaceWith(shell);
     for (const p of shell.querySelectorAll('p.notice[id]')) p.hidden = p.id !== id;
   }
@@ -92,6 +95,7 @@
       const first = document.body === shell;
       document.title = doc.title;
       document.body.replaceWith(document.adoptNode(doc.body));
+      document.documentElement.setAttribute('data-page', name);
       window.scrollTo(0, 0);
       // After a link, the new page's heading takes the focus (a screen reader reads it).
       const h1 = document.querySelector('h1');

@@ -32,18 +32,22 @@ const page = await context.newPage();
 const errors = [];
 page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 page.on('pageerror', (e) => errors.push(String(e)));
-const visible = async (sel) => page.locator(sel).isVisible();
+// The fragment changes at once, the page only once fetched and decrypted: wait for the
+// loader to say which page it shows.
+const shown = (p, test) => p.waitForFunction((t) => {
+  const page = document.documentElement.dataset.page || '';
+  return t.startsWith('=') ? page === t.slice(1) : page.endsWith(t);
+}, test, { timeout: 15000 });
 
 // 1. The family's address: the family page, then the child's current week.
 await page.goto(`${base}/#${key}`);
-await page.waitForSelector('ul.children a', { timeout: 15000 });
+await shown(page, '=index');
 check((await page.textContent('main')).includes(child), `family page names ${child}`);
 check(page.url().endsWith(`#${key}`), 'the key stays in the fragment');
 const link = page.locator('ul.children a', { hasText: child }).first();
 check((await link.getAttribute('href')).startsWith(`#${key}/`), 'links to the child carry the key');
 await link.click();
-await page.waitForSelector('table, .day, .week, main h1', { timeout: 15000 });
-await page.waitForFunction(() => location.hash.includes('~current'), null, { timeout: 15000 });
+await shown(page, '~current');
 const week = await page.textContent('body');
 check(week.includes(child), "the child's current week shows the child");
 check(/Неделя|недел/.test(await page.textContent('h1')), `the week page's heading: ${await page.textContent('h1')}`);
@@ -53,18 +57,18 @@ check(page.url().includes(`#${key}/`), 'the key is still in the fragment on the 
 const nav = page.locator('nav.sections a').filter({ hasNotText: '' });
 const results = page.locator(`a[href^="#${key}/"][href$="~results"]`).first();
 await results.click();
-await page.waitForFunction(() => location.hash.endsWith('~results'), null, { timeout: 15000 });
+await shown(page, '~results');
 check(page.url().includes(`#${key}/`) && (await page.textContent('h1')).length > 0, 'results page opens, key kept');
 const subject = page.locator(`a[href^="#${key}/"][href*="~subject~"]`).first();
 if (await subject.count()) {
   await subject.click();
-  await page.waitForFunction(() => location.hash.includes('~subject~'), null, { timeout: 15000 });
+  await shown(page, '~subject~' + (await page.evaluate(() => location.hash)).split('~subject~')[1]);
   check(page.url().includes(`#${key}/`), 'a subject page opens, key kept');
 } else {
   bad('no subject link on the results page');
 }
 await page.goBack();
-await page.waitForFunction(() => location.hash.endsWith('~results'), null, { timeout: 15000 });
+await shown(page, '~results');
 check(true, 'Back returns to the results page');
 // The skip link moves the focus, it does not replace the key.
 const skip = page.locator('a.skip');
@@ -81,7 +85,7 @@ const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width
 const axePage = await axeContext.newPage();
 for (const target of [`#${key}`, `#${key}/${(await page.evaluate(() => location.hash)).split('/')[1]}`]) {
   await axePage.goto(`${base}/${target}`);
-  await axePage.waitForFunction(() => !document.getElementById('jp-loading') && document.querySelector('nav, ul.children'), null, { timeout: 15000 });
+  await shown(axePage, target.includes('/') ? '=' + target.split('/')[1] : '=index');
   await axePage.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const result = await axePage.evaluate(async () =>
     await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
@@ -102,6 +106,7 @@ for (const [what, hash] of [['a key one character off', wrong], ['a truncated ke
   const p = await context.newPage();
   await p.goto(`${base}/#${hash}`);
   try {
+    await shown(p, '=message:jp-bad');
     await p.waitForSelector('#jp-bad', { state: 'visible', timeout: 15000 });
     const text = await p.textContent('#jp-bad');
     check(/ссылке дневник не открывается/.test(text) && !(await p.textContent('body')).includes(child),
