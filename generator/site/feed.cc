@@ -22,6 +22,7 @@ constexpr size_t kMaxEntries = 100;
 struct Entry {
   int64_t updated = 0;  ///< UTC seconds
   std::string id, title, content, link;
+  bool fresh = false;  ///< new since the previous publication
 };
 
 /// RFC 3339 in the school's offset: `2024-02-12T12:00:00+03:00`.
@@ -66,11 +67,13 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
     const Student& st = j.students[c];
     std::string name = st.person.first_name.empty() ? full_name(st.person) : st.person.first_name;
     names += (names.empty() ? "" : ", ") + name;
-    auto add = [&](int64_t when, const std::string& id, std::string title, std::string content,
-                   std::string link) {
-      if (when < from || when >= until) return;
+    // `key`: the item's "new since" key (0: none, an absence).
+    auto add = [&](int64_t when, uint64_t key, const std::string& id, std::string title,
+                   std::string content, std::string link) {
+      bool fresh = key && o.since && !o.since->first && !o.since->is_known(key);
+      if ((when < from && !fresh) || when >= until) return;
       entries.push_back({when, name_uuid(school + "\n" + st.id + "\n" + id), std::move(title),
-                         std::move(content), o.links ? std::move(link) : std::string()});
+                         std::move(content), o.links ? std::move(link) : std::string(), fresh});
     };
     if (!ix.unmarked(c)) {
       for (int mi : ix.marks(c)) {
@@ -80,7 +83,7 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
         if (auto ch = changed.find(mi); ch != changed.end()) when = std::max(when, ch->second);
         std::string work =
             m.work_type_ix >= 0 ? j.work_types[m.work_type_ix].name : loc.text("no_work_type");
-        add(when, "mark\n" + m.id,
+        add(when, item_key(m), "mark\n" + m.id,
             loc.format("feeds.mark", {{"name", name},
                                       {"value", m.value},
                                       {"subject", j.subjects[l.subject_ix].name},
@@ -93,7 +96,7 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
         Day end = f.period_ix >= 0 ? j.periods[f.period_ix].end : j.year.end;
         std::string period = f.period_ix >= 0 ? j.periods[f.period_ix].name
                                               : loc.text("feeds.final_periods." + f.period);
-        add(f.created_ts ? f.created_ts->utc : at(end, 12 * 60),
+        add(f.created_ts ? f.created_ts->utc : at(end, 12 * 60), item_key(f),
             "final\n" + f.subject + "\n" + f.period,
             loc.format("feeds.final_mark", {{"name", name},
                                             {"value", f.value},
@@ -104,7 +107,7 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
     }
     for (int ri : ix.remarks(c)) {
       const Remark& r = j.remarks[ri];
-      add(at(r.date, 12 * 60), "remark\n" + r.id,
+      add(at(r.date, 12 * 60), item_key(r), "remark\n" + r.id,
           loc.format("feeds.remark", {{"name", name},
                                       {"kind", loc.text("remark_kinds." + r.kind)},
                                       {"date", loc.day_month(r.date)}}),
@@ -114,7 +117,7 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
       const Attendance& a = j.attendance[ai];
       const Lesson& l = j.lessons[a.lesson_ix];
       std::string status = loc.text("attendance." + (a.reason.empty() ? a.status : a.reason));
-      add(lesson_at(l), "attendance\n" + l.id,
+      add(lesson_at(l), 0, "attendance\n" + l.id,
           loc.format("feeds.absence", {{"name", name},
                                        {"status", status},
                                        {"subject", j.subjects[l.subject_ix].name},
@@ -126,7 +129,9 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return std::tie(b.updated, a.id) < std::tie(a.updated, b.id);
   });
-  if (entries.size() > kMaxEntries) entries.resize(kMaxEntries);
+  // At most kMaxEntries, the newest; what is new since the previous publication stays.
+  size_t n = 0;
+  std::erase_if(entries, [&](const Entry& e) { return n++ >= kMaxEntries && !e.fresh; });
   const std::string& school_name =
       j.school.short_name.empty() ? j.school.name : j.school.short_name;
   // The feed changes when its entries do, not every day: its time is its newest entry's.

@@ -12,6 +12,7 @@
 
 #include "core/wording.h"
 #include "figures/diary.h"
+#include "figures/new_since.h"
 
 namespace jp {
 
@@ -22,6 +23,10 @@ struct FeedOptions {
   /// Entries link to the child's pages (plain mode). Not in encrypted mode: a link there
   /// would carry the family key, and the feed itself is readable by the host.
   bool links = true;
+  /// What the previous publication held: a mark, final mark or remark new since then is
+  /// listed even when its own time is older than the feed's weeks (a mark entered late
+  /// for an old lesson), for as long as it is new.
+  const NewSince* since = nullptr;
 };
 
 std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, const Locale& loc,

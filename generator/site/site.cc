@@ -111,7 +111,7 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
       if (!o.feeds) continue;
       w.put(a.folder + "/calendar.ics", family_calendar(ix, a.children, Locale::ru(), o.today));
       FeedOptions fo;
-      fo.today = o.today, fo.area = a.folder, fo.links = !o.encrypted;
+      fo.today = o.today, fo.area = a.folder, fo.links = !o.encrypted, fo.since = &since;
       w.put(a.folder + "/feed.atom", family_feed(ix, a.children, Locale::ru(), fo));
     }
   });
