@@ -18,6 +18,7 @@
   const PAGE = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
   const encoder = new TextEncoder();
   let shell = null; // the loader's own body, shown again for a bad address
+  let shellTitle = '';
   let area = null; // { token, folder, key } of the address last opened
   let generation = 0; // a newer navigation wins over a slower older one
 
@@ -70,6 +71,7 @@
   function showShell(id) {
     document.documentElement.setAttribute('data-page', id ? `message:${id}` : 'front');
     if (document.body !== shell) document.body.replaceWith(shell);
+    document.title = shellTitle;
     for (const p of shell.querySelectorAll('p.notice[id]')) p.hidden = p.id !== id;
   }
 
@@ -127,6 +129,7 @@
 
   function start() {
     shell = document.body;
+    shellTitle = document.title;
     window.addEventListener('hashchange', route);
     route();
   }

@@ -121,6 +121,10 @@ await page.evaluate((h) => { location.hash = h; }, wrong);
 await page.waitForSelector('#jp-bad', { state: 'visible', timeout: 15000 }).then(
   () => ok('a wrong key typed into an open diary: the message'), () => bad('a wrong key typed into an open diary: no message'));
 check(!(await page.textContent('body')).includes(child), 'and the child is no longer shown');
+const front = await context.newPage();
+await front.goto(`${base}/`);
+check((await page.title()) === (await front.title()), `and the title is the front page's again (${await page.title()})`);
+await front.close();
 
 // 5. Without JavaScript: the plain message.
 const noJs = await browser.newContext({ javaScriptEnabled: false });
