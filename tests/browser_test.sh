@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the diary site of data/ and checks a page of every kind, for a grade-1, a
-# grade-5 and a grade-10 child, and the audit reports' pages, with tests/browser/check.mjs
+# grade-5 and a grade-10 child, encrypted mode's front page, and the audit reports' pages, with tests/browser/check.mjs
 # (vnu, axe in Chromium, 320 px).
 #   browser_test.sh BINARY SOURCE_DIR [--screenshots DIR]
 set -eu  # (no pipefail: `grep | head` ends grep early on purpose)
@@ -15,6 +15,9 @@ trap 'rm -rf "$tmp"' EXIT
 "$bin" build --site --db "$tmp/j.db" --out "$tmp/out" --site-key "$tmp/secrets/site.key" --today 2024-02-14 >/dev/null
 site=$tmp/out/site
 pages=("$site/index.html" "$site/f/index.html")
+# Encrypted mode's front page, the loader, as a browser without the fragment shows it.
+"$bin" build --site --site-mode encrypted --db "$tmp/j.db" --out "$tmp/enc" --site-key "$tmp/secrets/site.key" --today 2024-02-14 >/dev/null
+pages+=("$tmp/enc/site/index.html")
 # A child of each stage: the class is on the family page; take the first area per grade.
 for grade in 1 5 10; do
   area=$(grep -l ", ${grade}[АБВГ]</li>" "$site"/f/*/index.html | head -n 1 | xargs dirname)

@@ -16,9 +16,7 @@ nginx=$(command -v nginx || echo /usr/sbin/nginx)
 tmp=$(mktemp -d)
 trap '[[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null; rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"  # nginx's workers run as another user when the test runs as root
-fail=0
-bad() { echo "FAIL $*"; fail=1; }
-ok() { echo "ok   $*"; }
+. "$src/tests/check.sh"
 
 cd "$tmp"
 "$bin" import "$src/tests/corpus/base" --db j.db >/dev/null || { echo "FAIL import"; exit 1; }
@@ -42,39 +40,6 @@ family_path=/${family#https://diary.example/}
 [[ $family_path == /f/*/ ]] || { echo "FAIL no family address in access.csv: $family"; exit 1; }
 page=$(cd "www$family_path" && ls *~current.html | head -1)
 
-start_nginx() {  # start_nginx ROOT: the shipped configuration with that root, on a free port
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 20000))
-  sed -e "s|^\( *\)listen 80;|\1listen 127.0.0.1:$port;|" -e '/listen \[::\]:80;/d' \
-    -e "s|^\( *\)root .*;|\1root $1;|" "$src/deploy/nginx/journalpress.conf" >site.conf
-  cat >nginx.conf <<EOF
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  client_body_temp_path $tmp/body;
-  proxy_temp_path $tmp/proxy;
-  fastcgi_temp_path $tmp/fastcgi;
-  uwsgi_temp_path $tmp/uwsgi;
-  scgi_temp_path $tmp/scgi;
-  include $tmp/site.conf;
-}
-EOF
-  "$nginx" -e "$tmp/error.log" -p "$tmp" -c "$tmp/nginx.conf" 2>nginx.err && break
-  grep -q "Address already in use" nginx.err || { echo "FAIL nginx did not start:"; cat nginx.err; exit 1; }
-done
-for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-base=http://127.0.0.1:$port
-}
-stop_nginx() {
-  kill "$(cat "$tmp/nginx.pid")" 2>/dev/null
-  for i in $(seq 50); do [[ -f $tmp/nginx.pid ]] || break; sleep 0.1; done
-  rm -f "$tmp/nginx.pid"
-}
 start_nginx "$tmp/www"
 
 get() {  # get PATH: sets code, headers, body
@@ -82,9 +47,12 @@ get() {  # get PATH: sets code, headers, body
   headers=$(tr -d '\r' <"$tmp/h.txt")
   body=$(cat "$tmp/b.txt")
 }
-has_headers() {  # has_headers NAME: every privacy header is sent
+strict="default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+# The front page may run the site's own loader.js and fetch from the site (encrypted mode).
+front="default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+has_headers() {  # has_headers NAME [CSP]: every privacy header is sent (the strict CSP unless given)
   local missing=""
-  for h in "Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'" \
+  for h in "Content-Security-Policy: ${2:-$strict}" \
     "Referrer-Policy: no-referrer" "X-Robots-Tag: noindex, nofollow, noarchive" \
     "X-Content-Type-Options: nosniff"; do
     grep -qiF "$h" <<<"$headers" || missing+="$h; "
@@ -99,10 +67,22 @@ grep -qi "^Cache-Control: no-store$" <<<"$headers" && ok "family page: not store
 grep -qi "^Server: nginx$" <<<"$headers" && ok "no version in Server" || bad "server header: $(grep -i ^server <<<"$headers")"
 get "$family_path"
 [[ $code == 200 && $body == *"$page"* ]] && ok "family index 200" || bad "family index: $code"
+# The family's calendar and feed: their own types, the strict headers, never stored.
+get "${family_path}calendar.ics"
+[[ $code == 200 && $body == BEGIN:VCALENDAR* ]] && grep -qi "^Content-Type: text/calendar; charset=utf-8$" <<<"$headers" &&
+  ok "calendar.ics 200 text/calendar" || bad "calendar.ics: $code $(grep -i content-type <<<"$headers")"
+has_headers "calendar.ics"
+grep -qi "^Cache-Control: no-store$" <<<"$headers" && ok "calendar: not stored" || bad "calendar cache"
+get "${family_path}feed.atom"
+[[ $code == 200 && $body == *"<feed xmlns"* ]] && grep -qi "^Content-Type: application/atom+xml" <<<"$headers" &&
+  ok "feed.atom 200 application/atom+xml" || bad "feed.atom: $code $(grep -i content-type <<<"$headers")"
+has_headers "feed.atom"
 
 get /
 [[ $code == 200 ]] && ok "root 200" || bad "root: $code"
-has_headers "root"
+has_headers "root" "$front"
+get /index.html
+has_headers "root as /index.html" "$front"
 if grep -qE '[0-9a-f]{32}' <<<"$body" || grep -q 'href="f/' <<<"$body"; then bad "root reveals an address"; else ok "root reveals no address"; fi
 names=$(awk -F, 'NR > 1 { print $2 }' out/private/access.csv)
 leak=""

@@ -87,7 +87,11 @@ std::vector<std::unique_ptr<Output>> requested_outputs(const BuildOptions& o,
                                                        const DatasetFacts& facts,
                                                        const std::string& site_key) {
   std::vector<std::unique_ptr<Output>> outs;
-  if (o.site) outs.push_back(std::make_unique<SiteOutput>(SiteSettings{site_key, o.base_url, ds.school_id}));
+  const bool encrypted = o.site_mode == "encrypted";
+  const bool feeds = o.site_feeds == "on" || (o.site_feeds == "auto" && !encrypted);
+  if (o.site)
+    outs.push_back(std::make_unique<SiteOutput>(
+        SiteSettings{site_key, o.base_url, ds.school_id, encrypted, feeds}));
   if (o.archive) {
     SignerOptions so;
     so.key = {o.sign_key, o.pkcs11_module, o.pin_file, o.sign_engine};
@@ -105,7 +109,8 @@ std::vector<std::unique_ptr<Output>> requested_outputs(const BuildOptions& o,
   }
   if (o.letters)
     outs.push_back(
-        std::make_unique<LettersOutput>(LettersSettings{site_key, o.base_url, ds.school_id, o.all}));
+        std::make_unique<LettersOutput>(
+            LettersSettings{site_key, o.base_url, ds.school_id, o.all, encrypted}));
   if (o.reports) {
     AuditOptions ao;
     ao.period = o.period, ao.from = o.from, ao.to = o.to;

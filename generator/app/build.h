@@ -39,6 +39,9 @@ struct BuildOptions {
   bool dry_run = false;
   bool allow_any_date = false;  ///< accept a --today outside the dataset's school year
   bool full = false;            ///< render every site page, even those whose inputs did not change
+  /// `plain`, or `encrypted` (pages sealed; docs/site.md); the calendar and feed: `auto`
+  /// (on in plain mode, off in encrypted mode), `on` or `off`.
+  std::string site_mode = "plain", site_feeds = "auto";
   /// The process ends right after the build (the command line): the journal, its index
   /// and the site's state (~300 MB of small objects, ~0.3 s to free) are left to the
   /// operating system. Tests leave it off.

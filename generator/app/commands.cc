@@ -111,8 +111,8 @@ class Cli {
     if (config_check->parsed()) return check();
     if (nightly->parsed()) return run_nightly_recorded();
     if (region_check->parsed())
-      return run_region_check(region_dir, [](const std::string& f) { return Cli().region_problem(f); },
-                              std::cout);
+      return run_region_check(
+          region_dir, [](const std::string& f) { return Cli().region_problem(f); }, std::cout);
     if (region_status->parsed()) {
       if (region.status.empty()) region.status = region.dir + "/status";
       if (region.out.empty()) region.out = region.status;
@@ -370,6 +370,19 @@ class Cli {
                      "public address of site/, for the addresses in private/access.csv")
         ->check(CLI::Validator([](std::string& url) { return check_base_url(url); }, "http(s) URL",
                                "HTTP_URL"));
+    build
+        ->add_option("--site-mode", bld.site_mode,
+                     "plain: family pages at f/<token>/; encrypted: each page encrypted under a "
+                     "key only the family's address carries (after #), opened in the browser "
+                     "(docs/site.md)")
+        ->check(CLI::IsMember({"plain", "encrypted"}))
+        ->capture_default_str();
+    build
+        ->add_option("--site-feeds", bld.site_feeds,
+                     "each family's calendar.ics and feed.atom: auto (plain mode only: in "
+                     "encrypted mode the web host could read them), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
+        ->capture_default_str();
     build->add_option("--school", bld.school, "school id, when the database holds several");
     build->add_option("--year", bld.year,
                       "year label (2023/2024), when the database holds several");
@@ -503,8 +516,9 @@ class Cli {
         "A region's schools: one configuration file per school in a folder (docs/region.md).");
     r->require_subcommand(1);
     region_check = r->add_subcommand(
-        "check", "Check every school's configuration (DIR/*.toml) as `config check` does: one "
-                 "line per school; exit 1 if any is broken.");
+        "check",
+        "Check every school's configuration (DIR/*.toml) as `config check` does: one "
+        "line per school; exit 1 if any is broken.");
     region_check->add_option("DIR", region_dir, "the region's folder of SCHOOL.toml files")
         ->required();
     region_status = r->add_subcommand(

@@ -45,18 +45,36 @@ std::string read_site_key(const std::string& path) {
   return key;
 }
 
-std::string access_token(const std::string& key, const std::string& school_id,
+namespace {
+
+/// HMAC-SHA256 under the site key of a labelled (school, guardian, epoch); length-prefixed
+/// fields, so that ("a", "bc") and ("ab", "c") do not collide.
+std::string guardian_mac(const std::string& key, const char* label, const std::string& school_id,
                          const std::string& guardian_id, long long epoch) {
-  // Length-prefixed fields: ("a", "bc") and ("ab", "c") must not collide.
-  std::string msg = fmt::format("journalpress-access-v1\n{}:{}\n{}:{}\n{}", school_id.size(),
-                                school_id, guardian_id.size(), guardian_id, epoch);
+  std::string msg = fmt::format("{}\n{}:{}\n{}:{}\n{}", label, school_id.size(), school_id,
+                                guardian_id.size(), guardian_id, epoch);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (!HMAC(EVP_sha256(), key.data(), int(key.size()),
             reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len))
-    throw std::runtime_error("OpenSSL HMAC-SHA256 failed for an access token: " +
+    throw std::runtime_error(std::string("OpenSSL HMAC-SHA256 failed for ") + label + ": " +
                              ossl::error_text());
-  return to_hex(mac, 16);
+  std::string r(reinterpret_cast<char*>(mac), len);
+  OPENSSL_cleanse(mac, sizeof mac);
+  return r;
+}
+
+}  // namespace
+
+std::string access_token(const std::string& key, const std::string& school_id,
+                         const std::string& guardian_id, long long epoch) {
+  std::string mac = guardian_mac(key, "journalpress-access-v1", school_id, guardian_id, epoch);
+  return to_hex(reinterpret_cast<const unsigned char*>(mac.data()), 16);
+}
+
+std::string family_key(const std::string& key, const std::string& school_id,
+                       const std::string& guardian_id, long long epoch) {
+  return guardian_mac(key, "journalpress-family-key-v1", school_id, guardian_id, epoch);
 }
 
 }  // namespace jp

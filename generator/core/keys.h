@@ -15,5 +15,9 @@ std::string read_site_key(const std::string& path);
 /// school, guardian and access epoch, 128 bits as 32 hex digits.
 std::string access_token(const std::string& key, const std::string& school_id,
                          const std::string& guardian_id, long long epoch);
+/// Encrypted mode's family key (32 raw bytes, carried in the URL's fragment): HMAC-SHA256
+/// under the site key like the token, with another label, so neither gives the other.
+std::string family_key(const std::string& key, const std::string& school_id,
+                       const std::string& guardian_id, long long epoch);
 
 }  // namespace jp

@@ -103,7 +103,7 @@ std::string markdown_html(const std::string& md) {
   return r;
 }
 
-std::string markdown_plain(const std::string& md) {
+std::string markdown_plain(const std::string& md, bool with_links) {
   cmark_node* doc = parse_markdown(md);
   std::string out;
   auto space = [&] {
@@ -126,6 +126,14 @@ std::string markdown_plain(const std::string& md) {
       case CMARK_NODE_HEADING:
       case CMARK_NODE_ITEM:
         if (ev == CMARK_EVENT_EXIT) space();
+        break;
+      case CMARK_NODE_LINK:
+        // Only web addresses: a javascript: or data: link is not shown as one anywhere.
+        if (const char* url = cmark_node_get_url(n); with_links && ev == CMARK_EVENT_EXIT && url) {
+          std::string u = url;
+          if ((u.starts_with("https://") || u.starts_with("http://")) && !out.ends_with(u))
+            out += " (" + u + ")";
+        }
         break;
       default:
         break;

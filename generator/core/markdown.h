@@ -11,6 +11,8 @@ namespace jp {
 std::string markdown_html(const std::string& md);
 /// The text of markdown without its markup, for print (paragraphs and list items joined
 /// by spaces): `**упр. 5**, с. 12` -> `упр. 5, с. 12`.
-std::string markdown_plain(const std::string& md);
+/// `with_links`: a link's web address follows its text in brackets (a calendar's notes,
+/// where the text is all a parent gets): `[видеоурок](https://...)` -> `видеоурок (https://...)`.
+std::string markdown_plain(const std::string& md, bool with_links = false);
 
 }  // namespace jp

@@ -1,6 +1,7 @@
 #include "figures/audience.h"
 
 #include "core/keys.h"
+#include "core/seal.h"
 
 namespace jp {
 
@@ -11,7 +12,7 @@ std::string area_folder(const std::string& site_key, const Journal& j, const Gua
 
 std::vector<FamilyArea> family_areas(const Journal& j,
                                      const std::map<std::string, long long>& epochs,
-                                     const std::string& site_key, Day today) {
+                                     const std::string& site_key, Day today, bool encrypted) {
   auto published = [&](const Student& s) {
     if (!s.consent) return false;
     for (const auto& e : s.enrollments)
@@ -29,7 +30,16 @@ std::vector<FamilyArea> family_areas(const Journal& j,
     if (a.children.empty()) continue;
     auto e = epochs.find(g.id);
     a.epoch = e == epochs.end() ? 1 : e->second;
-    a.folder = area_folder(site_key, j, g, a.epoch);
+    if (encrypted) {
+      std::string key = family_key(site_key, j.school.id, g.id, a.epoch);
+      SealedArea sealed = sealed_area(key);
+      a.folder = "f/" + sealed.folder;
+      a.page_key = std::move(sealed.page_key);
+      a.address = "#" + base64url(key);
+    } else {
+      a.folder = area_folder(site_key, j, g, a.epoch);
+      a.address = a.folder + "/";
+    }
     areas.push_back(std::move(a));
   }
   return areas;

@@ -22,7 +22,8 @@ std::vector<PublishedFolder> LettersOutput::folders() const {
 
 void LettersOutput::check(BuildContext& ctx, const DiaryIndex& ix) {
   const Journal& j = ix.journal();
-  auto areas = family_areas(j, load_epochs(*ctx.db, j.school.id), s_.site_key, ctx.today);
+  auto areas =
+      family_areas(j, load_epochs(*ctx.db, j.school.id), s_.site_key, ctx.today, s_.encrypted);
   current_ = areas.size();
   auto issued = load_letters_issued(*ctx.db, j.school.id);
   std::vector<FamilyArea> due;

@@ -21,6 +21,7 @@ struct LettersSettings {
   std::string base_url;  ///< the public address of site/ (required: letters print it)
   std::string school_id;
   bool all = false;  ///< every current address, not only those never printed
+  bool encrypted = false;  ///< the site's encrypted mode: the addresses carry the family key
 };
 
 class LettersOutput : public Output {

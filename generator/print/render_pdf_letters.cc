@@ -64,10 +64,16 @@ std::string render_pdf_letters(const Journal& j, const LetterBatch& b, const std
                                               {"class", cls >= 0 ? j.classes[cls].name : ""}});
     }
     para(PdfDoc::regular, 11, loc.format("letter.body", {{"children", children}}), 10);
-    std::string url = base_url + a.folder + "/";
+    // Plain mode: `f/<token>/`; encrypted mode: `#<family key>`, longer and unbreakable,
+    // so the line is set smaller until it fits.
+    std::string url = base_url + a.address;
     para(PdfDoc::regular, 11, loc.text("letter.address"), 2);
-    para(PdfDoc::bold, 12, url, 4);
-    std::string token = a.folder.substr(a.folder.find('/') + 1), grouped;
+    float url_size = 12;
+    while (url_size > 7 && doc.width(PdfDoc::bold, url_size, url) > width) url_size -= 0.5f;
+    para(PdfDoc::bold, url_size, url, 4);
+    std::string token = a.address.starts_with("#") ? a.address.substr(1)
+                                                   : a.folder.substr(a.folder.find('/') + 1),
+                grouped;
     for (size_t i = 0; i < token.size(); i += 4)
       grouped += (grouped.empty() ? "" : " ") + token.substr(i, 4);
     para(PdfDoc::regular, 10, loc.format("letter.code", {{"code", grouped}}), 8);

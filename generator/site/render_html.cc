@@ -35,7 +35,7 @@ struct HtmlRenderer::Templates {
   // Templates rendered with kainjow data; day, lesson_student, mark, mark_row and
   // subject_period are only used as skeletons (see skeleton()).
   mu::mustache layout, root, family, week, subject, results, attendance, notes, news, nav,
-      result_item;
+      result_item, loader;
   static mu::mustache load(const char* name) {
     mu::mustache m{std::string(embedded_files().at(name))};
     if (!m.is_valid())
@@ -53,7 +53,8 @@ struct HtmlRenderer::Templates {
         notes(load("notes.mustache")),
         news(load("new.mustache")),
         nav(load("nav.mustache")),
-        result_item(load("result_item.mustache")) {}
+        result_item(load("result_item.mustache")),
+        loader(load("loader.mustache")) {}
 };
 
 LessonFragments::LessonFragments(const DiaryIndex& ix, const Locale& loc)
@@ -209,8 +210,28 @@ std::string HtmlRenderer::empty_folder_page() const {
   return layout(title, title, t_->root.render(mu::data{}), -1, nullptr, "../");
 }
 
-std::string HtmlRenderer::family_page(const Guardian& g, const std::vector<int>& children) const {
+std::string HtmlRenderer::loader_page() const {
   mu::data d;
+  const std::string& school = j_.school.short_name.empty() ? j_.school.name : j_.school.short_name;
+  d.set("title", loc_.text("titles.root"));
+  d.set("school", school);
+  d.set("footer", loc_.text("footer"));
+  for (const char* key : {"no_script", "loading", "bad_key", "unsupported"})
+    d.set(key, loc_.text(std::string("encrypted.") + key));
+  d.set("content", t_->root.render(mu::data{}));
+  return t_->loader.render(d);
+}
+
+std::string HtmlRenderer::family_page(const Guardian& g, const std::vector<int>& children,
+                                      bool feeds) const {
+  mu::data d;
+  if (feeds) {
+    mu::data f;
+    f.set("intro", loc_.text("feeds.intro"));
+    f.set("calendar", loc_.text("feeds.calendar"));
+    f.set("feed", loc_.text("feeds.feed"));
+    d.set("feeds", f);
+  }
   std::string name =
       g.person.first_name + (g.person.middle_name.empty() ? "" : " " + g.person.middle_name);
   d.set("greeting", loc_.format("greeting", {{"name", name}}));

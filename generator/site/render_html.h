@@ -63,7 +63,11 @@ class HtmlRenderer {
 
   std::string root_page() const;          ///< site/index.html: nothing personal
   std::string empty_folder_page() const;  ///< an index.html that only stops directory listing
-  std::string family_page(const Guardian& g, const std::vector<int>& children) const;
+  /// Encrypted mode's site/index.html: the loader (loader.js) and its messages.
+  std::string loader_page() const;
+  /// `feeds`: the family's calendar.ics and feed.atom are published, and linked.
+  std::string family_page(const Guardian& g, const std::vector<int>& children,
+                          bool feeds = false) const;
   /// A week; `current` renders it as the `current` page (today marked, no link to itself).
   std::string week_page(int student, Day monday, bool current = false) const;
   std::string subject_page(int student, int subject) const;

@@ -5,8 +5,12 @@
 #include <thread>
 
 #include "core/embedded.h"
+#include "core/hash.h"
 #include "core/thread_pool.h"
+#include "core/seal.h"
 #include "figures/audience.h"
+#include "site/calendar.h"
+#include "site/feed.h"
 #include "site/site_inputs.h"
 
 namespace jp {
@@ -26,6 +30,12 @@ std::string csv(const std::string& text) {
   return r + "\"";
 }
 
+/// A page's name in encrypted mode: its file name without `.html`. The blob is
+/// `<name>.bin`, sealed with the name as associated data (core/seal.h).
+std::string sealed_name(const std::string& file) {
+  return file.ends_with(".html") ? file.substr(0, file.size() - 5) : file;
+}
+
 }  // namespace
 
 SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long long>& epochs,
@@ -33,27 +43,95 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   const Journal& j = ix.journal();
   HtmlRenderer html(ix, Locale::ru(), o.today);
   SiteResult r;
+  std::atomic<size_t> sealed{0};
 
-  std::vector<std::vector<std::string>> areas_of(j.students.size());
+  const std::vector<FamilyArea> family = family_areas(j, epochs, o.site_key, o.today, o.encrypted);
+  std::vector<std::vector<const FamilyArea*>> areas_of(j.students.size());
   r.access_csv = "guardian_id,full_name,children,url,epoch\n";
-  for (const FamilyArea& a : family_areas(j, epochs, o.site_key, o.today)) {
+  for (const FamilyArea& a : family) {
     const Guardian& g = j.guardians[a.guardian];
-    for (int c : a.children) areas_of[c].push_back(a.folder);
-    w.put(a.folder + "/index.html", html.family_page(g, a.children));
+    for (int c : a.children) areas_of[c].push_back(&a);
     ++r.areas;
     std::string names;
     for (int c : a.children) names += (names.empty() ? "" : "; ") + full_name(j.students[c].person);
     r.access_csv += csv(g.id) + "," + csv(full_name(g.person)) + "," + csv(names) + "," +
-                    csv(o.base_url + a.folder + "/") + "," + std::to_string(a.epoch) + "\n";
-    r.files++;
+                    csv(o.base_url + a.address) + "," + std::to_string(a.epoch) + "\n";
   }
 
+  // Offers `bytes` as `file` in each area: as they are, or sealed under each area's key.
+  // `fp`: the inputs' fingerprint to record ("" none). A sealed page gets a fresh nonce
+  // each time, so the callers keep() unchanged pages rather than sealing them again.
+  auto offer = [&](const std::vector<const FamilyArea*>& areas, const std::string& file,
+                   const std::string& bytes, const std::string& fp) {
+    if (!o.encrypted) {
+      std::vector<std::string> paths;
+      for (const FamilyArea* a : areas) paths.push_back(a->folder + "/" + file);
+      if (fp.empty())
+        w.put_many(paths, bytes);
+      else
+        w.put_many(paths, bytes, fp);
+      return;
+    }
+    std::string name = sealed_name(file);
+    for (const FamilyArea* a : areas) {
+      std::string blob = seal_page(a->page_key, name, bytes);
+      std::vector<std::string> path{a->folder + "/" + name + ".bin"};
+      if (fp.empty())
+        w.put_many(path, blob);
+      else
+        w.put_many(path, blob, fp);
+      ++sealed;
+    }
+  };
+  auto paths_in = [&](const std::vector<const FamilyArea*>& areas, const std::string& file) {
+    std::vector<std::string> paths;
+    for (const FamilyArea* a : areas)
+      paths.push_back(a->folder + "/" + (o.encrypted ? sealed_name(file) + ".bin" : file));
+    return paths;
+  };
+  // A page rendered every build (its inputs are not fingerprinted): sealed only when its
+  // bytes changed, which its SHA-256 as the fingerprint tells.
+  auto always = [&](const std::vector<const FamilyArea*>& areas, const std::string& file,
+                    const std::string& bytes) {
+    if (!o.encrypted) return offer(areas, file, bytes, "");
+    std::string fp = o.inputs_digest.empty() ? "" : "sha256:" + sha256_hex(bytes);
+    if (!fp.empty() && w.keep(paths_in(areas, file), fp)) return;
+    offer(areas, file, bytes, fp);
+  };
+
+  // The family pages, calendars and feeds, on all cores (a renderer per worker, made when
+  // the worker takes its first item: kainjow templates keep render state in the template).
+  std::vector<std::unique_ptr<HtmlRenderer>> renderers(pool.size());
+  auto renderer = [&](unsigned worker, const LessonFragments* lessons) -> HtmlRenderer& {
+    if (!renderers[worker])
+      renderers[worker] = std::make_unique<HtmlRenderer>(ix, Locale::ru(), o.today, lessons);
+    return *renderers[worker];
+  };
+  pool.for_each(family.size(), [&](size_t i, unsigned worker) {
+    HtmlRenderer& html = renderer(worker, nullptr);
+    const FamilyArea& a = family[i];
+    const Guardian& g = j.guardians[a.guardian];
+    always({&a}, "index.html", html.family_page(g, a.children, o.feeds));
+    if (!o.feeds) return;
+    w.put(a.folder + "/calendar.ics", family_calendar(ix, a.children, Locale::ru(), o.today));
+    FeedOptions fo;
+    fo.today = o.today, fo.area = a.folder, fo.links = !o.encrypted, fo.since = &since;
+    w.put(a.folder + "/feed.atom", family_feed(ix, a.children, Locale::ru(), fo));
+  });
+  // The pages' renderers share the lessons' fragments: made again below.
+  for (auto& r : renderers) r.reset();
+  r.files += family.size() * (o.feeds ? 3 : 1);
+
   // Shared files: nothing personal, and an index.html in every folder (no listings).
-  w.put("index.html", html.root_page());
+  w.put("index.html", o.encrypted ? html.loader_page() : html.root_page());
   w.put("f/index.html", html.empty_folder_page());
   w.put("robots.txt", "User-agent: *\nDisallow: /\n");
   w.put("style.css", embedded_files().at("style.css"));
   r.files += 4;
+  if (o.encrypted) {
+    w.put("loader.js", embedded_files().at("loader.js"));
+    r.files += 1;
+  }
   r.pages_rendered = r.areas + 2;
 
   // Each child's pages are rendered once and written into every area that shows the child.
@@ -61,43 +139,21 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   std::atomic<size_t> pages{0}, files{0}, kept{0};
   std::unique_ptr<PageInputs> inputs;
   if (!o.inputs_digest.empty()) inputs = std::make_unique<PageInputs>(ix, o.inputs_digest, o.today);
-  // A renderer per worker, made when the worker takes its first student: kainjow templates
-  // keep render state in the template object.
-  std::vector<std::unique_ptr<HtmlRenderer>> renderers(pool.size());
-  std::vector<std::vector<std::string>> worker_paths(pool.size());
   pool.for_each(j.students.size(), [&](size_t s, unsigned worker) {
     const auto& areas = areas_of[s];
     if (areas.empty()) return;
-    if (!renderers[worker])
-      renderers[worker] = std::make_unique<HtmlRenderer>(ix, Locale::ru(), o.today, &lessons);
-    HtmlRenderer& html = *renderers[worker];
-    std::vector<std::string>& paths = worker_paths[worker];
-    auto paths_of = [&](const std::vector<std::string>& areas, const std::string& file) {
-      paths.clear();
-      for (const auto& a : areas) paths.push_back(a + "/" + file);
-      files += paths.size();
-    };
+    HtmlRenderer& html = renderer(worker, &lessons);
     // A page whose inputs have the fingerprint it was published with is kept as it is;
     // otherwise rendered. `render` is only called when needed.
-    auto page = [&](const std::vector<std::string>& areas, const std::string& file, uint64_t fp,
-                    auto render) {
-      paths_of(areas, file);
+    auto page = [&](const std::vector<const FamilyArea*>& areas, const std::string& file,
+                    uint64_t fp, auto render) {
+      files += areas.size();
       std::string f = PageInputs::hex(fp);
-      if (inputs && o.keep_unchanged && w.keep(paths, f)) {
+      if (inputs && o.keep_unchanged && w.keep(paths_in(areas, file), f)) {
         ++kept;
         return;
       }
-      std::string bytes = render();
-      if (inputs)
-        w.put_many(paths, bytes, f);
-      else
-        w.put_many(paths, bytes);
-      ++pages;
-    };
-    auto always = [&](const std::vector<std::string>& areas, const std::string& file,
-                      const std::string& bytes) {
-      paths_of(areas, file);
-      w.put_many(paths, bytes);
+      offer(areas, file, render(), inputs ? f : "");
       ++pages;
     };
     const Student& st = j.students[s];
@@ -124,11 +180,14 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
     page(areas, HtmlRenderer::page_file(st, "notes"), fp([&] { return inputs->notes(in); }),
          [&] { return html.notes_page(si); });
     // What is new changes with every publication: always rendered.
+    files += areas.size();
     always(areas, HtmlRenderer::page_file(st, "new"), html.new_page(si, since));
+    ++pages;
   });
   r.pages_rendered += pages;
   r.pages_kept = kept;
   r.files += files;
+  r.sealed = sealed;
   return r;
 }
 

@@ -27,6 +27,11 @@ struct SiteOptions {
   std::string inputs_digest;
   /// Keep pages whose fingerprint did not change (false: render all, `build --full`).
   bool keep_unchanged = true;
+  /// Encrypted mode (docs/site.md): every family page sealed under the family key, in
+  /// `f/<HKDF of the key>/<page>.bin`; site/index.html is the loader.
+  bool encrypted = false;
+  /// Each area's calendar.ics and feed.atom (in encrypted mode readable by the host).
+  bool feeds = true;
 };
 
 struct SiteResult {
@@ -34,6 +39,7 @@ struct SiteResult {
   size_t pages_kept = 0;      ///< not rendered: their inputs did not change
   size_t files = 0;           ///< files offered (pages times areas, plus the shared files)
   size_t areas = 0;
+  size_t sealed = 0;       ///< encrypted mode: pages sealed (encrypted) this build
   std::string access_csv;  ///< for DIR/private/access.csv
 };
 

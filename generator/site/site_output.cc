@@ -55,6 +55,11 @@ NewSince new_since(Db& db, const Journal& j, Day today, Publication& next) {
 
 }  // namespace
 
+std::string SiteSettings::mode_text(bool with_feeds) const {
+  return std::string("\nmode:") + (encrypted ? "encrypted" : "plain") +
+         (with_feeds && feeds ? "+feeds" : "");
+}
+
 void SiteOutput::prepare(BuildContext& ctx) {
   // Everything a site depends on, in one digest: if it equals the last build's and every
   // published file is still there, the build has nothing to do (the nightly no-change case).
@@ -63,7 +68,7 @@ void SiteOutput::prepare(BuildContext& ctx) {
     epochs_text += g + ":" + std::to_string(e) + ";";
   fingerprint_ = sha256_hex(fmt::format("{}\n{}\n{}\n{}\n{}\n{}", ctx.templates_digest,
                                         ctx.content_digest, format_date(ctx.today), s_.base_url,
-                                        sha256_hex(s_.site_key), epochs_text));
+                                        sha256_hex(s_.site_key), epochs_text + s_.mode_text()));
 }
 
 std::vector<PublishedFolder> SiteOutput::folders() const {
@@ -90,9 +95,10 @@ void SiteOutput::render(BuildContext& ctx, const DiaryIndex& ix) {
   if (!so.base_url.empty() && so.base_url.back() != '/') so.base_url += '/';
   so.today = ctx.today;
   so.keep_unchanged = !ctx.full;
+  so.encrypted = s_.encrypted, so.feeds = s_.feeds;
   // A dry run renders every page (it measures rendering); a real build skips the pages
   // whose inputs did not change.
-  if (!ctx.dry_run) so.inputs_digest = ctx.templates_digest;
+  if (!ctx.dry_run) so.inputs_digest = ctx.templates_digest + s_.mode_text(false);
   Publication next;
   NewSince since = new_since(*ctx.db, j, ctx.today, next);
   std::unique_ptr<Writer> writer =
@@ -122,9 +128,10 @@ void SiteOutput::render(BuildContext& ctx, const DiaryIndex& ix) {
   }
   *ctx.log << fmt::format(
       "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} kept (inputs unchanged), {} "
-      "files for {} family areas: {} written, {} unchanged, {} deleted; {:.2f} s in all\n",
+      "files for {} family areas: {} written, {} unchanged, {} deleted; {:.2f} s in all{}\n",
       ctx.dry(), r.pages_rendered, render_s, r.pages_rendered / std::max(render_s, 1e-9),
-      r.pages_kept, r.files, r.areas, st.written, st.unchanged, st.deleted, ctx.seconds());
+      r.pages_kept, r.files, r.areas, st.written, st.unchanged, st.deleted, ctx.seconds(),
+      s_.encrypted ? fmt::format(" (encrypted mode: {} pages sealed)", r.sealed) : "");
   if (ctx.counts) ctx.counts->push_back({"site", st.written, st.unchanged, st.deleted});
   if (!ctx.dry_run)
     *ctx.log << fmt::format(

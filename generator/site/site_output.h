@@ -14,6 +14,12 @@ struct SiteSettings {
   std::string site_key;  ///< raw key bytes (core/keys.h)
   std::string base_url;  ///< the public address of site/ ("" if unknown)
   std::string school_id;
+  /// Encrypted mode (docs/site.md): pages sealed under each family's key; `feeds`: each
+  /// area's calendar and feed (readable by the host in encrypted mode, so off unless asked).
+  bool encrypted = false, feeds = true;
+  /// What the mode adds to the fingerprints: the site's with the feeds; the pages' without
+  /// (turning the feeds on or off changes no page but the family pages, which link them).
+  std::string mode_text(bool with_feeds = true) const;
 };
 
 class SiteOutput : public Output {

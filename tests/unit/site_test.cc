@@ -337,3 +337,30 @@ TEST_CASE("site: new-since lookups find exactly the earlier keys, at every bucke
       }
   CHECK(misses > 90000);
 }
+
+TEST_CASE("site: a family's feed lists a mark entered late for an old lesson while it is new",
+          "[site]") {
+  auto dir = temp_path("feed-late");
+  import_into({src("tests/corpus/base")}, dir / "j.db");
+  build(dir / "j.db", dir / "out", kGolden + "/site.key", "2024-02-16");
+  std::smatch m;
+  std::string csv = slurp(dir / "out/private/access.csv");
+  REQUIRE(std::regex_search(csv, m, std::regex("g1,[^\\n]*/(f/[0-9a-f]{32})/,1")));
+  fs::path feed = dir / "out/site" / std::string(m[1]) / "feed.atom";
+  // s1's marks are from September: outside the feed's weeks on 16 February.
+  CHECK(slurp(feed).find("<entry>") == std::string::npos);
+  // A mark for a September lesson, entered without a time of its own, arrives.
+  fs::create_directories(dir / "late");
+  std::ofstream(dir / "late/late.json") << R"json({"format": "journalpress/1",
+    "marks": [{"id": "m99", "student": "s1", "lesson": "l1", "value": "3"}]})json";
+  import_into({src("tests/corpus/base"), (dir / "late").string()}, dir / "j.db");
+  build(dir / "j.db", dir / "out", kGolden + "/site.key", "2024-02-16");
+  std::string late = slurp(feed);
+  CHECK(late.find("<entry>") != std::string::npos);
+  CHECK(late.find(": 3 ") != std::string::npos);
+  CHECK(late.find("2023-09-04T") != std::string::npos);  // its own time: the lesson's
+  // The next build: the same feed, byte for byte (the same id, the same time).
+  build(dir / "j.db", dir / "out", kGolden + "/site.key", "2024-02-17");
+  CHECK(slurp(feed) == late);
+  fs::remove_all(dir);
+}

@@ -1,0 +1,207 @@
+#include "site/calendar.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/dates.h"
+#include "core/markdown.h"
+
+namespace jp {
+namespace {
+
+/// Homework due this long before the build's date is no longer listed: a whole year of
+/// it (~600 events per child) would make every family's file large for nothing.
+constexpr Day kHomeworkDays = 28;
+
+std::string ics_date(Day d) {
+  std::string s = format_date(d);
+  s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
+  return s;
+}
+
+std::string ics_time(Day d, int minutes) {
+  return fmt::format("{}T{:02}{:02}00", ics_date(d), minutes / 60, minutes % 60);
+}
+
+std::string offset_text(int minutes) {
+  int a = std::abs(minutes);
+  return fmt::format("{}{:02}{:02}", minutes < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+class Calendar {
+ public:
+  Calendar(std::string school_id, std::string zone)
+      : domain_(std::move(school_id)), zone_(std::move(zone)) {}
+  /// An event. `start`/`end` are VALUE=DATE days (end exclusive) unless `minutes` are given.
+  void event(const std::string& uid, Day start, Day end_exclusive, const std::string& summary,
+             const std::string& description = "", int from_minutes = -1, int to_minutes = -1,
+             bool cancelled = false) {
+    if (!uids_.insert(uid).second) return;  // twins share holidays, periods, events
+    std::string& o = body_;
+    o += ics_line("BEGIN:VEVENT");
+    o += ics_line("UID:" + ics_text(uid + "@" + domain_ + ".journalpress"));
+    // The record's own day, not the build's: an unchanged event is the same bytes tomorrow.
+    o += ics_line("DTSTAMP:" + ics_date(start) + "T000000Z");
+    if (from_minutes >= 0) {
+      o += ics_line("DTSTART;TZID=" + zone_ + ":" + ics_time(start, from_minutes));
+      o += ics_line("DTEND;TZID=" + zone_ + ":" +
+                    ics_time(start, std::max(to_minutes, from_minutes)));
+    } else {
+      o += ics_line("DTSTART;VALUE=DATE:" + ics_date(start));
+      o += ics_line("DTEND;VALUE=DATE:" + ics_date(end_exclusive));
+    }
+    o += ics_line("SUMMARY:" + ics_text(summary));
+    if (!description.empty()) o += ics_line("DESCRIPTION:" + ics_text(description));
+    o += ics_line("TRANSP:TRANSPARENT");
+    if (cancelled) o += ics_line("STATUS:CANCELLED");
+    o += ics_line("END:VEVENT");
+  }
+  std::string text(const std::string& name, int offset_minutes) const {
+    std::string o;
+    o += ics_line("BEGIN:VCALENDAR");
+    o += ics_line("VERSION:2.0");
+    o += ics_line(std::string("PRODID:-//journalpress//diary ") + JOURNALPRESS_VERSION + "//RU");
+    o += ics_line("CALSCALE:GREGORIAN");
+    o += ics_line("METHOD:PUBLISH");
+    o += ics_line("NAME:" + ics_text(name));
+    o += ics_line("X-WR-CALNAME:" + ics_text(name));
+    o += ics_line("X-WR-TIMEZONE:" + zone_);
+    // The zone's one offset (Russian zones have had no DST since 2014: core/dates), valid
+    // from 1970 on, which covers every school year the journal can hold.
+    o += ics_line("BEGIN:VTIMEZONE");
+    o += ics_line("TZID:" + zone_);
+    o += ics_line("BEGIN:STANDARD");
+    o += ics_line("DTSTART:19700101T000000");
+    o += ics_line("TZOFFSETFROM:" + offset_text(offset_minutes));
+    o += ics_line("TZOFFSETTO:" + offset_text(offset_minutes));
+    o += ics_line("END:STANDARD");
+    o += ics_line("END:VTIMEZONE");
+    o += body_;
+    o += ics_line("END:VCALENDAR");
+    return o;
+  }
+
+ private:
+  std::string domain_, zone_, body_;
+  std::set<std::string> uids_;
+};
+
+std::string first_name(const Student& s) {
+  return s.person.first_name.empty() ? full_name(s.person) : s.person.first_name;
+}
+
+}  // namespace
+
+std::string ics_text(std::string_view s) {
+  std::string r;
+  r.reserve(s.size());
+  for (char c : s) {
+    if (c == '\\' || c == ';' || c == ',')
+      r += '\\', r += c;
+    else if (c == '\n')
+      r += "\\n";
+    // Google Calendar and Outlook show a description as HTML: a homework's or name's `<`
+    // and `>` become the fullwidth signs (U+FF1C, U+FF1E), so no markup reaches them.
+    else if (c == '<')
+      r += "\xEF\xBC\x9C";
+    else if (c == '>')
+      r += "\xEF\xBC\x9E";
+    else if (c != '\r')
+      r += c;
+  }
+  return r;
+}
+
+std::string ics_line(std::string_view line) {
+  std::string r;
+  r.reserve(line.size() + line.size() / 70 * 3 + 2);
+  size_t octets = 0;  // on the current physical line
+  for (size_t i = 0; i < line.size();) {
+    size_t n = 1;  // the UTF-8 sequence starting at i stays whole
+    while (i + n < line.size() && (static_cast<unsigned char>(line[i + n]) & 0xC0) == 0x80) ++n;
+    if (octets + n > 75) {
+      r += "\r\n ";
+      octets = 1;
+    }
+    r.append(line.substr(i, n));
+    octets += n;
+    i += n;
+  }
+  return r + "\r\n";
+}
+
+std::optional<Day> homework_due(const DiaryIndex& ix, const std::vector<Day>& dates, Day set_on) {
+  auto next = std::upper_bound(dates.begin(), dates.end(), set_on);
+  if (next != dates.end()) return *next;
+  std::set<int> weekdays;  // of the subject's lessons in the two weeks up to set_on
+  for (auto it = std::upper_bound(dates.begin(), dates.end(), set_on - 14); it != next; ++it)
+    weekdays.insert(weekday(*it));
+  for (Day d = set_on + 1; d <= set_on + 14; ++d)
+    if (weekdays.count(weekday(d)) && !ix.holiday_on(d)) return d;
+  return std::nullopt;
+}
+
+std::string family_calendar(const DiaryIndex& ix, const std::vector<int>& children,
+                            const Locale& loc, Day today) {
+  const Journal& j = ix.journal();
+  int offset = zone_offset_minutes(j.school.timezone).value_or(180);
+  Calendar cal(j.school.id, j.school.timezone);
+  std::string names;
+  for (int c : children) {
+    const Student& st = j.students[c];
+    std::string name = first_name(st);
+    names += (names.empty() ? "" : ", ") + name;
+    std::map<int, std::vector<Day>> subject_dates;  // in date order, as lessons() is
+    for (int li : ix.lessons(c))
+      if (!j.lessons[li].cancelled) {
+        auto& v = subject_dates[j.lessons[li].subject_ix];
+        if (v.empty() || v.back() != j.lessons[li].date) v.push_back(j.lessons[li].date);
+      }
+    for (int li : ix.lessons(c)) {
+      const Lesson& l = j.lessons[li];
+      const std::string& subject = j.subjects[l.subject_ix].name;
+      if (l.kind != "lesson") {
+        const Bell* bell = ix.bell(l.number);
+        std::string kind = loc.text("lesson_kinds." + l.kind);
+        std::string topic = l.topic.empty() ? "" : l.topic;
+        cal.event("work-" + l.id + "-" + st.id, l.date, l.date + 1,
+                  loc.format("feeds.work", {{"name", name}, {"kind", kind}, {"subject", subject}}),
+                  topic, bell ? bell->start : -1, bell ? bell->end : -1, l.cancelled);
+      }
+      if (ix.unmarked(c) || l.cancelled) continue;  // grade 1 has no homework
+      const std::vector<int>* own = ix.homework_at(c, li);
+      if (l.homework.empty() && !own) continue;
+      auto due = homework_due(ix, subject_dates[l.subject_ix], l.date);
+      if (!due || *due < today - kHomeworkDays) continue;
+      std::string set_on = loc.format("feeds.set_on", {{"date", loc.date_full(l.date)}});
+      if (!l.homework.empty())
+        cal.event("homework-" + l.id + "-" + st.id, *due, *due + 1,
+                  loc.format("feeds.homework", {{"name", name}, {"subject", subject}}),
+                  markdown_plain(l.homework, true) + "\n" + set_on);
+      if (own)
+        for (int h : *own)
+          cal.event(fmt::format("individual-{}-{}-{}", l.id, st.id, h - (*own)[0]), *due, *due + 1,
+                    loc.format("feeds.individual", {{"name", name}, {"subject", subject}}),
+                    markdown_plain(j.individual_homework[h].text, true) + "\n" + set_on);
+    }
+    for (int p : ix.periods(c)) {
+      const Period& per = j.periods[p];
+      cal.event("period-end-" + per.id, per.end, per.end + 1,
+                loc.format("feeds.period_end", {{"period", per.name}}));
+    }
+    for (int e : ix.events(c)) {
+      const Event& ev = j.events[e];
+      cal.event("event-" + ev.id, ev.date, ev.end_date.value_or(ev.date) + 1, ev.title,
+                markdown_plain(ev.text, true));
+    }
+  }
+  for (const Holiday& h : j.holidays)
+    cal.event("holiday-" + format_date(h.start), h.start, h.end + 1,
+              loc.format("feeds.holiday", {{"name", h.name}}));
+  return cal.text(loc.format("feeds.calendar_name", {{"names", names}}), offset);
+}
+
+}  // namespace jp

@@ -1,0 +1,37 @@
+// A family's calendar (RFC 5545), `calendar.ics` in its area: what a parent wants in the
+// phone's calendar (docs/site.md, "Calendar and feed"). Homework on the day it is due,
+// control and other special works at their lesson's time, the end of each reporting
+// period, holidays and the school's events. UIDs are made of record ids, so a calendar app
+// that polls the file updates an event instead of adding it twice; nothing in the file
+// depends on the build's date except which homework is recent enough to list.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/wording.h"
+#include "figures/diary.h"
+
+namespace jp {
+
+/// The calendar of the given children (one family). Times are in the school's zone, given
+/// as a VTIMEZONE; lines end in CRLF and are folded at 75 octets.
+std::string family_calendar(const DiaryIndex& ix, const std::vector<int>& children,
+                            const Locale& loc, Day today);
+
+/// When homework set on `set_on` is due: the student's next lesson of the subject on a
+/// later day (`dates`: the days of the student's lessons in the subject that were not
+/// cancelled, sorted), or, when the journal has none yet, the first later school day
+/// (within two weeks, not a holiday) on whose weekday the subject was taught in the two
+/// weeks up to `set_on`. Nullopt when neither is known.
+std::optional<Day> homework_due(const DiaryIndex& ix, const std::vector<Day>& dates, Day set_on);
+
+/// RFC 5545 text: `\`, `;`, `,` escaped, line breaks as `\n`, `<` and `>` as fullwidth
+/// signs (calendar apps render descriptions as HTML); and a content line folded
+/// at 75 octets without splitting a UTF-8 sequence, ended with CRLF.
+std::string ics_text(std::string_view s);
+std::string ics_line(std::string_view line);
+
+}  // namespace jp

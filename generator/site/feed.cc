@@ -1,0 +1,160 @@
+#include "site/feed.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "core/dates.h"
+#include "core/hash.h"
+#include "core/markdown.h"
+#include "core/text.h"
+#include "site/render_html.h"
+
+namespace jp {
+namespace {
+
+/// What the feed lists: the last weeks, at most this many entries (a reader that polls
+/// daily needs far less; an old item is on the diary's pages).
+constexpr Day kFeedDays = 45;
+constexpr size_t kMaxEntries = 100;
+
+struct Entry {
+  int64_t updated = 0;  ///< UTC seconds
+  std::string id, title, content, link;
+  bool fresh = false;  ///< new since the previous publication
+};
+
+/// RFC 3339 in the school's offset: `2024-02-12T12:00:00+03:00`.
+std::string rfc3339(int64_t utc, int offset_minutes) {
+  int64_t local = utc + int64_t(offset_minutes) * 60;
+  Day d = Day(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+  int s = int(local - int64_t(d) * 86400);
+  int a = std::abs(offset_minutes);
+  return fmt::format("{}T{:02}:{:02}:{:02}{}{:02}:{:02}", format_date(d), s / 3600, s / 60 % 60,
+                     s % 60, offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+}  // namespace
+
+std::string name_uuid(const std::string& name) {
+  std::string h = sha256_hex(name).substr(0, 32);
+  h[12] = '8';                                                  // version 8
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];  // RFC 9562 variant
+  return fmt::format("urn:uuid:{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4),
+                     h.substr(16, 4), h.substr(20));
+}
+
+std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, const Locale& loc,
+                        const FeedOptions& o) {
+  const Journal& j = ix.journal();
+  int offset = zone_offset_minutes(j.school.timezone).value_or(180);
+  // A day's moment when the record has none of its own: its lesson's start, else noon.
+  auto at = [&](Day d, int minutes) { return int64_t(d) * 86400 + (minutes - offset) * 60LL; };
+  auto lesson_at = [&](const Lesson& l) {
+    const Bell* b = ix.bell(l.number);
+    return at(l.date, b ? b->start : 12 * 60);
+  };
+  std::unordered_map<int, int64_t> changed;  // mark -> its last change
+  for (const MarkChange& c : j.mark_changes)
+    if (c.mark_ix >= 0 && c.changed_ts)
+      changed[c.mark_ix] = std::max(changed[c.mark_ix], c.changed_ts->utc);
+  const std::string school = j.school.id;
+  std::vector<Entry> entries;
+  int64_t from = at(o.today - kFeedDays, 0), until = at(o.today + 1, 0);
+  std::string names;
+  for (int c : children) {
+    const Student& st = j.students[c];
+    std::string name = st.person.first_name.empty() ? full_name(st.person) : st.person.first_name;
+    names += (names.empty() ? "" : ", ") + name;
+    // `key`: the item's "new since" key (0: none, an absence).
+    auto add = [&](int64_t when, uint64_t key, const std::string& id, std::string title,
+                   std::string content, std::string link) {
+      bool fresh = key && o.since && !o.since->first && !o.since->is_known(key);
+      if ((when < from && !fresh) || when >= until) return;
+      entries.push_back({when, name_uuid(school + "\n" + st.id + "\n" + id), std::move(title),
+                         std::move(content), o.links ? std::move(link) : std::string(), fresh});
+    };
+    if (!ix.unmarked(c)) {
+      for (int mi : ix.marks(c)) {
+        const Mark& m = j.marks[mi];
+        const Lesson& l = j.lessons[m.lesson_ix];
+        int64_t when = m.created_ts ? m.created_ts->utc : lesson_at(l);
+        if (auto ch = changed.find(mi); ch != changed.end()) when = std::max(when, ch->second);
+        std::string work =
+            m.work_type_ix >= 0 ? j.work_types[m.work_type_ix].name : loc.text("no_work_type");
+        add(when, item_key(m), "mark\n" + m.id,
+            loc.format("feeds.mark", {{"name", name},
+                                      {"value", m.value},
+                                      {"subject", j.subjects[l.subject_ix].name},
+                                      {"work", work},
+                                      {"date", loc.day_month(l.date)}}),
+            m.comment, HtmlRenderer::week_file(st, week_monday(l.date)));
+      }
+      for (int fi : ix.final_marks(c)) {
+        const FinalMark& f = j.final_marks[fi];
+        Day end = f.period_ix >= 0 ? j.periods[f.period_ix].end : j.year.end;
+        std::string period = f.period_ix >= 0 ? j.periods[f.period_ix].name
+                                              : loc.text("feeds.final_periods." + f.period);
+        add(f.created_ts ? f.created_ts->utc : at(end, 12 * 60), item_key(f),
+            "final\n" + f.subject + "\n" + f.period,
+            loc.format("feeds.final_mark", {{"name", name},
+                                            {"value", f.value},
+                                            {"period", period},
+                                            {"subject", j.subjects[f.subject_ix].name}}),
+            "", HtmlRenderer::page_file(st, "results"));
+      }
+    }
+    for (int ri : ix.remarks(c)) {
+      const Remark& r = j.remarks[ri];
+      add(at(r.date, 12 * 60), item_key(r), "remark\n" + r.id,
+          loc.format("feeds.remark", {{"name", name},
+                                      {"kind", loc.text("remark_kinds." + r.kind)},
+                                      {"date", loc.day_month(r.date)}}),
+          markdown_plain(r.text), HtmlRenderer::page_file(st, "notes"));
+    }
+    for (int ai : ix.attendance(c)) {
+      const Attendance& a = j.attendance[ai];
+      const Lesson& l = j.lessons[a.lesson_ix];
+      std::string status = loc.text("attendance." + (a.reason.empty() ? a.status : a.reason));
+      add(lesson_at(l), 0, "attendance\n" + l.id,
+          loc.format("feeds.absence", {{"name", name},
+                                       {"status", status},
+                                       {"subject", j.subjects[l.subject_ix].name},
+                                       {"date", loc.day_month(l.date)}}),
+          "", HtmlRenderer::week_file(st, week_monday(l.date)));
+    }
+  }
+  // Newest first; equal times by id, so the bytes do not depend on the input's order.
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return std::tie(b.updated, a.id) < std::tie(a.updated, b.id);
+  });
+  // At most kMaxEntries, the newest; what is new since the previous publication stays.
+  size_t n = 0;
+  std::erase_if(entries, [&](const Entry& e) { return n++ >= kMaxEntries && !e.fresh; });
+  const std::string& school_name =
+      j.school.short_name.empty() ? j.school.name : j.school.short_name;
+  // The feed changes when its entries do, not every day: its time is its newest entry's.
+  int64_t updated = entries.empty() ? at(j.year.start, 0) : entries.front().updated;
+  std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  x += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ru\">\n";
+  x += "<id>" + name_uuid("feed\n" + school + "\n" + o.area) + "</id>\n";
+  x += "<title>" + xml_escape(loc.format("feeds.feed_title", {{"names", names}})) + "</title>\n";
+  x += "<updated>" + rfc3339(updated, offset) + "</updated>\n";
+  x += "<author><name>" + xml_escape(school_name) + "</name></author>\n";
+  x += "<link rel=\"self\" href=\"feed.atom\"/>\n";
+  x +=
+      std::string("<generator version=\"") + JOURNALPRESS_VERSION + "\">journalpress</generator>\n";
+  for (const Entry& e : entries) {
+    x += "<entry>\n<id>" + e.id + "</id>\n";
+    x += "<title>" + xml_escape(e.title) + "</title>\n";
+    x += "<updated>" + rfc3339(e.updated, offset) + "</updated>\n";
+    if (!e.link.empty())
+      x += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(e.link) + "\"/>\n";
+    x += "<content type=\"text\">" + xml_escape(e.content.empty() ? e.title : e.content) +
+         "</content>\n</entry>\n";
+  }
+  return x + "</feed>\n";
+}
+
+}  // namespace jp

@@ -1,0 +1,38 @@
+// A family's feed of what is new (Atom, RFC 4287), `feed.atom` in its area: new marks,
+// final marks, remarks and absences of the family's children, newest first, for a feed
+// reader or a messenger bot (docs/site.md, "Calendar and feed"). Each entry's id is a
+// urn:uuid made of the school and the record's own ids, so the same mark keeps its id
+// across builds and a reader shows only what it has not seen; `updated` is the record's
+// own time (its entry or last change in the journal), never the build's.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/wording.h"
+#include "figures/diary.h"
+#include "figures/new_since.h"
+
+namespace jp {
+
+struct FeedOptions {
+  Day today = 0;
+  /// A stable secret-derived name of the family's area (its folder): the feed's own id.
+  std::string area;
+  /// Entries link to the child's pages (plain mode). Not in encrypted mode: a link there
+  /// would carry the family key, and the feed itself is readable by the host.
+  bool links = true;
+  /// What the previous publication held: a mark, final mark or remark new since then is
+  /// listed even when its own time is older than the feed's weeks (a mark entered late
+  /// for an old lesson), for as long as it is new.
+  const NewSince* since = nullptr;
+};
+
+std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, const Locale& loc,
+                        const FeedOptions& o);
+
+/// `urn:uuid:` of a name (RFC 9562 version 8: the first 128 bits of its SHA-256).
+std::string name_uuid(const std::string& name);
+
+}  // namespace jp
