@@ -151,8 +151,14 @@ void upgrade_from_2(Db& db) {
   if (own) own->commit();
 }
 
-/// Checks the version of an open database; a new empty file gets the schema.
-void prepare_schema(Db& db, bool may_create) {
+/// What to do with a database file that has no schema yet: an import gives it one; the
+/// guards an import runs first read it as "nothing stored" (a first import killed before its
+/// commit leaves such a file, and must not block the next one); a build refuses it.
+enum class IfEmpty { create, nothing_stored, refuse };
+
+/// Checks the version of an open database; returns false for an empty one that the caller
+/// reads as holding nothing (IfEmpty::nothing_stored).
+bool prepare_schema(Db& db, IfEmpty if_empty) {
   Stmt v(db.handle(), "PRAGMA user_version");
   v.step();
   long long version = v.integer(0);
@@ -167,14 +173,15 @@ void prepare_schema(Db& db, bool may_create) {
     if (t.integer(0) != 0)
       throw std::runtime_error(fmt::format(
           "{} is an SQLite database of another program, not a journalpress one", db.path()));
-    if (!may_create)
+    if (if_empty == IfEmpty::nothing_stored) return false;
+    if (if_empty == IfEmpty::refuse)
       throw std::runtime_error(
           fmt::format("{} is an empty database; run `journalpress import` first", db.path()));
     db.exec(kSchema);
     db.exec(kVersion3Indexes);
     db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};", kApplicationId,
                         kSchemaVersion));
-    return;
+    return true;
   }
   if (app != kApplicationId)
     throw std::runtime_error(
@@ -187,6 +194,7 @@ void prepare_schema(Db& db, bool may_create) {
         db.path(), version, JOURNALPRESS_VERSION, kSchemaVersion,
         version > kSchemaVersion ? "use a newer journalpress"
                                  : "re-import the journal into a new database file"));
+  return true;
 }
 
 /// One row per record, in input order (`seq`), its columns as core/records.h describes.
@@ -315,7 +323,7 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
     db.exec("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536");
     {
       Transaction tx(db, Transaction::exclusive);
-      prepare_schema(db, true);
+      prepare_schema(db, IfEmpty::create);
       {
         Stmt find(db.handle(), "SELECT ds FROM datasets WHERE school_id = ? AND year_label = ?");
         find.bind(1, j.school.id).bind(2, j.year.label);
@@ -374,7 +382,7 @@ void check_database(const std::string& db_path) {
     throw std::runtime_error(
         fmt::format("the database {} does not exist; run `journalpress import` first", db_path));
   Db db(db_path, false);
-  prepare_schema(db, false);
+  prepare_schema(db, IfEmpty::refuse);
 }
 
 namespace {
@@ -397,7 +405,7 @@ std::vector<std::pair<std::string, long long>> row_counts(Db& db, long long data
 std::vector<std::pair<std::string, long long>> dataset_counts(const std::string& db_path,
                                                               long long dataset) {
   Db db(db_path, false);
-  prepare_schema(db, false);
+  prepare_schema(db, IfEmpty::refuse);
   return row_counts(db, dataset, kDatasetTables);
 }
 
@@ -407,7 +415,7 @@ std::vector<std::pair<std::string, long long>> stored_counts(const std::string& 
   std::vector<std::pair<std::string, long long>> r;
   if (!std::filesystem::exists(db_path)) return r;
   Db db(db_path, false);
-  prepare_schema(db, false);
+  if (!prepare_schema(db, IfEmpty::nothing_stored)) return r;
   Stmt find(db.handle(), "SELECT ds FROM datasets WHERE school_id = ? AND year_label = ?");
   find.bind(1, school_id).bind(2, year_label);
   if (!find.step()) return r;
@@ -418,7 +426,7 @@ std::optional<StoredExport> stored_export(const std::string& db_path, const std:
                                           const std::string& year_label) {
   if (!std::filesystem::exists(db_path)) return std::nullopt;
   Db db(db_path, false);
-  prepare_schema(db, false);
+  if (!prepare_schema(db, IfEmpty::nothing_stored)) return std::nullopt;
   Stmt find(db.handle(),
             "SELECT coalesce(exported_at, ''), content_digest FROM datasets "
             "WHERE school_id = ? AND year_label = ?");

@@ -1,5 +1,8 @@
 #include "store/store.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +10,7 @@
 
 #include "app/import.h"
 #include "helpers.h"
+#include "store/db_file.h"
 #include "store/sqlite.h"
 
 using namespace jp;
@@ -197,4 +201,36 @@ TEST_CASE("store: a foreign SQLite file is not touched") {
       import({corpus("base")}, db),
       db.string() + " is an SQLite database of another program, not a journalpress one");
   CHECK(slurp(db) == before);
+}
+
+TEST_CASE("store: a first import killed before its commit does not block the next one") {
+  TempDir t;
+  auto db = t.path / "j.db";
+  SECTION("killed right after the file was made: it is empty") {
+    create_private_db_file(db.string());
+    REQUIRE(fs::file_size(db) == 0);
+  }
+  SECTION("killed inside the transaction: pages spilled into the file, a hot journal beside it") {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      Db d(db.string(), true);
+      d.exec("PRAGMA cache_size = 1; BEGIN EXCLUSIVE; CREATE TABLE x(a); "
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+             "INSERT INTO x SELECT randomblob(200) FROM n;");
+      ::_exit(0);  // no commit, no close: as a kill leaves it
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(fs::exists(t.path / "j.db-journal"));
+  }
+  // A build still says what is wrong; the import goes ahead.
+  CHECK_THROWS_WITH(check_database(db.string()),
+                    db.string() + " is an empty database; run `journalpress import` first");
+  std::string err;
+  CHECK(import({corpus("base")}, db, &err) == 0);
+  CHECK_THAT(err, !Catch::Contains("empty database"));
+  CHECK_NOTHROW(check_database(db.string()));
+  CHECK(count(db, "SELECT count(*) FROM datasets") == 1);
 }
