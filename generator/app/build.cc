@@ -179,7 +179,7 @@ int build(const BuildOptions& o, std::ostream& out) {
   // Done when up to date; the other outputs still run.
   std::vector<Output*> todo;
   for (auto& x : outputs) {
-    if (up_to_date(*x, ctx, ctx.seconds())) {
+    if (up_to_date(*x, ctx)) {
       if (o.report && x->name() == "site") o.report->site = true;
       continue;
     }

@@ -243,6 +243,7 @@ class Cli {
     import->add_flag("--allow-shrink", imp.allow_shrink,
                      "accept an import that drops more than 10% of the stored year's students, "
                      "lessons, marks, attendance entries or final marks");
+    import->add_flag("--timings", imp.timings, "print the time of each phase of the import");
     import->add_flag("--accept-older", imp.accept_older,
                      "accept an export older than the stored one (its exported_at), or one "
                      "without exported_at over one that had it: marks may go back");

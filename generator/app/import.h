@@ -27,6 +27,7 @@ struct ImportOptions {
   std::string imported_at;         ///< empty: now
   bool allow_shrink = false;       ///< accept an import that drops many stored records
   bool accept_older = false;       ///< accept an export older than the stored one
+  bool timings = false;            ///< print the time of each phase
   ImportReport* report = nullptr;  ///< filled on success if given
 };
 

@@ -88,12 +88,35 @@ std::string record_counts(const Journal& j) {
   return s;
 }
 
+namespace {
+
+/// The format load_inputs reads the paths in (detect: JSON unless only tabular files).
+InputFormat format_of(const std::vector<std::string>& paths, const InputOptions& o,
+                      std::vector<std::string>& tab) {
+  bool any_json = false;
+  tab = tabular_files(paths, any_json);
+  if (o.format == InputFormat::detect && (tab.empty() || any_json)) return InputFormat::json;
+  return o.format;
+}
+
+}  // namespace
+
+std::optional<InputDigest> input_digest(const std::vector<std::string>& paths,
+                                        const InputOptions& o) {
+  std::vector<std::string> tab;
+  if (format_of(paths, o, tab) != InputFormat::json) return std::nullopt;
+  Diagnostics scratch;  // the import that follows reports what is wrong with a path
+  auto files = expand_inputs(paths, scratch);
+  if (scratch.errors() > 0 || files.empty()) return std::nullopt;
+  auto digest = journal_files_digest(files, o.pool);
+  if (!digest) return std::nullopt;
+  return InputDigest{*digest, files.size()};
+}
+
 void load_inputs(const std::vector<std::string>& paths, const InputOptions& o, LoadedInput& in,
                  Diagnostics& diag) {
-  bool any_json = false;
-  std::vector<std::string> tab = tabular_files(paths, any_json);
-  InputFormat f = o.format;
-  if (f == InputFormat::detect && (tab.empty() || any_json)) f = InputFormat::json;
+  std::vector<std::string> tab;
+  InputFormat f = format_of(paths, o, tab);
   in.format = f;
   if (f == InputFormat::json) {
     auto files = expand_inputs(paths, diag);

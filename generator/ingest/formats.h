@@ -45,6 +45,17 @@ struct LoadedInput {
 void load_inputs(const std::vector<std::string>& paths, const InputOptions& o, LoadedInput& in,
                  Diagnostics& diag);
 
+/// What the inputs' bytes say before anything is parsed.
+struct InputDigest {
+  std::string content_digest;  ///< as the journal read from them will have it
+  size_t files = 0;
+};
+/// The content digest of inputs in journalpress/1 JSON, from the files' bytes alone (see
+/// journal_files_digest); nullopt for the other formats (their tables are digested as they
+/// are parsed) or when a path cannot be read: the import then reads them as usual.
+std::optional<InputDigest> input_digest(const std::vector<std::string>& paths,
+                                        const InputOptions& o);
+
 /// `1 school, 1 year, 4 periods, 12 subjects, ...`: the records read, by kind.
 std::string record_counts(const Journal& j);
 

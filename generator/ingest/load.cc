@@ -1271,6 +1271,14 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& paths, Di
 
 namespace {
 
+/// The journal's content digest: each file's name and the digest of its bytes.
+std::string combined_digest(const std::vector<std::string>& files,
+                            const std::vector<std::string>& digests) {
+  std::string all;
+  for (size_t f = 0; f < files.size(); ++f) all += files[f] + "\n" + digests[f] + "\n";
+  return sha256_hex(all);
+}
+
 Journal merge(const std::vector<std::string>& files, std::vector<FileResult>& parts,
               Diagnostics& diag) {
   Journal j;
@@ -1326,9 +1334,9 @@ Journal merge(const std::vector<std::string>& files, std::vector<FileResult>& pa
       }
     }
   }
-  std::string digests;
-  for (size_t f = 0; f < parts.size(); ++f) digests += files[f] + "\n" + parts[f].digest + "\n";
-  j.content_digest = sha256_hex(digests);
+  std::vector<std::string> digests;
+  for (const auto& p : parts) digests.push_back(p.digest);
+  j.content_digest = combined_digest(files, digests);
   // A file that could not be parsed may well hold the school; don't guess.
   if (!files.empty() && !unreadable) {
     if (first_with[0] < 0)
@@ -1373,6 +1381,20 @@ Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag, T
   };
   for_each(pool, order.size(), parse);
   return merge(files, parts, diag);
+}
+
+std::optional<std::string> journal_files_digest(const std::vector<std::string>& files,
+                                                ThreadPool* pool) {
+  std::vector<std::string> digests(files.size());
+  std::vector<char> read(files.size(), 0);
+  for_each(pool, files.size(), [&](size_t i, unsigned) {
+    std::string text;
+    if (try_read_file(files[i], text)) return;
+    digests[i] = sha256_hex(text);
+    read[i] = 1;
+  });
+  if (std::find(read.begin(), read.end(), 0) != read.end()) return std::nullopt;
+  return combined_digest(files, digests);
 }
 
 Journal load_journal_text(const std::string& name, const std::string& text, Diagnostics& diag) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
@@ -23,6 +24,13 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& paths, Di
 /// their sections in file order. Records that fail a check are reported and left out.
 Journal load_journal(const std::vector<std::string>& files, Diagnostics& diag,
                      ThreadPool* pool = nullptr);
+
+/// The content digest (Journal::content_digest) that load_journal gives these files, from
+/// their bytes alone (about 50 ms for the large school's 77 MB, against seconds to parse):
+/// `import` compares it with the stored import's to leave an export it already has without
+/// reading it. nullopt if a file cannot be read (the import then reads and reports it).
+std::optional<std::string> journal_files_digest(const std::vector<std::string>& files,
+                                                ThreadPool* pool = nullptr);
 
 /// Parses one document held in memory (for tests): `name` is used in diagnostics.
 Journal load_journal_text(const std::string& name, const std::string& text, Diagnostics& diag);

@@ -9,9 +9,11 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/hash.h"
 #include "core/record_hash.h"
 #include "core/thread_pool.h"
 #include "core/text.h"
+#include "publish/output_folder.h"
 
 namespace jp {
 
@@ -167,7 +169,18 @@ ExtractsResult build_extracts(const DiaryIndex& ix, const std::vector<ExtractBat
   return r;
 }
 
-void ExtractsOutput::prepare(BuildContext& ctx) { period_ = extract_period(o_, ctx.today); }
+void ExtractsOutput::prepare(BuildContext& ctx) {
+  period_ = extract_period(o_, ctx.today);
+  auto list = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += x + "\x1f";
+    return s;
+  };
+  fingerprint_ = sha256_hex(fmt::format(
+      "{}\n{}\n{}\nextracts {} {} {}\n{}\n{}\n{}{}", ctx.templates_digest, ctx.content_digest,
+      format_date(ctx.today), format_date(period_.from), format_date(period_.to), period_.folder,
+      list(o_.classes), list(o_.students), o_.all ? "all" : "", o_.a5 ? " a5" : ""));
+}
 
 std::vector<PublishedFolder> ExtractsOutput::folders() const {
   // Children's marks on paper: owner-only, like private/ (the folder of all periods too).
@@ -188,7 +201,10 @@ void ExtractsOutput::render(BuildContext& ctx, const DiaryIndex& ix) {
   // A dry run and `--full` render every file.
   ExtractsResult r = build_extracts(ix, batches, ctx.today, *w, *ctx.pool,
                                     ctx.dry_run || ctx.full ? "" : ctx.templates_digest);
-  WriteStats st = ctx.commit(*w, "extracts");
+  WriteStats st = ctx.commit(*w, "extracts", [&](Db& state) {
+    save_build_fingerprint(state, folders()[0].name, ctx.dry_run ? "" : fingerprint_,
+                           format_date(ctx.today));
+  });
   *ctx.log << fmt::format(
       "extracts{}: {} for {} ({}), {} extracts in {} PDFs ({} not rendered: inputs unchanged) "
       "in {}/extracts/{}/: {} written, {} unchanged, {} deleted; {:.2f} s\n",

@@ -74,11 +74,18 @@ class ExtractsOutput : public Output {
   /// The period, from the options and the build's today (throws for a malformed one).
   void prepare(BuildContext& ctx) override;
   std::vector<PublishedFolder> folders() const override;
+  /// The version and templates, the journal, the day, the period and the options: a run
+  /// with nothing new reads no journal (each file's own fingerprint still keeps a finished
+  /// week's files when the day moves on).
+  std::string fingerprint() const override { return fingerprint_; }
+  std::string depends_on() const override { return "journal, date, period, options and templates"; }
+  bool may_be_empty() const override { return true; }  // a week without a paper delivery
   void render(BuildContext& ctx, const DiaryIndex& ix) override;
 
  private:
   ExtractOptions o_;
   ExtractPeriod period_;
+  std::string fingerprint_;
 };
 
 }  // namespace jp

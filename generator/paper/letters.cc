@@ -6,9 +6,11 @@
 #include <ostream>
 #include <set>
 
+#include "core/hash.h"
 #include "figures/audience.h"
 #include "core/thread_pool.h"
 #include "figures/diary.h"
+#include "publish/output_folder.h"
 #include "store/build_state.h"
 
 namespace jp {
@@ -18,6 +20,26 @@ std::vector<PublishedFolder> LettersOutput::folders() const {
   WriterOptions wo;
   wo.private_files = true;
   return {{"letters", wo}};
+}
+
+void LettersOutput::prepare(BuildContext& ctx) {
+  std::string epochs;
+  for (const auto& [g, e] : load_epochs(*ctx.db, s_.school_id)) epochs += fmt::format("{}={};", g, e);
+  fixed_ = fmt::format("{}\n{}\n{}\nletters {} {} {}\n{}\n{}\n", ctx.templates_digest,
+                       ctx.content_digest, format_date(ctx.today), sha256_hex(s_.site_key),
+                       s_.all ? "all" : "due", s_.encrypted ? "encrypted" : "plain", s_.base_url,
+                       epochs);
+  for (const auto& [g, issued] : load_letters_issued(*ctx.db, s_.school_id))
+    issued_[g] = issued.first;
+  fingerprint_ = fingerprint_with(issued_);
+}
+
+std::string LettersOutput::fingerprint_with(const std::map<std::string, long long>& issued) const {
+  // The dates printed are not in it: a letter's date is that of its first printing, which
+  // the pair (guardian, epoch) already tells apart.
+  std::string s = fixed_;
+  for (const auto& [g, e] : issued) s += fmt::format("{}={};", g, e);
+  return sha256_hex(s);
 }
 
 void LettersOutput::check(BuildContext& ctx, const DiaryIndex& ix) {
@@ -60,7 +82,12 @@ void LettersOutput::render(BuildContext& ctx, const DiaryIndex& ix) {
     const auto& b = batches_[i];
     w->put(j.classes[size_t(b.class_ix)].id + ".pdf", render_pdf_letters(j, b, base, ctx.today));
   });
-  WriteStats st = ctx.commit(*w, "letters");
+  std::map<std::string, long long> after = issued_;
+  for (const auto& [g, e] : new_) after[g] = e;
+  const std::string fp = fingerprint_with(after);
+  WriteStats st = ctx.commit(*w, "letters", [&](Db& state) {
+    save_build_fingerprint(state, "letters", ctx.dry_run ? "" : fp, format_date(ctx.today));
+  });
   if (!ctx.dry_run && !new_.empty())
     save_letters_issued(*ctx.db, j.school.id, new_, format_date(ctx.today));
   *ctx.log << fmt::format(

@@ -9,6 +9,7 @@
 // it was first printed.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "print/render_pdf_letters.h"
@@ -29,11 +30,28 @@ class LettersOutput : public Output {
   explicit LettersOutput(LettersSettings s) : s_(std::move(s)) {}
   std::string name() const override { return "letters"; }
   std::vector<PublishedFolder> folders() const override;
+  /// Reads the addresses' state (their epochs, the letters printed) for the fingerprint.
+  void prepare(BuildContext& ctx) override;
+  /// The version and templates, the journal, the day, the key and the address, the
+  /// addresses' epochs and which of them were printed: a night with nothing new reads no
+  /// journal. The fingerprint recorded is that of the state the run leaves (its letters
+  /// counted as printed), so the next run with nothing new is up to date.
+  std::string fingerprint() const override { return fingerprint_; }
+  std::string depends_on() const override {
+    return "journal, date, key, addresses printed and templates";
+  }
+  bool may_be_empty() const override { return true; }  // no address was ever due
   void check(BuildContext& ctx, const DiaryIndex& ix) override;
   void render(BuildContext& ctx, const DiaryIndex& ix) override;
 
  private:
+  /// The fingerprint with the letters printed being `issued` (guardian -> epoch).
+  std::string fingerprint_with(const std::map<std::string, long long>& issued) const;
+
   LettersSettings s_;
+  std::string fixed_;  ///< the fingerprint's part that the run does not change
+  std::map<std::string, long long> issued_;  ///< guardian -> epoch of the letter printed
+  std::string fingerprint_;
   std::vector<LetterBatch> batches_;  ///< what this run prints (check)
   std::vector<std::pair<std::string, long long>> new_;  ///< (guardian, epoch) printed first now
   size_t current_ = 0;  ///< every current address

@@ -48,7 +48,7 @@ WriteStats BuildContext::commit(Writer& w, const std::string& output,
   return st;
 }
 
-bool up_to_date(Output& o, BuildContext& ctx, double seconds_so_far) {
+bool up_to_date(Output& o, BuildContext& ctx) {
   std::string fp = o.fingerprint();
   std::vector<PublishedFolder> folders = o.folders();
   if (ctx.dry_run || ctx.full || ctx.content_digest.empty() || fp.empty() || folders.empty() ||
@@ -58,7 +58,7 @@ bool up_to_date(Output& o, BuildContext& ctx, double seconds_so_far) {
   std::vector<std::unique_ptr<Writer>> opened;
   for (const auto& f : folders) {
     auto w = ctx.writer(f.name, f.options);
-    bool clean = w->disk_clean() && w->published_count() > 0;
+    bool clean = w->disk_clean() && (w->published_count() > 0 || o.may_be_empty());
     if (opened.empty()) published = w->published_count();
     opened.push_back(std::move(w));
     if (!clean) {
@@ -70,7 +70,7 @@ bool up_to_date(Output& o, BuildContext& ctx, double seconds_so_far) {
   *ctx.log << fmt::format(
       "{}: up to date (same {} as the last build, and every file on disk as published): 0 "
       "written, {} unchanged, 0 deleted in {}/{}/; {:.2f} s in all\n",
-      o.name(), o.depends_on(), published, ctx.out, folders[0].name, seconds_so_far);
+      o.name(), o.depends_on(), published, ctx.out, folders[0].name, ctx.seconds());
   if (ctx.counts) ctx.counts->push_back({o.name(), 0, published, 0});
   return true;
 }

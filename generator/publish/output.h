@@ -91,6 +91,9 @@ class Output {
   virtual std::string fingerprint() const { return ""; }
   /// What the fingerprint covers, for the "up to date" line ("journal, date and templates").
   virtual std::string depends_on() const { return "journal, date and templates"; }
+  /// Whether a complete build of it may publish no file at all (a night without a new
+  /// letter): its empty folder can then be up to date. Else an empty folder is rendered.
+  virtual bool may_be_empty() const { return false; }
   /// Work that may overlap the journal's reading (loading a writer's state).
   virtual void before_read(BuildContext&) {}
   /// Checks against the journal once it is read, before any output publishes (a period
@@ -103,6 +106,6 @@ class Output {
 /// True, with the output's "up to date" line printed and counted, when its fingerprint is
 /// the one its first folder recorded at the last complete build and every folder is on
 /// disk as published: there is nothing to render (the nightly no-change case).
-bool up_to_date(Output& o, BuildContext& ctx, double seconds_so_far);
+bool up_to_date(Output& o, BuildContext& ctx);
 
 }  // namespace jp

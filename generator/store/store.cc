@@ -435,4 +435,25 @@ std::optional<StoredExport> stored_export(const std::string& db_path, const std:
   return StoredExport{find.text(0), find.text(1)};
 }
 
+std::optional<StoredImport> stored_import_of(const std::string& db_path,
+                                             const std::string& content_digest) {
+  if (content_digest.empty() || !std::filesystem::exists(db_path)) return std::nullopt;
+  Db db(db_path, false);
+  if (!prepare_schema(db, IfEmpty::nothing_stored)) return std::nullopt;
+  Stmt find(db.handle(),
+            "SELECT d.ds, d.school_id, s.name, d.year_label, coalesce(d.exported_at, ''), "
+            "(SELECT count(*) FROM students WHERE ds = d.ds), "
+            "(SELECT count(*) FROM marks WHERE ds = d.ds), "
+            "(SELECT count(*) FROM import_warnings WHERE ds = d.ds) "
+            "FROM datasets d JOIN schools s ON s.ds = d.ds WHERE d.content_digest = ?");
+  find.bind_text(1, content_digest);
+  if (!find.step()) return std::nullopt;
+  StoredImport r;
+  r.school_id = find.text(1), r.school_name = find.text(2), r.year_label = find.text(3);
+  r.exported_at = find.text(4);
+  r.students = size_t(find.integer(5)), r.marks = size_t(find.integer(6));
+  r.warnings = size_t(find.integer(7));
+  return r;
+}
+
 }  // namespace jp

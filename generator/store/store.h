@@ -44,6 +44,16 @@ struct StoredExport {
   std::string exported_at;     ///< as written in the export; empty if it had none
   std::string content_digest;  ///< the export's files and their digests (Journal::content_digest)
 };
+/// An import stored from an export of this content digest: what `import` says of it when
+/// the same export comes again.
+struct StoredImport {
+  std::string school_id, school_name, year_label, exported_at;
+  size_t students = 0, marks = 0, warnings = 0;
+};
+/// nullopt if the database does not exist, is empty, or holds no import of that digest.
+std::optional<StoredImport> stored_import_of(const std::string& db_path,
+                                             const std::string& content_digest);
+
 /// nullopt if the database or the dataset does not exist yet.
 std::optional<StoredExport> stored_export(const std::string& db_path, const std::string& school_id,
                                           const std::string& year_label);

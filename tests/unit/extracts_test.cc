@@ -178,6 +178,21 @@ TEST_CASE("extracts: a finished week is rendered once and kept while its data is
   std::string said = f.build(o);
   CHECK(said.find("(0 not rendered: inputs unchanged)") != std::string::npos);
   std::string a5 = slurp(f.week() / "5a.pdf"), a1 = slurp(f.week() / "1a.pdf");
+  // The same day again, nothing new: up to date, the journal not even read.
+  said = f.build(o);
+  CHECK_THAT(said, Catch::Contains("extracts: up to date (same journal, date, period, options "
+                                   "and templates as the last build, and every file on disk as "
+                                   "published): 0 written, 2 unchanged, 0 deleted"));
+  // Other options are another fingerprint; a file deleted by hand is put back.
+  o.a5 = true;
+  CHECK_THAT(f.build(o), !Catch::Contains("extracts: up to date"));
+  o.a5 = false;
+  CHECK_THAT(f.build(o), !Catch::Contains("extracts: up to date"));
+  fs::remove(f.week() / "1a.pdf");
+  said = f.build(o);
+  CHECK_THAT(said, !Catch::Contains("extracts: up to date") && Catch::Contains("1 written"));
+  CHECK(slurp(f.week() / "1a.pdf") == a1);
+  CHECK(slurp(f.week() / "5a.pdf") == a5);
   // Next week's build of the finished week: nothing rendered, nothing written, the same bytes
   // (dated by the week's end, not the build's day).
   o.today = "2023-11-22";

@@ -87,6 +87,23 @@ TEST_CASE(
         std::string::npos);
   CHECK(text.find(url) == std::string::npos);
 
+  // The same day again, nothing new: up to date without reading the journal (the letters
+  // just printed count as printed in the fingerprint recorded).
+  {
+    std::ostringstream again;
+    REQUIRE(run_build(o, again) == 0);
+    CHECK_THAT(again.str(), Catch::Contains("letters: up to date (same journal, date, key, "
+                                            "addresses printed and templates as the last build"));
+    // A revoke since is a change: the letter is due again.
+    REQUIRE(run_revoke(r, out) == 0);
+    again.str("");
+    REQUIRE(run_build(o, again) == 0);
+    CHECK_THAT(again.str(), !Catch::Contains("letters: up to date") &&
+                                Catch::Contains("(1 of 2 addresses new or revoked"));
+    new_url = url_of("g1");
+    CHECK(qr_of(letter.string()) == new_url);
+  }
+
   // A night with nothing new: no letter is due, none is written, the file stays.
   std::string before = slurp(letter);
   o.today = "2023-11-16";
@@ -106,6 +123,9 @@ TEST_CASE(
   text = run_command("pdftotext -layout " + letter.string() + " -");
   CHECK(text.find("15 ноября 2023") != std::string::npos);
   CHECK(text.find("20 ноября 2023") == std::string::npos);
+  said.str("");
+  REQUIRE(run_build(o, said) == 0);  // the same --all again: up to date
+  CHECK_THAT(said.str(), Catch::Contains("letters: up to date"));
   o.all = false;
 
   // Letters without an address to print are refused.
