@@ -199,13 +199,17 @@ printf 'Код;Название;Параллель\r\nc5a;5А;пятый\r\n' | 
 check csv-bad-cell 1 "$tmp/badcell/Классы.csv: row 2, column C (grade) (id c5a): expected an integer, got \"пятый\"" -- "$bin" import "$tmp/badcell" --db "$tmp/bad.db"
 
 # ---- the journal grid: .xls written by xlwt, .xlsx by openpyxl, beside a tabular roster --
-$py -c 'import xlwt' 2>/dev/null && have_xlwt=1 || have_xlwt=0
-mkdir -p "$tmp/grid"
+# The same grid «5А Математика» saved by each program, in a folder of its own beside the same
+# roster (CSV files): each imports, and as the same journal. xlwt is one of the test
+# packages (scripts/install-deps --tests): without it the .xls reader would go untested.
+$py -c 'import xlwt' 2>/dev/null || bad "python3-xlwt is missing (scripts/install-deps --tests): the .xls grid is not tested"
+mkdir -p "$tmp/grid" "$tmp/gridx"
 cp "$tmp/cp1251"/{school.csv,year.csv,Предметы.csv,Учителя.csv,Классы.csv,Ученики.csv} "$tmp/grid/"
 printf 'id,kind,name,start,end\nq1,quarter,1 четверть,2024-09-02,2024-10-27\n' >"$tmp/grid/periods.csv"
-$py - "$tmp/grid" "$have_xlwt" <<'PYEOF2'
+cp "$tmp/grid"/*.csv "$tmp/gridx/"
+$py - "$tmp/grid" "$tmp/gridx" <<'PYEOF2'
 import sys, openpyxl
-out, have_xlwt = sys.argv[1], sys.argv[2] == "1"
+xls_dir, xlsx_dir = sys.argv[1], sys.argv[2]
 rows = [
     ["Учитель: Петров Пётр Ильич"],
     ["№", "ФИО", "03.09", "05.09", "10.09", "1 четверть"],
@@ -213,31 +217,40 @@ rows = [
     [1, "Сидоров  Иван", 5, "4/5", "н", 5],
     [2, "Елкина Олеся", None, "осв", "Б", "4"],
 ]
-def save_xls(path, rows, title):
+try:
     import xlwt
-    wb = xlwt.Workbook(encoding="utf-8"); ws = wb.add_sheet(title)
+    wb = xlwt.Workbook(encoding="utf-8"); ws = wb.add_sheet("5А Математика")
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
             if v is not None: ws.write(r, c, v)
-    wb.save(path)
-if have_xlwt:
-    save_xls(f"{out}/journal.xls", rows, "5А Математика")
-else:
-    wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
-    for r in rows: ws.append(r)
-    wb.save(f"{out}/journal.xlsx")
+    wb.save(f"{xls_dir}/journal.xls")
+except ImportError:
+    pass
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
+for r in rows: ws.append(r)
+wb.save(f"{xlsx_dir}/journal.xlsx")
 bad = [r[:] for r in rows]; bad[3][1] = "Сидоров Пётр"; bad[4][4] = "7+"
 wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
 for r in bad: ws.append(r)
-wb.save(f"{out}/../bad-grid.xlsx")
+wb.save(f"{xls_dir}/../bad-grid.xlsx")
 PYEOF2
-((have_xlwt)) || echo "note: python3-xlwt is missing; the grid is written as .xlsx instead"
-check grid 0 "3 lessons, 0 individual homework, 4 marks, 2 attendance entries, 2 final marks" -- "$bin" import "$tmp/grid" --db "$tmp/grid.db"
-[[ $out == *"with 1 journal grid"* ]] && ok "grid: detected and said" || bad "grid detected line: $out"
-[[ $(sqlite3 "$tmp/grid.db" "SELECT date, number, teacher, coalesce(topic, '') FROM lessons ORDER BY date") == $'2024-09-03|1|t1|Натуральные числа\n2024-09-05|1|t1|Сложение\n2024-09-10|1|t1|' ]] &&
-  ok "grid: lessons from the columns (the year from the roster, topics, the teacher named above)" || bad "grid lessons: $(sqlite3 "$tmp/grid.db" "SELECT * FROM lessons")"
-[[ $(sqlite3 "$tmp/grid.db" "SELECT student, value FROM marks ORDER BY student, id; SELECT student, status, reason FROM attendance ORDER BY student; SELECT student, period, value FROM final_marks ORDER BY student") == $'p1|5\np1|4\np1|5\np2|осв\np1|absent|unexcused\np2|absent|illness\np1|q1|5\np2|q1|4' ]] &&
-  ok "grid: marks 4/5, н and Б, осв, period marks; ё/е and spaces in names" || bad "grid marks: $(sqlite3 "$tmp/grid.db" "SELECT student, value FROM marks; SELECT * FROM attendance; SELECT * FROM final_marks")"
+grid_rows() {
+  sqlite3 "$1" "SELECT date, number, teacher, coalesce(topic, '') FROM lessons ORDER BY date;
+    SELECT student, value FROM marks ORDER BY student, id; SELECT student, status, reason FROM attendance ORDER BY student;
+    SELECT student, period, value FROM final_marks ORDER BY student"
+}
+want_grid=$'2024-09-03|1|t1|Натуральные числа\n2024-09-05|1|t1|Сложение\n2024-09-10|1|t1|\np1|5\np1|4\np1|5\np2|осв\np1|absent|unexcused\np2|absent|illness\np1|q1|5\np2|q1|4'
+for g in grid gridx; do
+  [[ $g == grid ]] && file=journal.xls || file=journal.xlsx
+  [[ -e $tmp/$g/$file ]] || continue
+  check "grid-$file" 0 "3 lessons, 0 individual homework, 4 marks, 2 attendance entries, 2 final marks" -- "$bin" import "$tmp/$g" --db "$tmp/$g.db"
+  [[ $out == *"with 1 journal grid"* ]] && ok "grid $file: detected and said" || bad "grid $file detected line: $out"
+  [[ $(grid_rows "$tmp/$g.db") == "$want_grid" ]] &&
+    ok "grid $file: lessons from the columns (the year from the roster, topics, the teacher named above); marks 4/5, н and Б, осв, period marks; ё/е and spaces in names" ||
+    bad "grid $file records: $(grid_rows "$tmp/$g.db")"
+done
+[[ -e $tmp/grid.db && -e $tmp/gridx.db ]] && same_db "$tmp/grid.db" "$tmp/gridx.db" &&
+  ok "grid: the .xls (xlwt) and the .xlsx (openpyxl) import as the same journal" || bad "grid: the .xls and .xlsx grids differ or did not both import"
 rm -f "$tmp/grid"/journal.xls*; cp "$tmp/bad-grid.xlsx" "$tmp/grid/"
 check grid-unknown-name 1 "$tmp/grid/bad-grid.xlsx: 5А Математика!B4: no pupil named \"Сидоров Пётр\" in 5А" -- "$bin" import "$tmp/grid" --db "$tmp/grid2.db"
 [[ $out == *"5А Математика!E5: expected marks (5, 4, 3, 2, 1; two as 4/5), an attendance code"*'got "7+"'* ]] && ok "grid: a cell that is no mark is named" || bad "grid bad cell: $out"
