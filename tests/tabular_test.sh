@@ -64,6 +64,7 @@ round_trip() {
 }
 
 if round_trip data "$src/data"; then ok "round-trip data/ (CSV, xlsx and OneRoster; byte-identical re-export)"; fi
+
 n=0 refused=0 failed=0
 for c in "$src"/tests/corpus/[0-9]*/; do
   name=$(basename "$c")
@@ -72,6 +73,62 @@ for c in "$src"/tests/corpus/[0-9]*/; do
 done
 ((failed == 0 && n > 10)) && ok "round-trip corpus: $n cases the same journal after CSV, xlsx and OneRoster ($refused cases refused by the JSON import itself)" ||
   bad "round-trip corpus: $failed cases differ, $n the same"
+
+# ---- the OneRoster export's columns: the 1.2 CSV binding's, in its order ----------------
+# As 1EdTech's "OneRoster: CSV Binding" 1.2.1 Final Release lists them (section 3, a table
+# per file), written out here apart from ingest/oneroster's lists; then only extension
+# columns (metadata.*).
+declare -A or_cols=(
+  [academicSessions]=sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear
+  [categories]=sourcedId,status,dateLastModified,title,weight
+  [classes]=sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods
+  [courses]=sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes
+  [demographics]=sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity,countryOfBirthCode,stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus
+  [enrollments]=sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate
+  [lineItems]=sourcedId,status,dateLastModified,title,description,assignDate,dueDate,classSourcedId,categorySourcedId,academicSessionSourcedId,resultValueMin,resultValueMax,schoolSourcedId
+  [orgs]=sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId
+  [results]=sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,classSourcedId,inProgress,incomplete,late,missing
+  [roles]=sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId
+  [users]=sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns
+)
+wrong=""
+for f in "${!or_cols[@]}"; do
+  head=$(head -1 "$tmp/rt-data/or/$f.csv" | tr -d '\r')
+  spec=${head%%,metadata.*}
+  [[ $spec == "${or_cols[$f]}" && ${head#"$spec"} =~ ^(,metadata\.[A-Za-z_.]+)*$ ]] || wrong+=" $f.csv"
+done
+[[ -z $wrong && ${#or_cols[@]} == 11 ]] && ok "oneroster export: the 11 files' columns those of the 1.2.1 binding, in its order" ||
+  bad "oneroster export columns differ from the 1.2.1 binding:$wrong"
+# What 1.2 added to the gradebook is filled where the journal has it: a line item's school,
+# its academic session and the scale's range; a result's class, and a mark that is no
+# number as its textScore: the corpus base with two more marks, н/а and осв (exempt), which
+# go round as the rest.
+$py - "$src/tests/corpus/base/journal.json" "$tmp/text-marks.json" <<'PYEOF2'
+import json, sys
+m = json.load(open(sys.argv[1]))["marks"][0]
+marks = [dict(m, id="m-na", value="н/а"), dict(m, id="m-osv", value="осв")]
+json.dump({"format": "journalpress/1", "marks": marks}, open(sys.argv[2], "w"), ensure_ascii=False)
+PYEOF2
+round_trip text-marks "$src/tests/corpus/base" "$tmp/text-marks.json" && ok "round-trip: marks н/а and осв through CSV, xlsx and OneRoster" || bad "round-trip text-marks: refused or differs ($?)"
+rt=$tmp/rt-text-marks
+$py - "$rt/or" "$(sqlite3 "$rt/json.db" "SELECT count(*) FROM marks WHERE value GLOB '*[^0-9.]*'")" <<'PYEOF2' && ok "oneroster export: lineItems' schoolSourcedId, academicSessionSourcedId, resultValueMin/Max; results' classSourcedId, textScore" || bad "oneroster export: the 1.2 gradebook columns are not filled"
+import csv, sys
+d, text_marks = sys.argv[1], int(sys.argv[2])
+items = list(csv.DictReader(open(f"{d}/lineItems.csv", newline="")))
+results = list(csv.DictReader(open(f"{d}/results.csv", newline="")))
+sessions = {r["sourcedId"] for r in csv.DictReader(open(f"{d}/academicSessions.csv", newline=""))}
+school = next(csv.DictReader(open(f"{d}/orgs.csv", newline="")))["sourcedId"]
+item_class = {i["sourcedId"]: i["classSourcedId"] for i in items}
+assert items and results and text_marks > 0
+assert all(i["schoolSourcedId"] == school and i["academicSessionSourcedId"] in sessions for i in items)
+assert all((i["resultValueMin"], i["resultValueMax"]) == ("1", "5") for i in items)
+assert all(r["classSourcedId"] == item_class[r["lineItemSourcedId"]] for r in results)
+for r in results:
+    v = r["metadata.journalpress.value"]
+    assert (r["score"], r["textScore"]) == ((v, "") if v.replace(".", "").isdigit() else ("", v)), r
+assert sum(1 for r in results if r["textScore"]) == text_marks == 2
+assert sum(1 for r in results if r["scoreStatus"] == "exempt") == 1
+PYEOF2
 
 # ---- a workbook written by another program (openpyxl) --------------------------------
 $py - "$tmp/book.xlsx" "$tmp/merged.xlsx" "$tmp/formula.xlsx" <<'PYEOF2'
@@ -142,13 +199,17 @@ printf 'Код;Название;Параллель\r\nc5a;5А;пятый\r\n' | 
 check csv-bad-cell 1 "$tmp/badcell/Классы.csv: row 2, column C (grade) (id c5a): expected an integer, got \"пятый\"" -- "$bin" import "$tmp/badcell" --db "$tmp/bad.db"
 
 # ---- the journal grid: .xls written by xlwt, .xlsx by openpyxl, beside a tabular roster --
-$py -c 'import xlwt' 2>/dev/null && have_xlwt=1 || have_xlwt=0
-mkdir -p "$tmp/grid"
+# The same grid «5А Математика» saved by each program, in a folder of its own beside the same
+# roster (CSV files): each imports, and as the same journal. xlwt is one of the test
+# packages (scripts/install-deps --tests): without it the .xls reader would go untested.
+$py -c 'import xlwt' 2>/dev/null || bad "python3-xlwt is missing (scripts/install-deps --tests): the .xls grid is not tested"
+mkdir -p "$tmp/grid" "$tmp/gridx"
 cp "$tmp/cp1251"/{school.csv,year.csv,Предметы.csv,Учителя.csv,Классы.csv,Ученики.csv} "$tmp/grid/"
 printf 'id,kind,name,start,end\nq1,quarter,1 четверть,2024-09-02,2024-10-27\n' >"$tmp/grid/periods.csv"
-$py - "$tmp/grid" "$have_xlwt" <<'PYEOF2'
+cp "$tmp/grid"/*.csv "$tmp/gridx/"
+$py - "$tmp/grid" "$tmp/gridx" <<'PYEOF2'
 import sys, openpyxl
-out, have_xlwt = sys.argv[1], sys.argv[2] == "1"
+xls_dir, xlsx_dir = sys.argv[1], sys.argv[2]
 rows = [
     ["Учитель: Петров Пётр Ильич"],
     ["№", "ФИО", "03.09", "05.09", "10.09", "1 четверть"],
@@ -156,31 +217,40 @@ rows = [
     [1, "Сидоров  Иван", 5, "4/5", "н", 5],
     [2, "Елкина Олеся", None, "осв", "Б", "4"],
 ]
-def save_xls(path, rows, title):
+try:
     import xlwt
-    wb = xlwt.Workbook(encoding="utf-8"); ws = wb.add_sheet(title)
+    wb = xlwt.Workbook(encoding="utf-8"); ws = wb.add_sheet("5А Математика")
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
             if v is not None: ws.write(r, c, v)
-    wb.save(path)
-if have_xlwt:
-    save_xls(f"{out}/journal.xls", rows, "5А Математика")
-else:
-    wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
-    for r in rows: ws.append(r)
-    wb.save(f"{out}/journal.xlsx")
+    wb.save(f"{xls_dir}/journal.xls")
+except ImportError:
+    pass
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
+for r in rows: ws.append(r)
+wb.save(f"{xlsx_dir}/journal.xlsx")
 bad = [r[:] for r in rows]; bad[3][1] = "Сидоров Пётр"; bad[4][4] = "7+"
 wb = openpyxl.Workbook(); ws = wb.active; ws.title = "5А Математика"
 for r in bad: ws.append(r)
-wb.save(f"{out}/../bad-grid.xlsx")
+wb.save(f"{xls_dir}/../bad-grid.xlsx")
 PYEOF2
-((have_xlwt)) || echo "note: python3-xlwt is missing; the grid is written as .xlsx instead"
-check grid 0 "3 lessons, 0 individual homework, 4 marks, 2 attendance entries, 2 final marks" -- "$bin" import "$tmp/grid" --db "$tmp/grid.db"
-[[ $out == *"with 1 journal grid"* ]] && ok "grid: detected and said" || bad "grid detected line: $out"
-[[ $(sqlite3 "$tmp/grid.db" "SELECT date, number, teacher, coalesce(topic, '') FROM lessons ORDER BY date") == $'2024-09-03|1|t1|Натуральные числа\n2024-09-05|1|t1|Сложение\n2024-09-10|1|t1|' ]] &&
-  ok "grid: lessons from the columns (the year from the roster, topics, the teacher named above)" || bad "grid lessons: $(sqlite3 "$tmp/grid.db" "SELECT * FROM lessons")"
-[[ $(sqlite3 "$tmp/grid.db" "SELECT student, value FROM marks ORDER BY student, id; SELECT student, status, reason FROM attendance ORDER BY student; SELECT student, period, value FROM final_marks ORDER BY student") == $'p1|5\np1|4\np1|5\np2|осв\np1|absent|unexcused\np2|absent|illness\np1|q1|5\np2|q1|4' ]] &&
-  ok "grid: marks 4/5, н and Б, осв, period marks; ё/е and spaces in names" || bad "grid marks: $(sqlite3 "$tmp/grid.db" "SELECT student, value FROM marks; SELECT * FROM attendance; SELECT * FROM final_marks")"
+grid_rows() {
+  sqlite3 "$1" "SELECT date, number, teacher, coalesce(topic, '') FROM lessons ORDER BY date;
+    SELECT student, value FROM marks ORDER BY student, id; SELECT student, status, reason FROM attendance ORDER BY student;
+    SELECT student, period, value FROM final_marks ORDER BY student"
+}
+want_grid=$'2024-09-03|1|t1|Натуральные числа\n2024-09-05|1|t1|Сложение\n2024-09-10|1|t1|\np1|5\np1|4\np1|5\np2|осв\np1|absent|unexcused\np2|absent|illness\np1|q1|5\np2|q1|4'
+for g in grid gridx; do
+  [[ $g == grid ]] && file=journal.xls || file=journal.xlsx
+  [[ -e $tmp/$g/$file ]] || continue
+  check "grid-$file" 0 "3 lessons, 0 individual homework, 4 marks, 2 attendance entries, 2 final marks" -- "$bin" import "$tmp/$g" --db "$tmp/$g.db"
+  [[ $out == *"with 1 journal grid"* ]] && ok "grid $file: detected and said" || bad "grid $file detected line: $out"
+  [[ $(grid_rows "$tmp/$g.db") == "$want_grid" ]] &&
+    ok "grid $file: lessons from the columns (the year from the roster, topics, the teacher named above); marks 4/5, н and Б, осв, period marks; ё/е and spaces in names" ||
+    bad "grid $file records: $(grid_rows "$tmp/$g.db")"
+done
+[[ -e $tmp/grid.db && -e $tmp/gridx.db ]] && same_db "$tmp/grid.db" "$tmp/gridx.db" &&
+  ok "grid: the .xls (xlwt) and the .xlsx (openpyxl) import as the same journal" || bad "grid: the .xls and .xlsx grids differ or did not both import"
 rm -f "$tmp/grid"/journal.xls*; cp "$tmp/bad-grid.xlsx" "$tmp/grid/"
 check grid-unknown-name 1 "$tmp/grid/bad-grid.xlsx: 5А Математика!B4: no pupil named \"Сидоров Пётр\" in 5А" -- "$bin" import "$tmp/grid" --db "$tmp/grid2.db"
 [[ $out == *"5А Математика!E5: expected marks (5, 4, 3, 2, 1; two as 4/5), an attendance code"*'got "7+"'* ]] && ok "grid: a cell that is no mark is named" || bad "grid bad cell: $out"
@@ -277,12 +347,14 @@ PYEOF2
 check oneroster-1.1 0 "2 guardians, 1 lessons, 0 individual homework, 2 marks" -- "$bin" import "$tmp/or" --db "$tmp/or.db"
 [[ $out == *"read OneRoster 1.1 CSV set"* && $out == *'users.csv: row 3, column F (role): warning: "Teacher" in the wrong case: read as "teacher"'* ]] &&
   ok "oneroster: detected and said; vocabulary in the wrong case warned by place" || bad "oneroster detected/warned: $out"
+[[ $out != *"a column OneRoster does not have"* ]] && ok "oneroster 1.1: every column of the 1.1 files known (users' role, lineItems' gradingPeriodSourcedId)" || bad "oneroster 1.1 columns warned: $out"
 [[ $(sqlite3 "$tmp/or.db" "SELECT guardian, student FROM guardian_children ORDER BY guardian; SELECT student, value, work_type, coalesce(comment, '') FROM marks ORDER BY id; SELECT director_last_name FROM schools") == $'g1|p1\ng2|p2\np1|5|test|молодец\np2|осв|test|\nИванова' ]] &&
   ok "oneroster: guardians by agentSourcedIds both ways, results as marks (exempt as осв), the director" ||
   bad "oneroster records: $(sqlite3 "$tmp/or.db" "SELECT * FROM guardian_children; SELECT * FROM marks; SELECT * FROM schools")"
 (cd "$tmp/or" && $py -c "import sys, zipfile, glob; z = zipfile.ZipFile('../or.zip', 'w'); [z.write(f) for f in sorted(glob.glob('*.csv'))]")
 check oneroster-zip 0 "from 1 .zip archive" -- "$bin" import "$tmp/or.zip" --db "$tmp/orzip.db"
-# 1.2: roles in roles.csv, no role column.
+# 1.2: roles in roles.csv, no role column; the gradebook with 1.2's columns (a line item's
+# academicSessionSourcedId and schoolSourcedId, a result's textScore and classSourcedId).
 cp -r "$tmp/or" "$tmp/or12"
 $py - "$tmp/or12" <<'PYEOF2'
 import csv, sys, pathlib
@@ -297,8 +369,19 @@ csv.writer(open(d / "roles.csv", "w", newline="")).writerows(roles)
 m = [r for r in csv.reader(open(d / "manifest.csv"))]
 m = [["oneroster.version", "1.2"] if r[0] == "oneroster.version" else r for r in m] + [["file.roles", "bulk"]]
 csv.writer(open(d / "manifest.csv", "w", newline="")).writerows(m)
+csv.writer(open(d / "lineItems.csv", "w", newline="")).writerows([
+  ["sourcedId","status","dateLastModified","title","description","assignDate","dueDate","classSourcedId","categorySourcedId","academicSessionSourcedId","resultValueMin","resultValueMax","schoolSourcedId"],
+  ["li1","","","Натуральные числа","","2024-09-10","2024-09-10","c5a-math","test","q1","","","sch1"]])
+csv.writer(open(d / "results.csv", "w", newline="")).writerows([
+  ["sourcedId","status","dateLastModified","lineItemSourcedId","studentSourcedId","scoreStatus","score","scoreDate","comment","textScore","classSourcedId","inProgress","incomplete","late","missing"],
+  ["r1","","","li1","p1","fully graded","5","2024-09-10","","","c5a-math","false","false","false","false"],
+  ["r2","","","li1","p2","fully graded","","2024-09-10","","зач","c5a-math","","","",""],
+  ["r3","","","li1","p2","not submitted","","","","","c5a-math","","","",""]])
 PYEOF2
-check oneroster-1.2-roles 0 "2 students (2 enrollments), 2 guardians" -- "$bin" import "$tmp/or12" --db "$tmp/or12.db"
+check oneroster-1.2-roles 0 "2 students (2 enrollments), 2 guardians, 1 lessons, 0 individual homework, 2 marks" -- "$bin" import "$tmp/or12" --db "$tmp/or12.db"
+[[ $out != *"a column OneRoster does not have"* ]] && ok "oneroster 1.2: every column of the 1.2 files known" || bad "oneroster 1.2 columns warned: $out"
+[[ $(sqlite3 "$tmp/or12.db" "SELECT student, value FROM marks ORDER BY id") == $'p1|5\np2|зач' ]] &&
+  ok "oneroster 1.2: a result's textScore is its mark" || bad "oneroster 1.2 marks: $(sqlite3 "$tmp/or12.db" "SELECT * FROM marks")"
 # A roster alone (no gradebook) is the first day of school.
 cp -r "$tmp/or" "$tmp/orroster"; rm "$tmp/orroster"/{categories,lineItems,results}.csv
 sed -i '/file.categories\|file.lineItems\|file.results/d' "$tmp/orroster/manifest.csv"

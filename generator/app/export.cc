@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -157,6 +158,21 @@ struct OrFile {
 };
 
 std::string yes(bool b) { return b ? "true" : "false"; }
+
+/// The lowest and highest of the school's numeric marks, as written in its settings
+/// (`1`, `5`): a line item's resultValueMin and resultValueMax. Empty when none is a number.
+std::pair<std::string, std::string> score_range(const Settings& s) {
+  std::pair<std::string, std::string> r;
+  double lo = 0, hi = 0;
+  for (const auto& m : s.numeric_marks) {
+    char* end = nullptr;
+    double v = std::strtod(m.c_str(), &end);
+    if (m.empty() || end != m.c_str() + m.size()) continue;  // `5+` is no number
+    if (r.first.empty() || v < lo) lo = v, r.first = m;
+    if (r.second.empty() || v > hi) hi = v, r.second = m;
+  }
+  return r;
+}
 std::string opt(const std::optional<int>& n) { return n ? std::to_string(*n) : ""; }
 
 /// A OneRoster 1.2 bulk set of the journal (docs/import-formats.md, "OneRoster"), plus the
@@ -295,27 +311,37 @@ size_t write_oneroster(const Journal& j, const std::string& dir) {
   OrFile results("results", {"value", "weight", "created_at", "author"});
   std::map<std::string, const Lesson*> lesson;
   for (const auto& l : j.lessons) lesson[l.id] = &l;
+  auto [lowest, highest] = score_range(j.settings);
   std::set<std::string> made;
   for (const auto& m : j.marks) {
     auto it = lesson.find(m.lesson);
     if (it == lesson.end()) continue;  // validated data: never
     const Lesson& l = *it->second;
     std::string item = l.id + "." + (m.work_type.empty() ? "_" : m.work_type);
+    std::string section = l.group.empty() ? l.class_id + "." + l.subject : l.group;
     if (made.insert(item).second) {
+      // 1.2 requires a line item's academic session: the grading period of its date, else
+      // (a lesson between periods) the school year.
       std::string period;
       for (const auto& p : j.periods)
         if (p.start <= l.date && l.date <= p.end && period.empty()) period = p.id;
       items.add(with(base(item), {{"title", l.topic.empty() ? l.id : l.topic},
                                   {"assignDate", format_date(l.date)}, {"dueDate", format_date(l.date)},
-                                  {"classSourcedId", l.group.empty() ? l.class_id + "." + l.subject : l.group},
-                                  {"categorySourcedId", m.work_type}, {"gradingPeriodSourcedId", period},
-                                  {".lesson", l.id}}));
+                                  {"classSourcedId", section}, {"categorySourcedId", m.work_type},
+                                  {"academicSessionSourcedId", period.empty() ? year_id : period},
+                                  {"resultValueMin", lowest}, {"resultValueMax", highest},
+                                  {"schoolSourcedId", school}, {".lesson", l.id}}));
     }
+    // A numeric mark is the score; another (`н/а`, `зач`, `осв`) is 1.2's textScore, the
+    // exemption mark also the status `exempt`. metadata.journalpress.value keeps the mark
+    // exactly as the journal has it, whatever a reader makes of the two.
     bool number = !m.value.empty() && m.value.find_first_not_of("0123456789.") == std::string::npos;
+    bool exempt = m.value == Locale::ru().text("marks.exempt");
     results.add(with(base(m.id), {{"lineItemSourcedId", item}, {"studentSourcedId", m.student},
-                                  {"scoreStatus", number ? "fully graded" : m.value == Locale::ru().text("marks.exempt") ? "exempt" : "fully graded"},
+                                  {"scoreStatus", exempt ? "exempt" : "fully graded"},
                                   {"score", number ? m.value : ""}, {"scoreDate", format_date(l.date)},
-                                  {"comment", m.comment}, {".value", m.value},
+                                  {"comment", m.comment}, {"textScore", number ? "" : m.value},
+                                  {"classSourcedId", section}, {".value", m.value},
                                   {".weight", m.weight ? fmt::format("{}", *m.weight) : ""},
                                   {".created_at", m.created_at}, {".author", m.author}}));
   }

@@ -32,6 +32,9 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+/// The 1.2 CSV binding's columns of each file journalpress reads or writes, in its order:
+/// 1EdTech's "OneRoster: CSV Binding" 1.2.1 Final Release, section 3 (a table per file).
+/// Written in this order by `export`; read by name, so the order of a file read is free.
 const std::map<std::string, std::vector<std::string>>& spec() {
   static const std::map<std::string, std::vector<std::string>> m{
       {"academicSessions", split("sourcedId,status,dateLastModified,title,type,startDate,endDate,"
@@ -42,10 +45,12 @@ const std::map<std::string, std::vector<std::string>>& spec() {
       {"classes", split("sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
                         "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,"
                         "periods")},
+      // 1.2.1 removed 1.2's `resourceSourcedIds` (after `userMasterIdentifier`): see
+      // legacy_columns.
       {"users", split("sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,"
                       "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
-                      "password,userMasterIdentifier,resourceSourcedIds,preferredGivenName,"
-                      "preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns")},
+                      "password,userMasterIdentifier,preferredGivenName,preferredMiddleName,"
+                      "preferredFamilyName,primaryOrgSourcedId,pronouns")},
       {"roles", split("sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,"
                       "endDate,orgSourcedId,userProfileSourcedId")},
       {"enrollments", split("sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,"
@@ -57,17 +62,22 @@ const std::map<std::string, std::vector<std::string>>& spec() {
              "stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus")},
       {"categories", split("sourcedId,status,dateLastModified,title,weight")},
       {"lineItems", split("sourcedId,status,dateLastModified,title,description,assignDate,dueDate,"
-                          "classSourcedId,categorySourcedId,gradingPeriodSourcedId,resultValueMin,"
-                          "resultValueMax")},
+                          "classSourcedId,categorySourcedId,academicSessionSourcedId,"
+                          "resultValueMin,resultValueMax,schoolSourcedId")},
       {"results", split("sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,"
-                        "scoreStatus,score,scoreDate,comment")},
+                        "scoreStatus,score,scoreDate,comment,textScore,classSourcedId,inProgress,"
+                        "incomplete,late,missing")},
   };
   return m;
 }
 
-/// Columns of OneRoster 1.1 that 1.2 moved: still read.
-const std::set<std::string>& v11_columns() {
-  static const std::set<std::string> s{"orgSourcedIds", "role", "agents"};
+/// Columns of earlier versions that 1.2.1 no longer has: still read without a warning.
+/// 1.1's users.csv `orgSourcedIds` and `role` (1.2 has roles.csv), 1.0's `agents`, 1.1's
+/// lineItems.csv `gradingPeriodSourcedId` (1.2's `academicSessionSourcedId`), and 1.2.0's
+/// users.csv `resourceSourcedIds` (1.2.1 removed it: userResources.csv says it).
+const std::set<std::string>& legacy_columns() {
+  static const std::set<std::string> s{"orgSourcedIds", "role", "agents", "gradingPeriodSourcedId",
+                                       "resourceSourcedIds"};
   return s;
 }
 
@@ -237,7 +247,7 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag) {
       continue;
     }
     for (const auto& [col, c] : f.cols)
-      if (std::find(known.begin(), known.end(), col) == known.end() && !v11_columns().count(col) &&
+      if (std::find(known.begin(), known.end(), col) == known.end() && !legacy_columns().count(col) &&
           col.rfind("metadata.", 0) != 0)
         diag.warning("oneroster", f.t->file, fmt::format("column {} ({})", column_letters(c), col),
                      "", fmt::format("a column OneRoster does not have: {} ignored",
@@ -616,7 +626,7 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag) {
     m.from("id", *res, "sourcedId");
     m.from("student", *res, "studentSourcedId");
     m.from("lesson", *res, "lineItemSourcedId");
-    m.from("value", *res, "score");
+    m.from("value", *res, res->has("score") || !res->has("textScore") ? "score" : "textScore");
     m.from("comment", *res, "comment");
     for (const char* k : {"weight", "created_at", "author"}) m.from(k, *res, meta(k));
     size_t unscored = 0;
@@ -635,6 +645,8 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag) {
         if (score.size() > 2 && score.ends_with(".0")) score.resize(score.size() - 2);
         value = score;
       }
+      // 1.2's textScore: a mark that is no number (`н/а`, `зач`), or a score kept as text.
+      if (value.empty()) value = res->get(*row, "textScore");
       if (value.empty()) {
         ++unscored;
         continue;

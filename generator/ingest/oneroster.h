@@ -33,8 +33,9 @@ void oneroster_to_tabular(std::vector<Table>& tables, Diagnostics& diag);
 
 namespace jp {
 
-/// A OneRoster 1.2 CSV file's columns in the specification's order (`users` ->
-/// sourcedId, status, dateLastModified, enabledUser, ...); empty for a file it has not.
+/// A OneRoster file's columns in the order of the 1.2 CSV binding (1EdTech's 1.2.1 Final
+/// Release: `users` -> sourcedId, status, dateLastModified, enabledUser, ...), for the files
+/// journalpress reads and writes; empty for another.
 const std::vector<std::string>& oneroster_columns(const std::string& file);
 
 /// The 21 data files a 1.2 manifest lists (`file.academicSessions`, ...), in its order.

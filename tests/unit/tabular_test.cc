@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.h"
+#include "ingest/oneroster.h"
 #include "ingest/tabular.h"
 
 using namespace jp;
@@ -142,4 +143,54 @@ TEST_CASE("tabular: the base journal goes out and comes back the same") {
     INFO(s);
     CHECK(tabular_rows(b, s) == tabular_rows(a, s));
   }
+}
+
+TEST_CASE("oneroster: the gradebook files' columns are the 1.2.1 CSV binding's, in its order") {
+  // 1EdTech's "OneRoster: CSV Binding" 1.2.1 Final Release, section 3; the export writes
+  // these, and a change of them is a change of what other systems read.
+  CHECK(oneroster_columns("categories") == V{"sourcedId", "status", "dateLastModified", "title", "weight"});
+  CHECK(oneroster_columns("lineItems") ==
+        V{"sourcedId", "status", "dateLastModified", "title", "description", "assignDate", "dueDate",
+          "classSourcedId", "categorySourcedId", "academicSessionSourcedId", "resultValueMin",
+          "resultValueMax", "schoolSourcedId"});
+  CHECK(oneroster_columns("results") ==
+        V{"sourcedId", "status", "dateLastModified", "lineItemSourcedId", "studentSourcedId",
+          "scoreStatus", "score", "scoreDate", "comment", "textScore", "classSourcedId", "inProgress",
+          "incomplete", "late", "missing"});
+  // 1.2.1 took 1.2's resourceSourcedIds out of users.csv.
+  const V& users = oneroster_columns("users");
+  CHECK(std::find(users.begin(), users.end(), "resourceSourcedIds") == users.end());
+  CHECK(users.size() == 22);
+  CHECK(oneroster_columns("userProfiles").empty());  // a file journalpress neither reads nor writes
+}
+
+TEST_CASE("oneroster: a 1.2 result's textScore is its mark; 1.1's and 1.2.0's columns are known") {
+  // Columns of three versions at once: 1.1's users.role, orgSourcedIds and lineItems'
+  // gradingPeriodSourcedId, 1.2.0's users.resourceSourcedIds, 1.2's academicSessionSourcedId.
+  auto ts = tables({
+      {"orgs", {{"sourcedId", "name", "type"}, {"sch1", "School 1", "school"}}},
+      {"users", {{"sourcedId", "enabledUser", "orgSourcedIds", "role", "givenName", "familyName", "resourceSourcedIds"},
+                 {"p1", "true", "sch1", "student", "Ivan", "Sidorov", ""}}},
+      {"classes", {{"sourcedId", "title", "classType", "courseSourcedId"}, {"c5a", "5A", "homeroom", "math"}}},
+      {"lineItems", {{"sourcedId", "title", "assignDate", "classSourcedId", "categorySourcedId",
+                      "gradingPeriodSourcedId", "academicSessionSourcedId", "schoolSourcedId"},
+                     {"li1", "Test", "2024-09-10", "c5a", "", "q1", "q1", "sch1"}}},
+      {"results", {{"sourcedId", "lineItemSourcedId", "studentSourcedId", "scoreStatus", "score", "textScore", "classSourcedId"},
+                   {"r1", "li1", "p1", "fully graded", "", "\xD0\xB7\xD0\xB0\xD1\x87", "c5a"},  // зач
+                   {"r2", "li1", "p1", "fully graded", "4.0", "", "c5a"},
+                   {"r3", "li1", "p1", "fully graded", "5", "5", "c5a"}}},
+  });
+  Diagnostics d;
+  oneroster_to_tabular(ts, d);
+  V said;
+  for (const auto& x : d.all()) said.push_back(format(x));
+  CHECK(said == V{});
+  auto marks = std::find_if(ts.begin(), ts.end(), [](const Table& t) { return t.section == "marks"; });
+  REQUIRE(marks != ts.end());
+  const V& cols = tabular_columns("marks");
+  size_t value = std::find(cols.begin(), cols.end(), "value") - cols.begin();
+  REQUIRE(marks->rows.size() == 4);
+  CHECK(marks->rows[1].cells[value] == "\xD0\xB7\xD0\xB0\xD1\x87");
+  CHECK(marks->rows[2].cells[value] == "4");  // a float score, as 1.1 readers wrote them
+  CHECK(marks->rows[3].cells[value] == "5");  // score before textScore
 }
