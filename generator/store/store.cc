@@ -335,10 +335,22 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
       std::string sources;
       for (const auto& f : j.files) sources += (sources.empty() ? "" : "\n") + f;
       if (result.replaced) {
-        for (const char* t : kDatasetTables)
+        // A database of one school's one year (the usual case): the tables are emptied
+        // whole, which SQLite does by dropping their pages (measured on the large school:
+        // 0.23 s against 1.0 s for deleting its 330,000 rows one by one with their indexes).
+        Stmt n(db.handle(), "SELECT count(*) FROM datasets");
+        n.step();
+        const bool only = n.integer(0) == 1;
+        n.reset();
+        for (const char* t : kDatasetTables) {
+          if (only) {
+            db.exec(fmt::format("DELETE FROM {}", t));
+            continue;
+          }
           Stmt(db.handle(), fmt::format("DELETE FROM {} WHERE ds = ?", t))
               .bind(1, result.dataset)
               .run();
+        }
         Stmt(db.handle(),
              "UPDATE datasets SET imported_at = ?, exported_at = ?, sources = ?, settings = ?, "
              "content_digest = ? WHERE ds = ?")
@@ -363,7 +375,15 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
             .run();
         result.dataset = sqlite3_last_insert_rowid(db.handle());
       }
+      // The journal alone in its database: its order indexes are made once its rows are in
+      // (a sort, rather than 330,000 insertions into a b-tree on the large school).
+      Stmt n(db.handle(), "SELECT count(*) FROM datasets");
+      n.step();
+      const bool alone = n.integer(0) == 1;
+      n.reset();
+      if (alone) db.exec("DROP INDEX marks_order; DROP INDEX attendance_order; DROP INDEX lessons_order;");
       write_rows(db, result.dataset, j, warnings);
+      if (alone) db.exec(kVersion3Indexes);
       tx.commit();
     }
   } catch (...) {

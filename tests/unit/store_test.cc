@@ -103,6 +103,46 @@ TEST_CASE("store: importing the same school and year again replaces it; others a
   CHECK(count(db, "SELECT count(*) FROM datasets") == 2);
   CHECK(count(db, "SELECT count(*) FROM marks") == 6);
   CHECK(count(db, "SELECT count(DISTINCT ds) FROM students") == 2);
+  // The second school's next export (one mark more) replaces its rows only.
+  std::ofstream(t.path / "other" / "more.json")
+      << R"({"format": "journalpress/1", "marks": [{"id": "m-new", "student": "s1", "lesson": "l2",
+            "value": "4", "work_type": "answer", "created_at": "2023-09-05T15:00:00+03:00",
+            "author": "t1"}]})";
+  REQUIRE(import({(t.path / "other").string()}, db) == 0);
+  CHECK(count(db, "SELECT count(*) FROM marks") == 7);
+  CHECK(count(db, "SELECT count(*) FROM marks WHERE ds = 1") == 3);
+  CHECK(count(db, "SELECT count(*) FROM marks WHERE ds = 2") == 4);
+}
+
+TEST_CASE("store: a database of one journal replaced whole holds what a new one would") {
+  TempDir t;
+  auto db = t.path / "j.db", fresh = t.path / "fresh.db";
+  fs::copy(corpus("base"), t.path / "export", fs::copy_options::recursive);
+  REQUIRE(import({(t.path / "export").string()}, db) == 0);
+  std::ofstream(t.path / "export" / "more.json")
+      << R"({"format": "journalpress/1", "marks": [{"id": "m-new", "student": "s1", "lesson": "l2",
+            "value": "4", "work_type": "answer", "created_at": "2023-09-05T15:00:00+03:00",
+            "author": "t1"}]})";
+  std::string err;
+  REQUIRE(import({(t.path / "export").string()}, db, &err) == 0);
+  REQUIRE(import({(t.path / "export").string()}, fresh) == 0);
+  CHECK(count(db, "SELECT count(*) FROM datasets") == 1);
+  CHECK(count(db, "SELECT count(*) FROM marks") == 4);
+  // Every table, row for row (the dataset number is 1 in both).
+  Db a(db.string(), false);
+  a.exec("ATTACH DATABASE '" + fresh.string() + "' AS f");
+  for (const std::string table : {"schools", "students", "guardians", "lessons", "marks",
+                                  "attendance", "final_marks", "import_warnings", "events"}) {
+    INFO(table);
+    Stmt diff(a.handle(), "SELECT count(*) FROM (SELECT * FROM main." + table +
+                              " EXCEPT SELECT * FROM f." + table + ") UNION ALL " +
+                              "SELECT count(*) FROM (SELECT * FROM f." + table +
+                              " EXCEPT SELECT * FROM main." + table + ")");
+    REQUIRE(diff.step());
+    CHECK(diff.integer(0) == 0);
+    REQUIRE(diff.step());
+    CHECK(diff.integer(0) == 0);
+  }
 }
 
 TEST_CASE("store: warnings are stored with their code and location") {
