@@ -49,6 +49,8 @@ size_t replace_hidden_controls(std::string& s);
 /// characters (then `…`), so that a diagnostic can neither be rewritten on the terminal
 /// nor run to megabytes.
 std::string quoted_for_message(std::string_view s, size_t max_chars = 100);
+/// `"s"`, whole: an id or a code named in a message.
+inline std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 /// A key whose byte order is Russian alphabetical order, case-insensitive, with `ё`
 /// right after `е` (the format's rule), Latin after Cyrillic, and the original text

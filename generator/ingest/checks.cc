@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "core/wording.h"
 #include "figures/audit.h"
 #include "figures/figures.h"
@@ -14,8 +15,6 @@
 
 namespace jp {
 namespace {
-
-std::string q(const std::string& s) { return "\"" + s + "\""; }
 
 struct Warn {
   const Journal& j;
@@ -57,7 +56,7 @@ void check_marks(const Journal& j, Warn& warn, int offset) {
     int grade = grade_of(j, l);
     if (grade == 1)
       warn("grade1-mark", "marks", m.src, "id " + m.id,
-           fmt::format("mark {} in grade 1 ({}): grade 1 is not marked", q(m.value),
+           fmt::format("mark {} in grade 1 ({}): grade 1 is not marked", in_quotes(m.value),
                        j.classes[l.class_ix].name));
     if (auto late = late_mark(j, m, offset))
       warn("late-mark", "marks", m.src, "id " + m.id,
@@ -132,8 +131,8 @@ void check_final_marks(const Journal& j, Warn& warn) {
       warn("forecast-mismatch", "final_marks", f.src, label,
            fmt::format("mark {} for {} in {} differs by more than one point from the forecast "
                        "{} (weighted average {:.2f})",
-                       q(f.value), per.name, j.subjects[f.subject_ix].name,
-                       q(forecast(set, *a->value())), *a->value()));
+                       in_quotes(f.value), per.name, j.subjects[f.subject_ix].name,
+                       in_quotes(forecast(set, *a->value())), *a->value()));
   }
 }
 

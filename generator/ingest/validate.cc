@@ -13,8 +13,6 @@ namespace {
 
 using Index = std::unordered_map<std::string, int>;
 
-std::string q(const std::string& s) { return "\"" + s + "\""; }
-
 /// Reports problems of one record: file, pointer and label from its Src.
 struct At {
   const Journal& j;
@@ -38,7 +36,7 @@ Index build_index(const std::vector<T>& items, const char* section, At& at,
     if (!fresh) {
       const auto& first = items[it->second];
       at(section, items[i].src, "id " + items[i].id, "id",
-         fmt::format("duplicate id {}; first defined at {}: {}", q(items[i].id),
+         fmt::format("duplicate id {}; first defined at {}: {}", in_quotes(items[i].id),
                      at.j.files[first.src.file], record_pointer(section, first.src)));
       continue;
     }
@@ -53,7 +51,7 @@ Index build_index(const std::vector<T>& items, const char* section, At& at,
       at(section, items[i].src, "id " + items[i].id, "id",
          fmt::format("id {} differs from {} only in case (their files would collide on a "
                      "case-insensitive disk); first defined at {}: {}",
-                     q(items[i].id), q(first.id), at.j.files[first.src.file],
+                     in_quotes(items[i].id), in_quotes(first.id), at.j.files[first.src.file],
                      record_pointer(section, first.src)));
     }
   }
@@ -152,7 +150,7 @@ class Validator {
       std::string label = "id " + p.id;
       if (p.id == "exam" || p.id == "final")
         at_("periods", p.src, label, "id",
-            fmt::format("the period id {} is reserved for exam and final marks", q(p.id)));
+            fmt::format("the period id {} is reserved for exam and final marks", in_quotes(p.id)));
       check_span("periods", p.src, label, "period", p.start, p.end);
     }
   }
@@ -169,7 +167,7 @@ class Validator {
           if (pa.applies_to(g) && pb.applies_to(g)) {
             at_("periods", pb.src, "id " + pb.id, "",
                 fmt::format("period {} ({} to {}) overlaps period {} ({} to {}) for grade {}",
-                            q(pb.id), format_date(pb.start), format_date(pb.end), q(pa.id),
+                            in_quotes(pb.id), format_date(pb.start), format_date(pb.end), in_quotes(pa.id),
                             format_date(pa.start), format_date(pa.end), g));
             break;
           }
@@ -202,7 +200,7 @@ class Validator {
         cl.homeroom_ix = find(teachers_, cl.homeroom_teacher);
         if (cl.homeroom_ix < 0 && unknown("teachers", cl.homeroom_teacher))
           at_("classes", cl.src, label, "homeroom_teacher",
-              fmt::format("unknown teacher {}", q(cl.homeroom_teacher)));
+              fmt::format("unknown teacher {}", in_quotes(cl.homeroom_teacher)));
       }
       for (size_t g = 0; g < cl.groups.size(); ++g) {
         Group& gr = cl.groups[g];
@@ -211,13 +209,13 @@ class Validator {
         std::string field = fmt::format("groups/{}", g);
         if (gr.subject_ix < 0 && unknown("subjects", gr.subject))
           at_("classes", cl.src, label, field + "/subject",
-              fmt::format("unknown subject {}", q(gr.subject)));
+              fmt::format("unknown subject {}", in_quotes(gr.subject)));
         auto [it, fresh] = groups_.emplace(gr.id, GroupRef{int(c), int(g)});
         if (!fresh)
           at_("classes", cl.src, label, field + "/id",
               fmt::format("duplicate group id {}; group ids are unique across the school "
                           "(also in class {})",
-                          q(gr.id), j_.classes[it->second.class_ix].name));
+                          in_quotes(gr.id), j_.classes[it->second.class_ix].name));
       }
     }
   }
@@ -237,7 +235,7 @@ class Validator {
     if (en.class_ix < 0) {
       if (unknown("classes", en.class_id))
         at_("students", s.src, label, field + "/class",
-            fmt::format("unknown class {}", q(en.class_id)));
+            fmt::format("unknown class {}", in_quotes(en.class_id)));
       return;
     }
     if (en.to && *en.to < en.from)
@@ -250,10 +248,10 @@ class Validator {
       if (it == groups_.end()) {
         if (unknown("groups", en.groups[g]))
           at_("students", s.src, label, fmt::format("{}/groups/{}", field, g),
-              fmt::format("unknown group {}", q(en.groups[g])));
+              fmt::format("unknown group {}", in_quotes(en.groups[g])));
       } else if (it->second.class_ix != en.class_ix) {
         at_("students", s.src, label, fmt::format("{}/groups/{}", field, g),
-            fmt::format("group {} belongs to class {}, not to {}", q(en.groups[g]),
+            fmt::format("group {} belongs to class {}, not to {}", in_quotes(en.groups[g]),
                         j_.classes[it->second.class_ix].name, j_.classes[en.class_ix].name));
       } else {
         en.group_refs.push_back(it->second);
@@ -271,7 +269,7 @@ class Validator {
           g.children_ix.push_back(ix);
         else if (unknown("students", g.children[c]))
           at_("guardians", g.src, "id " + g.id, fmt::format("children/{}", c),
-              fmt::format("unknown student {}", q(g.children[c])));
+              fmt::format("unknown student {}", in_quotes(g.children[c])));
       }
     }
   }
@@ -284,17 +282,17 @@ class Validator {
       l.subject_ix = find(subjects_, l.subject);
       l.teacher_ix = find(teachers_, l.teacher);
       if (l.class_ix < 0 && unknown("classes", l.class_id))
-        at_("lessons", l.src, label, "class", fmt::format("unknown class {}", q(l.class_id)));
+        at_("lessons", l.src, label, "class", fmt::format("unknown class {}", in_quotes(l.class_id)));
       if (l.subject_ix < 0 && unknown("subjects", l.subject))
-        at_("lessons", l.src, label, "subject", fmt::format("unknown subject {}", q(l.subject)));
+        at_("lessons", l.src, label, "subject", fmt::format("unknown subject {}", in_quotes(l.subject)));
       if (l.teacher_ix < 0 && unknown("teachers", l.teacher))
-        at_("lessons", l.src, label, "teacher", fmt::format("unknown teacher {}", q(l.teacher)));
+        at_("lessons", l.src, label, "teacher", fmt::format("unknown teacher {}", in_quotes(l.teacher)));
       l.substitute_ix = -1;
       if (!l.substitute.empty()) {
         l.substitute_ix = find(teachers_, l.substitute);
         if (l.substitute_ix < 0 && unknown("teachers", l.substitute))
           at_("lessons", l.src, label, "substitute",
-              fmt::format("unknown teacher {}", q(l.substitute)));
+              fmt::format("unknown teacher {}", in_quotes(l.substitute)));
       }
       resolve_lesson_group(l, label);
       check_in_year("lessons", l.src, label, "date", l.date);
@@ -307,10 +305,10 @@ class Validator {
     auto it = groups_.find(l.group);
     if (it == groups_.end()) {
       if (unknown("groups", l.group))
-        at_("lessons", l.src, label, "group", fmt::format("unknown group {}", q(l.group)));
+        at_("lessons", l.src, label, "group", fmt::format("unknown group {}", in_quotes(l.group)));
     } else if (l.class_ix >= 0 && it->second.class_ix != l.class_ix)
       at_("lessons", l.src, label, "group",
-          fmt::format("group {} belongs to class {}, not to {}", q(l.group),
+          fmt::format("group {} belongs to class {}, not to {}", in_quotes(l.group),
                       j_.classes[it->second.class_ix].name, j_.classes[l.class_ix].name));
     else
       l.group_ref = it->second;
@@ -324,10 +322,10 @@ class Validator {
     for (const auto& e : s.enrollments)
       if (e.class_ix == l.class_ix && e.covers(l.date)) in_class = true;
     if (!in_class)
-      return fmt::format("student {} is not enrolled in {} on {}", q(s.id),
+      return fmt::format("student {} is not enrolled in {} on {}", in_quotes(s.id),
                          j_.classes[l.class_ix].name, format_date(l.date));
     if (!enrollment_for(s, l))
-      return fmt::format("student {} is not in group {} ({}) of {} on {}", q(s.id), q(l.group),
+      return fmt::format("student {} is not in group {} ({}) of {} on {}", in_quotes(s.id), in_quotes(l.group),
                          j_.group(l.group_ref).name, j_.classes[l.class_ix].name,
                          format_date(l.date));
     return {};
@@ -339,7 +337,7 @@ class Validator {
     const Lesson& l = j_.lessons[lesson_ix];
     if (l.cancelled)
       at_(section, src, label, "",
-          fmt::format("lesson {} on {} was cancelled and cannot carry {}", q(l.id),
+          fmt::format("lesson {} on {} was cancelled and cannot carry {}", in_quotes(l.id),
                       format_date(l.date), what));
     else if (auto msg = enrolled_msg(j_.students[student_ix], l); !msg.empty())
       at_(section, src, label, "", msg);
@@ -352,10 +350,10 @@ class Validator {
       h.student_ix = find(students_, h.student);
       if (h.lesson_ix < 0 && unknown("lessons", h.lesson))
         at_("individual_homework", h.src, label, "lesson",
-            fmt::format("unknown lesson {}", q(h.lesson)));
+            fmt::format("unknown lesson {}", in_quotes(h.lesson)));
       if (h.student_ix < 0 && unknown("students", h.student))
         at_("individual_homework", h.src, label, "student",
-            fmt::format("unknown student {}", q(h.student)));
+            fmt::format("unknown student {}", in_quotes(h.student)));
     }
   }
 
@@ -363,16 +361,16 @@ class Validator {
     mark_values_.insert(j_.settings.numeric_marks.begin(), j_.settings.numeric_marks.end());
     mark_values_.insert(j_.settings.other_marks.begin(), j_.settings.other_marks.end());
     for (const auto& v : j_.settings.numeric_marks)
-      allowed_marks_ += (allowed_marks_.empty() ? "" : ", ") + q(v);
+      allowed_marks_ += (allowed_marks_.empty() ? "" : ", ") + in_quotes(v);
     for (const auto& v : j_.settings.other_marks)
-      allowed_marks_ += (allowed_marks_.empty() ? "" : ", ") + q(v);
+      allowed_marks_ += (allowed_marks_.empty() ? "" : ", ") + in_quotes(v);
   }
 
   void check_mark_value(const char* section, const Src& src, const std::string& label,
                         const char* field, const std::string& value) {
     if (!mark_values_.count(value) && unknown("settings", "settings"))
       at_(section, src, label, field,
-          fmt::format("mark {} is not one of the school's marks ({})", q(value), allowed_marks_));
+          fmt::format("mark {} is not one of the school's marks ({})", in_quotes(value), allowed_marks_));
   }
 
   void resolve_marks() {
@@ -383,18 +381,18 @@ class Validator {
       m.student_ix = find(students_, m.student);
       m.lesson_ix = find(lessons_, m.lesson);
       if (m.student_ix < 0 && unknown("students", m.student))
-        at_("marks", m.src, label, "student", fmt::format("unknown student {}", q(m.student)));
+        at_("marks", m.src, label, "student", fmt::format("unknown student {}", in_quotes(m.student)));
       if (m.lesson_ix < 0 && unknown("lessons", m.lesson))
-        at_("marks", m.src, label, "lesson", fmt::format("unknown lesson {}", q(m.lesson)));
+        at_("marks", m.src, label, "lesson", fmt::format("unknown lesson {}", in_quotes(m.lesson)));
       m.work_type_ix = -1;
       if (!m.work_type.empty() && (m.work_type_ix = find(work_types_, m.work_type)) < 0 &&
           unknown("work_types", m.work_type))
         at_("marks", m.src, label, "work_type",
-            fmt::format("unknown work type {}", q(m.work_type)));
+            fmt::format("unknown work type {}", in_quotes(m.work_type)));
       m.author_ix = -1;
       if (!m.author.empty() && (m.author_ix = find(teachers_, m.author)) < 0 &&
           unknown("teachers", m.author))
-        at_("marks", m.src, label, "author", fmt::format("unknown teacher {}", q(m.author)));
+        at_("marks", m.src, label, "author", fmt::format("unknown teacher {}", in_quotes(m.author)));
       check_mark_value("marks", m.src, label, "value", m.value);
       if (m.student_ix < 0 || m.lesson_ix < 0) continue;
       check_student_in_lesson("marks", m.src, label, "marks", m.student_ix, m.lesson_ix);
@@ -409,9 +407,9 @@ class Validator {
       a.student_ix = find(students_, a.student);
       a.lesson_ix = find(lessons_, a.lesson);
       if (a.student_ix < 0 && unknown("students", a.student))
-        at_("attendance", a.src, label, "student", fmt::format("unknown student {}", q(a.student)));
+        at_("attendance", a.src, label, "student", fmt::format("unknown student {}", in_quotes(a.student)));
       if (a.lesson_ix < 0 && unknown("lessons", a.lesson))
-        at_("attendance", a.src, label, "lesson", fmt::format("unknown lesson {}", q(a.lesson)));
+        at_("attendance", a.src, label, "lesson", fmt::format("unknown lesson {}", in_quotes(a.lesson)));
       if (a.student_ix < 0 || a.lesson_ix < 0) continue;
       uint64_t key = (uint64_t(uint32_t(a.student_ix)) << 32) | uint32_t(a.lesson_ix);
       auto [it, fresh] = seen.emplace(key, &a);
@@ -439,18 +437,18 @@ class Validator {
         if (!period_ok && unknown("periods", f.period))
           at_("final_marks", f.src, label, "period",
               fmt::format("unknown period {} (expected a period id, \"exam\" or \"final\")",
-                          q(f.period)));
+                          in_quotes(f.period)));
       }
       if (f.student_ix < 0 && unknown("students", f.student))
         at_("final_marks", f.src, label, "student",
-            fmt::format("unknown student {}", q(f.student)));
+            fmt::format("unknown student {}", in_quotes(f.student)));
       if (f.subject_ix < 0 && unknown("subjects", f.subject))
         at_("final_marks", f.src, label, "subject",
-            fmt::format("unknown subject {}", q(f.subject)));
+            fmt::format("unknown subject {}", in_quotes(f.subject)));
       f.author_ix = -1;
       if (!f.author.empty() && (f.author_ix = find(teachers_, f.author)) < 0 &&
           unknown("teachers", f.author))
-        at_("final_marks", f.src, label, "author", fmt::format("unknown teacher {}", q(f.author)));
+        at_("final_marks", f.src, label, "author", fmt::format("unknown teacher {}", in_quotes(f.author)));
       check_mark_value("final_marks", f.src, label, "value", f.value);
       auto [it, fresh] = seen.emplace(f.student + '\x1f' + f.subject + '\x1f' + f.period, &f);
       if (!fresh)
@@ -479,8 +477,8 @@ class Validator {
     for (int g : grades) applies = applies || p.applies_to(g);
     if (!applies)
       at_("final_marks", f.src, label, "period",
-          fmt::format("period {} ({}) does not apply to grade {} of student {}", q(p.id), p.name,
-                      grades.front(), q(s.id)));
+          fmt::format("period {} ({}) does not apply to grade {} of student {}", in_quotes(p.id), p.name,
+                      grades.front(), in_quotes(s.id)));
   }
 
   void resolve_mark_changes() {
@@ -489,11 +487,11 @@ class Validator {
       c.mark_ix = find(marks_, c.mark);
       // A deleted mark (new: null) is no longer in `marks`; any other change must name one.
       if (c.mark_ix < 0 && c.new_value && unknown("marks", c.mark))
-        at_("mark_changes", c.src, label, "mark", fmt::format("unknown mark {}", q(c.mark)));
+        at_("mark_changes", c.src, label, "mark", fmt::format("unknown mark {}", in_quotes(c.mark)));
       c.teacher_ix = find(teachers_, c.teacher);
       if (c.teacher_ix < 0 && unknown("teachers", c.teacher))
         at_("mark_changes", c.src, label, "teacher",
-            fmt::format("unknown teacher {}", q(c.teacher)));
+            fmt::format("unknown teacher {}", in_quotes(c.teacher)));
       if (c.old_value) check_mark_value("mark_changes", c.src, label, "old", *c.old_value);
       if (c.new_value) check_mark_value("mark_changes", c.src, label, "new", *c.new_value);
     }
@@ -506,9 +504,9 @@ class Validator {
       r.student_ix = find(students_, r.student);
       r.teacher_ix = find(teachers_, r.teacher);
       if (r.student_ix < 0 && unknown("students", r.student))
-        at_("remarks", r.src, label, "student", fmt::format("unknown student {}", q(r.student)));
+        at_("remarks", r.src, label, "student", fmt::format("unknown student {}", in_quotes(r.student)));
       if (r.teacher_ix < 0 && unknown("teachers", r.teacher))
-        at_("remarks", r.src, label, "teacher", fmt::format("unknown teacher {}", q(r.teacher)));
+        at_("remarks", r.src, label, "teacher", fmt::format("unknown teacher {}", in_quotes(r.teacher)));
       check_in_year("remarks", r.src, label, "date", r.date);
     }
   }
@@ -532,7 +530,7 @@ class Validator {
         if (ix < 0) {
           if (unknown("classes", (*e.classes)[c]))
             at_("events", e.src, label, fmt::format("classes/{}", c),
-                fmt::format("unknown class {}", q((*e.classes)[c])));
+                fmt::format("unknown class {}", in_quotes((*e.classes)[c])));
         } else
           e.classes_ix.push_back(ix);
       }
