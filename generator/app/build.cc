@@ -123,11 +123,7 @@ std::vector<std::unique_ptr<Output>> requested_outputs(const BuildOptions& o,
 /// The version and every template the site and the archive are made from, in one digest
 /// (the reports' own templates, report.mustache and reports.css, are not theirs).
 std::string templates_digest() {
-  std::string templates;
-  for (const auto& [name, text] : embedded_files())
-    if (!name.starts_with("report"))
-      templates += std::string(name) + "\n" + std::string(text) + "\n";
-  return std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(templates);
+  return std::string(JOURNALPRESS_VERSION) + "\n" + sha256_hex(embedded_text(false));
 }
 
 /// One build: prepare every output (keys, signer, options: checked before any work), skip

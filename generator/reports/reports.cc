@@ -47,9 +47,8 @@ ReportsResult build_reports(const Journal& j, const SchoolAudit& a, Day today, W
 
 void ReportsOutput::prepare(BuildContext& ctx) {
   o_.today = ctx.today;
-  std::string own;  // report.mustache, reports.css: not in the context's templates digest
-  for (const auto& [name, text] : embedded_files())
-    if (name.starts_with("report")) own += std::string(name) + "\n" + std::string(text) + "\n";
+  // report.mustache, reports.css: not in the context's templates digest
+  const std::string own = embedded_text(true);
   fingerprint_ = sha256_hex(fmt::format("{}\n{}\n{}\n{}\n{}|{}|{}|{}", ctx.templates_digest,
                                         sha256_hex(own), ctx.content_digest, format_date(ctx.today),
                                         o_.period, o_.from, o_.to, o_.absence_threshold));
