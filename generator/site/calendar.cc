@@ -31,6 +31,55 @@ std::string offset_text(int minutes) {
   return fmt::format("{}{:02}{:02}", minutes < 0 ? '-' : '+', a / 60, a % 60);
 }
 
+/// Appends `s` to a content line, folding before 75 octets without splitting a UTF-8
+/// sequence (RFC 5545 3.1). `octets`: how many the current physical line holds.
+void fold(std::string& o, size_t& octets, std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = 1;  // the UTF-8 sequence starting at i stays whole
+    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+    if (octets + n > 75) {
+      o += "\r\n ";
+      octets = 1;
+    }
+    o.append(s.substr(i, n));
+    octets += n;
+    i += n;
+  }
+}
+
+/// What a TEXT value's character becomes (RFC 5545 3.3.11), or null when it stays.
+const char* escaped(char c) {
+  switch (c) {
+    case '\\': return "\\\\";
+    case ';': return "\\;";
+    case ',': return "\\,";
+    case '\n': return "\\n";
+    case '\r': return "";
+    // Google Calendar and Outlook show a description as HTML: a homework's or name's `<`
+    // and `>` become the fullwidth signs (U+FF1C, U+FF1E), so no markup reaches them.
+    case '<': return "\xEF\xBC\x9C";
+    case '>': return "\xEF\xBC\x9E";
+    default: return nullptr;
+  }
+}
+
+/// `name:value` as a folded content line ended with CRLF, appended to `o`; the value
+/// escaped as TEXT when `text`. Written in place: a calendar has thousands of lines.
+void put(std::string& o, std::string_view name, std::string_view value, bool text = false) {
+  size_t octets = 0;
+  fold(o, octets, name);
+  fold(o, octets, ":");
+  size_t plain = 0;
+  for (size_t i = 0; text && i < value.size(); ++i)
+    if (const char* e = escaped(value[i])) {
+      fold(o, octets, value.substr(plain, i - plain));
+      fold(o, octets, e);
+      plain = i + 1;
+    }
+  fold(o, octets, value.substr(plain));
+  o += "\r\n";
+}
+
 class Calendar {
  public:
   Calendar(std::string school_id, std::string zone)
@@ -41,23 +90,22 @@ class Calendar {
              bool cancelled = false) {
     if (!uids_.insert(uid).second) return;  // twins share holidays, periods, events
     std::string& o = body_;
-    o += ics_line("BEGIN:VEVENT");
-    o += ics_line("UID:" + ics_text(uid + "@" + domain_ + ".journalpress"));
+    o += "BEGIN:VEVENT\r\n";
+    put(o, "UID", uid + "@" + domain_ + ".journalpress", true);
     // The record's own day, not the build's: an unchanged event is the same bytes tomorrow.
-    o += ics_line("DTSTAMP:" + ics_date(start) + "T000000Z");
+    put(o, "DTSTAMP", ics_date(start) + "T000000Z");
     if (from_minutes >= 0) {
-      o += ics_line("DTSTART;TZID=" + zone_ + ":" + ics_time(start, from_minutes));
-      o += ics_line("DTEND;TZID=" + zone_ + ":" +
-                    ics_time(start, std::max(to_minutes, from_minutes)));
+      put(o, "DTSTART;TZID=" + zone_, ics_time(start, from_minutes));
+      put(o, "DTEND;TZID=" + zone_, ics_time(start, std::max(to_minutes, from_minutes)));
     } else {
-      o += ics_line("DTSTART;VALUE=DATE:" + ics_date(start));
-      o += ics_line("DTEND;VALUE=DATE:" + ics_date(end_exclusive));
+      put(o, "DTSTART;VALUE=DATE", ics_date(start));
+      put(o, "DTEND;VALUE=DATE", ics_date(end_exclusive));
     }
-    o += ics_line("SUMMARY:" + ics_text(summary));
-    if (!description.empty()) o += ics_line("DESCRIPTION:" + ics_text(description));
-    o += ics_line("TRANSP:TRANSPARENT");
-    if (cancelled) o += ics_line("STATUS:CANCELLED");
-    o += ics_line("END:VEVENT");
+    put(o, "SUMMARY", summary, true);
+    if (!description.empty()) put(o, "DESCRIPTION", description, true);
+    o += "TRANSP:TRANSPARENT\r\n";
+    if (cancelled) o += "STATUS:CANCELLED\r\n";
+    o += "END:VEVENT\r\n";
   }
   std::string text(const std::string& name, int offset_minutes) const {
     std::string o;
@@ -98,38 +146,19 @@ std::string first_name(const Student& s) {
 std::string ics_text(std::string_view s) {
   std::string r;
   r.reserve(s.size());
-  for (char c : s) {
-    if (c == '\\' || c == ';' || c == ',')
-      r += '\\', r += c;
-    else if (c == '\n')
-      r += "\\n";
-    // Google Calendar and Outlook show a description as HTML: a homework's or name's `<`
-    // and `>` become the fullwidth signs (U+FF1C, U+FF1E), so no markup reaches them.
-    else if (c == '<')
-      r += "\xEF\xBC\x9C";
-    else if (c == '>')
-      r += "\xEF\xBC\x9E";
-    else if (c != '\r')
+  for (char c : s)
+    if (const char* e = escaped(c))
+      r += e;
+    else
       r += c;
-  }
   return r;
 }
 
 std::string ics_line(std::string_view line) {
   std::string r;
   r.reserve(line.size() + line.size() / 70 * 3 + 2);
-  size_t octets = 0;  // on the current physical line
-  for (size_t i = 0; i < line.size();) {
-    size_t n = 1;  // the UTF-8 sequence starting at i stays whole
-    while (i + n < line.size() && (static_cast<unsigned char>(line[i + n]) & 0xC0) == 0x80) ++n;
-    if (octets + n > 75) {
-      r += "\r\n ";
-      octets = 1;
-    }
-    r.append(line.substr(i, n));
-    octets += n;
-    i += n;
-  }
+  size_t octets = 0;
+  fold(r, octets, line);
   return r + "\r\n";
 }
 
@@ -144,8 +173,33 @@ std::optional<Day> homework_due(const DiaryIndex& ix, const std::vector<Day>& da
   return std::nullopt;
 }
 
+CalendarSource::CalendarSource(const DiaryIndex& ix, const Locale& loc, Day today)
+    : ix_(ix),
+      loc_(loc),
+      today_(today),
+      made_(std::make_unique<std::once_flag[]>(ix.journal().lessons.size())),
+      homework_(ix.journal().lessons.size()) {}
+
+CalendarSource::~CalendarSource() = default;
+
+const std::string& CalendarSource::homework(int lesson) const {
+  std::call_once(made_[lesson], [&] {
+    const Lesson& l = ix_.journal().lessons[lesson];
+    homework_[lesson] = markdown_plain(l.homework, true) + "\n" +
+                        loc_.format("feeds.set_on", {{"date", loc_.date_full(l.date)}});
+  });
+  return homework_[lesson];
+}
+
 std::string family_calendar(const DiaryIndex& ix, const std::vector<int>& children,
                             const Locale& loc, Day today) {
+  return CalendarSource(ix, loc, today).family(children);
+}
+
+std::string CalendarSource::family(const std::vector<int>& children) const {
+  const DiaryIndex& ix = ix_;
+  const Locale& loc = loc_;
+  const Day today = today_;
   const Journal& j = ix.journal();
   int offset = zone_offset_minutes(j.school.timezone).value_or(180);
   Calendar cal(j.school.id, j.school.timezone);
@@ -176,16 +230,17 @@ std::string family_calendar(const DiaryIndex& ix, const std::vector<int>& childr
       if (l.homework.empty() && !own) continue;
       auto due = homework_due(ix, subject_dates[l.subject_ix], l.date);
       if (!due || *due < today - kHomeworkDays) continue;
-      std::string set_on = loc.format("feeds.set_on", {{"date", loc.date_full(l.date)}});
       if (!l.homework.empty())
         cal.event("homework-" + l.id + "-" + st.id, *due, *due + 1,
                   loc.format("feeds.homework", {{"name", name}, {"subject", subject}}),
-                  markdown_plain(l.homework, true) + "\n" + set_on);
-      if (own)
+                  homework(li));
+      if (own) {
+        std::string set_on = loc.format("feeds.set_on", {{"date", loc.date_full(l.date)}});
         for (int h : *own)
           cal.event(fmt::format("individual-{}-{}-{}", l.id, st.id, h - (*own)[0]), *due, *due + 1,
                     loc.format("feeds.individual", {{"name", name}, {"subject", subject}}),
                     markdown_plain(j.individual_homework[h].text, true) + "\n" + set_on);
+      }
     }
     for (int p : ix.periods(c)) {
       const Period& per = j.periods[p];

@@ -6,6 +6,8 @@
 // depends on the build's date except which homework is recent enough to list.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,8 +18,27 @@
 
 namespace jp {
 
-/// The calendar of the given children (one family). Times are in the school's zone, given
-/// as a VTIMEZONE; lines end in CRLF and are folded at 75 octets.
+/// What every family's calendar of one build shares, made once for the build: each
+/// lesson's homework as plain text with the day it was set (the same for every student of
+/// the class; made on the first calendar that lists it). Safe to use from all cores.
+class CalendarSource {
+ public:
+  CalendarSource(const DiaryIndex& ix, const Locale& loc, Day today);
+  ~CalendarSource();
+  /// The calendar of the given children (one family). Times are in the school's zone,
+  /// given as a VTIMEZONE; lines end in CRLF and are folded at 75 octets.
+  std::string family(const std::vector<int>& children) const;
+
+ private:
+  const std::string& homework(int lesson) const;
+  const DiaryIndex& ix_;
+  const Locale& loc_;
+  Day today_;
+  std::unique_ptr<std::once_flag[]> made_;
+  mutable std::vector<std::string> homework_;
+};
+
+/// One family's calendar with a source of its own (a build of many families shares one).
 std::string family_calendar(const DiaryIndex& ix, const std::vector<int>& children,
                             const Locale& loc, Day today);
 

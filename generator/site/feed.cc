@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "core/dates.h"
 #include "core/hash.h"
@@ -45,8 +44,33 @@ std::string name_uuid(const std::string& name) {
                      h.substr(16, 4), h.substr(20));
 }
 
+FeedSource::FeedSource(const DiaryIndex& ix, const NewSince* since)
+    : ix_(ix), changed_(ix.journal().marks.size()) {
+  const Journal& j = ix.journal();
+  for (const MarkChange& c : j.mark_changes)
+    if (c.mark_ix >= 0 && size_t(c.mark_ix) < changed_.size() && c.changed_ts)
+      changed_[c.mark_ix] = std::max(changed_[c.mark_ix], c.changed_ts->utc);
+  if (!since || since->first) return;  // nothing is new against no publication
+  auto fresh = [&](const auto& records, std::vector<char>& out) {
+    out.resize(records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+      uint64_t key = item_key(records[i]);
+      out[i] = key && !since->is_known(key);
+    }
+  };
+  fresh(j.marks, fresh_mark_);
+  fresh(j.final_marks, fresh_final_);
+  fresh(j.remarks, fresh_remark_);
+}
+
 std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, const Locale& loc,
                         const FeedOptions& o) {
+  return FeedSource(ix, o.since).family(children, loc, o);
+}
+
+std::string FeedSource::family(const std::vector<int>& children, const Locale& loc,
+                               const FeedOptions& o) const {
+  const DiaryIndex& ix = ix_;
   const Journal& j = ix.journal();
   int offset = zone_offset_minutes(j.school.timezone).value_or(180);
   // A day's moment when the record has none of its own: its lesson's start, else noon.
@@ -55,23 +79,21 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
     const Bell* b = ix.bell(l.number);
     return at(l.date, b ? b->start : 12 * 60);
   };
-  std::unordered_map<int, int64_t> changed;  // mark -> its last change
-  for (const MarkChange& c : j.mark_changes)
-    if (c.mark_ix >= 0 && c.changed_ts)
-      changed[c.mark_ix] = std::max(changed[c.mark_ix], c.changed_ts->utc);
+  auto is_fresh = [](const std::vector<char>& v, int i) { return !v.empty() && v[i]; };
   const std::string school = j.school.id;
   std::vector<Entry> entries;
   int64_t from = at(o.today - kFeedDays, 0), until = at(o.today + 1, 0);
+  // Listed: what happened in the feed's weeks up to the build's day, and what is new since
+  // the previous publication however old. Decided before an entry's text is made: a
+  // child's year holds hundreds of marks, the feed a few dozen.
+  auto listed = [&](int64_t when, bool fresh) { return (when >= from || fresh) && when < until; };
   std::string names;
   for (int c : children) {
     const Student& st = j.students[c];
     std::string name = st.person.first_name.empty() ? full_name(st.person) : st.person.first_name;
     names += (names.empty() ? "" : ", ") + name;
-    // `key`: the item's "new since" key (0: none, an absence).
-    auto add = [&](int64_t when, uint64_t key, const std::string& id, std::string title,
+    auto add = [&](int64_t when, bool fresh, const std::string& id, std::string title,
                    std::string content, std::string link) {
-      bool fresh = key && o.since && !o.since->first && !o.since->is_known(key);
-      if ((when < from && !fresh) || when >= until) return;
       entries.push_back({when, name_uuid(school + "\n" + st.id + "\n" + id), std::move(title),
                          std::move(content), o.links ? std::move(link) : std::string(), fresh});
     };
@@ -80,10 +102,12 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
         const Mark& m = j.marks[mi];
         const Lesson& l = j.lessons[m.lesson_ix];
         int64_t when = m.created_ts ? m.created_ts->utc : lesson_at(l);
-        if (auto ch = changed.find(mi); ch != changed.end()) when = std::max(when, ch->second);
+        when = std::max(when, changed_[mi]);
+        bool fresh = is_fresh(fresh_mark_, mi);
+        if (!listed(when, fresh)) continue;
         std::string work =
             m.work_type_ix >= 0 ? j.work_types[m.work_type_ix].name : loc.text("no_work_type");
-        add(when, item_key(m), "mark\n" + m.id,
+        add(when, fresh, "mark\n" + m.id,
             loc.format("feeds.mark", {{"name", name},
                                       {"value", m.value},
                                       {"subject", j.subjects[l.subject_ix].name},
@@ -94,10 +118,12 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
       for (int fi : ix.final_marks(c)) {
         const FinalMark& f = j.final_marks[fi];
         Day end = f.period_ix >= 0 ? j.periods[f.period_ix].end : j.year.end;
+        int64_t when = f.created_ts ? f.created_ts->utc : at(end, 12 * 60);
+        bool fresh = is_fresh(fresh_final_, fi);
+        if (!listed(when, fresh)) continue;
         std::string period = f.period_ix >= 0 ? j.periods[f.period_ix].name
                                               : loc.text("feeds.final_periods." + f.period);
-        add(f.created_ts ? f.created_ts->utc : at(end, 12 * 60), item_key(f),
-            "final\n" + f.subject + "\n" + f.period,
+        add(when, fresh, "final\n" + f.subject + "\n" + f.period,
             loc.format("feeds.final_mark", {{"name", name},
                                             {"value", f.value},
                                             {"period", period},
@@ -107,7 +133,10 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
     }
     for (int ri : ix.remarks(c)) {
       const Remark& r = j.remarks[ri];
-      add(at(r.date, 12 * 60), item_key(r), "remark\n" + r.id,
+      int64_t when = at(r.date, 12 * 60);
+      bool fresh = is_fresh(fresh_remark_, ri);
+      if (!listed(when, fresh)) continue;
+      add(when, fresh, "remark\n" + r.id,
           loc.format("feeds.remark", {{"name", name},
                                       {"kind", loc.text("remark_kinds." + r.kind)},
                                       {"date", loc.day_month(r.date)}}),
@@ -116,8 +145,10 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
     for (int ai : ix.attendance(c)) {
       const Attendance& a = j.attendance[ai];
       const Lesson& l = j.lessons[a.lesson_ix];
+      int64_t when = lesson_at(l);
+      if (!listed(when, false)) continue;  // an absence has no "new since" key
       std::string status = loc.text("attendance." + (a.reason.empty() ? a.status : a.reason));
-      add(lesson_at(l), 0, "attendance\n" + l.id,
+      add(when, false, "attendance\n" + l.id,
           loc.format("feeds.absence", {{"name", name},
                                        {"status", status},
                                        {"subject", j.subjects[l.subject_ix].name},

@@ -29,6 +29,25 @@ struct FeedOptions {
   const NewSince* since = nullptr;
 };
 
+/// What every family's feed of one build reads, worked out once for the build rather than
+/// once per family: each mark's last change and, for each mark, final mark and remark,
+/// whether it is new since the previous publication. Read-only after construction, so the
+/// families' feeds are made on all cores from one source.
+class FeedSource {
+ public:
+  FeedSource(const DiaryIndex& ix, const NewSince* since);
+  /// The feed of the given children (one family); `o.since` must be the source's.
+  std::string family(const std::vector<int>& children, const Locale& loc,
+                     const FeedOptions& o) const;
+
+ private:
+  const DiaryIndex& ix_;
+  std::vector<int64_t> changed_;  ///< by mark: its last change (UTC seconds), 0 none
+  /// By record: new since the previous publication (marks, final marks, remarks).
+  std::vector<char> fresh_mark_, fresh_final_, fresh_remark_;
+};
+
+/// One family's feed, with a source of its own (a build of many families shares one).
 std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, const Locale& loc,
                         const FeedOptions& o);
 

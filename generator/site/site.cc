@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "core/embedded.h"
@@ -107,17 +108,22 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
       renderers[worker] = std::make_unique<HtmlRenderer>(ix, Locale::ru(), o.today, lessons);
     return *renderers[worker];
   };
+  // What the calendars and feeds of all families share, worked out once.
+  std::optional<CalendarSource> calendars;
+  std::optional<FeedSource> feeds;
+  if (o.feeds) calendars.emplace(ix, Locale::ru(), o.today), feeds.emplace(ix, &since);
   pool.for_each(family.size(), [&](size_t i, unsigned worker) {
     HtmlRenderer& html = renderer(worker, nullptr);
     const FamilyArea& a = family[i];
     const Guardian& g = j.guardians[a.guardian];
     always({&a}, "index.html", html.family_page(g, a.children, o.feeds));
     if (!o.feeds) return;
-    w.put(a.folder + "/calendar.ics", family_calendar(ix, a.children, Locale::ru(), o.today));
+    w.put(a.folder + "/calendar.ics", calendars->family(a.children));
     FeedOptions fo;
     fo.today = o.today, fo.area = a.folder, fo.links = !o.encrypted, fo.since = &since;
-    w.put(a.folder + "/feed.atom", family_feed(ix, a.children, Locale::ru(), fo));
+    w.put(a.folder + "/feed.atom", feeds->family(a.children, Locale::ru(), fo));
   });
+  calendars.reset(), feeds.reset();
   // The pages' renderers share the lessons' fragments: made again below.
   for (auto& r : renderers) r.reset();
   r.files += family.size() * (o.feeds ? 3 : 1);
