@@ -34,17 +34,22 @@ std::string offset_text(int minutes) {
 /// Appends `s` to a content line, folding before 75 octets without splitting a UTF-8
 /// sequence (RFC 5545 3.1). `octets`: how many the current physical line holds.
 void fold(std::string& o, size_t& octets, std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    size_t n = 1;  // the UTF-8 sequence starting at i stays whole
-    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
-    if (octets + n > 75) {
-      o += "\r\n ";
-      octets = 1;
-    }
-    o.append(s.substr(i, n));
-    octets += n;
-    i += n;
+  auto continuation = [&](size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
+  while (!s.empty() && octets + s.size() > 75) {
+    // s[0, k) fits, ending where a sequence starts; the sequence at k does not fit, so
+    // the line is folded before it and it starts the next line, however long it is.
+    size_t k = octets < 75 ? 75 - octets : 0;
+    while (k > 0 && continuation(k)) --k;
+    size_t n = 1;
+    while (k + n < s.size() && continuation(k + n)) ++n;
+    o.append(s.substr(0, k));
+    o += "\r\n ";
+    o.append(s.substr(k, n));
+    octets = 1 + n;
+    s.remove_prefix(k + n);
   }
+  o.append(s);
+  octets += s.size();
 }
 
 /// What a TEXT value's character becomes (RFC 5545 3.3.11), or null when it stays.

@@ -1,6 +1,7 @@
 #include "site/calendar.h"
 
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "core/dates.h"
 #include "core/journal.h"
@@ -55,4 +56,38 @@ TEST_CASE("calendar: homework is due at the next lesson, or the next day of the 
   CHECK(homework_due(ix, march, *parse_date("2024-03-21")) == *parse_date("2024-04-01"));
   // A subject with no recent lessons: unknown.
   CHECK_FALSE(homework_due(ix, std::vector<Day>{mon}, mon + 30).has_value());
+}
+
+namespace {
+// The folding rule written the plain way, a UTF-8 sequence at a time: what ics_line's
+// faster folding must give for any bytes, valid UTF-8 or not.
+std::string fold_reference(const std::string& line) {
+  std::string r;
+  size_t octets = 0;
+  for (size_t i = 0; i < line.size();) {
+    size_t n = 1;
+    while (i + n < line.size() && (static_cast<unsigned char>(line[i + n]) & 0xC0) == 0x80) ++n;
+    if (octets + n > 75) {
+      r += "\r\n ";
+      octets = 1;
+    }
+    r += line.substr(i, n);
+    octets += n;
+    i += n;
+  }
+  return r + "\r\n";
+}
+}  // namespace
+
+TEST_CASE("calendar: folding gives what the sequence-at-a-time rule gives, for any bytes",
+          "[calendar]") {
+  std::mt19937 random(20261203);
+  const std::vector<std::string> pieces{"a", "ж", "家", "\xF0\x9F\x98\x80", "\x80", "\xBF\xBF",
+                                        std::string(90, '\x80'), ",", "\xE5"};
+  for (int t = 0; t < 3000; ++t) {
+    std::string line;
+    for (int n = int(random() % 60); n > 0; --n) line += pieces[random() % pieces.size()];
+    INFO("line of " << line.size() << " octets");
+    REQUIRE(ics_line(line) == fold_reference(line));
+  }
 }
