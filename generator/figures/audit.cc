@@ -349,15 +349,14 @@ class ClassAuditor {
   void changes() {
     for (int c : sh_.changes_of[c_]) {
       const MarkChange& mc = j_.mark_changes[c];
-      if (!mc.changed_ts) continue;
-      Day changed = local_day(mc.changed_ts->utc, sh_.o.offset_minutes);
-      if (!in(changed)) continue;
+      auto f = mark_change(j_, mc, sh_.o.offset_minutes);
+      if (!f || !in(f->changed)) continue;
       const Mark& mk = j_.marks[mc.mark_ix];
       ChangeRow r;
       r.change = c, r.teacher = mc.teacher_ix, r.student = mk.student_ix, r.lesson = mk.lesson_ix;
-      r.changed = changed;
-      r.lock_until = edit_lock_until(j_.settings.edit_lock, j_.lessons[mk.lesson_ix].date);
-      r.after_lock = r.lock_until && changed > *r.lock_until;
+      r.changed = f->changed;
+      r.lock_until = f->lock_until;
+      r.after_lock = f->after_lock;
       a_.changes.push_back(r);
     }
     std::stable_sort(a_.changes.begin(), a_.changes.end(), [&](const auto& x, const auto& y) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/dates.h"
+#include "figures/figures.h"
 
 namespace jp {
 
@@ -28,6 +29,17 @@ std::optional<LateMarkFact> late_mark(const Journal& j, const Mark& m, int offse
   Day entered = local_day(m.created_ts->utc, offset_minutes);
   if (entered - l.date <= limit) return std::nullopt;
   return LateMarkFact{entered, int(entered - l.date), limit};
+}
+
+std::optional<MarkChangeFact> mark_change(const Journal& j, const MarkChange& c,
+                                          int offset_minutes) {
+  if (c.mark_ix < 0 || !c.changed_ts) return std::nullopt;
+  MarkChangeFact f;
+  f.changed = local_day(c.changed_ts->utc, offset_minutes);
+  const Lesson& l = j.lessons[j.marks[c.mark_ix].lesson_ix];
+  f.lock_until = edit_lock_until(j.settings.edit_lock, l.date);
+  f.after_lock = f.lock_until && f.changed > *f.lock_until;
+  return f;
 }
 
 HomeworkDeadlines::HomeworkDeadlines(const Journal& j, int offset_minutes)

@@ -35,6 +35,17 @@ struct LateMarkFact {
 /// Whether mark `m` was entered late (nothing when in time or when it has no `created_at`).
 std::optional<LateMarkFact> late_mark(const Journal& j, const Mark& m, int offset_minutes);
 
+/// A mark change against the edit lock (Порядок 3.6).
+struct MarkChangeFact {
+  Day changed = 0;                ///< the school day it was made
+  std::optional<Day> lock_until;  ///< the lock's last day (nothing: `never` locks)
+  bool after_lock = false;        ///< made after the lock ended
+};
+/// When change `c` was made against its lesson's edit lock; nothing for a change without
+/// its time (`changed_at`) or whose mark is not in the journal.
+std::optional<MarkChangeFact> mark_change(const Journal& j, const MarkChange& c,
+                                          int offset_minutes);
+
 /// Homework entered after its deadline: made once per journal (each class's last lesson
 /// number per day, the bells' ends), then asked per lesson.
 class HomeworkDeadlines {

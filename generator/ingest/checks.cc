@@ -140,17 +140,15 @@ void check_final_marks(const Journal& j, Warn& warn) {
 void check_late_changes(const Journal& j, Warn& warn, int offset) {
   const Settings& set = j.settings;
   for (const auto& c : j.mark_changes) {
-    if (c.mark_ix < 0 || !c.changed_ts) continue;
+    auto f = mark_change(j, c, offset);
+    if (!f || !f->after_lock) continue;
     const Lesson& l = j.lessons[j.marks[c.mark_ix].lesson_ix];
-    auto until = edit_lock_until(set.edit_lock, l.date);
-    Day changed = local_day(c.changed_ts->utc, offset);
-    if (until && changed > *until)
-      warn("late-change", "mark_changes", c.src,
-           fmt::format("mark {}, changed_at {}", c.mark, c.changed_at),
-           fmt::format("mark changed on {}, after the edit lock ({}) ended on {} for the lesson "
-                       "on {}",
-                       format_date(changed), set.edit_lock, format_date(*until),
-                       format_date(l.date)));
+    warn("late-change", "mark_changes", c.src,
+         fmt::format("mark {}, changed_at {}", c.mark, c.changed_at),
+         fmt::format("mark changed on {}, after the edit lock ({}) ended on {} for the lesson "
+                     "on {}",
+                     format_date(f->changed), set.edit_lock, format_date(*f->lock_until),
+                     format_date(l.date)));
   }
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -23,6 +24,11 @@ namespace jp {
 namespace fs = std::filesystem;
 
 namespace {
+
+/// Closes a directory stream (and the descriptor it was opened on).
+struct CloseDir {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
 
 /// A file's SHA-256 as it is on disk ("" if it cannot be read as a regular file).
 std::string disk_hash(const fs::path& p) {
@@ -192,10 +198,10 @@ void Writer::check_disk() {
         target_.string(), S_ISLNK(st.st_mode) ? "a symbolic link" : "a file"));
   } else {
     if (options_.private_files && (st.st_mode & 077)) ::chmod(target_.c_str(), 0700);
-    int fd = ::open(target_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) fail("read", target_, errno);
+    UniqueFd fd(::open(target_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) fail("read", target_, errno);
     disk_dirs_.insert("");
-    (void)walk(fd, "");
+    (void)walk(std::move(fd), "");
   }
   for (const auto& [rel, p] : published_)
     if (!p.on_disk && !p.doubt)  // (doubt: an odd entry in its place, reported above)
@@ -203,38 +209,36 @@ void Writer::check_disk() {
   std::sort(repairs_.begin(), repairs_.end());
 }
 
-size_t Writer::walk(int dir_fd, const std::string& rel_dir) {
+size_t Writer::walk(UniqueFd dir, const std::string& rel_dir) {
   size_t files = 0;  // regular files in this folder and below
-  DIR* d = ::fdopendir(dir_fd);
+  // The stream owns the descriptor once fdopendir succeeds; until then `dir` closes it.
+  std::unique_ptr<DIR, CloseDir> d(::fdopendir(dir.get()));
   if (!d) {
-    ::close(dir_fd);
-    fail("read", target_ / rel_dir, errno);
+    int e = errno;
+    fail("read", target_ / rel_dir, e);
   }
-  struct CloseDir {
-    DIR* d;
-    ~CloseDir() { ::closedir(d); }
-  } close_dir{d};
+  const int dir_fd = dir.release();
   const mode_t loose = 077;
-  while (dirent* e = ::readdir(d)) {
+  while (dirent* e = ::readdir(d.get())) {
     const char* name = e->d_name;
     if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
     std::string rel = rel_dir.empty() ? std::string(name) : rel_dir + "/" + name;
     struct stat st {};
     if (e->d_type == DT_DIR) {
-      int sub = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (sub < 0) fail("read", target_ / rel, errno);
-      if (options_.private_files && ::fstat(sub, &st) == 0 && (st.st_mode & loose))
-        ::fchmod(sub, 0700);
+      UniqueFd sub(::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!sub) fail("read", target_ / rel, errno);
+      if (options_.private_files && ::fstat(sub.get(), &st) == 0 && (st.st_mode & loose))
+        ::fchmod(sub.get(), 0700);
       disk_dirs_.insert(rel);
-      files += walk(sub, rel);
+      files += walk(std::move(sub), rel);
       continue;
     }
     if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) fail("read", target_ / rel, errno);
     if (S_ISDIR(st.st_mode)) {  // a file system without d_type
-      int sub = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (sub < 0) fail("read", target_ / rel, errno);
+      UniqueFd sub(::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!sub) fail("read", target_ / rel, errno);
       disk_dirs_.insert(rel);
-      files += walk(sub, rel);
+      files += walk(std::move(sub), rel);
       continue;
     }
     if (S_ISREG(st.st_mode)) ++files;

@@ -116,7 +116,8 @@ class Writer {
  private:
   void load_state();
   void check_disk();
-  size_t walk(int dir_fd, const std::string& rel_dir);  ///< returns the regular files found
+  /// Takes `dir` (a folder opened O_DIRECTORY); returns the regular files found below it.
+  size_t walk(UniqueFd dir, const std::string& rel_dir);
   void stage(const std::string& rel, std::string_view bytes);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
                   const std::string& hash);

@@ -21,10 +21,12 @@ namespace {
 
 struct Late {
   std::set<std::string> marks, homework;  ///< mark ids, lesson ids
+  std::set<std::string> changes;          ///< "mark ID, changed_at TIME", after the edit lock
   bool operator==(const Late&) const = default;
 };
 
-/// What the importer warns about (ingest/checks): `late-mark` and `late-homework`.
+/// What the importer warns about (ingest/checks): `late-mark`, `late-homework` and
+/// `late-change`.
 Late by_import(const Journal& j) {
   Diagnostics d;
   check_regulations(j, d);
@@ -33,11 +35,12 @@ Late by_import(const Journal& j) {
     if (x.code.rfind("late-", 0) == 0 && x.code != "late-change") REQUIRE(x.record.rfind("id ", 0) == 0);
     if (x.code == "late-mark") late.marks.insert(x.record.substr(3));
     if (x.code == "late-homework") late.homework.insert(x.record.substr(3));
+    if (x.code == "late-change") late.changes.insert(x.record);
   }
   return late;
 }
 
-/// What the deputy's report 2 lists over the whole school year (figures/audit).
+/// What the deputy's reports 2 and 7 list over the whole school year (figures/audit).
 Late by_audit(const Journal& j) {
   DiaryIndex ix(j);
   AuditOptions o;
@@ -50,6 +53,11 @@ Late by_audit(const Journal& j) {
   for (const ClassAudit& c : a.classes) {
     for (const auto& x : c.late_marks) late.marks.insert(j.marks[size_t(x.mark)].id);
     for (const auto& x : c.late_homework) late.homework.insert(j.lessons[size_t(x.lesson)].id);
+    for (const auto& x : c.changes)
+      if (x.after_lock) {
+        const MarkChange& mc = j.mark_changes[size_t(x.change)];
+        late.changes.insert("mark " + mc.mark + ", changed_at " + mc.changed_at);
+      }
   }
   return late;
 }
@@ -72,6 +80,41 @@ TEST_CASE("rules: the school's offset comes from its time zone") {
   CHECK(school_offset_minutes(s) == 180);
 }
 
+TEST_CASE("rules: a mark change after its lesson's edit lock, counted in school days") {
+  Journal j = load_folder({std::string(JP_SOURCE_DIR) + "/tests/corpus/base"});
+  REQUIRE_FALSE(j.marks.empty());
+  const int offset = 180;  // Moscow
+  MarkChange c;
+  c.mark_ix = 0;
+  const Day lesson = j.lessons[size_t(j.marks[0].lesson_ix)].date;
+  j.settings.edit_lock = "2w";
+  // 23:30 Moscow on the lock's last day is 20:30 UTC: still that day, in time.
+  c.changed_ts = Timestamp{int64_t(lesson + 14) * 86400 + (20 * 60 + 30) * 60, 0};
+  auto f = mark_change(j, c, offset);
+  REQUIRE(f);
+  CHECK(f->changed == lesson + 14);
+  CHECK(f->lock_until == std::optional<Day>(lesson + 14));
+  CHECK_FALSE(f->after_lock);
+  // 00:30 Moscow the next day is 21:30 UTC the day before: after the lock.
+  c.changed_ts = Timestamp{int64_t(lesson + 14) * 86400 + (21 * 60 + 30) * 60, 0};
+  f = mark_change(j, c, offset);
+  REQUIRE(f);
+  CHECK(f->changed == lesson + 15);
+  CHECK(f->after_lock);
+  // No lock: never late.
+  j.settings.edit_lock = "never";
+  f = mark_change(j, c, offset);
+  REQUIRE(f);
+  CHECK_FALSE(f->lock_until);
+  CHECK_FALSE(f->after_lock);
+  // Nothing to say without the change's time, or for a mark not in the journal.
+  c.changed_ts.reset();
+  CHECK_FALSE(mark_change(j, c, offset));
+  c.changed_ts = Timestamp{int64_t(lesson) * 86400, 0};
+  c.mark_ix = -1;
+  CHECK_FALSE(mark_change(j, c, offset));
+}
+
 TEST_CASE("rules: the importer and the audit report find the same marks and homework late") {
   // data/ (the sample: late marks and late homework of every kind it seeds) ...
   Journal sample = load_folder({std::string(JP_SOURCE_DIR) + "/data"});
@@ -79,6 +122,7 @@ TEST_CASE("rules: the importer and the audit report find the same marks and home
   Late a = by_import(sample), b = by_audit(sample);
   CHECK(a.marks.size() > 0);
   CHECK(a.homework.size() > 0);
+  CHECK(a.changes.size() > 0);
   CHECK(a == b);
   // ... and every case of the test corpus that imports (with the base journal beside it).
   fs::path corpus = fs::path(JP_SOURCE_DIR) / "tests/corpus";
@@ -100,12 +144,12 @@ TEST_CASE("rules: the importer and the audit report find the same marks and home
     if (j.lessons.empty()) continue;  // refused: nothing to compare
     ++cases;
     Late x = by_import(j), y = by_audit(j);
-    with_late += !x.marks.empty() || !x.homework.empty();
+    with_late += !x.marks.empty() || !x.homework.empty() || !x.changes.empty();
     INFO(e.path().filename().string());
     CHECK(x == y);
   }
   CHECK(cases >= 10);
-  CHECK(with_late >= 2);  // 043_warn_late_mark, 044_warn_late_homework
+  CHECK(with_late >= 3);  // 043_warn_late_mark, 044_warn_late_homework, 047_warn_late_change
 }
 
 TEST_CASE("rules: a day whose every lesson was cancelled has no homework deadline, in both") {
