@@ -64,7 +64,7 @@ std::vector<ArchiveDocument> archive_documents(const DiaryIndex& ix, const Archi
     // Grade 1 is not marked (Положение 3.11): no summary sheet, but a class journal.
     if (j->classes[c].grade != 1) {
       const auto* sheets = &figures.sheets[c];
-      const std::string sfp = dated(fp, summary_day);
+      const std::string sfp = dated(inputs.of_sheets(c, *sheets), summary_day);
       docs.push_back({id + "~summary.pdf",
                       sfp,
                       [=] { return render_pdf_summary(*j, ci, *sheets, summary_day, si); },

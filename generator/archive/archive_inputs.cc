@@ -6,8 +6,9 @@
 
 namespace jp {
 
-ArchiveInputs::ArchiveInputs(const Journal& j, const std::string& global) {
-  const uint64_t g = school_wide_hash(j, hash_text(0, global));
+ArchiveInputs::ArchiveInputs(const Journal& j, const std::string& global)
+    : j_(j), global_(school_wide_hash(j, hash_text(0, global))) {
+  const uint64_t g = global_;
   std::vector<uint64_t> by_class(j.classes.size(), 0), by_student(j.students.size(), 0);
   // A record counts for the class of its lesson (the class journal shows it) and for its
   // student (whose summary sheets it feeds, in every class the student was in).
@@ -48,6 +49,23 @@ ArchiveInputs::ArchiveInputs(const Journal& j, const std::string& global) {
 }
 
 std::string ArchiveInputs::of_class(size_t c) const { return fmt::format("{:016x}", class_[c]); }
+
+std::string ArchiveInputs::of_sheets(size_t c, const std::vector<SummarySheet>& sheets) const {
+  // The school-wide records (the class, its homeroom teacher, the subjects, the school and
+  // its director, the year, the settings) and the version and templates are in global_.
+  // The counts under each sheet follow from its marks and the settings: not hashed.
+  uint64_t h = hash_mix(hash_text(global_, "summary sheets"), c);
+  for (const SummarySheet& sh : sheets) {
+    h = hash_text(hash_text(h, sh.column), sh.title);
+    for (int s : sh.students) h = record_hash(j_.students[size_t(s)], hash_mix(h, uint64_t(s)));
+    for (int s : sh.subjects) h = hash_mix(h, uint64_t(s));
+    for (const auto& row : sh.marks) {
+      h = hash_mix(h, row.size());
+      for (const std::string& m : row) h = hash_text(h, m);
+    }
+  }
+  return fmt::format("{:016x}", h);
+}
 
 std::string ArchiveInputs::of_school() const { return fmt::format("{:016x}", school_); }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/journal.h"
+#include "figures/summary.h"
 
 namespace jp {
 
@@ -28,8 +29,15 @@ class ArchiveInputs {
   std::string of_class(size_t c) const;
   /// The school summary and its Excel copy: every class's inputs.
   std::string of_school() const;
+  /// A class's summary sheets and their Excel copy: only what they show, the sheets'
+  /// figures and the names in them, beside what every document depends on. A day's new
+  /// marks change the class journal, not a sheet whose period is not over, so the sheet
+  /// is neither rendered nor signed again.
+  std::string of_sheets(size_t c, const std::vector<SummarySheet>& sheets) const;
 
  private:
+  const Journal& j_;
+  uint64_t global_ = 0;
   std::vector<uint64_t> class_;
   uint64_t school_ = 0;
 };
