@@ -52,6 +52,22 @@ const week = await page.textContent('body');
 check(week.includes(child), "the child's current week shows the child");
 check(/Неделя|недел/.test(await page.textContent('h1')), `the week page's heading: ${await page.textContent('h1')}`);
 check(page.url().includes(`#${key}/`), 'the key is still in the fragment on the week page');
+// The previous week and back to the next one: each a sealed page of its own, the key kept.
+const prevWeek = page.locator('a[rel="prev"]').first();
+const prevHref = await prevWeek.getAttribute('href');
+check(prevHref !== null && prevHref.startsWith(`#${key}/`) && prevHref.includes('~week~'),
+  `the previous week's link carries the key (${(prevHref || '').replace(key, 'KEY')})`);
+await prevWeek.click();
+await shown(page, '=' + prevHref.split('/')[1]);
+check(page.url().endsWith(prevHref) && (await page.textContent('body')).includes(child),
+  "the previous week opens, the child's, key kept");
+const nextWeek = page.locator('a[rel="next"]').first();
+const nextHref = await nextWeek.getAttribute('href');
+await nextWeek.click();
+await shown(page, '=' + nextHref.split('/')[1]);
+check(nextHref.startsWith(`#${key}/`) && page.url().endsWith(nextHref) && nextHref !== prevHref,
+  `the next week opens, key kept (${nextHref.replace(key, 'KEY')})`);
+const weekPage = nextHref.split('/')[1];
 
 // 2. Moving between weeks and subjects keeps the key; Back works.
 const nav = page.locator('nav.sections a').filter({ hasNotText: '' });
@@ -83,7 +99,7 @@ check(nav !== null, 'navigation present');
 // browser extension would be; the page is reached the same way, through the loader).
 const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 640 } });
 const axePage = await axeContext.newPage();
-for (const target of [`#${key}`, `#${key}/${(await page.evaluate(() => location.hash)).split('/')[1]}`]) {
+for (const target of [`#${key}`, `#${key}/${weekPage}`, `#${key}/${(await page.evaluate(() => location.hash)).split('/')[1]}`]) {
   await axePage.goto(`${base}/${target}`);
   await shown(axePage, target.includes('/') ? '=' + target.split('/')[1] : '=index');
   await axePage.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
