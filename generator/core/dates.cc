@@ -1,5 +1,7 @@
 #include "core/dates.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -176,7 +178,11 @@ std::optional<int> posix_tz_offset_minutes(std::string_view r) {
   return -sign * (h * 60 + m);
 }
 
-std::optional<int> zone_offset_minutes(const std::string& zone, const std::string& dir) {
+namespace {
+
+/// The POSIX TZ rule at the end of a zone's TZif (v2+) file, or nullopt when the zone is
+/// unknown here or its file is not TZif.
+std::optional<std::string> zone_rule(const std::string& zone, const std::string& dir) {
   if (zone.empty() || zone.find("..") != std::string::npos || zone[0] == '/') return std::nullopt;
   std::string data;
   if (try_read_file(dir + "/" + zone, data)) return std::nullopt;
@@ -185,7 +191,41 @@ std::optional<int> zone_offset_minutes(const std::string& zone, const std::strin
   if (data.back() != '\n') return std::nullopt;
   size_t start = data.rfind('\n', data.size() - 2);
   if (start == std::string::npos) return std::nullopt;
-  return posix_tz_offset_minutes(std::string_view(data).substr(start + 1, data.size() - start - 2));
+  return data.substr(start + 1, data.size() - start - 2);
+}
+
+}  // namespace
+
+std::optional<int> zone_offset_minutes(const std::string& zone, const std::string& dir) {
+  auto rule = zone_rule(zone, dir);
+  return rule ? posix_tz_offset_minutes(*rule) : std::nullopt;
+}
+
+std::string zone_problem(const std::string& zone, const std::string& dir) {
+  auto rule = zone_rule(zone, dir);
+  if (!rule) {
+    if (!zone_rule("Europe/Moscow", dir)) return "";  // no tzdata here to check with
+    return fmt::format(
+        "expected an IANA time zone name such as \"Europe/Moscow\" or \"Asia/Yekaterinburg\" "
+        "(one of the zones in {}), got \"{}\"",
+        dir, zone);
+  }
+  // A rule with a daylight-saving part reads `STD offset DST, start, end`.
+  std::optional<int> offset = posix_tz_offset_minutes(*rule);
+  if (!offset)
+    return fmt::format("the time zone \"{}\" has a rule journalpress cannot read ({})", zone,
+                       *rule);
+  if (rule->find(',') != std::string::npos) {
+    // Etc/GMT zones count west-positive: Etc/GMT-3 is UTC+3.
+    int h = *offset / 60;
+    std::string fixed = *offset % 60 ? "" : fmt::format(", e.g. \"Etc/GMT{:+}\" for UTC{:+}", -h, h);
+    if (h == 0 && fixed.size()) fixed = ", e.g. \"Etc/UTC\"";
+    return fmt::format(
+        "the time zone \"{}\" changes its clocks for summer ({}); journalpress keeps one offset "
+        "per school, as every Russian zone has since 2014: give a zone without summer time{}",
+        zone, *rule, fixed);
+  }
+  return "";
 }
 
 std::pair<Day, Day> parse_date_range(const std::string& from, const std::string& to) {

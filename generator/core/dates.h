@@ -60,6 +60,13 @@ std::optional<int> parse_clock(std::string_view s);
 std::optional<int> zone_offset_minutes(const std::string& zone,
                                        const std::string& zoneinfo_dir = "/usr/share/zoneinfo");
 
+/// What is wrong with `zone` as a school's time zone, or "" when nothing is: a name this
+/// machine's tzdata does not know, or a zone whose clocks change for summer (its one
+/// offset would be an hour off for half the year). "" as well when the machine has no
+/// tzdata to check with (Europe/Moscow unknown too): the UTC+3 default applies then.
+std::string zone_problem(const std::string& zone,
+                         const std::string& zoneinfo_dir = "/usr/share/zoneinfo");
+
 /// Parses the standard offset out of a POSIX TZ string such as `MSK-3` or `<+05>-5`.
 std::optional<int> posix_tz_offset_minutes(std::string_view rule);
 

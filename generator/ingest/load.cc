@@ -1354,6 +1354,11 @@ Journal merge(const std::vector<std::string>& files, std::vector<FileResult>& pa
       diag.error(files[0], "/school", "", "no file has the \"school\" section");
     if (first_with[1] < 0) diag.error(files[0], "/year", "", "no file has the \"year\" section");
   }
+  // The school's zone sets its "today", the deadlines and the calendars' times: a name
+  // tzdata does not know would silently be UTC+3.
+  if (first_with[0] >= 0)
+    if (std::string problem = zone_problem(j.school.timezone); !problem.empty())
+      diag.error(files[size_t(first_with[0])], "/school/timezone", "", problem);
   for (auto& [k, u] : unknown) {
     auto sep = k.find('\x1f');
     std::string section = k.substr(0, sep), field = k.substr(sep + 1);

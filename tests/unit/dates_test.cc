@@ -62,3 +62,22 @@ TEST_CASE("school time zones come from the TZif rule") {
   CHECK_FALSE(zone_offset_minutes("Mars/Olympus"));
   CHECK_FALSE(zone_offset_minutes("../../etc/passwd"));
 }
+
+TEST_CASE("dates: a school's time zone is one tzdata knows, without summer time", "[dates]") {
+  CHECK(zone_problem("Europe/Moscow") == "");
+  CHECK(zone_problem("Asia/Vladivostok") == "");
+  CHECK(zone_problem("Etc/GMT-3") == "");
+  CHECK(zone_problem("Europe/Mosow").find("expected an IANA time zone name") != std::string::npos);
+  CHECK(zone_problem("../../etc/passwd").find("expected an IANA time zone name") !=
+        std::string::npos);
+  CHECK(zone_problem("Europe/Berlin").find("e.g. \"Etc/GMT-1\" for UTC+1") != std::string::npos);
+  CHECK(zone_problem("America/New_York").find("e.g. \"Etc/GMT+5\" for UTC-5") !=
+        std::string::npos);
+  CHECK(zone_problem("Europe/London").find("e.g. \"Etc/UTC\"") != std::string::npos);
+  // Newfoundland's half hour has no Etc zone: no example given.
+  std::string nf = zone_problem("America/St_Johns");
+  CHECK(nf.find("summer") != std::string::npos);
+  CHECK(nf.find("e.g.") == std::string::npos);
+  // A machine without tzdata cannot check: the default applies, as before.
+  CHECK(zone_problem("Europe/Mosow", "/nonexistent") == "");
+}
