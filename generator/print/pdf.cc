@@ -115,16 +115,22 @@ void PdfDoc::new_page(bool landscape) {
 }
 
 float PdfDoc::width(Font f, float size, const std::string& text) const {
+  auto& known = widths_[f];
+  if (auto it = known.find(text); it != known.end()) return it->second * size / 1000.0f;
   float w = 0;
+  bool base_only = true;  // what fallback runs measure also loads and shapes: not kept
   for (const auto& r : chain_->runs(f, text)) {
     if (r.font >= 0) {
       w += r.width;
+      base_only = false;
       continue;
     }
+    if (r.font != -1) base_only = false;
     HPDF_TextWidth tw = HPDF_Font_TextWidth(
         d_->fonts[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()), HPDF_UINT(r.text.size()));
     w += float(tw.width);
   }
+  if (base_only) known.emplace(text, w);
   return w * size / 1000.0f;
 }
 

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "print/fonts.h"
@@ -94,6 +95,10 @@ class PdfDoc {
   void use_fallback(int font, float size);
   std::unique_ptr<Doc> d_;
   std::unique_ptr<FontChain> chain_;
+  /// Widths (in 1/1000 of the size) of texts drawn wholly in PT Sans, by font: a class
+  /// journal measures the same marks, dates and names thousands of times, and libharu
+  /// finds each character's glyph by a linear search.
+  mutable std::unordered_map<std::string, float> widths_[3];
   bool a5_ = false;
   int half_ = 0;
   float left_ = 0, right_ = 0, top_ = 0, bottom_ = 0;
