@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -35,12 +36,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/unique_fd.h"
+#include "publish/disk.h"
 #include "publish/output_folder.h"
 
 namespace jp {
 
-class Disk;
 class ThreadPool;
 
 /// Path (relative to the output) -> SHA-256. Unordered: a site has ~100,000 files and
@@ -63,6 +63,10 @@ struct WriterOptions {
   /// Compares every file offered with the bytes on disk, not only those whose stat changed
   /// (`build --full`: after a power loss, or to be sure).
   bool compare_content = false;
+  /// The file system the output's files are checked, staged and published on; null: the
+  /// kernel's (real_disk). A tree in memory in the unit tests. The folder's state, its lock
+  /// and the recovery of a cut commit (OutputFolder) are always on the real disk.
+  Disk* disk = nullptr;
 };
 
 class Writer {
@@ -116,8 +120,8 @@ class Writer {
  private:
   void load_state();
   void check_disk();
-  /// Takes `dir` (a folder opened O_DIRECTORY); returns the regular files found below it.
-  size_t walk(UniqueFd dir, const std::string& rel_dir);
+  /// Checks the entries of `dir` and below; returns the regular files found there.
+  size_t walk(Disk::Folder& dir, const std::string& rel_dir);
   void stage(const std::string& rel, std::string_view bytes);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
                   const std::string& hash);
@@ -126,6 +130,7 @@ class Writer {
   OutputFolder& folder_;
   std::string output_;
   WriterOptions options_;
+  Disk& disk_;
   std::filesystem::path target_, staging_, pack_;
   bool dry_run_;
 
@@ -150,7 +155,7 @@ class Writer {
     uint64_t offset, length;
   };
   std::vector<Packed> packed_;
-  UniqueFd pack_fd_;
+  std::unique_ptr<Disk::PackWriter> pack_out_;
   uint64_t pack_size_ = 0;
   /// Rows to save at commit: the new hash (written or found equal on disk), the new
   /// fingerprint, and the stat when known (staged files; files found equal).
