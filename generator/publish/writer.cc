@@ -102,7 +102,7 @@ Writer::Writer(OutputFolder& folder, std::string output, WriterOptions options)
     : folder_(folder),
       output_(std::move(output)),
       options_(std::move(options)),
-      disk_(options_.disk ? *options_.disk : real_disk()),
+      disk_(folder.disk()),
       target_(folder.dir() / output_),
       staging_(folder.staging_for(output_)),
       pack_(folder.pack_for(output_)),

@@ -63,16 +63,13 @@ struct WriterOptions {
   /// Compares every file offered with the bytes on disk, not only those whose stat changed
   /// (`build --full`: after a power loss, or to be sure).
   bool compare_content = false;
-  /// The file system the output's files are checked, staged and published on; null: the
-  /// kernel's (real_disk). A tree in memory in the unit tests. The folder's state, its lock
-  /// and the recovery of a cut commit (OutputFolder) are always on the real disk.
-  Disk* disk = nullptr;
 };
 
 class Writer {
  public:
   /// Manages `folder.dir() / output` (e.g. `site`, `archive/2023-2024`): loads what the
-  /// folder's state says was published there and checks the disk against it.
+  /// folder's state says was published there and checks the disk against it. Every file
+  /// of the output is reached through `folder.disk()`.
   Writer(OutputFolder& folder, std::string output, WriterOptions options = {});
   ~Writer();  ///< without commit: the staging area is removed, nothing published changes
   Writer(const Writer&) = delete;

@@ -23,9 +23,13 @@ struct Killed : std::runtime_error {
   Killed() : std::runtime_error("killed") {}
 };
 
-/// Files and folders in memory. After `budget` changes of a plan (make_dirs, rename,
-/// remove_file, remove_if_empty, overwrite) it throws Killed, as a kill -9 between two
-/// system calls would stop the real run.
+/// Files and folders in memory. After `budget` changes it throws Killed, as a kill -9
+/// between two system calls would stop the real run; the disk is then dead (budget -2):
+/// it drops every change (the destructors that run as Killed unwinds would otherwise
+/// clean up what a killed process leaves) until `budget` is set again. The changes: those
+/// of a plan (make_dirs, rename, remove_file, remove_if_empty, overwrite), and the
+/// Writer's (write_file, make_dir, remove_all, create_pack, a pack's write, removing an
+/// entry in a walk).
 class MemoryDisk : public Disk {
  public:
   std::map<std::string, std::string> files;  ///< path -> bytes
@@ -34,7 +38,7 @@ class MemoryDisk : public Disk {
   std::map<std::string, FileStat> stats;      ///< file path -> size, mtime, inode
   std::map<std::string, Entry::Kind> odd;     ///< links, FIFOs...: path -> kind
   std::map<std::string, unsigned> links;      ///< file path -> hard links, when more than 1
-  long budget = -1;                           ///< changes left before the kill; -1: none
+  long budget = -1;  ///< changes left before the kill; -1: none; -2: killed, dead
   long changes = 0;                           ///< changes made
 
   /// A file written as by hand: new bytes, a new mtime, the inode kept (or a new one).
@@ -57,12 +61,11 @@ class MemoryDisk : public Disk {
     if (files.count(p.string()) || odd.count(p.string()))
       throw std::runtime_error(p.string() + " is not a folder");
     make_dirs(p.parent_path(), mode);
-    change();
-    dirs[p.string()] = mode;
+    if (live()) dirs[p.string()] = mode;
   }
   void rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
-    change();
+    if (!live()) return;
     // A file moves alone; a folder with everything under it.
     std::string f = from.string() + "/";
     auto move_all = [&](auto& m) {
@@ -83,14 +86,12 @@ class MemoryDisk : public Disk {
   void remove_file(const std::filesystem::path& p) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     if (!files.count(p.string()) && !odd.count(p.string())) return;
-    change();
-    erase_entry(p.string());
+    if (live()) erase_entry(p.string());
   }
   void remove_if_empty(const std::filesystem::path& p) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     if (!dirs.count(p.string()) || !children(p.string()).empty()) return;
-    change();
-    dirs.erase(p.string());
+    if (live()) dirs.erase(p.string());
   }
   struct MemoryPack : Pack {
     std::string bytes;
@@ -111,7 +112,7 @@ class MemoryDisk : public Disk {
                      mode_t dir_mode, long long mtime_ns) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     make_dirs(target.parent_path(), dir_mode);
-    change();
+    if (!live()) return {};
     return put(target.string(), bytes, mode, mtime_ns >= 0 ? mtime_ns : ++clock_);
   }
 
@@ -121,6 +122,7 @@ class MemoryDisk : public Disk {
   }
   void chmod(const std::filesystem::path& p, mode_t mode) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (budget == -2) return;
     if (dirs.count(p.string())) dirs[p.string()] = mode;
     if (files.count(p.string())) modes[p.string()] = mode;
   }
@@ -142,16 +144,18 @@ class MemoryDisk : public Disk {
     if (odd.count(p.string()) || dirs.count(p.string()))
       throw std::runtime_error("cannot write " + p.string());
     make_dirs(p.parent_path(), dir_mode);
+    if (!live()) return {};
     return put(p.string(), bytes, mode, ++clock_);
   }
   void make_dir(const std::filesystem::path& p, mode_t mode) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     if (exists(p) || !dirs.count(p.parent_path().string()))
       throw std::runtime_error("cannot create " + p.string());
-    dirs[p.string()] = mode;
+    if (live()) dirs[p.string()] = mode;
   }
   void remove_all(const std::filesystem::path& p) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (!exists(p) || !live()) return;
     std::string prefix = p.string() + "/";
     auto drop = [&](auto& m) {
       for (auto it = m.begin(); it != m.end();)
@@ -161,7 +165,7 @@ class MemoryDisk : public Disk {
   }
   std::unique_ptr<PackWriter> create_pack(const std::filesystem::path& p) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
-    put(p.string(), "", 0600, ++clock_);
+    if (live()) put(p.string(), "", 0600, ++clock_);
     return std::make_unique<MemoryPackWriter>(*this, p.string());
   }
 
@@ -184,10 +188,16 @@ class MemoryDisk : public Disk {
   }
 
  private:
-  void change() {
-    if (budget == 0) throw Killed();
+  /// Counts a change; false when the disk is dead (the change is dropped).
+  bool live() {
+    if (budget == -2) return false;
+    if (budget == 0) {
+      budget = -2;
+      throw Killed();
+    }
     if (budget > 0) --budget;
     ++changes;
+    return true;
   }
   FileStat put(const std::string& p, std::string_view bytes, mode_t mode, long long mtime_ns) {
     bool fresh = !files.count(p);
@@ -235,7 +245,7 @@ class MemoryDisk : public Disk {
     }
     void remove(const std::string& name) override {
       std::lock_guard<std::recursive_mutex> lock(disk_.mu_);
-      disk_.erase_entry(path_ + "/" + name);
+      if (disk_.live()) disk_.erase_entry(path_ + "/" + name);
     }
     void chmod(const std::string& name, mode_t mode) override { disk_.chmod(path_ + "/" + name, mode); }
     mode_t mode() override {
@@ -256,6 +266,7 @@ class MemoryDisk : public Disk {
     MemoryPackWriter(MemoryDisk& disk, std::string path) : disk_(disk), path_(std::move(path)) {}
     void write(std::string_view bytes, uint64_t offset) override {
       std::lock_guard<std::recursive_mutex> lock(disk_.mu_);
+      if (!disk_.live()) return;
       std::string& f = disk_.files[path_];
       if (f.size() < offset + bytes.size()) f.resize(offset + bytes.size());
       f.replace(offset, bytes.size(), bytes);

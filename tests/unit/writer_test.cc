@@ -371,9 +371,10 @@ TEST_CASE("writer: private outputs are owner-only; a scope leaves other files al
   fs::remove_all(out);
 }
 
-// The same protocol on a tree in memory (memory_disk.h): the disk check, the staging and the
-// commit of the Writer without the kernel. The folder's lock and state stay on the real
-// disk (a temporary folder); every file of the output lives only in memory.
+// The same protocol on a tree in memory (memory_disk.h): the disk check, the staging, the
+// commit and the recovery of a cut one, without the kernel. The folder's lock and state
+// stay on the real disk (a temporary folder); every file of the output, its staging and
+// its pack live only in memory.
 namespace {
 
 struct MemoryOutput {
@@ -393,8 +394,7 @@ struct MemoryOutput {
   /// One build of `site` offering `files`.
   WriteStats publish(const std::map<std::string, std::string>& files,
                      std::vector<std::string>* repairs = nullptr, WriterOptions o = {}) {
-    OutputFolder folder(out, {});
-    o.disk = &disk;
+    OutputFolder folder(out, {}, false, nullptr, &disk);
     Writer w(folder, "site", o);
     if (repairs) *repairs = w.repairs();
     for (const auto& [p, b] : files) w.put(p, b);
@@ -559,17 +559,15 @@ TEST_CASE("writer (in memory): an output folder that is a link or a file is refu
           "[writer][memory]") {
   MemoryOutput m("writer-memory-link");
   m.disk.odd[(m.out / "site").string()] = Disk::Entry::link;
-  OutputFolder folder(m.out, {});
-  WriterOptions o;
-  o.disk = &m.disk;
-  CHECK_THROWS_WITH(Writer(folder, "site", o),
+  OutputFolder folder(m.out, {}, false, nullptr, &m.disk);
+  CHECK_THROWS_WITH(Writer(folder, "site"),
                     m.out.string() +
                         "/site is a symbolic link, not a folder: journalpress "
                         "publishes into a folder of its own and does not write through "
                         "links; move it away (or build into another --out)");
   m.disk.odd.clear();
   m.disk.edit((m.out / "site").string(), "a file");
-  CHECK_THROWS_WITH(Writer(folder, "site", o), Catch::Contains("/site is a file, not a folder"));
+  CHECK_THROWS_WITH(Writer(folder, "site"), Catch::Contains("/site is a file, not a folder"));
 }
 
 TEST_CASE("writer (in memory): a build that never commits leaves the output as it was",
@@ -578,14 +576,60 @@ TEST_CASE("writer (in memory): a build that never commits leaves the output as i
   m.publish({{"a.html", "A"}});
   const auto before = m.tree();
   {
-    OutputFolder folder(m.out, {});
-    WriterOptions o;
-    o.disk = &m.disk;
-    Writer w(folder, "site", o);
+    OutputFolder folder(m.out, {}, false, nullptr, &m.disk);
+    Writer w(folder, "site");
     w.put("a.html", "A2");
     w.put("new.html", "N");
     CHECK(m.leftovers() > 0);  // staged and packed
   }
   CHECK(m.tree() == before);
   CHECK(m.leftovers() == 0);
+}
+
+TEST_CASE("writer (in memory): a build killed at any step leaves the old output or the new one",
+          "[writer][memory]") {
+  // Every step of a build that changes the disk (staging, packing, the plan's renames,
+  // overwrites, deletions, the clean-up) is a cut point. The state is real SQLite: a
+  // transaction not committed when the kill comes is rolled back, as after a kill -9.
+  const std::map<std::string, std::string> old_files = {
+      {"index.html", "old index"}, {"f/a/week.html", "old week, longer"},
+      {"f/gone/page.html", "revoked"}, {"f/gone/index.html", "revoked index"}};
+  const std::map<std::string, std::string> new_files = {{"index.html", "new index"},
+                                                        {"f/a/week.html", "new week"},
+                                                        {"new.html", "a new shared page"},
+                                                        {"f/b/week.html", "a new family"}};
+  std::map<std::string, std::string> old_tree, new_tree;
+  long steps = 0;
+  {
+    MemoryOutput whole("writer-memory-whole");
+    whole.publish(old_files);
+    old_tree = whole.tree();
+    const long before = whole.disk.changes;
+    whole.publish(new_files);
+    steps = whole.disk.changes - before;
+    new_tree = whole.tree();
+  }
+  REQUIRE(steps > 10);
+  int cut_old = 0, cut_new = 0;
+  for (long budget = 0; budget < steps; ++budget) {
+    INFO("killed after " << budget << " of " << steps << " changes");
+    MemoryOutput m("writer-memory-kill");
+    m.publish(old_files);
+    m.disk.budget = budget;
+    CHECK_THROWS_AS(m.publish(new_files), jp::test::Killed);
+    m.disk.budget = -1;  // the next run
+    { OutputFolder recovering(m.out, {}, false, nullptr, &m.disk); }
+    const auto after = m.tree();
+    CHECK((after == old_tree || after == new_tree));
+    cut_old += after == old_tree, cut_new += after == new_tree;
+    CHECK(m.leftovers() == 0);  // staging and pack dropped or used up
+    // And the state agrees with the disk: the next build finds nothing out of place.
+    std::vector<std::string> repairs;
+    WriteStats s = m.publish(new_files, &repairs);
+    CHECK(repairs.empty());
+    CHECK(m.tree() == new_tree);
+    if (after == new_tree) CHECK(s.written == 0);
+  }
+  CHECK(cut_old > 0);  // killed before the commit point
+  CHECK(cut_new > 0);  // after it: finished by the recovery
 }
