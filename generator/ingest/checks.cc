@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
-#include <map>
 #include <unordered_map>
 
 #include "core/text.h"

@@ -1,9 +1,8 @@
 #include "publish/writer.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,7 +12,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/files.h"
 #include "core/hash.h"
 #include "core/thread_pool.h"
 #include "publish/disk.h"
