@@ -193,7 +193,7 @@ class ClassAuditor {
         int n = it == b.marks.end() ? 0 : it->second;
         if (n == 0) ++line.none;
         if (n == 1) ++line.one;
-        if (n < j_.settings.min_marks) line.short_of_marks.push_back({s, n});
+        if (too_few_marks(j_.settings, n)) line.short_of_marks.push_back({s, n});
       }
       out.push_back(std::move(line));
     }
@@ -260,33 +260,15 @@ class ClassAuditor {
   }
 
   void control() {
-    // The reporting periods that meet the range; each counted over its whole length.
-    std::vector<int> periods;
-    for (int p : grade_periods(j_, grade_)) {
-      const Period& per = j_.periods[p];
-      if (per.kind != "year" && per.start <= to_ && per.end >= from_) periods.push_back(p);
-    }
-    std::map<std::tuple<int, int, int>, std::vector<int>> works;  // subject, group, period
-    for (int l : sh_.lessons_of[c_]) {
-      if (!sh_.is_control[l]) continue;
-      const Lesson& le = j_.lessons[l];
-      for (int p : periods)
-        if (le.date >= j_.periods[p].start && le.date <= j_.periods[p].end)
-          works[{le.subject_ix, own_group(le) ? le.group_ref.group : -1, p}].push_back(l);
-    }
-    for (auto& [k, ls] : works) {
-      const Subject& subj = j_.subjects[std::get<0>(k)];
-      int limit = subj.control_limit.value_or(j_.settings.control_limit);
-      if (int(ls.size()) <= limit) continue;
-      std::sort(ls.begin(), ls.end(), [&](int x, int y) {
-        return std::tie(j_.lessons[x].date, j_.lessons[x].number, x) <
-               std::tie(j_.lessons[y].date, j_.lessons[y].number, y);
-      });
+    // The rule counts each reporting period over its whole length; the report lists the
+    // periods that meet its range.
+    for (ControlBreach& b : control_breaches(j_, sh_.is_control, sh_.lessons_of[c_])) {
+      const Period& per = j_.periods[b.period];
+      if (per.start > to_ || per.end < from_) continue;
       ControlExcess e;
-      e.subject = std::get<0>(k), e.period = std::get<2>(k), e.limit = limit;
-      if (std::get<1>(k) >= 0) e.group = GroupRef{c_, std::get<1>(k)};
-      e.teacher = lesson_teacher(j_.lessons[ls[size_t(limit)]]);  // who gave the one too many
-      e.lessons = ls;
+      e.subject = b.subject, e.period = b.period, e.limit = b.limit, e.group = b.group;
+      e.teacher = lesson_teacher(j_.lessons[b.lessons[size_t(b.limit)]]);  // the one too many
+      e.lessons = std::move(b.lessons);
       a_.control.push_back(std::move(e));
     }
   }
@@ -314,7 +296,7 @@ class ClassAuditor {
         };
         if (fm.value == sh_.exempt) add(FinalMarkIssue::exempt);
         if (fm.value == sh_.not_assessed) add(FinalMarkIssue::not_assessed);
-        if (base.current < set.min_marks) add(FinalMarkIssue::few_marks);
+        if (too_few_marks(set, base.current)) add(FinalMarkIssue::few_marks);
         if (base.average && far_from_forecast(set, fm.value, *base.average))
           add(FinalMarkIssue::far_from_forecast);
       }
@@ -415,15 +397,6 @@ class ClassAuditor {
 };
 
 }  // namespace
-
-std::vector<char> control_works(const Journal& j) {
-  std::vector<char> is(j.lessons.size(), 0);
-  for (size_t l = 0; l < j.lessons.size(); ++l)
-    is[l] = j.lessons[l].kind == "control" && !j.lessons[l].cancelled;
-  for (const auto& m : j.marks)
-    if (m.work_type_ix >= 0 && j.work_types[m.work_type_ix].control) is[m.lesson_ix] = 1;
-  return is;
-}
 
 bool far_from_forecast(const Settings& s, const std::string& value, double average) {
   auto v = numeric_value(s, value), f = numeric_value(s, forecast(s, average));

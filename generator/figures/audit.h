@@ -39,12 +39,8 @@ void check_audit_options(const Journal& j, const AuditOptions& o);
 /// The scope of a class of a grade (the options checked).
 AuditScope audit_scope(const Journal& j, int grade, const AuditOptions& o);
 
-// The rules the importer's warnings (ingest/checks) and the reports share: the timeliness
-// rules in figures/rules.h, and:
-
-/// Per lesson: a control work (`kind: control` and held, or a mark of a `control` work
-/// type), as the limits of control works count them.
-std::vector<char> control_works(const Journal& j);
+// The rules the importer's warnings (ingest/checks) and the reports share: those in
+// figures/rules.h (timeliness, control works and their limit, too few marks), and:
 
 /// A period mark more than one point away from the forecast of its weighted average.
 bool far_from_forecast(const Settings& s, const std::string& value, double average);

@@ -1,6 +1,7 @@
 #include "figures/rules.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "core/dates.h"
 #include "figures/figures.h"
@@ -62,5 +63,42 @@ std::optional<int64_t> HomeworkDeadlines::minutes_late(const Lesson& l) const {
   if (l.homework_set_ts->utc <= deadline) return std::nullopt;
   return (l.homework_set_ts->utc - deadline) / 60;
 }
+
+std::vector<char> control_works(const Journal& j) {
+  std::vector<char> is(j.lessons.size(), 0);
+  for (size_t l = 0; l < j.lessons.size(); ++l)
+    is[l] = j.lessons[l].kind == "control" && !j.lessons[l].cancelled;
+  for (const auto& m : j.marks)
+    if (m.work_type_ix >= 0 && j.work_types[m.work_type_ix].control) is[m.lesson_ix] = 1;
+  return is;
+}
+
+std::vector<ControlBreach> control_breaches(const Journal& j, const std::vector<char>& is_control,
+                                            const std::vector<int>& lessons) {
+  // class, subject, the group's class and index (-1, -1: the whole class), period
+  std::map<std::tuple<int, int, int, int, int>, std::vector<int>> works;
+  for (int l : lessons) {
+    if (!is_control[size_t(l)]) continue;
+    const Lesson& le = j.lessons[size_t(l)];
+    for (int p : periods_covering(j, le.date, j.classes[le.class_ix].grade))
+      if (j.periods[p].kind != "year")
+        works[{le.class_ix, le.subject_ix, le.group_ref.class_ix, le.group_ref.group, p}]
+            .push_back(l);
+  }
+  std::vector<ControlBreach> breaches;
+  for (auto& [k, ls] : works) {
+    const auto& [c, subject, group_class, group, p] = k;
+    int limit = j.subjects[subject].control_limit.value_or(j.settings.control_limit);
+    if (int(ls.size()) <= limit) continue;
+    std::sort(ls.begin(), ls.end(), [&](int x, int y) {
+      const Lesson &a = j.lessons[size_t(x)], &b = j.lessons[size_t(y)];
+      return std::tie(a.date, a.number, x) < std::tie(b.date, b.number, y);
+    });
+    breaches.push_back(ControlBreach{c, subject, p, GroupRef{group_class, group}, limit, std::move(ls)});
+  }
+  return breaches;
+}
+
+bool too_few_marks(const Settings& s, int current_marks) { return current_marks < s.min_marks; }
 
 }  // namespace jp

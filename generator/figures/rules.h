@@ -1,4 +1,4 @@
-// The regulation's timeliness rules, each written once: the importer's warnings
+// The regulation's rules, each written once: the importer's warnings
 // (ingest/checks) and the deputy's audit reports (figures/audit) call these, so the two
 // cannot disagree about the same mark or homework (they once did: the report looked up
 // bell 0 for a day whose every lesson was cancelled, where the importer skipped the day).
@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "core/journal.h"
 
@@ -62,5 +63,32 @@ class HomeworkDeadlines {
   std::unordered_map<int, int> bell_end_;           ///< lesson number -> end (minutes)
   std::map<std::pair<int, Day>, int> last_number_;  ///< (class, day) -> last held lesson
 };
+
+/// Per lesson: a control work (`kind: control` and held, or a mark of a `control` work
+/// type), as the limits of control works count them.
+std::vector<char> control_works(const Journal& j);
+
+/// One subject's control works in one reporting period for one class or group, more of them
+/// than the limit (seed 003, the order on quality: at most two a quarter in mathematics and
+/// Russian, one in the others; the subject's `control_limit`, else the settings').
+struct ControlBreach {
+  int class_ix = -1, subject = -1, period = -1;
+  GroupRef group;  ///< the group the works were given to; class_ix -1: the whole class
+  int limit = 0;
+  std::vector<int> lessons;  ///< every work, by date and bell; from index `limit` on, too many
+};
+/// The control-work limit over `lessons` (indices; `is_control` from control_works).
+/// Counted per lesson class, group (the whole `GroupRef`: a group is a set of students of
+/// its own, so its works never count towards the whole class's, nor a group's index
+/// towards another class's group of the same index), subject and non-year reporting period
+/// of the class's grade, each period over its whole length. The works are numbered by
+/// date and bell, not by their order in the export: "the one too many" is the later one.
+/// Ordered by class, subject, group (the whole class first), period.
+std::vector<ControlBreach> control_breaches(const Journal& j, const std::vector<char>& is_control,
+                                            const std::vector<int>& lessons);
+
+/// Too few current marks for a period mark, or for a student in a subject (накопляемость,
+/// Положение 4.4): fewer than `min_marks`.
+bool too_few_marks(const Settings& s, int current_marks);
 
 }  // namespace jp

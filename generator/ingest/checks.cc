@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
-#include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/text.h"
@@ -82,26 +83,31 @@ void check_late_homework(const Journal& j, Warn& warn, int offset) {
   }
 }
 
-// Control works per class (or group), subject and non-year period over the limit.
+// Control works per class (or group), subject and non-year period over the limit: a warning
+// for each work beyond it, in the order of the export's lessons.
 void check_control_limits(const Journal& j, Warn& warn) {
-  std::vector<char> is_control = control_works(j);
-  std::map<std::tuple<int, int, int, int, int>, int> count;  // class, group, subject, period
-  for (size_t i = 0; i < j.lessons.size(); ++i) {
-    if (!is_control[i]) continue;
-    const Lesson& l = j.lessons[i];
-    const Subject& subj = j.subjects[l.subject_ix];
-    int limit = subj.control_limit.value_or(j.settings.control_limit);
-    for (int p : periods_covering(j, l.date, grade_of(j, l))) {
-      const Period& per = j.periods[p];
-      if (per.kind == "year") continue;
-      int n = ++count[{l.class_ix, l.group_ref.class_ix, l.group_ref.group, l.subject_ix, p}];
-      if (n > limit)
-        warn("control-limit", "lessons", l.src, "id " + l.id,
-             fmt::format("control work number {} in {} for {}{} in {}; the limit is {}", n,
-                         subj.name, j.classes[l.class_ix].name,
-                         l.group_ref.class_ix >= 0 ? " (" + j.group(l.group_ref).name + ")" : "",
-                         per.name, limit));
-    }
+  std::vector<int> all(j.lessons.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = int(i);
+  struct Beyond {
+    int lesson, period, number;
+    const ControlBreach* breach;
+  };
+  std::vector<ControlBreach> breaches = control_breaches(j, control_works(j), all);
+  std::vector<Beyond> beyond;
+  for (const ControlBreach& b : breaches)
+    for (size_t k = size_t(b.limit); k < b.lessons.size(); ++k)
+      beyond.push_back({b.lessons[k], b.period, int(k) + 1, &b});
+  std::sort(beyond.begin(), beyond.end(), [](const Beyond& x, const Beyond& y) {
+    return std::tie(x.lesson, x.period) < std::tie(y.lesson, y.period);
+  });
+  for (const Beyond& x : beyond) {
+    const Lesson& l = j.lessons[size_t(x.lesson)];
+    const ControlBreach& b = *x.breach;
+    warn("control-limit", "lessons", l.src, "id " + l.id,
+         fmt::format("control work number {} in {} for {}{} in {}; the limit is {}", x.number,
+                     j.subjects[b.subject].name, j.classes[b.class_ix].name,
+                     b.group.class_ix >= 0 ? " (" + j.group(b.group).name + ")" : "",
+                     j.periods[b.period].name, b.limit));
   }
 }
 
@@ -122,7 +128,7 @@ void check_final_marks(const Journal& j, Warn& warn) {
     const Period& per = j.periods[f.period_ix];
     const Average* a = averages.find(f.student_ix, f.subject_ix, f.period_ix);
     int n = a ? a->all : 0;
-    if (n < set.min_marks)
+    if (too_few_marks(set, n))
       warn("few-marks", "final_marks", f.src, label,
            fmt::format("final mark for {} in {} rests on {} current {}; at least {} needed",
                        per.name, j.subjects[f.subject_ix].name, n, n == 1 ? "mark" : "marks",

@@ -1,5 +1,6 @@
 #include "publish/disk.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -8,6 +9,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <memory>
 #include <stdexcept>
 
 #include "core/unique_fd.h"
@@ -94,6 +97,88 @@ class RealPack : public Disk::Pack {
   UniqueFd fd_;
 };
 
+class RealPackWriter : public Disk::PackWriter {
+ public:
+  RealPackWriter(fs::path path, UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+  void write(std::string_view bytes, uint64_t offset) override {
+    if (!pwrite_all(fd_.get(), bytes, offset)) fail("write", path_, errno);
+  }
+
+ private:
+  fs::path path_;
+  UniqueFd fd_;
+};
+
+Disk::Entry entry_of(const struct stat& st) {
+  Disk::Entry e;
+  e.kind = S_ISDIR(st.st_mode)    ? Disk::Entry::folder
+           : S_ISREG(st.st_mode)  ? Disk::Entry::file
+           : S_ISLNK(st.st_mode)  ? Disk::Entry::link
+           : S_ISFIFO(st.st_mode) ? Disk::Entry::fifo
+                                  : Disk::Entry::other;
+  e.mode = st.st_mode & 07777;
+  e.links = unsigned(st.st_nlink);
+  e.stat = file_stat(st);
+  return e;
+}
+
+/// Closes a directory stream (and the descriptor it was opened on).
+struct CloseDirStream {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+
+class RealFolder : public Disk::Folder {
+ public:
+  /// Takes `fd` (a folder opened O_DIRECTORY).
+  RealFolder(fs::path path, UniqueFd fd) : path_(std::move(path)) {
+    // The stream owns the descriptor once fdopendir succeeds; until then `fd` closes it.
+    dir_.reset(::fdopendir(fd.get()));
+    if (!dir_) {
+      int e = errno;
+      fail("read", path_, e);
+    }
+    fd_ = fd.release();
+  }
+  bool next(std::string& name, Disk::Entry& entry) override {
+    while (dirent* d = ::readdir(dir_.get())) {
+      const char* n = d->d_name;
+      if (n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0))) continue;
+      name = n;
+      if (d->d_type == DT_DIR) {  // no stat needed: a walk only goes into it
+        entry = Disk::Entry{};
+        entry.kind = Disk::Entry::folder;
+        return true;
+      }
+      struct stat st {};
+      if (::fstatat(fd_, n, &st, AT_SYMLINK_NOFOLLOW) != 0) fail("read", path_ / name, errno);
+      entry = entry_of(st);  // (a file system without d_type: folders too)
+      return true;
+    }
+    return false;
+  }
+  std::unique_ptr<Disk::Folder> open(const std::string& name) override {
+    UniqueFd sub(::openat(fd_, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!sub) fail("read", path_ / name, errno);
+    return std::make_unique<RealFolder>(path_ / name, std::move(sub));
+  }
+  void remove(const std::string& name) override {
+    if (::unlinkat(fd_, name.c_str(), 0) != 0) fail("remove", path_ / name, errno);
+  }
+  void chmod(const std::string& name, mode_t mode) override {
+    (void)::fchmodat(fd_, name.c_str(), mode, 0);
+  }
+  mode_t mode() override {
+    struct stat st {};
+    return ::fstat(fd_, &st) == 0 ? st.st_mode & 07777 : 0;
+  }
+  void chmod_self(mode_t mode) override { (void)::fchmod(fd_, mode); }
+
+ private:
+  fs::path path_;
+  std::unique_ptr<DIR, CloseDirStream> dir_;
+  int fd_ = -1;  ///< the stream's
+};
+
 class RealDisk : public Disk {
  public:
   bool exists(const fs::path& p) override {
@@ -141,6 +226,55 @@ class RealDisk : public Disk {
     fd.reset();
     if (!ok) fail("write", target, e);
     return file_stat(st);
+  }
+  Entry lstat(const fs::path& p) override {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) == 0) return entry_of(st);
+    Entry e;
+    if (errno != ENOENT) e.error = errno;
+    return e;
+  }
+  void chmod(const fs::path& p, mode_t mode) override { (void)::chmod(p.c_str(), mode); }
+  std::unique_ptr<Folder> open_folder(const fs::path& p) override {
+    UniqueFd fd(::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) fail("read", p, errno);
+    return std::make_unique<RealFolder>(p, std::move(fd));
+  }
+  std::optional<std::string> read_file(const fs::path& p) override {
+    UniqueFd fd(::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    std::string bytes;
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(fd.get(), buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return std::nullopt;
+      if (n == 0) break;
+      bytes.append(buf, size_t(n));
+    }
+    return bytes;
+  }
+  FileStat write_file(const fs::path& p, std::string_view bytes, mode_t mode,
+                      mode_t dir_mode) override {
+    UniqueFd fd(open_for_write(p, O_TRUNC, mode, dir_mode));
+    struct stat st {};
+    bool ok = pwrite_all(fd.get(), bytes, 0) && ::fstat(fd.get(), &st) == 0;
+    int e = errno;
+    fd.reset();
+    if (!ok) fail("write", p, e);
+    return file_stat(st);
+  }
+  void make_dir(const fs::path& p, mode_t mode) override {
+    if (::mkdir(p.c_str(), mode) != 0) fail("create", p, errno);
+  }
+  void remove_all(const fs::path& p) override {
+    std::error_code ec;
+    fs::remove_all(p, ec);
+  }
+  std::unique_ptr<PackWriter> create_pack(const fs::path& p) override {
+    UniqueFd fd(::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd) fail("create", p, errno);
+    return std::make_unique<RealPackWriter>(p, std::move(fd));
   }
 };
 

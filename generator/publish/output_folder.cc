@@ -102,8 +102,13 @@ fs::path make_state_dir(const fs::path& dir) {
   return state_dir;
 }
 
-OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, ThreadPool* pool)
-    : dir_(std::move(dir)), state_dir_(dir_ / ".journalpress"), dry_run_(dry_run), pool_(pool) {
+OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, ThreadPool* pool,
+                           Disk* disk)
+    : dir_(std::move(dir)),
+      state_dir_(dir_ / ".journalpress"),
+      dry_run_(dry_run),
+      pool_(pool),
+      disk_(disk ? disk : &real_disk()) {
   if (dry_run_) {
     std::error_code ec;
     if (fs::exists(state_dir_ / "state.db", ec))
@@ -160,6 +165,8 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, 
   }
 }
 
+Disk& OutputFolder::disk() const { return *disk_; }
+
 OutputFolder::~OutputFolder() {
   db_.reset();
   lock_.reset();
@@ -177,7 +184,7 @@ void OutputFolder::recover() {
   }
   // Roll forward: the state already says what the plan publishes.
   for (const auto& p : pending) {
-    auto overwritten = apply_plan(dir_, p.plan, dir_ / p.pack, true, pool_, real_disk());
+    auto overwritten = apply_plan(dir_, p.plan, dir_ / p.pack, true, pool_, *disk_);
     Transaction tx(*db_, Transaction::immediate);
     Stmt up(db_->handle(),
             "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE output = ? AND path = ?");
@@ -192,14 +199,16 @@ void OutputFolder::recover() {
     tx.commit();
   }
   // What a run killed before its commit point staged is dropped: its publication never
-  // began.
-  for (const auto& e : fs::directory_iterator(state_dir_)) {
-    std::string n = e.path().filename().string();
-    if (n.rfind("staging-", 0) == 0 || n.rfind("pack-", 0) == 0) {
-      std::error_code ec;
-      fs::remove_all(e.path(), ec);
-    }
+  // began. (Listed first, then removed: a folder is not changed while it is read.)
+  std::vector<std::string> stale;
+  {
+    std::unique_ptr<Disk::Folder> folder = disk_->open_folder(state_dir_);
+    std::string n;
+    Disk::Entry e;
+    while (folder->next(n, e))
+      if (n.rfind("staging-", 0) == 0 || n.rfind("pack-", 0) == 0) stale.push_back(n);
   }
+  for (const auto& n : stale) disk_->remove_all(state_dir_ / n);
 }
 
 std::string OutputFolder::build_fingerprint(const std::string& output) {

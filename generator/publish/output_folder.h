@@ -23,6 +23,7 @@
 namespace jp {
 
 class Db;
+class Disk;
 class ThreadPool;
 
 /// What stat() says of a published file, compared at each build to notice hand edits.
@@ -44,8 +45,11 @@ class OutputFolder {
   /// (roll forward) and removes stale staging. `dry_run`: nothing is made, locked or
   /// recovered; the state is read if there is one.
   /// `pool`: the threads a commit writes files on (none: this thread).
+  /// `disk`: the file system its outputs' files, staging areas and packs live on, which
+  /// its writers and the recovery use (null: the kernel's; a tree in memory in the unit
+  /// tests). The lock and the state database are always the kernel's.
   OutputFolder(std::filesystem::path dir, const LockOptions& lock, bool dry_run = false,
-               ThreadPool* pool = nullptr);
+               ThreadPool* pool = nullptr, Disk* disk = nullptr);
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;
@@ -55,6 +59,7 @@ class OutputFolder {
   const std::filesystem::path& state_dir() const { return state_dir_; }
   bool dry_run() const { return dry_run_; }
   ThreadPool* pool() const { return pool_; }
+  Disk& disk() const;
   /// The state database; null in a dry run of a folder never built.
   Db* state() { return db_.get(); }
 
@@ -74,6 +79,7 @@ class OutputFolder {
   std::filesystem::path dir_, state_dir_;
   bool dry_run_;
   ThreadPool* pool_;
+  Disk* disk_;
   std::unique_ptr<RunLock> lock_;
   std::unique_ptr<Db> db_;
 };

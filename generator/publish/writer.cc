@@ -1,10 +1,8 @@
 #include "publish/writer.h"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,7 +12,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/files.h"
 #include "core/hash.h"
 #include "core/thread_pool.h"
 #include "publish/disk.h"
@@ -22,31 +19,6 @@
 
 namespace jp {
 namespace fs = std::filesystem;
-
-namespace {
-
-/// Closes a directory stream (and the descriptor it was opened on).
-struct CloseDir {
-  void operator()(DIR* d) const { ::closedir(d); }
-};
-
-/// A file's SHA-256 as it is on disk ("" if it cannot be read as a regular file).
-std::string disk_hash(const fs::path& p) {
-  UniqueFd fd(::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd) return "";
-  std::string bytes;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return "";
-    if (n == 0) break;
-    bytes.append(buf, size_t(n));
-  }
-  return sha256_hex(bytes);
-}
-
-}  // namespace
 
 // The plan of a commit, one line an operation, paths relative to the output folder:
 //   M <file mode> <folder mode>     (octal; the modes of what is created)
@@ -128,6 +100,7 @@ Writer::Writer(OutputFolder& folder, std::string output, WriterOptions options)
     : folder_(folder),
       output_(std::move(output)),
       options_(std::move(options)),
+      disk_(folder.disk()),
       target_(folder.dir() / output_),
       staging_(folder.staging_for(output_)),
       pack_(folder.pack_for(output_)),
@@ -140,25 +113,19 @@ Writer::Writer(OutputFolder& folder, std::string output, WriterOptions options)
     for (size_t slash = output_.find('/'); slash != std::string::npos;
          slash = output_.find('/', slash + 1)) {
       fs::path up = folder.dir() / output_.substr(0, slash);
-      std::error_code ec;
-      if (fs::is_directory(fs::symlink_status(up, ec)))
-        fs::permissions(up, fs::perms::owner_all, fs::perm_options::replace, ec);
+      if (disk_.lstat(up).kind == Disk::Entry::folder) disk_.chmod(up, 0700);
     }
   check_disk();
-  std::error_code ec;
-  fs::remove_all(staging_, ec);
-  if (::mkdir(staging_.c_str(), options_.private_files ? 0700 : 0755) != 0)
-    fail("create", staging_, errno);
-  pack_fd_.reset(::open(pack_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!pack_fd_) fail("create", pack_, errno);
+  disk_.remove_all(staging_);
+  disk_.make_dir(staging_, options_.private_files ? 0700 : 0755);
+  pack_out_ = disk_.create_pack(pack_);
 }
 
 Writer::~Writer() {
-  pack_fd_.reset();
+  pack_out_.reset();
   if (!committed_ && !dry_run_) {
-    std::error_code ec;
-    fs::remove_all(staging_, ec);
-    fs::remove(pack_, ec);
+    disk_.remove_all(staging_);
+    disk_.remove_all(pack_);
   }
 }
 
@@ -188,20 +155,19 @@ void Writer::load_state() {
 }
 
 void Writer::check_disk() {
-  struct stat st {};
-  if (::lstat(target_.c_str(), &st) != 0) {
-    if (errno != ENOENT) fail("read", target_, errno);
-  } else if (!S_ISDIR(st.st_mode)) {
+  const Disk::Entry t = disk_.lstat(target_);
+  if (t.error) fail("read", target_, t.error);
+  if (t.kind == Disk::Entry::missing) {
+  } else if (t.kind != Disk::Entry::folder) {
     throw std::runtime_error(fmt::format(
         "{} is {}, not a folder: journalpress publishes into a folder of its own and does not "
         "write through links; move it away (or build into another --out)",
-        target_.string(), S_ISLNK(st.st_mode) ? "a symbolic link" : "a file"));
+        target_.string(), t.kind == Disk::Entry::link ? "a symbolic link" : "a file"));
   } else {
-    if (options_.private_files && (st.st_mode & 077)) ::chmod(target_.c_str(), 0700);
-    UniqueFd fd(::open(target_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) fail("read", target_, errno);
+    if (options_.private_files && (t.mode & 077)) disk_.chmod(target_, 0700);
+    std::unique_ptr<Disk::Folder> dir = disk_.open_folder(target_);
     disk_dirs_.insert("");
-    (void)walk(std::move(fd), "");
+    (void)walk(*dir, "");
   }
   for (const auto& [rel, p] : published_)
     if (!p.on_disk && !p.doubt)  // (doubt: an odd entry in its place, reported above)
@@ -209,66 +175,49 @@ void Writer::check_disk() {
   std::sort(repairs_.begin(), repairs_.end());
 }
 
-size_t Writer::walk(UniqueFd dir, const std::string& rel_dir) {
+size_t Writer::walk(Disk::Folder& dir, const std::string& rel_dir) {
   size_t files = 0;  // regular files in this folder and below
-  // The stream owns the descriptor once fdopendir succeeds; until then `dir` closes it.
-  std::unique_ptr<DIR, CloseDir> d(::fdopendir(dir.get()));
-  if (!d) {
-    int e = errno;
-    fail("read", target_ / rel_dir, e);
-  }
-  const int dir_fd = dir.release();
   const mode_t loose = 077;
-  while (dirent* e = ::readdir(d.get())) {
-    const char* name = e->d_name;
-    if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
-    std::string rel = rel_dir.empty() ? std::string(name) : rel_dir + "/" + name;
-    struct stat st {};
-    if (e->d_type == DT_DIR) {
-      UniqueFd sub(::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-      if (!sub) fail("read", target_ / rel, errno);
-      if (options_.private_files && ::fstat(sub.get(), &st) == 0 && (st.st_mode & loose))
-        ::fchmod(sub.get(), 0700);
+  std::string name;
+  Disk::Entry e;
+  while (dir.next(name, e)) {
+    std::string rel = rel_dir.empty() ? name : rel_dir + "/" + name;
+    if (e.kind == Disk::Entry::folder) {
+      std::unique_ptr<Disk::Folder> sub = dir.open(name);
+      if (options_.private_files && (sub->mode() & loose)) sub->chmod_self(0700);
       disk_dirs_.insert(rel);
-      files += walk(std::move(sub), rel);
+      files += walk(*sub, rel);
       continue;
     }
-    if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) fail("read", target_ / rel, errno);
-    if (S_ISDIR(st.st_mode)) {  // a file system without d_type
-      UniqueFd sub(::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-      if (!sub) fail("read", target_ / rel, errno);
-      disk_dirs_.insert(rel);
-      files += walk(std::move(sub), rel);
-      continue;
-    }
-    if (S_ISREG(st.st_mode)) ++files;
+    const bool regular = e.kind == Disk::Entry::file;
+    if (regular) ++files;
     if (!in_scope(rel)) continue;
     auto it = published_.find(rel);
-    const char* odd = S_ISREG(st.st_mode)    ? (st.st_nlink > 1 ? "a hard link" : nullptr)
-                      : S_ISLNK(st.st_mode)  ? "a symbolic link"
-                      : S_ISFIFO(st.st_mode) ? "a FIFO"
-                                             : "not a regular file";
+    const char* odd = regular                         ? (e.links > 1 ? "a hard link" : nullptr)
+                      : e.kind == Disk::Entry::link ? "a symbolic link"
+                      : e.kind == Disk::Entry::fifo ? "a FIFO"
+                                                    : "not a regular file";
     if (odd) {
       // Never followed, never written through: the entry itself goes (a link's target,
       // or the other name of a hard link, is left alone), and the file is written anew.
       // Not on disk any more: a published path is written again, an unknown one forgotten.
-      if (::unlinkat(dir_fd, name, 0) != 0) fail("remove", target_ / rel, errno);
-      if (S_ISREG(st.st_mode)) --files;
+      dir.remove(name);
+      if (regular) --files;
       repairs_.push_back(fmt::format("{}/{}: {}, removed", output_, rel, odd));
       if (it != published_.end()) it->second.on_disk = false, it->second.doubt = true;
       continue;
     }
-    if (options_.private_files && (st.st_mode & loose)) ::fchmodat(dir_fd, name, 0600, 0);
+    if (options_.private_files && (e.mode & loose)) dir.chmod(name, 0600);
     if (it == published_.end()) {
       Published& p = published_[rel];
       p.on_disk = p.doubt = true;
-      p.disk = file_stat(st);
+      p.disk = e.stat;
       repairs_.push_back(fmt::format("{}/{}: not written by journalpress", output_, rel));
       continue;
     }
     Published& p = it->second;
     p.on_disk = true;
-    p.disk = file_stat(st);
+    p.disk = e.stat;
     if (!p.saved.known() || p.saved != p.disk) {
       p.doubt = true;
       repairs_.push_back(fmt::format("{}/{}: changed since it was published", output_, rel));
@@ -294,24 +243,16 @@ std::string Writer::published_hash(const std::string& rel) const {
 
 std::string Writer::published_bytes(const std::string& rel) const {
   if (!published_.count(rel)) return "";
-  std::string bytes;
-  if (try_read_file((folder_.dir() / output_ / rel).string(), bytes)) return "";
-  return bytes;
+  return disk_.read_file(target_ / rel).value_or("");
 }
 
 void Writer::stage(const std::string& rel, std::string_view bytes) {
   mode_t mode = options_.private_files ? 0600 : 0644;
   mode_t dir_mode = options_.private_files ? 0700 : 0755;
-  fs::path p = staging_ / rel;
-  UniqueFd fd(open_for_write(p, O_TRUNC, mode, dir_mode));
-  struct stat st {};
-  bool ok = pwrite_all(fd.get(), bytes, 0) && ::fstat(fd.get(), &st) == 0;
-  int e = errno;
-  fd.reset();
-  if (!ok) fail("write", p, e);
+  const FileStat st = disk_.write_file(staging_ / rel, bytes, mode, dir_mode);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stats_[rel] = file_stat(st);
+    stats_[rel] = st;
   }
   publish_step();
 }
@@ -363,7 +304,8 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   if (!dry_run_)
     for (size_t i = 0; i < rels.size(); ++i)
       if (const Published* p = published(rels[i]); p && p->on_disk && p->doubt)
-        equal_on_disk[i] = disk_hash(target_ / rels[i]) == hash;
+        if (auto on_disk = disk_.read_file(target_ / rels[i]))
+          equal_on_disk[i] = sha256_hex(*on_disk) == hash;
   std::vector<std::string> fresh;  // not published before: staged as new files
   bool overwrite = false;          // published before, changed: packed
   uint64_t offset = 0;             // where in the pack the bytes go
@@ -405,7 +347,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   if (dry_run_) return;
   // One copy of the bytes for all the paths just recorded at this offset.
   if (overwrite) {
-    if (!pwrite_all(pack_fd_.get(), bytes, offset)) fail("write", pack_, errno);
+    pack_out_->write(bytes, offset);
     publish_step();
   }
   for (const auto& rel : fresh) stage(rel, bytes);
@@ -470,7 +412,7 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   // a rename into place costs as much as creating the file, ten times an overwrite.
   // Not synced: the protocol is safe against a killed process (the kernel keeps the
   // bytes); after a power loss, `build --full` compares every file by content.
-  pack_fd_.reset();
+  pack_out_.reset();
   std::sort(packed_.begin(), packed_.end(),
             [](const Packed& a, const Packed& b) { return a.rel < b.rel; });
   std::string pack_rel = fs::relative(pack_, folder_.dir()).string();
@@ -537,7 +479,7 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   }
   publish_step();
   publish_mark(output_ + " committed");
-  auto overwritten = apply_plan(folder_.dir(), plan, pack_, false, folder_.pool(), real_disk());
+  auto overwritten = apply_plan(folder_.dir(), plan, pack_, false, folder_.pool(), disk_);
   publish_step();
   publish_mark(output_ + " carried out");
   {
@@ -559,9 +501,8 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
     tx.commit();
   }
   publish_step();
-  std::error_code ec;
-  fs::remove_all(staging_, ec);
-  fs::remove(pack_, ec);
+  disk_.remove_all(staging_);
+  disk_.remove_all(pack_);
   committed_ = true;
   return stats;
 }

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -35,12 +36,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/unique_fd.h"
+#include "publish/disk.h"
 #include "publish/output_folder.h"
 
 namespace jp {
 
-class Disk;
 class ThreadPool;
 
 /// Path (relative to the output) -> SHA-256. Unordered: a site has ~100,000 files and
@@ -68,7 +68,8 @@ struct WriterOptions {
 class Writer {
  public:
   /// Manages `folder.dir() / output` (e.g. `site`, `archive/2023-2024`): loads what the
-  /// folder's state says was published there and checks the disk against it.
+  /// folder's state says was published there and checks the disk against it. Every file
+  /// of the output is reached through `folder.disk()`.
   Writer(OutputFolder& folder, std::string output, WriterOptions options = {});
   ~Writer();  ///< without commit: the staging area is removed, nothing published changes
   Writer(const Writer&) = delete;
@@ -116,8 +117,8 @@ class Writer {
  private:
   void load_state();
   void check_disk();
-  /// Takes `dir` (a folder opened O_DIRECTORY); returns the regular files found below it.
-  size_t walk(UniqueFd dir, const std::string& rel_dir);
+  /// Checks the entries of `dir` and below; returns the regular files found there.
+  size_t walk(Disk::Folder& dir, const std::string& rel_dir);
   void stage(const std::string& rel, std::string_view bytes);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
                   const std::string& hash);
@@ -126,6 +127,7 @@ class Writer {
   OutputFolder& folder_;
   std::string output_;
   WriterOptions options_;
+  Disk& disk_;
   std::filesystem::path target_, staging_, pack_;
   bool dry_run_;
 
@@ -150,7 +152,7 @@ class Writer {
     uint64_t offset, length;
   };
   std::vector<Packed> packed_;
-  UniqueFd pack_fd_;
+  std::unique_ptr<Disk::PackWriter> pack_out_;
   uint64_t pack_size_ = 0;
   /// Rows to save at commit: the new hash (written or found equal on disk), the new
   /// fingerprint, and the stat when known (staged files; files found equal).

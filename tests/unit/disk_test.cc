@@ -1,6 +1,7 @@
-// publish/disk: the commit protocol's plans carried out on a tree in memory. A kill can
-// come after any step; applying the same plan again (as the next run's recovery does)
-// must give the tree one uninterrupted application gives, whatever the cut point. The
+// publish/disk: the commit protocol's plans carried out on a tree in memory
+// (memory_disk.h). A kill can come after any step; applying the same plan again (as the
+// next run's recovery does) must give the tree one uninterrupted application gives,
+// whatever the cut point. The
 // shell tests (tests/publish_test.sh) kill the real binary at each step; these run every
 // cut point of every plan shape in milliseconds.
 #include <catch2/catch.hpp>
@@ -9,110 +10,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "memory_disk.h"
 #include "publish/disk.h"
 #include "publish/writer.h"
 
 using namespace jp;
+using jp::test::Killed;
+using jp::test::MemoryDisk;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Killed : std::runtime_error {
-  Killed() : std::runtime_error("killed") {}
-};
-
-/// Files and folders in memory. After `budget` changes it throws Killed, as a kill -9
-/// between two system calls would stop the real run.
-class MemoryDisk : public Disk {
- public:
-  std::map<std::string, std::string> files;  ///< path -> bytes
-  std::map<std::string, mode_t> dirs;         ///< path -> mode
-  std::map<std::string, mode_t> modes;        ///< file path -> mode
-  long budget = -1;                           ///< changes left before the kill; -1: none
-  long changes = 0;                           ///< changes made
-
-  bool exists(const fs::path& p) override {
-    return files.count(p.string()) || dirs.count(p.string());
-  }
-  void make_dirs(const fs::path& p, mode_t mode) override {
-    if (p.empty() || dirs.count(p.string())) return;
-    if (files.count(p.string())) throw std::runtime_error(p.string() + " is a file");
-    make_dirs(p.parent_path(), mode);
-    change();
-    dirs[p.string()] = mode;
-  }
-  void rename(const fs::path& from, const fs::path& to) override {
-    change();
-    if (files.count(from.string())) {
-      files[to.string()] = files[from.string()], modes[to.string()] = modes[from.string()];
-      files.erase(from.string()), modes.erase(from.string());
-      return;
-    }
-    // A folder: everything under it moves.
-    std::string f = from.string() + "/", t = to.string() + "/";
-    auto move_all = [&](auto& m) {
-      std::map<std::string, typename std::decay_t<decltype(m)>::mapped_type> moved;
-      for (auto it = m.begin(); it != m.end();) {
-        if (it->first == from.string() || it->first.rfind(f, 0) == 0) {
-          moved[to.string() + it->first.substr(from.string().size())] = it->second;
-          it = m.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      m.insert(moved.begin(), moved.end());
-    };
-    move_all(files), move_all(modes), move_all(dirs);
-  }
-  void remove_file(const fs::path& p) override {
-    if (!files.count(p.string())) return;
-    change();
-    files.erase(p.string()), modes.erase(p.string());
-  }
-  void remove_if_empty(const fs::path& p) override {
-    std::string prefix = p.string() + "/";
-    for (const auto& [f, b] : files)
-      if (f.rfind(prefix, 0) == 0) return;
-    for (const auto& [d, m] : dirs)
-      if (d.rfind(prefix, 0) == 0) return;
-    if (!dirs.count(p.string())) return;
-    change();
-    dirs.erase(p.string());
-  }
-  struct MemoryPack : Pack {
-    std::string bytes;
-    uint64_t size() override { return bytes.size(); }
-    std::string read(uint64_t off, uint64_t len) override {
-      if (off + len > bytes.size()) throw std::runtime_error("pack cut short");
-      return bytes.substr(off, len);
-    }
-  };
-  std::unique_ptr<Pack> open_pack(const fs::path& p) override {
-    if (!files.count(p.string())) return nullptr;
-    auto pack = std::make_unique<MemoryPack>();
-    pack->bytes = files[p.string()];
-    return pack;
-  }
-  FileStat overwrite(const fs::path& target, std::string_view bytes, mode_t mode, mode_t dir_mode,
-                     long long mtime_ns) override {
-    make_dirs(target.parent_path(), dir_mode);
-    change();
-    if (!files.count(target.string())) modes[target.string()] = mode;
-    files[target.string()] = std::string(bytes);
-    return {static_cast<long long>(bytes.size()), mtime_ns, 1};
-  }
-
-  bool operator==(const MemoryDisk& o) const {  // the trees, not the counters
-    return files == o.files && dirs == o.dirs && modes == o.modes;
-  }
-
- private:
-  void change() {
-    if (budget == 0) throw Killed();
-    if (budget > 0) --budget;
-    ++changes;
-  }
-};
 
 /// A folder as a commit finds it: published files, the staged new ones, the pack of the
 /// changed ones.

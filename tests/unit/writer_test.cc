@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "helpers.h"
+#include "memory_disk.h"
 #include "publish/output_folder.h"
 #include "store/sqlite.h"
 
@@ -368,4 +369,267 @@ TEST_CASE("writer: private outputs are owner-only; a scope leaves other files al
   CHECK(slurp(out / "letters/5a.pdf") == "A2");
   CHECK(slurp(out / "letters/sub/5b.pdf") == "B");
   fs::remove_all(out);
+}
+
+// The same protocol on a tree in memory (memory_disk.h): the disk check, the staging, the
+// commit and the recovery of a cut one, without the kernel. The folder's lock and state
+// stay on the real disk (a temporary folder); every file of the output, its staging and
+// its pack live only in memory.
+namespace {
+
+struct MemoryOutput {
+  fs::path out;
+  jp::test::MemoryDisk disk;
+  explicit MemoryOutput(const std::string& name) : out(temp_path(name)) {
+    disk.dirs[out.string()] = 0755;
+    disk.dirs[(out / ".journalpress").string()] = 0700;
+  }
+  ~MemoryOutput() {
+    std::error_code ec;
+    fs::remove_all(out, ec);
+  }
+  MemoryOutput(const MemoryOutput&) = delete;
+  MemoryOutput& operator=(const MemoryOutput&) = delete;
+
+  /// One build of `site` offering `files`.
+  WriteStats publish(const std::map<std::string, std::string>& files,
+                     std::vector<std::string>* repairs = nullptr, WriterOptions o = {}) {
+    OutputFolder folder(out, {}, false, nullptr, &disk);
+    Writer w(folder, "site", o);
+    if (repairs) *repairs = w.repairs();
+    for (const auto& [p, b] : files) w.put(p, b);
+    return w.commit();
+  }
+  std::string path(const std::string& rel) const { return (out / "site" / rel).string(); }
+  /// What is under site/ in memory: a file's bytes, "dir", or the kind of an odd entry.
+  std::map<std::string, std::string> tree() const {
+    std::map<std::string, std::string> t;
+    std::string prefix = path("");
+    auto under = [&](const std::string& p) { return p.rfind(prefix, 0) == 0 && p != prefix; };
+    for (const auto& [p, b] : disk.files)
+      if (under(p)) t[p.substr(prefix.size())] = b;
+    for (const auto& [p, m] : disk.dirs)
+      if (under(p)) t[p.substr(prefix.size())] = "dir";
+    for (const auto& [p, k] : disk.odd)
+      if (under(p)) t[p.substr(prefix.size())] = "odd " + std::to_string(int(k));
+    return t;
+  }
+  /// Everything in memory under .journalpress/ (staging areas, packs).
+  size_t leftovers() const {
+    std::string prefix = (out / ".journalpress").string() + "/";
+    size_t n = 0;
+    for (const auto& [p, b] : disk.files) n += p.rfind(prefix, 0) == 0;
+    for (const auto& [p, m] : disk.dirs) n += p.rfind(prefix, 0) == 0;
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("writer (in memory): a cold build, then a rebuild that writes only what changed",
+          "[writer][memory]") {
+  MemoryOutput m("writer-memory-cold");
+  WriteStats s = m.publish({{"index.html", "root"}, {"f/a/index.html", "A"}, {"f/a/x.html", "X"}});
+  CHECK(s.written == 3);
+  CHECK(m.tree() == std::map<std::string, std::string>{{"f", "dir"},
+                                                       {"f/a", "dir"},
+                                                       {"f/a/index.html", "A"},
+                                                       {"f/a/x.html", "X"},
+                                                       {"index.html", "root"}});
+  CHECK(m.leftovers() == 0);                // the staging and the pack are gone
+  CHECK_FALSE(fs::exists(m.out / "site"));  // nothing reached the kernel's disk
+  const FileStat a = m.disk.stats.at(m.path("f/a/index.html"));
+  const FileStat root = m.disk.stats.at(m.path("index.html"));
+  // Same bytes: nothing written, not even the mtime; one page changed (in place: the same
+  // inode), one new area, one page gone.
+  s = m.publish({{"index.html", "root2"}, {"f/a/index.html", "A"}, {"f/b/index.html", "B"}});
+  CHECK(s.written == 2);
+  CHECK(s.unchanged == 1);
+  CHECK(s.deleted == 1);
+  CHECK(s.repaired == 0);
+  CHECK(m.disk.stats.at(m.path("f/a/index.html")) == a);
+  CHECK(m.disk.stats.at(m.path("index.html")).inode == root.inode);
+  CHECK(m.tree() == std::map<std::string, std::string>{{"f", "dir"},
+                                                       {"f/a", "dir"},
+                                                       {"f/a/index.html", "A"},
+                                                       {"f/b", "dir"},
+                                                       {"f/b/index.html", "B"},
+                                                       {"index.html", "root2"}});
+  // The state recorded the stat the memory disk gave: the next check finds all as published.
+  std::vector<std::string> repairs;
+  s = m.publish({{"index.html", "root2"}, {"f/b/index.html", "B"}}, &repairs);
+  CHECK(repairs.empty());
+  CHECK(s.written == 0);
+  CHECK(s.deleted == 1);
+  CHECK_FALSE(m.tree().count("f/a"));  // its last file gone, the folder too
+  CHECK(m.leftovers() == 0);
+}
+
+TEST_CASE("writer (in memory): hand edits, deletions, strays and odd entries are put right",
+          "[writer][memory]") {
+  MemoryOutput m("writer-memory-check");
+  const std::map<std::string, std::string> files = {{"index.html", "root"},
+                                                    {"f/a/index.html", "A"},
+                                                    {"f/a/p.html", "P"},
+                                                    {"f/a/q.html", "Q"},
+                                                    {"f/b/index.html", "B"}};
+  m.publish(files);
+  const auto clean = m.tree();
+  m.disk.files.erase(m.path("f/a/p.html"));         // deleted by hand
+  m.disk.edit(m.path("f/a/q.html"), "Q edited");    // changed by hand
+  m.disk.edit(m.path("f/a/added.html"), "added");   // a stray file
+  m.disk.odd[m.path("f/a/link.html")] = Disk::Entry::link;
+  m.disk.files.erase(m.path("f/b/index.html"));     // a published page made a link
+  m.disk.odd[m.path("f/b/index.html")] = Disk::Entry::link;
+  m.disk.dirs[m.path("f/empty")] = 0755;             // folders holding no file
+  m.disk.dirs[m.path("f/empty/deeper")] = 0755;
+  m.disk.edit(m.path("hard.html"), "outside");      // a hard link to a file elsewhere
+  m.disk.links[m.path("hard.html")] = 2;
+  m.disk.odd[m.path("f/a/fifo.html")] = Disk::Entry::fifo;
+  std::vector<std::string> repairs;
+  WriteStats s = m.publish(files, &repairs);
+  CHECK(repairs == std::vector<std::string>{
+                       "site/f/a/added.html: not written by journalpress",
+                       "site/f/a/fifo.html: a FIFO, removed",
+                       "site/f/a/link.html: a symbolic link, removed",
+                       "site/f/a/p.html: deleted by hand",
+                       "site/f/a/q.html: changed since it was published",
+                       "site/f/b/index.html: a symbolic link, removed",
+                       "site/hard.html: a hard link, removed",
+                   });
+  CHECK(s.repaired == 7);
+  CHECK(s.written == 3);  // p, q and b/index written again
+  CHECK(s.deleted == 1);  // added.html
+  CHECK(m.tree() == clean);
+  CHECK(m.disk.odd.empty());
+  CHECK(m.leftovers() == 0);
+  // Touched but not changed: compared by content, kept as it is (its mtime too), and the
+  // state learns its stat.
+  m.disk.edit(m.path("f/a/q.html"), "Q");
+  const FileStat touched = m.disk.stats.at(m.path("f/a/q.html"));
+  s = m.publish(files, &repairs);
+  CHECK(repairs == std::vector<std::string>{"site/f/a/q.html: changed since it was published"});
+  CHECK(s.written == 0);
+  CHECK(m.disk.stats.at(m.path("f/a/q.html")) == touched);
+  s = m.publish(files, &repairs);
+  CHECK(repairs.empty());
+  CHECK(s.repaired == 0);
+}
+
+TEST_CASE("writer (in memory): --full compares every file by content", "[writer][memory]") {
+  MemoryOutput m("writer-memory-full");
+  m.publish({{"a.html", "A"}, {"b.html", "B"}});
+  // Changed behind the check's back: the same size and stat (a power loss that lost the
+  // bytes but not the metadata); only a comparison by content finds it.
+  m.disk.files[m.path("a.html")] = "Z";
+  WriteStats s = m.publish({{"a.html", "A"}, {"b.html", "B"}});
+  CHECK(s.written == 0);
+  CHECK(m.disk.files.at(m.path("a.html")) == "Z");
+  WriterOptions full;
+  full.compare_content = true;
+  std::vector<std::string> repairs;
+  s = m.publish({{"a.html", "A"}, {"b.html", "B"}}, &repairs, full);
+  CHECK(repairs.empty());  // not a repair: a check asked for
+  CHECK(s.written == 1);
+  CHECK(s.unchanged == 1);
+  CHECK(m.disk.files.at(m.path("a.html")) == "A");
+}
+
+TEST_CASE("writer (in memory): private outputs are owner-only, loosened modes tightened",
+          "[writer][memory]") {
+  MemoryOutput m("writer-memory-private");
+  WriterOptions priv;
+  priv.private_files = true;
+  m.publish({{"5a.pdf", "A"}, {"sub/5b.pdf", "B"}}, nullptr, priv);
+  CHECK(m.disk.dirs.at((m.out / "site").string()) == 0700);
+  CHECK(m.disk.dirs.at(m.path("sub")) == 0700);
+  CHECK(m.disk.modes.at(m.path("5a.pdf")) == 0600);
+  CHECK(m.disk.modes.at(m.path("sub/5b.pdf")) == 0600);
+  m.disk.modes[m.path("5a.pdf")] = 0644;
+  m.disk.dirs[m.path("sub")] = 0755;
+  std::vector<std::string> repairs;
+  WriteStats s = m.publish({{"5a.pdf", "A"}, {"sub/5b.pdf", "B"}}, &repairs, priv);
+  CHECK(repairs.empty());  // a mode is not content: tightened, not repaired
+  CHECK(s.written == 0);
+  CHECK(m.disk.modes.at(m.path("5a.pdf")) == 0600);
+  CHECK(m.disk.dirs.at(m.path("sub")) == 0700);
+}
+
+TEST_CASE("writer (in memory): an output folder that is a link or a file is refused",
+          "[writer][memory]") {
+  MemoryOutput m("writer-memory-link");
+  m.disk.odd[(m.out / "site").string()] = Disk::Entry::link;
+  OutputFolder folder(m.out, {}, false, nullptr, &m.disk);
+  CHECK_THROWS_WITH(Writer(folder, "site"),
+                    m.out.string() +
+                        "/site is a symbolic link, not a folder: journalpress "
+                        "publishes into a folder of its own and does not write through "
+                        "links; move it away (or build into another --out)");
+  m.disk.odd.clear();
+  m.disk.edit((m.out / "site").string(), "a file");
+  CHECK_THROWS_WITH(Writer(folder, "site"), Catch::Contains("/site is a file, not a folder"));
+}
+
+TEST_CASE("writer (in memory): a build that never commits leaves the output as it was",
+          "[writer][memory]") {
+  MemoryOutput m("writer-memory-abort");
+  m.publish({{"a.html", "A"}});
+  const auto before = m.tree();
+  {
+    OutputFolder folder(m.out, {}, false, nullptr, &m.disk);
+    Writer w(folder, "site");
+    w.put("a.html", "A2");
+    w.put("new.html", "N");
+    CHECK(m.leftovers() > 0);  // staged and packed
+  }
+  CHECK(m.tree() == before);
+  CHECK(m.leftovers() == 0);
+}
+
+TEST_CASE("writer (in memory): a build killed at any step leaves the old output or the new one",
+          "[writer][memory]") {
+  // Every step of a build that changes the disk (staging, packing, the plan's renames,
+  // overwrites, deletions, the clean-up) is a cut point. The state is real SQLite: a
+  // transaction not committed when the kill comes is rolled back, as after a kill -9.
+  const std::map<std::string, std::string> old_files = {
+      {"index.html", "old index"}, {"f/a/week.html", "old week, longer"},
+      {"f/gone/page.html", "revoked"}, {"f/gone/index.html", "revoked index"}};
+  const std::map<std::string, std::string> new_files = {{"index.html", "new index"},
+                                                        {"f/a/week.html", "new week"},
+                                                        {"new.html", "a new shared page"},
+                                                        {"f/b/week.html", "a new family"}};
+  std::map<std::string, std::string> old_tree, new_tree;
+  long steps = 0;
+  {
+    MemoryOutput whole("writer-memory-whole");
+    whole.publish(old_files);
+    old_tree = whole.tree();
+    const long before = whole.disk.changes;
+    whole.publish(new_files);
+    steps = whole.disk.changes - before;
+    new_tree = whole.tree();
+  }
+  REQUIRE(steps > 10);
+  int cut_old = 0, cut_new = 0;
+  for (long budget = 0; budget < steps; ++budget) {
+    INFO("killed after " << budget << " of " << steps << " changes");
+    MemoryOutput m("writer-memory-kill");
+    m.publish(old_files);
+    m.disk.budget = budget;
+    CHECK_THROWS_AS(m.publish(new_files), jp::test::Killed);
+    m.disk.budget = -1;  // the next run
+    { OutputFolder recovering(m.out, {}, false, nullptr, &m.disk); }
+    const auto after = m.tree();
+    CHECK((after == old_tree || after == new_tree));
+    cut_old += after == old_tree, cut_new += after == new_tree;
+    CHECK(m.leftovers() == 0);  // staging and pack dropped or used up
+    // And the state agrees with the disk: the next build finds nothing out of place.
+    std::vector<std::string> repairs;
+    WriteStats s = m.publish(new_files, &repairs);
+    CHECK(repairs.empty());
+    CHECK(m.tree() == new_tree);
+    if (after == new_tree) CHECK(s.written == 0);
+  }
+  CHECK(cut_old > 0);  // killed before the commit point
+  CHECK(cut_new > 0);  // after it: finished by the recovery
 }
