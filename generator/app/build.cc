@@ -161,13 +161,13 @@ int build(const BuildOptions& o, std::ostream& out) {
 
   auto outputs = requested_outputs(o, ds, facts, site_key);
   for (auto& x : outputs)
-    if (x->name() == "archive") x->prepare(ctx);  // the signer first: its own errors
+    if (x->prepared_first()) x->prepare(ctx);
   for (const std::string& w : build_input_warnings(db, o.db, ds.ds, ctx.today)) {
     out << "warning: " << w << "\n";
     if (o.report) o.report->warnings.push_back(w);
   }
   for (auto& x : outputs)
-    if (x->name() != "archive") x->prepare(ctx);
+    if (!x->prepared_first()) x->prepare(ctx);
   OutputFolder folder(o.out, LockOptions{o.wait_seconds, o.command}, o.dry_run, &pool);
   ctx.folder = &folder;
   ctx.mark("output folder opened");
@@ -191,7 +191,7 @@ int build(const BuildOptions& o, std::ostream& out) {
     ctx.mark("journal indexed");
     for (Output* x : todo) x->check(ctx, *index);
     // A character no font of the chain has is drawn as a box: said, with its record.
-    bool prints = std::any_of(todo.begin(), todo.end(), [](Output* x) { return x->name() != "site"; });
+    bool prints = std::any_of(todo.begin(), todo.end(), [](Output* x) { return x->prints(); });
     if (prints)
       for (const auto& w : glyph_warnings(*journal)) out << "warning: " << w << "\n";
     for (Output* x : todo) {

@@ -18,6 +18,7 @@ class ArchiveOutput : public Output {
   ArchiveOutput(SignerOptions signer, long long ds, std::string year_label)
       : signer_options_(std::move(signer)), ds_(ds), year_label_(std::move(year_label)) {}
   std::string name() const override { return "archive"; }
+  bool prepared_first() const override { return true; }
   void prepare(BuildContext& ctx) override;
   std::vector<PublishedFolder> folders() const override;
   std::string fingerprint() const override { return fingerprint_; }

@@ -84,6 +84,12 @@ class Output {
   /// Checks what the output needs before any work is done (keys, a signer, options
   /// against the journal's dates), throwing with what is wrong; sets up its fingerprint.
   virtual void prepare(BuildContext&) {}
+  /// Prepared before the others and before the build's warnings on its inputs: its
+  /// settings hold credentials that can refuse the whole build (the archive's signer),
+  /// and that refusal should be the first thing said.
+  virtual bool prepared_first() const { return false; }
+  /// Draws PDFs: the build then says which names have a character no font can draw.
+  virtual bool prints() const { return true; }
   /// The folders it publishes; the first records the fingerprint. Known after prepare().
   virtual std::vector<PublishedFolder> folders() const = 0;
   /// The digest of everything its files depend on; "" when it has none as a whole (it is

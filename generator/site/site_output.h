@@ -26,6 +26,7 @@ class SiteOutput : public Output {
  public:
   explicit SiteOutput(SiteSettings s) : s_(std::move(s)) {}
   std::string name() const override { return "site"; }
+  bool prints() const override { return false; }
   void prepare(BuildContext& ctx) override;
   std::vector<PublishedFolder> folders() const override;
   std::string fingerprint() const override { return fingerprint_; }
