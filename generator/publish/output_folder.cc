@@ -24,23 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kStateVersion = 1;
-
-// The folder's own state. WAL with synchronous=OFF: a commit survives a killed process
-// (the protocol's promise: the kernel keeps what was written), and no fsync is paid (a
-// nightly commit point went from ~0.2 s to ~0.05 s). The state is only ever a record of
-// the disk, checked against it at every build: what a power loss could leave behind (a lost
-// transaction, or a state file that SQLite finds damaged, which is then set aside and
-// learnt again from the disk) is put right by the next build.
-constexpr const char* kStateSchema = R"(
-CREATE TABLE IF NOT EXISTS files(output TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL,
-  fingerprint TEXT, size INTEGER, mtime_ns INTEGER, inode INTEGER,
-  PRIMARY KEY(output, path)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pending(output TEXT PRIMARY KEY, plan TEXT NOT NULL, pack TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS builds(output TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
-  built_at TEXT NOT NULL, today TEXT NOT NULL);
-)";
-
 /// A file name for an output ("archive/2023-2024" -> "archive+2023-2024").
 std::string key_of(const std::string& output) {
   std::string k = output;
@@ -124,13 +107,9 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, 
   fs::path state = state_dir_ / "state.db";
   long long version = 0;
   auto open_state = [&] {
-    db_ = std::make_unique<Db>(state.string(), true);
-    ::chmod(state.c_str(), 0600);
-    db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536");
-    Stmt v(db_->handle(), "PRAGMA user_version");
-    v.step();
-    version = v.integer(0);
-    if (version <= kStateVersion) db_->exec(kStateSchema);
+    OpenedOutputState opened = open_output_state(state.string());
+    db_ = std::move(opened.db);
+    version = opened.version;
   };
   try {
     open_state();
@@ -148,11 +127,11 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, 
                  state.c_str(), e.what(), aside.c_str());
     open_state();
   }
-  if (version > kStateVersion)
+  if (version > kOutputStateVersion)
     throw std::runtime_error(
         fmt::format("{} was written by a newer journalpress (state version {}, this one knows {})",
-                    state.string(), version, kStateVersion));
-  db_->exec(fmt::format("PRAGMA user_version = {}", kStateVersion));
+                    state.string(), version, kOutputStateVersion));
+  stamp_output_state(*db_);
   recover();
   // Files of earlier versions of journalpress, which kept their staging beside the outputs.
   for (const auto& e : fs::directory_iterator(dir_)) {
@@ -174,28 +153,13 @@ OutputFolder::~OutputFolder() {
 
 void OutputFolder::recover() {
   if (!db_ || dry_run_) return;
-  struct Pending {
-    std::string output, plan, pack;
-  };
-  std::vector<Pending> pending;
-  {
-    Stmt st(db_->handle(), "SELECT output, plan, pack FROM pending ORDER BY output");
-    while (st.step()) pending.push_back({st.text(0), st.text(1), st.text(2)});
-  }
   // Roll forward: the state already says what the plan publishes.
-  for (const auto& p : pending) {
+  for (const auto& p : pending_plans(*db_)) {
     auto overwritten = apply_plan(dir_, p.plan, dir_ / p.pack, true, pool_, *disk_);
     Transaction tx(*db_, Transaction::immediate);
-    Stmt up(db_->handle(),
-            "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE output = ? AND path = ?");
-    for (const auto& [path, s] : overwritten) {
-      if (s.known())
-        up.bind(1, s.size).bind(2, s.mtime_ns).bind(3, s.inode);
-      else
-        up.bind_null(1).bind_null(2).bind_null(3);
-      up.bind(4, p.output).bind(5, path.substr(p.output.size() + 1)).run();
-    }
-    Stmt(db_->handle(), "DELETE FROM pending WHERE output = ?").bind(1, p.output).run();
+    OutputFilesWriter rows(*db_, p.output);
+    for (const auto& [path, s] : overwritten) rows.update_stat(path.substr(p.output.size() + 1), s);
+    clear_pending_plan(*db_, p.output);
     tx.commit();
   }
   // What a run killed before its commit point staged is dropped: its publication never
@@ -213,9 +177,7 @@ void OutputFolder::recover() {
 
 std::string OutputFolder::build_fingerprint(const std::string& output) {
   if (!db_) return "";
-  Stmt st(db_->handle(), "SELECT fingerprint FROM builds WHERE output = ?");
-  st.bind(1, output);
-  return st.step() ? st.text(0) : "";
+  return read_build_fingerprint(*db_, output);
 }
 
 fs::path OutputFolder::staging_for(const std::string& output) const {
@@ -228,13 +190,7 @@ fs::path OutputFolder::pack_for(const std::string& output) const {
 
 void save_build_fingerprint(Db& state, const std::string& output, const std::string& fingerprint,
                             const std::string& today) {
-  Stmt(state.handle(),
-       "INSERT OR REPLACE INTO builds(output, fingerprint, built_at, today) VALUES(?,?,?,?)")
-      .bind_text(1, output)
-      .bind_text(2, fingerprint)
-      .bind_text(3, utc_now())
-      .bind_text(4, today)
-      .run();
+  write_build_fingerprint(state, output, fingerprint, utc_now(), today);
 }
 
 }  // namespace jp

@@ -19,19 +19,14 @@
 #include <string>
 
 #include "publish/run_lock.h"
+#include "store/output_state.h"
 
 namespace jp {
 
-class Db;
 class Disk;
 class ThreadPool;
 
-/// What stat() says of a published file, compared at each build to notice hand edits.
-struct FileStat {
-  long long size = -1, mtime_ns = -1, inode = -1;  ///< -1: not known (hash on doubt)
-  bool known() const { return size >= 0; }
-  bool operator==(const FileStat&) const = default;
-};
+/// FileStat (store/output_state.h) of what stat() says of a file.
 FileStat file_stat(const struct stat& st);
 
 /// Makes DIR and `DIR/.journalpress/` (0700) if missing and returns the latter; refuses a

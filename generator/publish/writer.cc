@@ -15,7 +15,7 @@
 #include "core/hash.h"
 #include "core/thread_pool.h"
 #include "publish/disk.h"
-#include "store/sqlite.h"
+#include "store/output_state.h"
 
 namespace jp {
 namespace fs = std::filesystem;
@@ -136,22 +136,16 @@ bool Writer::in_scope(const std::string& rel) const {
 void Writer::load_state() {
   Db* db = folder_.state();
   if (!db) return;
-  Stmt n(db->handle(), "SELECT count(*) FROM files WHERE output = ?");
-  n.bind(1, output_);
-  if (n.step()) published_.reserve(size_t(n.integer(0)) + 64);
-  Stmt st(db->handle(),
-          "SELECT path, hash, fingerprint, size, mtime_ns, inode FROM files WHERE output = ?");
-  st.bind(1, output_);
-  while (st.step()) {
-    std::string path = st.text(0);
-    if (!in_scope(path)) continue;
-    Published& p = published_[std::move(path)];
-    p.hash = st.text(1);
-    if (!st.is_null(2)) p.fingerprint = st.text(2);
-    if (!st.is_null(3)) p.saved = {st.integer(3), st.integer(4), st.integer(5)};
+  published_.reserve(count_output_files(*db, output_) + 64);
+  load_output_files(*db, output_, [&](OutputFileRow& row) {
+    if (!in_scope(row.path)) return;
+    Published& p = published_[std::move(row.path)];
+    p.hash = std::move(row.hash);
+    p.fingerprint = std::move(row.fingerprint);
+    p.saved = row.stat;
     // A dry run does not look at the disk: it takes the state's word.
     p.on_disk = dry_run_;
-  }
+  });
 }
 
 void Writer::check_disk() {
@@ -437,43 +431,26 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   Db& db = *folder_.state();
   {
     Transaction tx(db, Transaction::immediate);
-    Stmt up(db.handle(),
-            "INSERT INTO files(output, path, hash, fingerprint, size, mtime_ns, inode) "
-            "VALUES(?,?,?,?,?,?,?) ON CONFLICT(output, path) DO UPDATE SET hash = excluded.hash, "
-            "fingerprint = excluded.fingerprint, size = excluded.size, mtime_ns = "
-            "excluded.mtime_ns, inode = excluded.inode");
+    OutputFilesWriter rows(db, output_);
+    const std::string no_fingerprint;
     auto save = [&](const std::string& rel) {
       const Published* p = published(rel);
       auto h = updated_.find(rel);
-      up.bind(1, output_).bind(2, rel).bind_text(3, h != updated_.end() ? h->second : p->hash);
       auto f = fp_updated_.find(rel);
-      if (f != fp_updated_.end())
-        up.bind(4, f->second);
-      else if (p && !p->fingerprint.empty())
-        up.bind(4, p->fingerprint);
-      else
-        up.bind_null(4);
+      const std::string& fingerprint =
+          f != fp_updated_.end() ? f->second : p ? p->fingerprint : no_fingerprint;
       // The stat: as staged or found equal on disk; as saved when the bytes on disk are
       // the published ones; else unknown until the plan has written the file.
       auto s = stats_.find(rel);
       bool same_bytes = p && !p->doubt && (h == updated_.end() || h->second == p->hash);
       FileStat fst = s != stats_.end() ? s->second : same_bytes ? p->saved : FileStat{};
-      if (fst.known())
-        up.bind(5, fst.size).bind(6, fst.mtime_ns).bind(7, fst.inode);
-      else
-        up.bind_null(5).bind_null(6).bind_null(7);
-      up.run();
+      rows.upsert(rel, h != updated_.end() ? h->second : p->hash, fingerprint, fst);
     };
     for (const auto& [rel, hash] : updated_) save(rel);
     for (const auto& rel : fp_changed_)
       if (!updated_.count(rel)) save(rel);
-    Stmt del(db.handle(), "DELETE FROM files WHERE output = ? AND path = ?");
-    for (const auto& rel : removed_) del.bind(1, output_).bind(2, rel).run();
-    Stmt(db.handle(), "INSERT OR REPLACE INTO pending(output, plan, pack) VALUES(?,?,?)")
-        .bind(1, output_)
-        .bind_text(2, plan)
-        .bind_text(3, pack_rel)
-        .run();
+    for (const auto& rel : removed_) rows.remove(rel);
+    record_pending_plan(db, output_, plan, pack_rel);
     if (in_transaction) in_transaction(db);
     tx.commit();
   }
@@ -484,20 +461,14 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   publish_mark(output_ + " carried out");
   {
     Transaction tx(db, Transaction::immediate);
-    Stmt st(db.handle(),
-            "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE output = ? AND path = ?");
+    OutputFilesWriter rows(db, output_);
     std::string prefix = output_ + "/";
     for (const auto& [path, s] : overwritten) {
       auto predicted = stats_.find(path.substr(prefix.size()));
       if (predicted != stats_.end() && predicted->second == s) continue;  // as recorded
-      st.bind(1, s.size)
-          .bind(2, s.mtime_ns)
-          .bind(3, s.inode)
-          .bind(4, output_)
-          .bind(5, path.substr(prefix.size()))
-          .run();
+      rows.update_stat(path.substr(prefix.size()), s);
     }
-    Stmt(db.handle(), "DELETE FROM pending WHERE output = ?").bind(1, output_).run();
+    clear_pending_plan(db, output_);
     tx.commit();
   }
   publish_step();
