@@ -116,6 +116,20 @@ unexpected=$(grep -v -e '/index\.bin$' -e '~current\.bin$' -e '~new\.bin$' <<<"$
 [[ -n $changed && -z $unexpected ]] &&
   ok "a new day re-seals only the family pages and what the date changes ($(wc -l <<<"$changed") of $(wc -l <h5.txt))" ||
   bad "a new day re-sealed: $unexpected"
+# One mark changed (s1's 5 for lesson l1 on 4 September becomes a 3): only pages of s1 are
+# sealed again (the week of the mark among them), and the family pages; of the other
+# children's pages only "new", which follows each publication (what the last one showed).
+cp -r "$src/tests/corpus/base" onemark
+sed -i 's/"id": "m1", "student": "s1", "lesson": "l1", "value": "5"/"id": "m1", "student": "s1", "lesson": "l1", "value": "3"/' onemark/journal.json
+grep -q '"id": "m1", "student": "s1", "lesson": "l1", "value": "3"' onemark/journal.json || bad "the fixture's mark m1 was not found"
+"$bin" import onemark --db j.db >/dev/null 2>&1 || bad "import of the changed mark"
+check "one mark changed" 0 "encrypted mode:" -- build 2024-02-18
+hashes >h6.txt
+changed=$(join -j2 -o 1.1,2.1,0 h5.txt h6.txt | awk '$1 != $2 { print $3 }' | sort)
+unexpected=$(grep -v -e '/index\.bin$' -e '/s1~[^/]*\.bin$' -e '~new\.bin$' <<<"$changed" | grep .)
+[[ -z $unexpected ]] && grep -q '/s1~week~2023-W36\.bin$' <<<"$changed" &&
+  ok "one changed mark re-seals only its child's pages ($(grep -c '/s1~' <<<"$changed") of them, the week of the mark among them) and the family pages" ||
+  bad "one changed mark re-sealed: $(tr '\n' ' ' <<<"$changed")"
 
 # --- served: nginx with an access log, Chromium through the loader
 mkdir www
