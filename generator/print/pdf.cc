@@ -56,10 +56,12 @@ PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::s
   d_->doc = HPDF_New(on_error, &error_);
   if (!d_->doc) throw std::runtime_error("libharu could not create a document (out of memory)");
   // The known pitfalls: the UTF-8 encoder before any text (info, outlines), compression
-  // before pages and fonts.
+  // before pages and fonts. The fonts' streams (HPDF_COMP_METADATA) are left to make_pdfa,
+  // which deflates each font program once per process instead of once per document.
   check(HPDF_UseUTFEncodings(d_->doc), "enable UTF-8");
   check(HPDF_SetCurrentEncoder(d_->doc, "UTF-8"), "select the UTF-8 encoder");
-  check(HPDF_SetCompressionMode(d_->doc, HPDF_COMP_ALL), "enable compression");
+  check(HPDF_SetCompressionMode(d_->doc, HPDF_COMP_TEXT | HPDF_COMP_IMAGE),
+        "enable compression");
   chain_ = std::make_unique<FontChain>(
       std::vector<std::string>(std::begin(kFontFiles), std::end(kFontFiles)));
   for (int f = 0; f < 3; ++f) {

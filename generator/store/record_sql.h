@@ -115,21 +115,25 @@ std::string select_sql(const char* table, std::initializer_list<const char*> lea
 }
 
 /// Binds a record's fields from parameter `i` on. Empty text binds NULL (Stmt::bind).
+/// The record's own strings are bound without a copy (the record outlives its row's step);
+/// the texts made here (dates, clocks) are copied.
 struct Bind {
   Stmt& st;
   int i;
-  void id(const Field&, const std::string& s) { st.bind(i++, s); }
-  void text(const Field&, const std::string& s) { st.bind(i++, s); }
-  void text_or_int(const Field&, const std::string& s) { st.bind(i++, s); }
-  void one_of(const Field&, const std::string& s) { st.bind(i++, s); }
+  void id(const Field&, const std::string& s) { st.bind_kept(i++, s); }
+  void text(const Field&, const std::string& s) { st.bind_kept(i++, s); }
+  void text_or_int(const Field&, const std::string& s) { st.bind_kept(i++, s); }
+  void one_of(const Field&, const std::string& s) { st.bind_kept(i++, s); }
   void timestamp(const Field&, const std::string& s, const std::optional<Timestamp>&) {
-    st.bind(i++, s);
+    st.bind_kept(i++, s);
   }
   void nullable_value(const Field&, const std::optional<std::string>& v) {
-    if (v)
-      st.bind_text(i++, *v);
-    else
+    if (!v)
       st.bind_null(i++);
+    else if (v->empty())
+      st.bind_text(i++, *v);  // '' and not NULL: an empty value was given
+    else
+      st.bind_kept(i++, *v);
   }
   void integer(const Field&, int n) { st.bind(i++, n); }
   void integer(const Field&, const std::optional<int>& n) { st.bind(i++, n); }
@@ -141,7 +145,8 @@ struct Bind {
   void clock(const Field&, int c) { st.bind(i++, clock_text(c)); }
   void grades(const Field&, const std::vector<int>& g) { st.bind(i++, join_ints(g)); }
   void person(const Field&, const Person& p) {
-    for (const std::string* s : {&p.last_name, &p.first_name, &p.middle_name}) st.bind(i++, *s);
+    for (const std::string* s : {&p.last_name, &p.first_name, &p.middle_name})
+      st.bind_kept(i++, *s);
   }
   template <class... T>
   void strings(const Field&, T&&...) {}

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
 #include <stdexcept>
 
 namespace jp {
@@ -21,6 +22,12 @@ Stmt& Stmt::bind(int i, std::string_view s) {
 
 Stmt& Stmt::bind_text(int i, std::string_view s) {
   sqlite3_bind_text(st_, i, s.data(), int(s.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::bind_kept(int i, std::string_view s) {
+  if (s.empty()) return bind_null(i);
+  sqlite3_bind_text(st_, i, s.data(), int(s.size()), SQLITE_STATIC);
   return *this;
 }
 
@@ -73,6 +80,11 @@ double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
 Db::Db(const std::string& path, bool create) : path_(path) {
+  // SQLite counts its memory under a global mutex by default: two locks per allocation,
+  // 3 % of an import (measured); nothing here reads the counts. Only possible before
+  // SQLite's first use, which is a Db's (a later call fails and changes nothing).
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   // One connection per thread of use: SQLite's own locking of the connection is not needed.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {

@@ -19,6 +19,9 @@ class Stmt {
 
   Stmt& bind(int i, std::string_view s);       ///< empty string binds NULL
   Stmt& bind_text(int i, std::string_view s);  ///< binds '' for empty
+  /// As bind(), without SQLite's copy: `s` must stay alive and unchanged until the statement
+  /// is stepped and reset (a record's field, bound for the one row it is inserted in).
+  Stmt& bind_kept(int i, std::string_view s);
   Stmt& bind(int i, long long v);
   Stmt& bind(int i, int v) { return bind(i, static_cast<long long>(v)); }
   Stmt& bind(int i, double v);

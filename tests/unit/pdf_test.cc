@@ -1,6 +1,7 @@
 #include "print/pdf.h"
 
 #include <catch2/catch.hpp>
+#include <qpdf/QPDF.hh>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -167,5 +168,54 @@ TEST_CASE("pdf: PDF/A metadata says the same in the Info dictionary and the XMP,
   CHECK(info.find("CreationDate:    Thu May 30 00:00:00 2024 UTC\n") != std::string::npos);
   CHECK(info.find("ModDate:         Thu May 30 00:00:00 2024 UTC\n") != std::string::npos);
   CHECK(std::regex_search(info, std::regex("PDF version: +1\\.4\n")));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("pdf: every stream but the XMP packet is deflated, the fonts' too, in every document") {
+  // libharu deflates the pages; make_pdfa deflates the font programs and maps, once per
+  // process for equal bytes: two documents drawing the same letters share one deflate.
+  auto make = [](const std::string& title) {
+    PdfDoc doc(title, "journalpress", "тест");
+    doc.new_page(false);
+    doc.text(doc.left(), doc.top() - 20, PdfDoc::regular, 12, "Соловьёв Пётр Ёлкин");
+    doc.text(doc.left(), doc.top() - 40, PdfDoc::bold, 12, "Итоговые оценки 5А");
+    return doc.finish("стр. ");
+  };
+  auto dir = temp_path("pdf-deflate");
+  fs::create_directories(dir);
+  for (const char* title : {"Первый", "Второй"}) {
+    std::string pdf = make(title);
+    QPDF q;
+    q.processMemoryFile(title, pdf.data(), pdf.size());
+    int fonts = 0, unfiltered = 0;
+    std::string bare;
+    for (QPDFObjectHandle o : q.getAllObjects()) {
+      if (!o.isStream()) continue;
+      QPDFObjectHandle d = o.getDict();
+      if (d.getKey("/Type").isNameAndEquals("/Metadata")) {
+        CHECK_FALSE(d.hasKey("/Filter"));  // PDF/A-1 6.7.2: readable without PDF
+        continue;
+      }
+      QPDFObjectHandle filter = d.getKey("/Filter");  // libharu writes [/FlateDecode]
+      if (filter.isArray() && filter.getArrayNItems() == 1) filter = filter.getArrayItem(0);
+      if (!filter.isNameAndEquals("/FlateDecode")) ++unfiltered, bare += d.unparse();
+      if (d.hasKey("/Length1")) {  // a TrueType program: it decodes to one, of its length
+        ++fonts;
+        auto bytes = o.getStreamData(qpdf_dl_generalized);
+        REQUIRE(bytes->getSize() >= 4);
+        CHECK(std::string(reinterpret_cast<const char*>(bytes->getBuffer()), 4) ==
+              std::string("\0\1\0\0", 4));
+        CHECK(d.getKey("/Length1").getIntValue() == static_cast<long long>(bytes->getSize()));
+      }
+    }
+    INFO(bare);
+    CHECK(unfiltered == 0);
+    CHECK(fonts == 2);  // regular and bold
+    fs::path f = dir / "t.pdf";
+    std::ofstream(f, std::ios::binary) << pdf;
+    std::string text = test::run_command("pdftotext -enc UTF-8 " + f.string() + " -");
+    CHECK(text.find("Соловьёв Пётр Ёлкин") != std::string::npos);
+    CHECK(text.find("Итоговые оценки 5А") != std::string::npos);
+  }
   fs::remove_all(dir);
 }
