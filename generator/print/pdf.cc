@@ -1,12 +1,17 @@
 #include "print/pdf.h"
 
-#include <hpdf.h>
-
 #include <fmt/format.h>
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_fontdef.h>
 #include <qrencode.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <vector>
 
 namespace jp {
 namespace {
@@ -15,6 +20,95 @@ constexpr float kMm = 72.0f / 25.4f;
 const char* kFontFiles[] = {"/usr/share/fonts/truetype/paratype/PTS55F.ttf",
                             "/usr/share/fonts/truetype/paratype/PTS75F.ttf",
                             "/usr/share/fonts/truetype/paratype/PTN57F.ttf"};
+
+/// A face's glyph for each of the 65,536 code points, by libharu's own lookup; made once per
+/// process for each cmap (the faces are the same fonts in every document). Keyed by the
+/// cmap's arrays themselves: they decide every answer, so a font file replaced while a long
+/// process runs gets a table of its own.
+const std::vector<HPDF_UINT16>& glyph_table(HPDF_FontDef def, const HPDF_TTF_CmapRange& c) {
+  const size_t segs = c.seg_count_x2 / 2;
+  std::string key(reinterpret_cast<const char*>(&c.format), sizeof c.format);
+  for (const void* a :
+       {static_cast<const void*>(c.end_count), static_cast<const void*>(c.start_count),
+        static_cast<const void*>(c.id_delta), static_cast<const void*>(c.id_range_offset)})
+    key.append(static_cast<const char*>(a), 2 * segs);
+  if (c.glyph_id_array)
+    key.append(reinterpret_cast<const char*>(c.glyph_id_array), 2 * size_t(c.glyph_id_array_count));
+  static std::mutex m;
+  static std::map<std::string, std::vector<HPDF_UINT16>> made;  // nodes stay where they are
+  std::lock_guard<std::mutex> lock(m);
+  auto it = made.find(key);
+  if (it != made.end()) return it->second;
+  std::vector<HPDF_UINT16> gids(0x10000);
+  for (unsigned u = 0; u < 0x10000; ++u) gids[u] = HPDF_TTFontDef_GetGlyphid(def, HPDF_UINT16(u));
+  return made.emplace(std::move(key), std::move(gids)).first->second;
+}
+
+// The one segment of the flat cmap: every code point, glyph = table[code] (format 4's
+// idRangeOffset arithmetic with 2 lands on the table's entry for the code). libharu only
+// reads these; they are never freed, as the originals are put back before HPDF_Free.
+HPDF_UINT16 kFlatEnd = 0xFFFF, kFlatStart = 0, kFlatRangeOffset = 2;
+HPDF_INT16 kFlatDelta = 0;
+
+}  // namespace
+
+/// libharu finds a character's glyph by a linear search of the font's cmap segments: for each
+/// of the 65,536 code points when a face is made for the UTF-8 encoder (7 ms for the three
+/// faces of every document), and again for every character drawn or measured; 10 to 15 % of
+/// the archive's and the reports' time (measured). While libharu holds a face, its cmap is one
+/// segment over all code points whose glyphs come from glyph_table: one read a lookup, the
+/// same answers. The face's own arrays go back before libharu frees them (restore).
+struct FlatCmaps {
+  std::vector<std::pair<HPDF_TTFontDefAttr, HPDF_TTF_CmapRange>> swapped;
+  void flatten(HPDF_Doc doc, const char* name) {
+    HPDF_FontDef def = HPDF_Doc_FindFontDef(doc, name);
+    if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE || !def->attr) return;
+    auto* attr = static_cast<HPDF_TTFontDefAttr>(def->attr);
+    HPDF_TTF_CmapRange& c = attr->cmap;
+    if (c.end_count == &kFlatEnd) return;  // the same font loaded again: flat already
+    if (c.format != 4 || c.seg_count_x2 == 0 || !c.end_count || !c.start_count || !c.id_delta ||
+        !c.id_range_offset)
+      return;
+    const std::vector<HPDF_UINT16>& gids = glyph_table(def, c);
+    swapped.emplace_back(attr, c);
+    c.seg_count_x2 = 2;
+    c.end_count = &kFlatEnd;
+    c.start_count = &kFlatStart;
+    c.id_delta = &kFlatDelta;
+    c.id_range_offset = &kFlatRangeOffset;
+    c.glyph_id_array = const_cast<HPDF_UINT16*>(gids.data());
+    c.glyph_id_array_count = HPDF_UINT(gids.size());
+  }
+  void restore() {
+    for (auto it = swapped.rbegin(); it != swapped.rend(); ++it) it->first->cmap = it->second;
+    swapped.clear();
+  }
+};
+
+size_t flat_cmap_mismatches(const std::string& file) {
+  HPDF_Doc doc = HPDF_New(nullptr, nullptr);
+  if (!doc) throw std::runtime_error("libharu could not create a document (out of memory)");
+  FlatCmaps flat;
+  size_t differ = 0;
+  const char* name = HPDF_LoadTTFontFromFile(doc, file.c_str(), HPDF_TRUE);
+  HPDF_FontDef def = name ? HPDF_Doc_FindFontDef(doc, name) : nullptr;
+  if (def) {
+    std::vector<HPDF_UINT16> before(0x10000);
+    for (unsigned u = 0; u < 0x10000; ++u)
+      before[u] = HPDF_TTFontDef_GetGlyphid(def, HPDF_UINT16(u));
+    flat.flatten(doc, name);
+    flat.flatten(doc, name);  // twice: the second must change nothing
+    for (unsigned u = 0; u < 0x10000; ++u)
+      differ += HPDF_TTFontDef_GetGlyphid(def, HPDF_UINT16(u)) != before[u];
+    if (flat.swapped.size() != 1) differ = 0x10000;  // not made flat, or made flat twice
+  }
+  flat.restore();
+  HPDF_Free(doc);
+  if (!def) throw std::runtime_error("libharu could not load the font " + file);
+  return differ;
+}
+
+namespace {
 
 void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
   // libharu is C: never throw through it. Remember the error; check() reports it.
@@ -31,12 +125,14 @@ size_t utf8_len(unsigned char c) {
 
 struct PdfDoc::Doc {
   HPDF_Doc doc = nullptr;
+  FlatCmaps flat;
   HPDF_Page page = nullptr;
   std::vector<HPDF_Page> pages;
   HPDF_Font fonts[3] = {};
   std::vector<HPDF_Font> fallback;  ///< by FontChain font index; null until drawn
   HPDF_Outline section = nullptr;
   ~Doc() {
+    flat.restore();  // libharu's own arrays back first: HPDF_Free frees them
     if (doc) HPDF_Free(doc);
   }
 };
@@ -45,10 +141,10 @@ int PdfDoc::pages() const { return int(d_->pages.size()); }
 
 void PdfDoc::check(unsigned long s, const char* what) const {
   if (s == HPDF_OK && error_ == 0) return;
-  throw std::runtime_error(
-      fmt::format("libharu failed to {} in the document \"{}\"{}{}: error {:#06x} (detail {})",
-                  what, meta_.title, d_->pages.empty() ? "" : fmt::format(", page {}", d_->pages.size()),
-                  record_.empty() ? "" : ", drawing " + record_, error_ ? error_ : s, detail_));
+  throw std::runtime_error(fmt::format(
+      "libharu failed to {} in the document \"{}\"{}{}: error {:#06x} (detail {})", what,
+      meta_.title, d_->pages.empty() ? "" : fmt::format(", page {}", d_->pages.size()),
+      record_.empty() ? "" : ", drawing " + record_, error_ ? error_ : s, detail_));
 }
 
 PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::string& subject)
@@ -60,14 +156,14 @@ PdfDoc::PdfDoc(const std::string& title, const std::string& author, const std::s
   // which deflates each font program once per process instead of once per document.
   check(HPDF_UseUTFEncodings(d_->doc), "enable UTF-8");
   check(HPDF_SetCurrentEncoder(d_->doc, "UTF-8"), "select the UTF-8 encoder");
-  check(HPDF_SetCompressionMode(d_->doc, HPDF_COMP_TEXT | HPDF_COMP_IMAGE),
-        "enable compression");
+  check(HPDF_SetCompressionMode(d_->doc, HPDF_COMP_TEXT | HPDF_COMP_IMAGE), "enable compression");
   chain_ = std::make_unique<FontChain>(
       std::vector<std::string>(std::begin(kFontFiles), std::end(kFontFiles)));
   for (int f = 0; f < 3; ++f) {
     const char* name = HPDF_LoadTTFontFromFile(d_->doc, kFontFiles[f], HPDF_TRUE);
     if (!name)
       check(HPDF_FAILD_TO_ALLOC_MEM, (std::string("load the font ") + kFontFiles[f]).c_str());
+    d_->flat.flatten(d_->doc, name);
     d_->fonts[f] = HPDF_GetFont(d_->doc, name, "UTF-8");
     if (!d_->fonts[f]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
   }
@@ -143,6 +239,7 @@ void PdfDoc::use_fallback(int font, float size) {
     const std::string& file = chain_->file(font);
     const char* name = HPDF_LoadTTFontFromFile(d_->doc, file.c_str(), HPDF_TRUE);
     if (!name) check(HPDF_FAILD_TO_ALLOC_MEM, ("load the font " + file).c_str());
+    d_->flat.flatten(d_->doc, name);
     loaded[font] = HPDF_GetFont(d_->doc, name, "UTF-8");
     if (!loaded[font]) check(HPDF_FAILD_TO_ALLOC_MEM, "select a font");
     chain_->set_base_name(font, name);
@@ -163,8 +260,9 @@ void PdfDoc::text_runs(float x, float y, Font f, float size, const std::string& 
       x += r.width * size / 1000.0f;
       check(HPDF_Page_SetFontAndSize(d_->page, d_->fonts[f], size), "set the font");
     } else {
-      HPDF_TextWidth tw = HPDF_Font_TextWidth(
-          d_->fonts[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()), HPDF_UINT(r.text.size()));
+      HPDF_TextWidth tw =
+          HPDF_Font_TextWidth(d_->fonts[f], reinterpret_cast<const HPDF_BYTE*>(r.text.data()),
+                              HPDF_UINT(r.text.size()));
       x += float(tw.width) * size / 1000.0f;
     }
   }

@@ -107,4 +107,8 @@ class PdfDoc {
   PdfMeta meta_;
 };
 
+/// For the tests: how many of the 65,536 code points libharu maps to another glyph of the
+/// TrueType font `file` once its cmap is made flat (FlatCmaps in pdf.cc) than before.
+size_t flat_cmap_mismatches(const std::string& file);
+
 }  // namespace jp

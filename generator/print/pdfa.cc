@@ -19,7 +19,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/hash.h"
 #include "core/text.h"
 #include "print/fonts.h"
 #include "print/icc.h"
@@ -49,15 +48,23 @@ Obj flate_stream(QPDF& pdf, std::string_view data) {
 /// one build mostly draw the same letters: the 35 class journals of the large school
 /// deflated the same ~470 KB program each, a third of the archive's deflate time (measured).
 /// zlib's output depends on the bytes only, so a shared copy is what each would have made.
+/// Found by a fast hash and then compared byte for byte (a digest of every program of every
+/// document cost half of what the sharing saved).
 std::shared_ptr<Buffer> deflated_once(const std::string& data) {
+  struct Made {
+    std::string input;
+    std::shared_ptr<Buffer> output;
+  };
   static std::mutex m;
-  static std::unordered_map<std::string, std::shared_ptr<Buffer>> cache;
+  static std::unordered_multimap<size_t, Made> cache;
   static size_t held = 0;
   constexpr size_t kMaxHeld = 64 << 20;  // a build's few fonts; bounded for a long process
-  std::string key = sha256_hex(data);
+  const size_t key = std::hash<std::string>{}(data);
   {
     std::lock_guard<std::mutex> lock(m);
-    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    auto [from, to] = cache.equal_range(key);
+    for (auto it = from; it != to; ++it)
+      if (it->second.input == data) return it->second.output;
   }
   Pl_Buffer out("flate");
   Pl_Flate flate("flate", &out, Pl_Flate::a_deflate);
@@ -65,8 +72,10 @@ std::shared_ptr<Buffer> deflated_once(const std::string& data) {
   flate.finish();
   std::shared_ptr<Buffer> made = out.getBufferSharedPointer();
   std::lock_guard<std::mutex> lock(m);
-  if (held + made->getSize() <= kMaxHeld && cache.emplace(key, made).second)
-    held += made->getSize();
+  if (held + data.size() + made->getSize() <= kMaxHeld) {
+    cache.emplace(key, Made{data, made});
+    held += data.size() + made->getSize();
+  }
   return made;
 }
 

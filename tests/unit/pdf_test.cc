@@ -219,3 +219,21 @@ TEST_CASE("pdf: every stream but the XMP packet is deflated, the fonts' too, in 
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("pdf: the flat cmap gives libharu the same glyph for every code point, in every font") {
+  // FlatCmaps replaces libharu's linear cmap search by a table: the answers must not change,
+  // in the three faces and in fallback fonts of other scripts (CJK, Arabic, symbols).
+  std::vector<std::string> files = {"/usr/share/fonts/truetype/paratype/PTS55F.ttf",
+                                    "/usr/share/fonts/truetype/paratype/PTS75F.ttf",
+                                    "/usr/share/fonts/truetype/paratype/PTN57F.ttf"};
+  for (const char* more : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                           "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+                           "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+                           "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"})
+    if (fs::exists(more)) files.push_back(more);
+  REQUIRE(files.size() >= 5);  // the test packages install the fallbacks
+  for (const auto& f : files) {
+    INFO(f);
+    CHECK(flat_cmap_mismatches(f) == 0);
+  }
+}
