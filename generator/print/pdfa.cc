@@ -33,24 +33,14 @@ std::string stream_bytes(Obj stream) {
   return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
 }
 
-Obj flate_stream(QPDF& pdf, std::string_view data) {
-  Pl_Buffer out("flate");
-  Pl_Flate flate("flate", &out, Pl_Flate::a_deflate);
-  flate.write(reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  flate.finish();
-  Obj s = pdf.newStream();
-  s.replaceStreamData(out.getBufferSharedPointer(), Obj::newName("/FlateDecode"), Obj::newNull());
-  return s;
-}
-
 /// Deflated bytes, made once per process for equal input. libharu writes a font's program
 /// (the glyphs a document draws) and its glyph map into every document, and the documents of
 /// one build mostly draw the same letters: the 35 class journals of the large school
 /// deflated the same ~470 KB program each, a third of the archive's deflate time (measured).
 /// zlib's output depends on the bytes only, so a shared copy is what each would have made.
-/// Found by a fast hash and then compared byte for byte (a digest of every program of every
-/// document cost half of what the sharing saved).
-std::shared_ptr<Buffer> deflated_once(const std::string& data) {
+/// Found by its size and ends, then compared byte for byte (a digest of every program of
+/// every document cost half of what the sharing saved).
+std::shared_ptr<Buffer> deflated_once(std::string_view data) {
   struct Made {
     std::string input;
     std::shared_ptr<Buffer> output;
@@ -59,7 +49,12 @@ std::shared_ptr<Buffer> deflated_once(const std::string& data) {
   static std::unordered_multimap<size_t, Made> cache;
   static size_t held = 0;
   constexpr size_t kMaxHeld = 64 << 20;  // a build's few fonts; bounded for a long process
-  const size_t key = std::hash<std::string>{}(data);
+  // The size and both ends pick the candidates (a hash of the whole would cost as much as
+  // the comparison that follows anyway).
+  const size_t edge = std::min<size_t>(data.size(), 4096);
+  const size_t key = std::hash<std::string_view>{}(data.substr(0, edge)) ^
+                     std::hash<std::string_view>{}(data.substr(data.size() - edge)) * 31 ^
+                     data.size();
   {
     std::lock_guard<std::mutex> lock(m);
     auto [from, to] = cache.equal_range(key);
@@ -73,10 +68,18 @@ std::shared_ptr<Buffer> deflated_once(const std::string& data) {
   std::shared_ptr<Buffer> made = out.getBufferSharedPointer();
   std::lock_guard<std::mutex> lock(m);
   if (held + data.size() + made->getSize() <= kMaxHeld) {
-    cache.emplace(key, Made{data, made});
+    cache.emplace(key, Made{std::string(data), made});
     held += data.size() + made->getSize();
   }
   return made;
+}
+
+/// A new deflated stream of `data` (the fonts' maps, the colour profile: mostly the same in
+/// every document, so through deflated_once).
+Obj flate_stream(QPDF& pdf, std::string_view data) {
+  Obj s = pdf.newStream();
+  s.replaceStreamData(deflated_once(data), Obj::newName("/FlateDecode"), Obj::newNull());
+  return s;
 }
 
 /// Deflates what libharu left unfiltered: it compresses pages and images itself
