@@ -55,16 +55,24 @@ void fold(std::string& o, size_t& octets, std::string_view s) {
 /// What a TEXT value's character becomes (RFC 5545 3.3.11), or null when it stays.
 const char* escaped(char c) {
   switch (c) {
-    case '\\': return "\\\\";
-    case ';': return "\\;";
-    case ',': return "\\,";
-    case '\n': return "\\n";
-    case '\r': return "";
+    case '\\':
+      return "\\\\";
+    case ';':
+      return "\\;";
+    case ',':
+      return "\\,";
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "";
     // Google Calendar and Outlook show a description as HTML: a homework's or name's `<`
     // and `>` become the fullwidth signs (U+FF1C, U+FF1E), so no markup reaches them.
-    case '<': return "\xEF\xBC\x9C";
-    case '>': return "\xEF\xBC\x9E";
-    default: return nullptr;
+    case '<':
+      return "\xEF\xBC\x9C";
+    case '>':
+      return "\xEF\xBC\x9E";
+    default:
+      return nullptr;
   }
 }
 
@@ -85,6 +93,30 @@ void put(std::string& o, std::string_view name, std::string_view value, bool tex
   o += "\r\n";
 }
 
+/// One VEVENT, its lines folded.
+std::string vevent(const std::string& domain, const std::string& zone, const std::string& uid,
+                   Day start, Day end_exclusive, const std::string& summary,
+                   const std::string& description, int from_minutes, int to_minutes,
+                   bool cancelled) {
+  std::string o = "BEGIN:VEVENT\r\n";
+  put(o, "UID", uid + "@" + domain + ".journalpress", true);
+  // The record's own day, not the build's: an unchanged event is the same bytes tomorrow.
+  put(o, "DTSTAMP", ics_date(start) + "T000000Z");
+  if (from_minutes >= 0) {
+    put(o, "DTSTART;TZID=" + zone, ics_time(start, from_minutes));
+    put(o, "DTEND;TZID=" + zone, ics_time(start, std::max(to_minutes, from_minutes)));
+  } else {
+    put(o, "DTSTART;VALUE=DATE", ics_date(start));
+    put(o, "DTEND;VALUE=DATE", ics_date(end_exclusive));
+  }
+  put(o, "SUMMARY", summary, true);
+  if (!description.empty()) put(o, "DESCRIPTION", description, true);
+  o += "TRANSP:TRANSPARENT\r\n";
+  if (cancelled) o += "STATUS:CANCELLED\r\n";
+  o += "END:VEVENT\r\n";
+  return o;
+}
+
 class Calendar {
  public:
   Calendar(std::string school_id, std::string zone)
@@ -94,23 +126,12 @@ class Calendar {
              const std::string& description = "", int from_minutes = -1, int to_minutes = -1,
              bool cancelled = false) {
     if (!uids_.insert(uid).second) return;  // twins share holidays, periods, events
-    std::string& o = body_;
-    o += "BEGIN:VEVENT\r\n";
-    put(o, "UID", uid + "@" + domain_ + ".journalpress", true);
-    // The record's own day, not the build's: an unchanged event is the same bytes tomorrow.
-    put(o, "DTSTAMP", ics_date(start) + "T000000Z");
-    if (from_minutes >= 0) {
-      put(o, "DTSTART;TZID=" + zone_, ics_time(start, from_minutes));
-      put(o, "DTEND;TZID=" + zone_, ics_time(start, std::max(to_minutes, from_minutes)));
-    } else {
-      put(o, "DTSTART;VALUE=DATE", ics_date(start));
-      put(o, "DTEND;VALUE=DATE", ics_date(end_exclusive));
-    }
-    put(o, "SUMMARY", summary, true);
-    if (!description.empty()) put(o, "DESCRIPTION", description, true);
-    o += "TRANSP:TRANSPARENT\r\n";
-    if (cancelled) o += "STATUS:CANCELLED\r\n";
-    o += "END:VEVENT\r\n";
+    body_ += vevent(domain_, zone_, uid, start, end_exclusive, summary, description, from_minutes,
+                    to_minutes, cancelled);
+  }
+  /// An event made already (vevent), unless one of its uid is in.
+  void add(const std::string& uid, const std::string& text) {
+    if (uids_.insert(uid).second) body_ += text;
   }
   std::string text(const std::string& name, int offset_minutes) const {
     std::string o;
@@ -183,7 +204,9 @@ CalendarSource::CalendarSource(const DiaryIndex& ix, const Locale& loc, Day toda
       loc_(loc),
       today_(today),
       made_(std::make_unique<std::once_flag[]>(ix.journal().lessons.size())),
-      homework_(ix.journal().lessons.size()) {}
+      homework_(ix.journal().lessons.size()),
+      uses_(ix.journal().students.size()),
+      shared_(std::make_unique<Shared[]>(ix.journal().students.size())) {}
 
 CalendarSource::~CalendarSource() = default;
 
@@ -201,67 +224,94 @@ std::string family_calendar(const DiaryIndex& ix, const std::vector<int>& childr
   return CalendarSource(ix, loc, today).family(children);
 }
 
-std::string CalendarSource::family(const std::vector<int>& children) const {
+void CalendarSource::expect(const std::vector<int>& children) {
+  for (int c : children) shared_[c].left = ++uses_[c];
+}
+
+CalendarSource::Events CalendarSource::child_events(int c) const {
   const DiaryIndex& ix = ix_;
   const Locale& loc = loc_;
-  const Day today = today_;
   const Journal& j = ix.journal();
+  const std::string& domain = j.school.id;
+  const std::string& zone = j.school.timezone;
+  Events out;
+  auto event = [&](std::string uid, Day start, Day end_exclusive, const std::string& summary,
+                   const std::string& description = "", int from_minutes = -1, int to_minutes = -1,
+                   bool cancelled = false) {
+    std::string text = vevent(domain, zone, uid, start, end_exclusive, summary, description,
+                              from_minutes, to_minutes, cancelled);
+    out.emplace_back(std::move(uid), std::move(text));
+  };
+  const Student& st = j.students[c];
+  std::string name = first_name(st);
+  std::map<int, std::vector<Day>> subject_dates;  // in date order, as lessons() is
+  for (int li : ix.lessons(c))
+    if (!j.lessons[li].cancelled) {
+      auto& v = subject_dates[j.lessons[li].subject_ix];
+      if (v.empty() || v.back() != j.lessons[li].date) v.push_back(j.lessons[li].date);
+    }
+  for (int li : ix.lessons(c)) {
+    const Lesson& l = j.lessons[li];
+    const std::string& subject = j.subjects[l.subject_ix].name;
+    if (l.kind != "lesson") {
+      const Bell* bell = ix.bell(l.number);
+      std::string kind = loc.text("lesson_kinds." + l.kind);
+      std::string topic = l.topic.empty() ? "" : l.topic;
+      event("work-" + l.id + "-" + st.id, l.date, l.date + 1,
+            loc.format("feeds.work", {{"name", name}, {"kind", kind}, {"subject", subject}}), topic,
+            bell ? bell->start : -1, bell ? bell->end : -1, l.cancelled);
+    }
+    if (ix.unmarked(c) || l.cancelled) continue;  // grade 1 has no homework
+    const std::vector<int>* own = ix.homework_at(c, li);
+    if (l.homework.empty() && !own) continue;
+    auto due = homework_due(ix, subject_dates[l.subject_ix], l.date);
+    if (!due || *due < today_ - kHomeworkDays) continue;
+    if (!l.homework.empty())
+      event("homework-" + l.id + "-" + st.id, *due, *due + 1,
+            loc.format("feeds.homework", {{"name", name}, {"subject", subject}}), homework(li));
+    if (own) {
+      std::string set_on = loc.format("feeds.set_on", {{"date", loc.date_full(l.date)}});
+      for (int h : *own)
+        event(fmt::format("individual-{}-{}-{}", l.id, st.id, h - (*own)[0]), *due, *due + 1,
+              loc.format("feeds.individual", {{"name", name}, {"subject", subject}}),
+              markdown_plain(j.individual_homework[h].text, true) + "\n" + set_on);
+    }
+  }
+  for (int p : ix.periods(c)) {
+    const Period& per = j.periods[p];
+    event("period-end-" + per.id, per.end, per.end + 1,
+          loc.format("feeds.period_end", {{"period", per.name}}));
+  }
+  for (int e : ix.events(c)) {
+    const Event& ev = j.events[e];
+    event("event-" + ev.id, ev.date, ev.end_date.value_or(ev.date) + 1, ev.title,
+          markdown_plain(ev.text, true));
+  }
+  return out;
+}
+
+std::string CalendarSource::family(const std::vector<int>& children) const {
+  const Journal& j = ix_.journal();
   int offset = zone_offset_minutes(j.school.timezone).value_or(180);
   Calendar cal(j.school.id, j.school.timezone);
   std::string names;
   for (int c : children) {
-    const Student& st = j.students[c];
-    std::string name = first_name(st);
-    names += (names.empty() ? "" : ", ") + name;
-    std::map<int, std::vector<Day>> subject_dates;  // in date order, as lessons() is
-    for (int li : ix.lessons(c))
-      if (!j.lessons[li].cancelled) {
-        auto& v = subject_dates[j.lessons[li].subject_ix];
-        if (v.empty() || v.back() != j.lessons[li].date) v.push_back(j.lessons[li].date);
-      }
-    for (int li : ix.lessons(c)) {
-      const Lesson& l = j.lessons[li];
-      const std::string& subject = j.subjects[l.subject_ix].name;
-      if (l.kind != "lesson") {
-        const Bell* bell = ix.bell(l.number);
-        std::string kind = loc.text("lesson_kinds." + l.kind);
-        std::string topic = l.topic.empty() ? "" : l.topic;
-        cal.event("work-" + l.id + "-" + st.id, l.date, l.date + 1,
-                  loc.format("feeds.work", {{"name", name}, {"kind", kind}, {"subject", subject}}),
-                  topic, bell ? bell->start : -1, bell ? bell->end : -1, l.cancelled);
-      }
-      if (ix.unmarked(c) || l.cancelled) continue;  // grade 1 has no homework
-      const std::vector<int>* own = ix.homework_at(c, li);
-      if (l.homework.empty() && !own) continue;
-      auto due = homework_due(ix, subject_dates[l.subject_ix], l.date);
-      if (!due || *due < today - kHomeworkDays) continue;
-      if (!l.homework.empty())
-        cal.event("homework-" + l.id + "-" + st.id, *due, *due + 1,
-                  loc.format("feeds.homework", {{"name", name}, {"subject", subject}}),
-                  homework(li));
-      if (own) {
-        std::string set_on = loc.format("feeds.set_on", {{"date", loc.date_full(l.date)}});
-        for (int h : *own)
-          cal.event(fmt::format("individual-{}-{}-{}", l.id, st.id, h - (*own)[0]), *due, *due + 1,
-                    loc.format("feeds.individual", {{"name", name}, {"subject", subject}}),
-                    markdown_plain(j.individual_homework[h].text, true) + "\n" + set_on);
-      }
+    names += (names.empty() ? "" : ", ") + first_name(j.students[c]);
+    Shared& sh = shared_[c];
+    // In this family's calendar only, or asked for more often than expected: made here.
+    if (uses_[c] < 2 || sh.claimed.fetch_add(1) >= uses_[c]) {
+      for (const auto& [uid, text] : child_events(c)) cal.add(uid, text);
+      continue;
     }
-    for (int p : ix.periods(c)) {
-      const Period& per = j.periods[p];
-      cal.event("period-end-" + per.id, per.end, per.end + 1,
-                loc.format("feeds.period_end", {{"period", per.name}}));
-    }
-    for (int e : ix.events(c)) {
-      const Event& ev = j.events[e];
-      cal.event("event-" + ev.id, ev.date, ev.end_date.value_or(ev.date) + 1, ev.title,
-                markdown_plain(ev.text, true));
-    }
+    std::call_once(sh.made, [&] { sh.events = child_events(c); });
+    for (const auto& [uid, text] : sh.events) cal.add(uid, text);
+    // The last of the child's families frees its events (~10 MB on a large school).
+    if (sh.left.fetch_sub(1) == 1) Events().swap(sh.events);
   }
   for (const Holiday& h : j.holidays)
     cal.event("holiday-" + format_date(h.start), h.start, h.end + 1,
-              loc.format("feeds.holiday", {{"name", h.name}}));
-  return cal.text(loc.format("feeds.calendar_name", {{"names", names}}), offset);
+              loc_.format("feeds.holiday", {{"name", h.name}}));
+  return cal.text(loc_.format("feeds.calendar_name", {{"names", names}}), offset);
 }
 
 }  // namespace jp

@@ -6,11 +6,13 @@
 // depends on the build's date except which homework is recent enough to list.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/wording.h"
@@ -25,17 +27,32 @@ class CalendarSource {
  public:
   CalendarSource(const DiaryIndex& ix, const Locale& loc, Day today);
   ~CalendarSource();
+  /// Says that family(children) will be asked for: a child of several families (two
+  /// guardians, each with an area) then has its events made once for all of them. Before
+  /// any family(), from one thread.
+  void expect(const std::vector<int>& children);
   /// The calendar of the given children (one family). Times are in the school's zone,
   /// given as a VTIMEZONE; lines end in CRLF and are folded at 75 octets.
   std::string family(const std::vector<int>& children) const;
 
  private:
+  /// A child's events (uid, VEVENT text) in the order its families' calendars list them.
+  using Events = std::vector<std::pair<std::string, std::string>>;
+  struct Shared {
+    std::once_flag made;
+    Events events;
+    std::atomic<int> claimed{0};  ///< families that took them
+    std::atomic<int> left{0};     ///< families still to list them
+  };
+  Events child_events(int child) const;
   const std::string& homework(int lesson) const;
   const DiaryIndex& ix_;
   const Locale& loc_;
   Day today_;
   std::unique_ptr<std::once_flag[]> made_;
   mutable std::vector<std::string> homework_;
+  std::vector<int> uses_;  ///< by student: the families expected to list them
+  std::unique_ptr<Shared[]> shared_;
 };
 
 /// One family's calendar with a source of its own (a build of many families shares one).

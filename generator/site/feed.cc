@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 
 #include "core/dates.h"
 #include "core/hash.h"
@@ -18,12 +20,6 @@ namespace {
 constexpr Day kFeedDays = 45;
 constexpr size_t kMaxEntries = 100;
 
-struct Entry {
-  int64_t updated = 0;  ///< UTC seconds
-  std::string id, title, content, link;
-  bool fresh = false;  ///< new since the previous publication
-};
-
 /// RFC 3339 in the school's offset: `2024-02-12T12:00:00+03:00`.
 std::string rfc3339(int64_t utc, int offset_minutes) {
   int64_t local = utc + int64_t(offset_minutes) * 60;
@@ -36,6 +32,23 @@ std::string rfc3339(int64_t utc, int offset_minutes) {
 
 }  // namespace
 
+struct FeedSource::Entry {
+  int64_t updated = 0;  ///< UTC seconds
+  std::string id, title, content, link;
+  bool fresh = false;  ///< new since the previous publication
+};
+
+/// A child's entries, made once for the child's families (FeedSource::expect).
+struct FeedSource::Shared {
+  std::once_flag made;
+  std::vector<Entry> entries;
+  Day today = 0;  ///< the options they were made with
+  bool links = false;
+  const Locale* loc = nullptr;
+  std::atomic<int> claimed{0};  ///< families that took them
+  std::atomic<int> left{0};     ///< families still to list them
+};
+
 std::string name_uuid(const std::string& name) {
   std::string h = sha256_hex(name).substr(0, 32);
   h[12] = '8';                                                  // version 8
@@ -45,7 +58,10 @@ std::string name_uuid(const std::string& name) {
 }
 
 FeedSource::FeedSource(const DiaryIndex& ix, const NewSince* since)
-    : ix_(ix), changed_(ix.journal().marks.size()) {
+    : ix_(ix),
+      uses_(ix.journal().students.size()),
+      shared_(std::make_unique<Shared[]>(ix.journal().students.size())),
+      changed_(ix.journal().marks.size()) {
   const Journal& j = ix.journal();
   for (const MarkChange& c : j.mark_changes)
     if (c.mark_ix >= 0 && size_t(c.mark_ix) < changed_.size() && c.changed_ts)
@@ -68,8 +84,14 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
   return FeedSource(ix, o.since).family(children, loc, o);
 }
 
-std::string FeedSource::family(const std::vector<int>& children, const Locale& loc,
-                               const FeedOptions& o) const {
+FeedSource::~FeedSource() = default;
+
+void FeedSource::expect(const std::vector<int>& children) {
+  for (int c : children) shared_[c].left = ++uses_[c];
+}
+
+std::vector<FeedSource::Entry> FeedSource::child_entries(int c, const Locale& loc,
+                                                         const FeedOptions& o) const {
   const DiaryIndex& ix = ix_;
   const Journal& j = ix.journal();
   int offset = zone_offset_minutes(j.school.timezone).value_or(180);
@@ -80,81 +102,110 @@ std::string FeedSource::family(const std::vector<int>& children, const Locale& l
     return at(l.date, b ? b->start : 12 * 60);
   };
   auto is_fresh = [](const std::vector<char>& v, int i) { return !v.empty() && v[i]; };
-  const std::string school = j.school.id;
+  const std::string& school = j.school.id;
   std::vector<Entry> entries;
   int64_t from = at(o.today - kFeedDays, 0), until = at(o.today + 1, 0);
   // Listed: what happened in the feed's weeks up to the build's day, and what is new since
   // the previous publication however old. Decided before an entry's text is made: a
   // child's year holds hundreds of marks, the feed a few dozen.
   auto listed = [&](int64_t when, bool fresh) { return (when >= from || fresh) && when < until; };
+  const Student& st = j.students[c];
+  std::string name = st.person.first_name.empty() ? full_name(st.person) : st.person.first_name;
+  auto add = [&](int64_t when, bool fresh, const std::string& id, std::string title,
+                 std::string content, std::string link) {
+    entries.push_back({when, name_uuid(school + "\n" + st.id + "\n" + id), std::move(title),
+                       std::move(content), o.links ? std::move(link) : std::string(), fresh});
+  };
+  if (!ix.unmarked(c)) {
+    for (int mi : ix.marks(c)) {
+      const Mark& m = j.marks[mi];
+      const Lesson& l = j.lessons[m.lesson_ix];
+      int64_t when = m.created_ts ? m.created_ts->utc : lesson_at(l);
+      when = std::max(when, changed_[mi]);
+      bool fresh = is_fresh(fresh_mark_, mi);
+      if (!listed(when, fresh)) continue;
+      std::string work =
+          m.work_type_ix >= 0 ? j.work_types[m.work_type_ix].name : loc.text("no_work_type");
+      add(when, fresh, "mark\n" + m.id,
+          loc.format("feeds.mark", {{"name", name},
+                                    {"value", m.value},
+                                    {"subject", j.subjects[l.subject_ix].name},
+                                    {"work", work},
+                                    {"date", loc.day_month(l.date)}}),
+          m.comment, HtmlRenderer::week_file(st, week_monday(l.date)));
+    }
+    for (int fi : ix.final_marks(c)) {
+      const FinalMark& f = j.final_marks[fi];
+      Day end = f.period_ix >= 0 ? j.periods[f.period_ix].end : j.year.end;
+      int64_t when = f.created_ts ? f.created_ts->utc : at(end, 12 * 60);
+      bool fresh = is_fresh(fresh_final_, fi);
+      if (!listed(when, fresh)) continue;
+      std::string period = f.period_ix >= 0 ? j.periods[f.period_ix].name
+                                            : loc.text("feeds.final_periods." + f.period);
+      add(when, fresh, "final\n" + f.subject + "\n" + f.period,
+          loc.format("feeds.final_mark", {{"name", name},
+                                          {"value", f.value},
+                                          {"period", period},
+                                          {"subject", j.subjects[f.subject_ix].name}}),
+          "", HtmlRenderer::page_file(st, "results"));
+    }
+  }
+  for (int ri : ix.remarks(c)) {
+    const Remark& r = j.remarks[ri];
+    int64_t when = at(r.date, 12 * 60);
+    bool fresh = is_fresh(fresh_remark_, ri);
+    if (!listed(when, fresh)) continue;
+    add(when, fresh, "remark\n" + r.id,
+        loc.format("feeds.remark", {{"name", name},
+                                    {"kind", loc.text("remark_kinds." + r.kind)},
+                                    {"date", loc.day_month(r.date)}}),
+        markdown_plain(r.text), HtmlRenderer::page_file(st, "notes"));
+  }
+  for (int ai : ix.attendance(c)) {
+    const Attendance& a = j.attendance[ai];
+    const Lesson& l = j.lessons[a.lesson_ix];
+    int64_t when = lesson_at(l);
+    if (!listed(when, false)) continue;  // an absence has no "new since" key
+    std::string status = loc.text("attendance." + (a.reason.empty() ? a.status : a.reason));
+    add(when, false, "attendance\n" + l.id,
+        loc.format("feeds.absence", {{"name", name},
+                                     {"status", status},
+                                     {"subject", j.subjects[l.subject_ix].name},
+                                     {"date", loc.day_month(l.date)}}),
+        "", HtmlRenderer::week_file(st, week_monday(l.date)));
+  }
+  return entries;
+}
+
+std::string FeedSource::family(const std::vector<int>& children, const Locale& loc,
+                               const FeedOptions& o) const {
+  const Journal& j = ix_.journal();
+  int offset = zone_offset_minutes(j.school.timezone).value_or(180);
+  auto at = [&](Day d, int minutes) { return int64_t(d) * 86400 + (minutes - offset) * 60LL; };
+  const std::string school = j.school.id;
+  std::vector<Entry> entries;
   std::string names;
   for (int c : children) {
     const Student& st = j.students[c];
     std::string name = st.person.first_name.empty() ? full_name(st.person) : st.person.first_name;
     names += (names.empty() ? "" : ", ") + name;
-    auto add = [&](int64_t when, bool fresh, const std::string& id, std::string title,
-                   std::string content, std::string link) {
-      entries.push_back({when, name_uuid(school + "\n" + st.id + "\n" + id), std::move(title),
-                         std::move(content), o.links ? std::move(link) : std::string(), fresh});
-    };
-    if (!ix.unmarked(c)) {
-      for (int mi : ix.marks(c)) {
-        const Mark& m = j.marks[mi];
-        const Lesson& l = j.lessons[m.lesson_ix];
-        int64_t when = m.created_ts ? m.created_ts->utc : lesson_at(l);
-        when = std::max(when, changed_[mi]);
-        bool fresh = is_fresh(fresh_mark_, mi);
-        if (!listed(when, fresh)) continue;
-        std::string work =
-            m.work_type_ix >= 0 ? j.work_types[m.work_type_ix].name : loc.text("no_work_type");
-        add(when, fresh, "mark\n" + m.id,
-            loc.format("feeds.mark", {{"name", name},
-                                      {"value", m.value},
-                                      {"subject", j.subjects[l.subject_ix].name},
-                                      {"work", work},
-                                      {"date", loc.day_month(l.date)}}),
-            m.comment, HtmlRenderer::week_file(st, week_monday(l.date)));
-      }
-      for (int fi : ix.final_marks(c)) {
-        const FinalMark& f = j.final_marks[fi];
-        Day end = f.period_ix >= 0 ? j.periods[f.period_ix].end : j.year.end;
-        int64_t when = f.created_ts ? f.created_ts->utc : at(end, 12 * 60);
-        bool fresh = is_fresh(fresh_final_, fi);
-        if (!listed(when, fresh)) continue;
-        std::string period = f.period_ix >= 0 ? j.periods[f.period_ix].name
-                                              : loc.text("feeds.final_periods." + f.period);
-        add(when, fresh, "final\n" + f.subject + "\n" + f.period,
-            loc.format("feeds.final_mark", {{"name", name},
-                                            {"value", f.value},
-                                            {"period", period},
-                                            {"subject", j.subjects[f.subject_ix].name}}),
-            "", HtmlRenderer::page_file(st, "results"));
-      }
+    Shared& sh = shared_[c];
+    // In this family's feed only, or asked for more often than expected: made here.
+    if (uses_[c] < 2 || sh.claimed.fetch_add(1) >= uses_[c]) {
+      for (Entry& e : child_entries(c, loc, o)) entries.push_back(std::move(e));
+      continue;
     }
-    for (int ri : ix.remarks(c)) {
-      const Remark& r = j.remarks[ri];
-      int64_t when = at(r.date, 12 * 60);
-      bool fresh = is_fresh(fresh_remark_, ri);
-      if (!listed(when, fresh)) continue;
-      add(when, fresh, "remark\n" + r.id,
-          loc.format("feeds.remark", {{"name", name},
-                                      {"kind", loc.text("remark_kinds." + r.kind)},
-                                      {"date", loc.day_month(r.date)}}),
-          markdown_plain(r.text), HtmlRenderer::page_file(st, "notes"));
+    std::call_once(sh.made, [&] {
+      sh.entries = child_entries(c, loc, o);
+      sh.today = o.today, sh.links = o.links, sh.loc = &loc;
+    });
+    if (sh.today != o.today || sh.links != o.links || sh.loc != &loc) {  // for other options
+      for (Entry& e : child_entries(c, loc, o)) entries.push_back(std::move(e));
+    } else {
+      entries.insert(entries.end(), sh.entries.begin(), sh.entries.end());
     }
-    for (int ai : ix.attendance(c)) {
-      const Attendance& a = j.attendance[ai];
-      const Lesson& l = j.lessons[a.lesson_ix];
-      int64_t when = lesson_at(l);
-      if (!listed(when, false)) continue;  // an absence has no "new since" key
-      std::string status = loc.text("attendance." + (a.reason.empty() ? a.status : a.reason));
-      add(when, false, "attendance\n" + l.id,
-          loc.format("feeds.absence", {{"name", name},
-                                       {"status", status},
-                                       {"subject", j.subjects[l.subject_ix].name},
-                                       {"date", loc.day_month(l.date)}}),
-          "", HtmlRenderer::week_file(st, week_monday(l.date)));
-    }
+    // The last of the child's families frees its entries.
+    if (sh.left.fetch_sub(1) == 1) std::vector<Entry>().swap(sh.entries);
   }
   // Newest first; equal times by id, so the bytes do not depend on the input's order.
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,12 +37,21 @@ struct FeedOptions {
 class FeedSource {
  public:
   FeedSource(const DiaryIndex& ix, const NewSince* since);
+  ~FeedSource();
+  /// Says that family(children, ...) will be asked for: a child of several families then has
+  /// its entries made once for all of them. Before any family(), from one thread.
+  void expect(const std::vector<int>& children);
   /// The feed of the given children (one family); `o.since` must be the source's.
   std::string family(const std::vector<int>& children, const Locale& loc,
                      const FeedOptions& o) const;
 
  private:
+  struct Entry;
+  struct Shared;
+  std::vector<Entry> child_entries(int child, const Locale& loc, const FeedOptions& o) const;
   const DiaryIndex& ix_;
+  std::vector<int> uses_;  ///< by student: the families expected to list them
+  std::unique_ptr<Shared[]> shared_;
   std::vector<int64_t> changed_;  ///< by mark: its last change (UTC seconds), 0 none
   /// By record: new since the previous publication (marks, final marks, remarks).
   std::vector<char> fresh_mark_, fresh_final_, fresh_remark_;

@@ -7,8 +7,8 @@
 
 #include "core/embedded.h"
 #include "core/hash.h"
-#include "core/thread_pool.h"
 #include "core/seal.h"
+#include "core/thread_pool.h"
 #include "figures/audience.h"
 #include "site/calendar.h"
 #include "site/feed.h"
@@ -111,7 +111,10 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   // What the calendars and feeds of all families share, worked out once.
   std::optional<CalendarSource> calendars;
   std::optional<FeedSource> feeds;
-  if (o.feeds) calendars.emplace(ix, Locale::ru(), o.today), feeds.emplace(ix, &since);
+  if (o.feeds) {
+    calendars.emplace(ix, Locale::ru(), o.today), feeds.emplace(ix, &since);
+    for (const FamilyArea& a : family) calendars->expect(a.children), feeds->expect(a.children);
+  }
   pool.for_each(family.size(), [&](size_t i, unsigned worker) {
     HtmlRenderer& html = renderer(worker, nullptr);
     const FamilyArea& a = family[i];

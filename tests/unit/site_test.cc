@@ -10,6 +10,11 @@
 #include "app/import.h"
 #include "core/keys.h"
 #include "helpers.h"
+#include "core/thread_pool.h"
+#include "core/wording.h"
+#include "figures/diary.h"
+#include "site/calendar.h"
+#include "site/feed.h"
 #include "site/render_html.h"
 #include "store/model.h"
 
@@ -362,5 +367,56 @@ TEST_CASE("site: a family's feed lists a mark entered late for an old lesson whi
   // The next build: the same feed, byte for byte (the same id, the same time).
   build(dir / "j.db", dir / "out", kGolden + "/site.key", "2024-02-17");
   CHECK(slurp(feed) == late);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("site: a child's calendar events and feed entries made once for all its families "
+          "give each family the bytes of its own",
+          "[site]") {
+  // The build shares a child's events and entries among the families that list it
+  // (expect()); each family's calendar and feed must be what a source of its own makes,
+  // on all cores at once, and also for a family asked for more often than expected.
+  auto dir = temp_path("shared-feeds");
+  import_into({src("data")}, dir / "j.db");
+  Journal j =
+      read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  DiaryIndex ix(j);
+  const Locale& loc = Locale::ru();
+  const Day today = *parse_date("2024-02-14");
+  std::vector<std::vector<int>> families;
+  for (const auto& g : j.guardians)
+    if (!g.children_ix.empty()) families.push_back(g.children_ix);
+  // Twins and siblings: one family of every two children that share a guardian's area.
+  size_t shared_children = 0;
+  std::map<int, int> uses;
+  for (const auto& f : families)
+    for (int c : f) ++uses[c];
+  for (const auto& [c, n] : uses) shared_children += n > 1;
+  REQUIRE(shared_children > 0);  // the sample has children of two guardians
+  CalendarSource calendars(ix, loc, today);
+  FeedSource feeds(ix, nullptr);
+  for (const auto& f : families) calendars.expect(f), feeds.expect(f);
+  FeedOptions fo;
+  fo.today = today;
+  std::vector<std::string> ics(families.size()), atom(families.size());
+  ThreadPool pool(2);
+  pool.for_each(families.size(), [&](size_t i, unsigned) {
+    ics[i] = calendars.family(families[i]);
+    atom[i] = feeds.family(families[i], loc, fo);
+  });
+  for (size_t i = 0; i < families.size(); ++i) {
+    CHECK(ics[i] == family_calendar(ix, families[i], loc, today));
+    CHECK(atom[i] == family_feed(ix, families[i], loc, fo));
+  }
+  // More often than expected (every child's events freed after its last family by now).
+  CHECK(calendars.family(families[0]) == ics[0]);
+  CHECK(feeds.family(families[0], loc, fo) == atom[0]);
+  // Other options than the entries were made with: made again, not taken from the memo.
+  FeedSource again(ix, nullptr);
+  for (const auto& f : families) again.expect(f);
+  FeedOptions no_links = fo;
+  no_links.links = false;
+  (void)again.family(families[0], loc, fo);
+  CHECK(again.family(families[0], loc, no_links) == family_feed(ix, families[0], loc, no_links));
   fs::remove_all(dir);
 }
