@@ -27,6 +27,12 @@ db_sum=$(sha256sum <"$tmp/ok.db")
 check import-again 0 "already imported: " -- "$bin" import "$src/tests/corpus/base" --db "$tmp/ok.db"
 [[ $out == *"exported at 2024-06-01T20:00:00+03:00); the database $tmp/ok.db was not changed"* && $(sha256sum <"$tmp/ok.db") == "$db_sum" ]] &&
   echo "ok   import-again: database untouched" || { echo "FAIL import-again changed the database"; fail=1; }
+# An error the checks find while the rows are already being written (the two run side by
+# side): the whole import is refused and the stored journal keeps its bytes.
+check import-bad-over 1 "$src/tests/corpus/023_mark_not_enrolled/extra.json: /marks/0 (id m1041): student \"s2\" is not enrolled in 5А on 2024-02-12" \
+  -- "$bin" import "$src/tests/corpus/base" "$src/tests/corpus/023_mark_not_enrolled/extra.json" --db "$tmp/ok.db"
+[[ $out == *"the database $tmp/ok.db was not changed"* && $(sha256sum <"$tmp/ok.db") == "$db_sum" && ! -e $tmp/ok.db-journal ]] &&
+  ok "import-bad-over: database untouched" || bad "import-bad-over changed the database or said otherwise"
 # The database holds every pupil's data: made 0600, in folders made 0700 (issue 26).
 check import-new-folders 0 "4 classes" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/new/sub/j.db"
 modes=$(stat -c '%a' "$tmp/new" "$tmp/new/sub" "$tmp/new/sub/j.db" | tr '\n' ' ')

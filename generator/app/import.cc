@@ -3,15 +3,19 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <future>
+#include <optional>
 #include <ostream>
+#include <sstream>
+#include <stdexcept>
 
+#include "core/dates.h"
+#include "core/thread_pool.h"
 #include "ingest/checks.h"
 #include "ingest/formats.h"
 #include "ingest/load.h"
 #include "ingest/validate.h"
-#include "core/dates.h"
 #include "store/store.h"
-#include "core/thread_pool.h"
 
 namespace jp {
 
@@ -125,7 +129,8 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
     if (stored) {
       out << already_imported(stored->school_name, stored->school_id, stored->year_label, d->files,
                               stored->exported_at, o.db);
-      if (o.report) *o.report = {stored->school_id, stored->students, stored->marks, stored->warnings};
+      if (o.report)
+        *o.report = {stored->school_id, stored->students, stored->marks, stored->warnings};
       return 0;
     }
   }
@@ -135,62 +140,106 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
   Journal& j = in.journal;
   const std::vector<std::string> files = j.files;
   const size_t nfiles = in.files;  // a workbook is one file of many tables
-  // Records rejected while loading are left out; validate still checks the rest, so
-  // that every error is reported in one run (unless a file could not be parsed at all).
-  if (!files.empty() && j.all_files_read) validate(j, diag);
-  mark("validate");
-  if (diag.errors() == 0) check_regulations(j, diag);
-  mark("regulation checks");
-  if (in.places) diag = in.places->translate(diag);
-  if (!in.detected.empty())
-    out << fmt::format("read {}{}\n", in.detected,
-                       diag.errors() == 0 ? ": " + record_counts(j) : std::string());
-  err << diag.report(o.max_errors, o.warnings_per_kind);
-  mark("report");
-  if (diag.errors() > 0) {
+  const std::string imported_at = o.imported_at.empty() ? utc_now_iso() : o.imported_at;
+
+  // What the stored import says of this export: already imported (nothing to do), or
+  // refused (older, from the future, shrinking). Read before the store's transaction.
+  auto guards = [&](std::ostream& out, std::ostream& err) -> std::optional<int> {
+    if (auto stored = stored_export(o.db, j.school.id, j.year.label)) {
+      if (stored->content_digest == j.content_digest && stored->exported_at == j.exported_at) {
+        out << already_imported(j.school.name, j.school.id, j.year.label, nfiles, j.exported_at,
+                                o.db);
+        if (o.report) *o.report = {j.school.id, j.students.size(), j.marks.size(), diag.warnings()};
+        return 0;
+      }
+      std::string why = export_order_refusal(stored->exported_at, j.exported_at, utc_now_seconds());
+      // The clock is never overridden: an export from the future is a broken clock.
+      if (!why.empty() && (!o.accept_older || why.find("--accept-older") == std::string::npos)) {
+        err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n",
+                           why, o.db);
+        return 1;
+      }
+    } else if (auto ts = parse_timestamp(j.exported_at);
+               ts && ts->utc > utc_now_seconds() + kFutureTolerance) {
+      err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n",
+                         export_order_refusal("", j.exported_at, utc_now_seconds()), o.db);
+      return 1;
+    }
+    if (!o.allow_shrink) {
+      std::vector<std::pair<std::string, long long>> now{{"students", j.students.size()},
+                                                         {"lessons", j.lessons.size()},
+                                                         {"marks", j.marks.size()},
+                                                         {"attendance", j.attendance.size()},
+                                                         {"final_marks", j.final_marks.size()}};
+      std::string why = shrink_refusal(stored_counts(o.db, j.school.id, j.year.label), now);
+      if (!why.empty()) {
+        err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n",
+                           why, o.db);
+        return 1;
+      }
+    }
+    return std::nullopt;
+  };
+  // Validation and the regulation checks, then what they found. Records rejected while
+  // loading are left out; validate still checks the rest, so that every error is reported
+  // in one run (unless a file could not be parsed at all).
+  auto check = [&] {
+    if (!files.empty() && j.all_files_read) validate(j, diag);
+    if (diag.errors() == 0) check_regulations(j, diag);
+  };
+  auto report = [&] {
+    if (in.places) diag = in.places->translate(diag);
+    if (!in.detected.empty())
+      out << fmt::format("read {}{}\n", in.detected,
+                         diag.errors() == 0 ? ": " + record_counts(j) : std::string());
+    err << diag.report(o.max_errors, o.warnings_per_kind);
+    if (diag.errors() == 0) return false;
     err << fmt::format(
         "journalpress: import refused: {} {}, {} {}; the database {} was not changed\n",
         diag.errors(), diag.errors() == 1 ? "error" : "errors", diag.warnings(),
         diag.warnings() == 1 ? "warning" : "warnings", o.db);
-    return 1;
+    return true;
+  };
+
+  std::optional<ImportResult> stored;
+  // A journal that loaded cleanly and that the stored import lets in (the nightly's case)
+  // is checked on one core while its rows are written on the other, inside the store's
+  // transaction: an error found then rolls it back, and the database is as it was. The
+  // checks set only the records' links (*_ix), which no row holds (store.h). Any other
+  // journal goes the sequential way, which says its errors before what the guards say.
+  bool parallel = !files.empty() && j.all_files_read && diag.errors() == 0 && !in.places;
+  if (parallel) {
+    std::ostringstream said_out, said_err;
+    parallel = !guards(said_out, said_err);
   }
-  // Exports only move forward: an older one (a stale copy, a restored backup of the
-  // export folder) replaced the stored journal silently and rolled marks back.
-  if (auto stored = stored_export(o.db, j.school.id, j.year.label)) {
-    if (stored->content_digest == j.content_digest && stored->exported_at == j.exported_at) {
-      out << already_imported(j.school.name, j.school.id, j.year.label, nfiles, j.exported_at,
-                              o.db);
-      if (o.report) *o.report = {j.school.id, j.students.size(), j.marks.size(), diag.warnings()};
-      return 0;
-    }
-    std::string why = export_order_refusal(stored->exported_at, j.exported_at, utc_now_seconds());
-    // The clock is never overridden: an export from the future is a broken clock.
-    if (!why.empty() && (!o.accept_older || why.find("--accept-older") == std::string::npos)) {
-      err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n",
-                         why, o.db);
-      return 1;
-    }
-  } else if (auto ts = parse_timestamp(j.exported_at);
-             ts && ts->utc > utc_now_seconds() + kFutureTolerance) {
-    err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n",
-                       export_order_refusal("", j.exported_at, utc_now_seconds()), o.db);
-    return 1;
+  if (parallel) {
+    mark("guards");
+    std::future<void> checking = pool.submit(check);
+    struct Wait {  // the checks use `j` and `diag`: never left running past this scope
+      std::future<void>& f;
+      ~Wait() {
+        if (f.valid()) f.wait();
+      }
+    } wait{checking};
+    stored = store_journal_when(o.db, j, imported_at, [&]() -> const Diagnostics* {
+      checking.get();
+      mark("store (checked meanwhile)");
+      return diag.errors() == 0 ? &diag : nullptr;
+    });
+    if (report()) return 1;
+    if (!stored) throw std::logic_error("the store refused a journal without errors");
+  } else {
+    check();
+    mark("validate and check");
+    if (report()) return 1;
+    // Exports only move forward: an older one (a stale copy, a restored backup of the
+    // export folder) replaced the stored journal silently and rolled marks back.
+    if (auto code = guards(out, err)) return *code;
+    mark("guards");
+    stored = store_journal(o.db, j, diag, imported_at);
   }
-  if (!o.allow_shrink) {
-    std::vector<std::pair<std::string, long long>> now{{"students", j.students.size()},
-                                                       {"lessons", j.lessons.size()},
-                                                       {"marks", j.marks.size()},
-                                                       {"attendance", j.attendance.size()},
-                                                       {"final_marks", j.final_marks.size()}};
-    std::string why = shrink_refusal(stored_counts(o.db, j.school.id, j.year.label), now);
-    if (!why.empty()) {
-      err << fmt::format("journalpress: import refused: {}; the database {} was not changed\n", why,
-                         o.db);
-      return 1;
-    }
-  }
-  mark("guards");
-  auto r = store_journal(o.db, j, diag, o.imported_at.empty() ? utc_now_iso() : o.imported_at);
+  const ImportResult& r = *stored;
+
   mark("store");
   if (o.report) *o.report = {j.school.id, j.students.size(), j.marks.size(), diag.warnings()};
   out << fmt::format(
@@ -198,11 +247,10 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
       "  {} classes, {} students, {} guardians, {} teachers, {} lessons, {} marks, "
       "{} attendance entries, {} final marks\n"
       "  {} {} stored for the audit report\n",
-      j.school.name, j.school.id, j.year.label, nfiles, nfiles == 1 ? "file" : "files",
-      o.db, r.replaced ? " (replacing the earlier import)" : "", j.classes.size(),
-      j.students.size(), j.guardians.size(), j.teachers.size(), j.lessons.size(), j.marks.size(),
-      j.attendance.size(), j.final_marks.size(), diag.warnings(),
-      diag.warnings() == 1 ? "warning" : "warnings");
+      j.school.name, j.school.id, j.year.label, nfiles, nfiles == 1 ? "file" : "files", o.db,
+      r.replaced ? " (replacing the earlier import)" : "", j.classes.size(), j.students.size(),
+      j.guardians.size(), j.teachers.size(), j.lessons.size(), j.marks.size(), j.attendance.size(),
+      j.final_marks.size(), diag.warnings(), diag.warnings() == 1 ? "warning" : "warnings");
   return 0;
 }
 

@@ -263,7 +263,7 @@ void insert_events(sqlite3* h, long long ds, const Journal& j) {
   }
 }
 
-void write_rows(Db& db, long long ds, const Journal& j, const Diagnostics& warnings) {
+void write_rows(Db& db, long long ds, const Journal& j) {
   sqlite3* h = db.handle();
   insert_one(h, "schools", ds, j.school);
   insert_one(h, "years", ds, j.year);
@@ -291,6 +291,10 @@ void write_rows(Db& db, long long ds, const Journal& j, const Diagnostics& warni
   insert_records(h, "mark_changes", ds, j.mark_changes);
   insert_records(h, "remarks", ds, j.remarks);
   insert_events(h, ds, j);
+}
+
+void write_warnings(Db& db, long long ds, const Diagnostics& warnings) {
+  sqlite3* h = db.handle();
   {
     Stmt st(h, "INSERT INTO import_warnings VALUES(?,?,?,?,?,?,?)");
     long long seq = 0;
@@ -308,14 +312,29 @@ void write_rows(Db& db, long long ds, const Journal& j, const Diagnostics& warni
   }
 }
 
+/// Thrown inside the transaction when the caller's checks refuse the journal.
+struct Refused {};
+
 }  // namespace
 
 ImportResult store_journal(const std::string& db_path, const Journal& j,
                            const Diagnostics& warnings, const std::string& imported_at) {
+  return *store_journal_when(db_path, j, imported_at, [&] { return &warnings; });
+}
+
+std::optional<ImportResult> store_journal_when(const std::string& db_path, const Journal& j,
+                                               const std::string& imported_at,
+                                               const std::function<const Diagnostics*()>& checked) {
   namespace fs = std::filesystem;
   bool existed = fs::exists(db_path);
   ImportResult result;
   if (!existed) create_private_db_file(db_path);
+  auto remove_new = [&] {  // a database this import created goes again
+    if (existed) return;
+    std::error_code ec;
+    fs::remove(db_path, ec);
+    fs::remove(db_path + "-journal", ec);
+  };
   try {
     Db db(db_path, true);
     // One transaction: the rollback journal keeps the old pages, so a failure (or a kill)
@@ -381,17 +400,20 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
       n.step();
       const bool alone = n.integer(0) == 1;
       n.reset();
-      if (alone) db.exec("DROP INDEX marks_order; DROP INDEX attendance_order; DROP INDEX lessons_order;");
-      write_rows(db, result.dataset, j, warnings);
+      if (alone)
+        db.exec("DROP INDEX marks_order; DROP INDEX attendance_order; DROP INDEX lessons_order;");
+      write_rows(db, result.dataset, j);
       if (alone) db.exec(kVersion3Indexes);
+      const Diagnostics* warnings = checked();
+      if (!warnings) throw Refused{};
+      write_warnings(db, result.dataset, *warnings);
       tx.commit();
     }
+  } catch (const Refused&) {
+    remove_new();
+    return std::nullopt;
   } catch (...) {
-    if (!existed) {
-      std::error_code ec;
-      fs::remove(db_path, ec);
-      fs::remove(db_path + "-journal", ec);
-    }
+    remove_new();
     throw;
   }
   return result;

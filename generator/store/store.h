@@ -2,6 +2,7 @@
 // the state of earlier builds. The schema is in docs/database.md.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,15 @@ struct ImportResult {
 /// file that did not exist before is removed again).
 ImportResult store_journal(const std::string& db_path, const Journal& j,
                            const Diagnostics& warnings, const std::string& imported_at);
+
+/// As store_journal, with the journal's rows written while the caller still checks it:
+/// `checked` is called once they are in, before the commit, and returns the warnings to
+/// store with them, or null when the journal turned out to be refused. Then nothing is
+/// changed (as on a failure) and nullopt is returned. The rows are read from `j` while
+/// `checked` has not returned: the caller's checks may only set fields no row holds.
+std::optional<ImportResult> store_journal_when(const std::string& db_path, const Journal& j,
+                                               const std::string& imported_at,
+                                               const std::function<const Diagnostics*()>& checked);
 
 /// Throws a clear error unless `db_path` is a journalpress database of kSchemaVersion.
 void check_database(const std::string& db_path);
