@@ -33,6 +33,25 @@ check import-bad-over 1 "$src/tests/corpus/023_mark_not_enrolled/extra.json: /ma
   -- "$bin" import "$src/tests/corpus/base" "$src/tests/corpus/023_mark_not_enrolled/extra.json" --db "$tmp/ok.db"
 [[ $out == *"the database $tmp/ok.db was not changed"* && $(sha256sum <"$tmp/ok.db") == "$db_sum" && ! -e $tmp/ok.db-journal ]] &&
   ok "import-bad-over: database untouched" || bad "import-bad-over changed the database or said otherwise"
+# The journal's errors come first, whatever the database (they used to be checked before it
+# was opened): into another program's SQLite file, exit 1 and the errors, not its complaint.
+/usr/bin/python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE t(x)"); c.commit()' "$tmp/foreign.db"
+foreign_sum=$(sha256sum <"$tmp/foreign.db")
+check import-bad-foreign 1 "student \"s2\" is not enrolled in 5А on 2024-02-12" \
+  -- "$bin" import "$src/tests/corpus/base" "$src/tests/corpus/023_mark_not_enrolled/extra.json" --db "$tmp/foreign.db"
+[[ $(sha256sum <"$tmp/foreign.db") == "$foreign_sum" ]] && ok "import-bad-foreign: file untouched" || bad "import-bad-foreign changed the file"
+# A database of schema version 2 is upgraded only by an import that goes in: one refused for
+# its errors leaves it byte for byte (the version included).
+cp "$tmp/ok.db" "$tmp/v2.db"
+/usr/bin/python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript("DROP INDEX marks_order; DROP INDEX attendance_order; DROP INDEX lessons_order; PRAGMA user_version = 2;")' "$tmp/v2.db"
+v2_sum=$(sha256sum <"$tmp/v2.db")
+check import-bad-v2 1 "the database $tmp/v2.db was not changed" \
+  -- "$bin" import "$src/tests/corpus/base" "$src/tests/corpus/023_mark_not_enrolled/extra.json" --db "$tmp/v2.db"
+[[ $(sha256sum <"$tmp/v2.db") == "$v2_sum" ]] && ok "import-bad-v2: database untouched" || bad "import-bad-v2 changed the database"
+# A refused first import into folders that do not exist yet makes none of them.
+check import-bad-new-folders 1 "the database $tmp/nf/sub/j.db was not changed" \
+  -- "$bin" import "$src/tests/corpus/base" "$src/tests/corpus/023_mark_not_enrolled/extra.json" --db "$tmp/nf/sub/j.db"
+[[ ! -e $tmp/nf ]] && ok "import-bad-new-folders: nothing made" || bad "import-bad-new-folders left $(find "$tmp/nf")"
 # The database holds every pupil's data: made 0600, in folders made 0700 (issue 26).
 check import-new-folders 0 "4 classes" -- "$bin" import "$src/tests/corpus/base" --db "$tmp/new/sub/j.db"
 modes=$(stat -c '%a' "$tmp/new" "$tmp/new/sub" "$tmp/new/sub/j.db" | tr '\n' ' ')

@@ -124,7 +124,12 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
   // new): nothing is parsed, its records were checked when it was imported. Only JSON is
   // digested before parsing (the tabular formats' digests come from their parsed tables).
   if (auto d = input_digest(o.inputs, io)) {
-    auto stored = stored_import_of(o.db, d->content_digest);
+    std::optional<StoredImport> stored;
+    try {
+      stored = stored_import_of(o.db, d->content_digest);
+    } catch (const std::exception&) {
+      // A database that cannot be read: the import below says so, after the journal's errors.
+    }
     mark("digest of the export");
     if (stored) {
       out << already_imported(stored->school_name, stored->school_id, stored->year_label, d->files,
@@ -144,12 +149,14 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
 
   // What the stored import says of this export: already imported (nothing to do), or
   // refused (older, from the future, shrinking). Read before the store's transaction.
-  auto guards = [&](std::ostream& out, std::ostream& err) -> std::optional<int> {
+  // `probe`: asked before the checks, to choose the way; says nothing and fills no report.
+  auto guards = [&](std::ostream& out, std::ostream& err, bool probe) -> std::optional<int> {
     if (auto stored = stored_export(o.db, j.school.id, j.year.label)) {
       if (stored->content_digest == j.content_digest && stored->exported_at == j.exported_at) {
         out << already_imported(j.school.name, j.school.id, j.year.label, nfiles, j.exported_at,
                                 o.db);
-        if (o.report) *o.report = {j.school.id, j.students.size(), j.marks.size(), diag.warnings()};
+        if (o.report && !probe)
+          *o.report = {j.school.id, j.students.size(), j.marks.size(), diag.warnings()};
         return 0;
       }
       std::string why = export_order_refusal(stored->exported_at, j.exported_at, utc_now_seconds());
@@ -207,10 +214,15 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
   // transaction: an error found then rolls it back, and the database is as it was. The
   // checks set only the records' links (*_ix), which no row holds (store.h). Any other
   // journal goes the sequential way, which says its errors before what the guards say.
-  bool parallel = !files.empty() && j.all_files_read && diag.errors() == 0 && !in.places;
+  bool parallel = !files.empty() && j.all_files_read && diag.errors() == 0 && !in.places &&
+                  pool.size() > 1 && ready_for_checked_store(o.db);
   if (parallel) {
     std::ostringstream said_out, said_err;
-    parallel = !guards(said_out, said_err);
+    try {
+      parallel = !guards(said_out, said_err, true);
+    } catch (const std::exception&) {
+      parallel = false;  // the sequential way says the journal's errors first, then this
+    }
   }
   if (parallel) {
     mark("guards");
@@ -221,11 +233,27 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
         if (f.valid()) f.wait();
       }
     } wait{checking};
-    stored = store_journal_when(o.db, j, imported_at, [&]() -> const Diagnostics* {
-      checking.get();
-      mark("store (checked meanwhile)");
-      return diag.errors() == 0 ? &diag : nullptr;
-    });
+    auto refused_early = [&] {
+      return checking.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+             diag.errors() > 0;
+    };
+    try {
+      stored = store_journal_when(
+          o.db, j, imported_at,
+          [&]() -> const Diagnostics* {
+            checking.get();
+            mark("store, checks beside");
+            return diag.errors() == 0 ? &diag : nullptr;
+          },
+          refused_early);
+    } catch (const std::exception&) {
+      // A database that cannot be written (full disk, locked, broken): the journal's own
+      // errors, if it has any, are what the user must hear first, as without the store.
+      if (checking.valid()) checking.get();
+      if (report()) return 1;
+      throw;
+    }
+    if (checking.valid()) checking.get();  // given up early: the checks' verdict is in
     if (report()) return 1;
     if (!stored) throw std::logic_error("the store refused a journal without errors");
   } else {
@@ -234,7 +262,7 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
     if (report()) return 1;
     // Exports only move forward: an older one (a stale copy, a restored backup of the
     // export folder) replaced the stored journal silently and rolled marks back.
-    if (auto code = guards(out, err)) return *code;
+    if (auto code = guards(out, err, false)) return *code;
     mark("guards");
     stored = store_journal(o.db, j, diag, imported_at);
   }

@@ -82,16 +82,27 @@ Obj flate_stream(QPDF& pdf, std::string_view data) {
   return s;
 }
 
-/// Deflates what libharu left unfiltered: it compresses pages and images itself
-/// (HPDF_COMP_TEXT, HPDF_COMP_IMAGE) but not the fonts' programs and maps, which are deflated
-/// here once per process (deflated_once). The XMP packet stays as it is (6.7.2).
-void deflate_unfiltered(QPDF& pdf) {
-  for (Obj o : pdf.getAllObjects()) {
-    if (!o.isStream()) continue;
-    Obj dict = o.getDict();
-    if (dict.hasKey("/Filter") || dict.getKey("/Type").isNameAndEquals("/Metadata")) continue;
-    o.replaceStreamData(deflated_once(stream_bytes(o)), Obj::newName("/FlateDecode"),
-                        Obj::newNull());
+/// Deflates the streams of a font that libharu left unfiltered: it compresses pages and
+/// images itself (HPDF_COMP_TEXT, HPDF_COMP_IMAGE) but not the fonts' programs and maps,
+/// which are deflated here once per process (deflated_once). Walked from the font as the
+/// pages use it, after fix_font: the streams it replaced are not written, and stay out of
+/// the cache.
+void deflate_font_streams(Obj font, std::set<QPDFObjGen>& seen) {
+  std::vector<Obj> todo{font};
+  while (!todo.empty()) {
+    Obj o = todo.back();
+    todo.pop_back();
+    if (o.isIndirect() && !seen.insert(o.getObjGen()).second) continue;
+    if (o.isArray()) {
+      for (int i = 0, n = o.getArrayNItems(); i < n; ++i) todo.push_back(o.getArrayItem(i));
+      continue;
+    }
+    Obj dict = o.isStream() ? o.getDict() : o;
+    if (!dict.isDictionary()) continue;
+    for (const auto& key : dict.getKeys()) todo.push_back(dict.getKey(key));
+    if (o.isStream() && !dict.hasKey("/Filter"))
+      o.replaceStreamData(deflated_once(stream_bytes(o)), Obj::newName("/FlateDecode"),
+                          Obj::newNull());
   }
 }
 
@@ -357,19 +368,20 @@ std::string make_pdfa(std::string_view bytes, const PdfMeta& meta,
     pdf.processMemoryFile(meta.title.c_str(), bytes.data(), bytes.size());
     Obj root = pdf.getRoot();
 
-    std::set<QPDFObjGen> fonts;
+    std::set<QPDFObjGen> fonts, deflated;
     for (Obj page : pdf.getAllPages()) {
       Obj res = page.getKey("/Resources").getKey("/Font");
       if (!res.isDictionary()) continue;
       for (const auto& key : res.getKeys()) {
         Obj font = res.getKey(key);
-        if (!font.isIndirect() || fonts.insert(font.getObjGen()).second)
+        if (!font.isIndirect() || fonts.insert(font.getObjGen()).second) {
           fix_font(pdf, font, fallbacks);
+          deflate_font_streams(font, deflated);
+        }
       }
     }
     if (Obj outlines = root.getKey("/Outlines"); outlines.isDictionary())
       fix_outline_items(outlines.getKey("/First"), 0);
-    deflate_unfiltered(pdf);
 
     // Info and XMP from the same values (6.7.3); the producer is what libharu named.
     Obj old_info = pdf.getTrailer().getKey("/Info");

@@ -79,12 +79,16 @@ long long Stmt::integer(int col) const { return sqlite3_column_int64(st_, col); 
 double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
-Db::Db(const std::string& path, bool create) : path_(path) {
+void configure_sqlite() {
   // SQLite counts its memory under a global mutex by default: two locks per allocation,
   // 3 % of an import (measured); nothing here reads the counts. Only possible before
-  // SQLite's first use, which is a Db's (a later call fails and changes nothing).
+  // SQLite's first use (a later call fails and changes nothing).
   static std::once_flag configured;
   std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+Db::Db(const std::string& path, bool create) : path_(path) {
+  configure_sqlite();
   // One connection per thread of use: SQLite's own locking of the connection is not needed.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {

@@ -10,6 +10,9 @@
 
 namespace jp {
 
+/// Process-wide settings of SQLite, made before its first use; every opening calls it.
+void configure_sqlite();
+
 class Stmt {
  public:
   Stmt(sqlite3* db, std::string_view sql);

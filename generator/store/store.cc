@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -154,6 +155,10 @@ void upgrade_from_2(Db& db) {
 /// What to do with a database file that has no schema yet: an import gives it one; the
 /// guards an import runs first read it as "nothing stored" (a first import killed before its
 /// commit leaves such a file, and must not block the next one); a build refuses it.
+/// `nothing_stored` also reads without changing anything: another program's file, or one of
+/// another schema version, is "nothing stored" to the guards (the store says what is wrong
+/// with it, after the journal's own errors), and one of version 2 is read as it is (the
+/// import that goes in upgrades it).
 enum class IfEmpty { create, nothing_stored, refuse };
 
 /// Checks the version of an open database; returns false for an empty one that the caller
@@ -170,10 +175,10 @@ bool prepare_schema(Db& db, IfEmpty if_empty) {
   if (version == 0 && app == 0) {
     Stmt t(db.handle(), "SELECT count(*) FROM sqlite_master");
     t.step();
+    if (if_empty == IfEmpty::nothing_stored) return false;
     if (t.integer(0) != 0)
       throw std::runtime_error(fmt::format(
           "{} is an SQLite database of another program, not a journalpress one", db.path()));
-    if (if_empty == IfEmpty::nothing_stored) return false;
     if (if_empty == IfEmpty::refuse)
       throw std::runtime_error(
           fmt::format("{} is an empty database; run `journalpress import` first", db.path()));
@@ -183,6 +188,8 @@ bool prepare_schema(Db& db, IfEmpty if_empty) {
                         kSchemaVersion));
     return true;
   }
+  if (if_empty == IfEmpty::nothing_stored)
+    return app == kApplicationId && (version == 2 || version == kSchemaVersion);
   if (app != kApplicationId)
     throw std::runtime_error(
         fmt::format("{} is not a journalpress database (application_id {:#x})", db.path(), app));
@@ -263,8 +270,14 @@ void insert_events(sqlite3* h, long long ds, const Journal& j) {
   }
 }
 
-void write_rows(Db& db, long long ds, const Journal& j) {
+/// Thrown inside the transaction when the caller's checks refuse the journal.
+struct Refused {};
+
+void write_rows(Db& db, long long ds, const Journal& j, const std::function<bool()>& stop) {
   sqlite3* h = db.handle();
+  auto between = [&] {
+    if (stop && stop()) throw Refused{};
+  };
   insert_one(h, "schools", ds, j.school);
   insert_one(h, "years", ds, j.year);
   insert_records(h, "periods", ds, j.periods);
@@ -283,10 +296,14 @@ void write_rows(Db& db, long long ds, const Journal& j) {
     for (const Guardian& g : j.guardians)
       for (const auto& c : g.children) ch.bind(1, ds).bind(2, g.id).bind(3, c).run();
   }
+  between();
   insert_records(h, "lessons", ds, j.lessons);
   insert_records(h, "individual_homework", ds, j.individual_homework);
+  between();
   insert_records(h, "marks", ds, j.marks);
+  between();
   insert_records(h, "attendance", ds, j.attendance);
+  between();
   insert_records(h, "final_marks", ds, j.final_marks);
   insert_records(h, "mark_changes", ds, j.mark_changes);
   insert_records(h, "remarks", ds, j.remarks);
@@ -312,19 +329,17 @@ void write_warnings(Db& db, long long ds, const Diagnostics& warnings) {
   }
 }
 
-/// Thrown inside the transaction when the caller's checks refuse the journal.
-struct Refused {};
-
 }  // namespace
 
 ImportResult store_journal(const std::string& db_path, const Journal& j,
                            const Diagnostics& warnings, const std::string& imported_at) {
-  return *store_journal_when(db_path, j, imported_at, [&] { return &warnings; });
+  return *store_journal_when(db_path, j, imported_at, [&] { return &warnings; }, {});
 }
 
 std::optional<ImportResult> store_journal_when(const std::string& db_path, const Journal& j,
                                                const std::string& imported_at,
-                                               const std::function<const Diagnostics*()>& checked) {
+                                               const std::function<const Diagnostics*()>& checked,
+                                               const std::function<bool()>& refused_early) {
   namespace fs = std::filesystem;
   bool existed = fs::exists(db_path);
   ImportResult result;
@@ -402,7 +417,7 @@ std::optional<ImportResult> store_journal_when(const std::string& db_path, const
       n.reset();
       if (alone)
         db.exec("DROP INDEX marks_order; DROP INDEX attendance_order; DROP INDEX lessons_order;");
-      write_rows(db, result.dataset, j);
+      write_rows(db, result.dataset, j, refused_early);
       if (alone) db.exec(kVersion3Indexes);
       const Diagnostics* warnings = checked();
       if (!warnings) throw Refused{};
@@ -417,6 +432,30 @@ std::optional<ImportResult> store_journal_when(const std::string& db_path, const
     throw;
   }
   return result;
+}
+
+bool ready_for_checked_store(const std::string& db_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path parent = fs::path(db_path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec)) return false;
+  auto st = fs::symlink_status(db_path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) return false;
+  if (!fs::exists(st)) return true;
+  if (!fs::is_regular_file(st) || fs::file_size(db_path, ec) == 0 || ec) return false;
+  try {
+    configure_sqlite();
+    sqlite3* h = nullptr;
+    int rc = sqlite3_open_v2(db_path.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> own(h, sqlite3_close);
+    if (rc != SQLITE_OK) return false;
+    sqlite3_busy_timeout(h, 10000);
+    Stmt a(h, "PRAGMA application_id");
+    Stmt v(h, "PRAGMA user_version");
+    return a.step() && a.integer(0) == kApplicationId && v.step() && v.integer(0) == kSchemaVersion;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 void check_database(const std::string& db_path) {

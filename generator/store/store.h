@@ -32,12 +32,21 @@ ImportResult store_journal(const std::string& db_path, const Journal& j,
 /// store with them, or null when the journal turned out to be refused. Then nothing is
 /// changed (as on a failure) and nullopt is returned. The rows are read from `j` while
 /// `checked` has not returned: the caller's checks may only set fields no row holds.
+/// `refused_early`, asked between tables, lets the store give up as soon as the checks have
+/// refused the journal (then `checked` is not called).
 std::optional<ImportResult> store_journal_when(const std::string& db_path, const Journal& j,
                                                const std::string& imported_at,
-                                               const std::function<const Diagnostics*()>& checked);
+                                               const std::function<const Diagnostics*()>& checked,
+                                               const std::function<bool()>& refused_early = {});
 
 /// Throws a clear error unless `db_path` is a journalpress database of kSchemaVersion.
 void check_database(const std::string& db_path);
+
+/// Whether an import may write `db_path` while it still checks the journal
+/// (store_journal_when): the database's folder exists (nothing is made that a refusal would
+/// leave behind), and the file is missing or a journalpress database of kSchemaVersion
+/// (reading it upgrades or refuses nothing). Read-only; false on any doubt.
+bool ready_for_checked_store(const std::string& db_path);
 
 /// The records of a dataset that an import must not lose unnoticed, table by table.
 constexpr const char* kShrinkTables[] = {"students", "lessons", "marks", "attendance",
