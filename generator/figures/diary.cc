@@ -76,19 +76,43 @@ DiaryIndex::DiaryIndex(const Journal& j) : j_(j) {
     std::stable_sort(v.begin(), v.end(),
                      [&](int a, int b) { return j.remarks[a].date < j.remarks[b].date; });
   for (size_t i = 0; i < j.bells.size(); ++i) bell_ix_[j.bells[i].number] = int(i);
+  // At most 16 MB (a school of 3,800 pupils and 35,000 lessons); larger, every pair is looked up.
+  const size_t bits = n * j.lessons.size();
+  if (bits / 8 <= (16u << 20)) {
+    any_at_.assign((bits + 63) / 64, 0);
+    auto mark = [&](int s, int l) {
+      if (s < 0 || l < 0 || size_t(s) >= n || size_t(l) >= j.lessons.size()) return;
+      size_t bit = size_t(s) * j.lessons.size() + size_t(l);
+      any_at_[bit / 64] |= uint64_t(1) << (bit % 64);
+    };
+    for (const Mark& m : j.marks) mark(m.student_ix, m.lesson_ix);
+    for (const Attendance& a : j.attendance) mark(a.student_ix, a.lesson_ix);
+    for (const auto& h : j.individual_homework) mark(h.student_ix, h.lesson_ix);
+  }
+}
+
+bool DiaryIndex::maybe_at(int s, int l) const {
+  const size_t lessons = j_.lessons.size();
+  if (any_at_.empty() || s < 0 || l < 0 || size_t(l) >= lessons || size_t(s) >= j_.students.size())
+    return true;
+  size_t bit = size_t(s) * lessons + size_t(l);
+  return (any_at_[bit / 64] >> (bit % 64)) & 1;
 }
 
 const std::vector<int>* DiaryIndex::marks_at(int s, int l) const {
+  if (!maybe_at(s, l)) return nullptr;
   auto it = marks_at_.find(key(s, l));
   return it == marks_at_.end() ? nullptr : &it->second;
 }
 
 const Attendance* DiaryIndex::attendance_at(int s, int l) const {
+  if (!maybe_at(s, l)) return nullptr;
   auto it = attendance_at_.find(key(s, l));
   return it == attendance_at_.end() ? nullptr : &j_.attendance[it->second];
 }
 
 const std::vector<int>* DiaryIndex::homework_at(int s, int l) const {
+  if (!maybe_at(s, l)) return nullptr;
   auto it = homework_at_.find(key(s, l));
   return it == homework_at_.end() ? nullptr : &it->second;
 }

@@ -53,7 +53,12 @@ class DiaryIndex {
 
  private:
   static uint64_t key(int a, int b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
+  /// False when the student has no mark, attendance entry or individual homework at the
+  /// lesson: most (student, lesson) pairs a page or a printout asks about (a bit each, read
+  /// in lesson order), so that the hash lookups are made only where something is.
+  bool maybe_at(int s, int l) const;
   const Journal& j_;
+  std::vector<uint64_t> any_at_;  ///< bit s * lessons + l; empty: not kept (too large)
   std::vector<std::vector<int>> lessons_, marks_, attendance_, finals_, remarks_;
   std::unordered_map<uint64_t, std::vector<int>> marks_at_, homework_at_;
   std::unordered_map<uint64_t, int> attendance_at_;
