@@ -420,3 +420,43 @@ TEST_CASE("site: a child's calendar events and feed entries made once for all it
   CHECK(again.family(families[0], loc, no_links) == family_feed(ix, families[0], loc, no_links));
   fs::remove_all(dir);
 }
+
+TEST_CASE("site: the diary index answers every (student, lesson) as a search of the journal",
+          "[site]") {
+  // DiaryIndex skips its hash lookups where its bitmap says nothing is: for every pair of
+  // data/, the marks, attendance entry and individual homework it returns must be the
+  // journal's own, found by brute force.
+  auto dir = temp_path("index-pairs");
+  import_into({src("data")}, dir / "j.db");
+  Journal j =
+      read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  DiaryIndex ix(j);
+  std::map<std::pair<int, int>, std::vector<int>> marks, homework;
+  std::map<std::pair<int, int>, int> attendance;
+  for (size_t i = 0; i < j.marks.size(); ++i)
+    marks[{j.marks[i].student_ix, j.marks[i].lesson_ix}].push_back(int(i));
+  for (size_t i = 0; i < j.individual_homework.size(); ++i)
+    homework[{j.individual_homework[i].student_ix, j.individual_homework[i].lesson_ix}].push_back(
+        int(i));
+  for (size_t i = 0; i < j.attendance.size(); ++i)
+    attendance[{j.attendance[i].student_ix, j.attendance[i].lesson_ix}] = int(i);
+  REQUIRE(!marks.empty());
+  REQUIRE(!attendance.empty());
+  size_t differ = 0, found = 0;
+  for (int s = 0; s < int(j.students.size()); ++s)
+    for (int l = 0; l < int(j.lessons.size()); ++l) {
+      auto m = marks.find({s, l});
+      const std::vector<int>* got = ix.marks_at(s, l);
+      differ += (m == marks.end()) ? got != nullptr : (!got || *got != m->second);
+      auto h = homework.find({s, l});
+      const std::vector<int>* hw = ix.homework_at(s, l);
+      differ += (h == homework.end()) ? hw != nullptr : (!hw || *hw != h->second);
+      auto a = attendance.find({s, l});
+      const Attendance* at = ix.attendance_at(s, l);
+      differ += (a == attendance.end()) ? at != nullptr : at != &j.attendance[a->second];
+      found += got != nullptr;
+    }
+  CHECK(differ == 0);
+  CHECK(found == marks.size());
+  fs::remove_all(dir);
+}
