@@ -27,6 +27,11 @@ namespace {
 
 std::string src(const std::string& rel) { return std::string(JP_SOURCE_DIR) + "/" + rel; }
 
+/// The journal stored in `db` (its one dataset), as a build reads it.
+Journal stored_journal(const fs::path& db) {
+  return read_journal(db.string(), choose_dataset(db.string(), "", ""));
+}
+
 void import_into(const std::vector<std::string>& inputs, const fs::path& db) {
   ImportOptions o;
   o.inputs = inputs;
@@ -232,8 +237,7 @@ TEST_CASE(
   import_into({src("data")}, dir / "j.db");
   write_site_key((dir / "site.key").string(), false);
   build(dir / "j.db", dir / "out", (dir / "site.key").string(), "2024-02-14");
-  Journal j =
-      read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  Journal j = stored_journal(dir / "j.db");
   std::vector<std::string> names;
   for (const auto& s : j.students) names.push_back(full_name(s.person));
   std::map<std::string, std::set<int>> allowed;  // area folder -> students
@@ -299,8 +303,7 @@ TEST_CASE("site: a student who has left is removed at the next build", "[site]")
   auto dir = temp_path("left");
   import_into({src("data")}, dir / "j.db");
   write_site_key((dir / "site.key").string(), false);
-  Journal j =
-      read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  Journal j = stored_journal(dir / "j.db");
   // The sample's departure (an enrollment that ends, with no later one).
   const Student* left = nullptr;
   for (const auto& s : j.students)
@@ -378,8 +381,7 @@ TEST_CASE("site: a child's calendar events and feed entries made once for all it
   // on all cores at once, and also for a family asked for more often than expected.
   auto dir = temp_path("shared-feeds");
   import_into({src("data")}, dir / "j.db");
-  Journal j =
-      read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  Journal j = stored_journal(dir / "j.db");
   DiaryIndex ix(j);
   const Locale& loc = Locale::ru();
   const Day today = *parse_date("2024-02-14");
@@ -428,8 +430,7 @@ TEST_CASE("site: the diary index answers every (student, lesson) as a search of 
   // journal's own, found by brute force.
   auto dir = temp_path("index-pairs");
   import_into({src("data")}, dir / "j.db");
-  Journal j =
-      read_journal((dir / "j.db").string(), choose_dataset((dir / "j.db").string(), "", ""));
+  Journal j = stored_journal(dir / "j.db");
   DiaryIndex ix(j);
   std::map<std::pair<int, int>, std::vector<int>> marks, homework;
   std::map<std::pair<int, int>, int> attendance;
