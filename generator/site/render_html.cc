@@ -267,12 +267,14 @@ void HtmlRenderer::student_part(std::string& out, int student, int li, bool unma
           commented{"value", "value_class", "work", "weight", "comment"};
       std::string work = m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_;
       std::string weight = Locale::number(mark_weight(j_, m), 2, false);
+      const int commented_ix = m.comment.empty() ? 0 : 1;
+      const Skeleton*& msk = mark_skeletons_[commented_ix];
+      if (!msk)
+        msk = &skeleton("mark.mustache", commented_ix, commented_ix ? commented : plain, {});
       if (m.comment.empty())
-        skeleton("mark.mustache", 0, plain, {})
-            .fill(marks, {m.value, value_class(m.value), work, weight});
+        msk->fill(marks, {m.value, value_class(m.value), work, weight});
       else
-        skeleton("mark.mustache", 1, commented, {})
-            .fill(marks, {m.value, value_class(m.value), work, weight, m.comment});
+        msk->fill(marks, {m.value, value_class(m.value), work, weight, m.comment});
     }
   }
   if (a) {
@@ -287,11 +289,15 @@ void HtmlRenderer::student_part(std::string& out, int student, int li, bool unma
   }
   // One skeleton per combination of the template's three sections.
   int mask = (hw ? 1 : 0) | (ms ? 2 : 0) | (a ? 4 : 0);
-  std::vector<std::string> vars;
-  if (hw) vars.push_back("individual");
-  if (ms) vars.push_back("marks");
-  if (a) vars.push_back("attendance"), vars.push_back("attendance_class");
-  const Skeleton& sk = skeleton("lesson_student.mustache", mask, vars, {});
+  const Skeleton*& row = row_skeletons_[mask];
+  if (!row) {
+    std::vector<std::string> vars;
+    if (hw) vars.push_back("individual");
+    if (ms) vars.push_back("marks");
+    if (a) vars.push_back("attendance"), vars.push_back("attendance_class");
+    row = &skeleton("lesson_student.mustache", mask, vars, {});
+  }
+  const Skeleton& sk = *row;
   switch (mask) {
     case 1:
       sk.fill(out, {ind});

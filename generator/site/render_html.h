@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -88,6 +89,10 @@ class HtmlRenderer {
   const Skeleton& skeleton(const char* name, int variant, const std::vector<std::string>& vars,
                            const kainjow::mustache::data& fixed) const;
   mutable std::map<std::pair<std::string, int>, Skeleton> skeletons_;
+  /// The skeletons of a lesson's row for a student (by which of its three parts it has) and
+  /// of a mark (plain, commented), found once: they are asked for on every row of every page.
+  mutable std::array<const Skeleton*, 8> row_skeletons_{};
+  mutable std::array<const Skeleton*, 2> mark_skeletons_{};
 
   const DiaryIndex& ix_;
   const Journal& j_;
