@@ -205,8 +205,7 @@ CalendarSource::CalendarSource(const DiaryIndex& ix, const Locale& loc, Day toda
       today_(today),
       made_(std::make_unique<std::once_flag[]>(ix.journal().lessons.size())),
       homework_(ix.journal().lessons.size()),
-      uses_(ix.journal().students.size()),
-      shared_(std::make_unique<Shared[]>(ix.journal().students.size())) {}
+      events_(ix.journal().students.size()) {}
 
 CalendarSource::~CalendarSource() = default;
 
@@ -224,9 +223,7 @@ std::string family_calendar(const DiaryIndex& ix, const std::vector<int>& childr
   return CalendarSource(ix, loc, today).family(children);
 }
 
-void CalendarSource::expect(const std::vector<int>& children) {
-  for (int c : children) shared_[c].left = ++uses_[c];
-}
+void CalendarSource::expect(const std::vector<int>& children) { events_.expect(children); }
 
 CalendarSource::Events CalendarSource::child_events(int c) const {
   const DiaryIndex& ix = ix_;
@@ -297,16 +294,11 @@ std::string CalendarSource::family(const std::vector<int>& children) const {
   std::string names;
   for (int c : children) {
     names += (names.empty() ? "" : ", ") + first_name(j.students[c]);
-    Shared& sh = shared_[c];
-    // In this family's calendar only, or asked for more often than expected: made here.
-    if (uses_[c] < 2 || sh.claimed.fetch_add(1) >= uses_[c]) {
-      for (const auto& [uid, text] : child_events(c)) cal.add(uid, text);
-      continue;
-    }
-    std::call_once(sh.made, [&] { sh.events = child_events(c); });
-    for (const auto& [uid, text] : sh.events) cal.add(uid, text);
-    // The last of the child's families frees its events (~10 MB on a large school).
-    if (sh.left.fetch_sub(1) == 1) Events().swap(sh.events);
+    events_.with(
+        c, [&] { return child_events(c); },
+        [&](const Events& events) {
+          for (const auto& [uid, text] : events) cal.add(uid, text);
+        });
   }
   for (const Holiday& h : j.holidays)
     cal.event("holiday-" + format_date(h.start), h.start, h.end + 1,

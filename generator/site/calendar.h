@@ -6,7 +6,6 @@
 // depends on the build's date except which homework is recent enough to list.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +16,7 @@
 
 #include "core/wording.h"
 #include "figures/diary.h"
+#include "site/per_child.h"
 
 namespace jp {
 
@@ -38,12 +38,6 @@ class CalendarSource {
  private:
   /// A child's events (uid, VEVENT text) in the order its families' calendars list them.
   using Events = std::vector<std::pair<std::string, std::string>>;
-  struct Shared {
-    std::once_flag made;
-    Events events;
-    std::atomic<int> claimed{0};  ///< families that took them
-    std::atomic<int> left{0};     ///< families still to list them
-  };
   Events child_events(int child) const;
   const std::string& homework(int lesson) const;
   const DiaryIndex& ix_;
@@ -51,8 +45,7 @@ class CalendarSource {
   Day today_;
   std::unique_ptr<std::once_flag[]> made_;
   mutable std::vector<std::string> homework_;
-  std::vector<int> uses_;  ///< by student: the families expected to list them
-  std::unique_ptr<Shared[]> shared_;
+  PerChild<Events> events_;
 };
 
 /// One family's calendar with a source of its own (a build of many families shares one).

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
 
 #include "core/dates.h"
 #include "core/hash.h"
@@ -38,15 +36,12 @@ struct FeedSource::Entry {
   bool fresh = false;  ///< new since the previous publication
 };
 
-/// A child's entries, made once for the child's families (FeedSource::expect).
-struct FeedSource::Shared {
-  std::once_flag made;
+struct FeedSource::Made {
   std::vector<Entry> entries;
-  Day today = 0;  ///< the options they were made with
+  Day today = 0;
   bool links = false;
   const Locale* loc = nullptr;
-  std::atomic<int> claimed{0};  ///< families that took them
-  std::atomic<int> left{0};     ///< families still to list them
+  void swap(Made& other) noexcept { std::swap(*this, other); }
 };
 
 std::string name_uuid(const std::string& name) {
@@ -58,10 +53,7 @@ std::string name_uuid(const std::string& name) {
 }
 
 FeedSource::FeedSource(const DiaryIndex& ix, const NewSince* since)
-    : ix_(ix),
-      uses_(ix.journal().students.size()),
-      shared_(std::make_unique<Shared[]>(ix.journal().students.size())),
-      changed_(ix.journal().marks.size()) {
+    : ix_(ix), entries_(ix.journal().students.size()), changed_(ix.journal().marks.size()) {
   const Journal& j = ix.journal();
   for (const MarkChange& c : j.mark_changes)
     if (c.mark_ix >= 0 && size_t(c.mark_ix) < changed_.size() && c.changed_ts)
@@ -86,9 +78,7 @@ std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, 
 
 FeedSource::~FeedSource() = default;
 
-void FeedSource::expect(const std::vector<int>& children) {
-  for (int c : children) shared_[c].left = ++uses_[c];
-}
+void FeedSource::expect(const std::vector<int>& children) { entries_.expect(children); }
 
 std::vector<FeedSource::Entry> FeedSource::child_entries(int c, const Locale& loc,
                                                          const FeedOptions& o) const {
@@ -189,23 +179,13 @@ std::string FeedSource::family(const std::vector<int>& children, const Locale& l
     const Student& st = j.students[c];
     std::string name = st.person.first_name.empty() ? full_name(st.person) : st.person.first_name;
     names += (names.empty() ? "" : ", ") + name;
-    Shared& sh = shared_[c];
-    // In this family's feed only, or asked for more often than expected: made here.
-    if (uses_[c] < 2 || sh.claimed.fetch_add(1) >= uses_[c]) {
-      for (Entry& e : child_entries(c, loc, o)) entries.push_back(std::move(e));
-      continue;
-    }
-    std::call_once(sh.made, [&] {
-      sh.entries = child_entries(c, loc, o);
-      sh.today = o.today, sh.links = o.links, sh.loc = &loc;
+    auto make = [&] { return Made{child_entries(c, loc, o), o.today, o.links, &loc}; };
+    entries_.with(c, make, [&](const Made& m) {
+      if (m.today == o.today && m.links == o.links && m.loc == &loc)
+        entries.insert(entries.end(), m.entries.begin(), m.entries.end());
+      else  // made for other options: made again for these
+        for (Entry& e : child_entries(c, loc, o)) entries.push_back(std::move(e));
     });
-    if (sh.today != o.today || sh.links != o.links || sh.loc != &loc) {  // for other options
-      for (Entry& e : child_entries(c, loc, o)) entries.push_back(std::move(e));
-    } else {
-      entries.insert(entries.end(), sh.entries.begin(), sh.entries.end());
-    }
-    // The last of the child's families frees its entries.
-    if (sh.left.fetch_sub(1) == 1) std::vector<Entry>().swap(sh.entries);
   }
   // Newest first; equal times by id, so the bytes do not depend on the input's order.
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {

@@ -14,6 +14,7 @@
 #include "core/wording.h"
 #include "figures/diary.h"
 #include "figures/new_since.h"
+#include "site/per_child.h"
 
 namespace jp {
 
@@ -47,11 +48,11 @@ class FeedSource {
 
  private:
   struct Entry;
-  struct Shared;
+  /// A child's entries and the options they were made with.
+  struct Made;
   std::vector<Entry> child_entries(int child, const Locale& loc, const FeedOptions& o) const;
   const DiaryIndex& ix_;
-  std::vector<int> uses_;  ///< by student: the families expected to list them
-  std::unique_ptr<Shared[]> shared_;
+  PerChild<Made> entries_;
   std::vector<int64_t> changed_;  ///< by mark: its last change (UTC seconds), 0 none
   /// By record: new since the previous publication (marks, final marks, remarks).
   std::vector<char> fresh_mark_, fresh_final_, fresh_remark_;
