@@ -122,6 +122,8 @@ class Writer {
   void stage(const std::string& rel, std::string_view bytes);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
                   const std::string& hash);
+  /// The SHA-256 of `bytes`, or "" in a dry run where no path was published before.
+  std::string hash_for(const std::vector<std::string>& rel_paths, std::string_view bytes);
   bool in_scope(const std::string& rel) const;
 
   OutputFolder& folder_;

@@ -34,7 +34,7 @@ std::string value_class(const std::string& v) {
 struct HtmlRenderer::Templates {
   // Templates rendered with kainjow data; day, lesson_student, mark, mark_row and
   // subject_period are only used as skeletons (see skeleton()).
-  mu::mustache layout, root, family, week, subject, results, attendance, notes, news, nav,
+  mu::mustache layout, root, family, subject, results, attendance, notes, news, nav,
       result_item, loader;
   static mu::mustache load(const char* name) {
     mu::mustache m{std::string(embedded_files().at(name))};
@@ -46,7 +46,6 @@ struct HtmlRenderer::Templates {
       : layout(load("layout.mustache")),
         root(load("root.mustache")),
         family(load("family.mustache")),
-        week(load("week.mustache")),
         subject(load("subject.mustache")),
         results(load("results.mustache")),
         attendance(load("attendance.mustache")),
@@ -109,15 +108,40 @@ HtmlRenderer::HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day to
       no_work_type_(locale.text("no_work_type")),
       footer_(locale.text("footer")) {}
 
-const Skeleton& HtmlRenderer::skeleton(const char* name, int variant,
-                                       const std::vector<std::string>& vars,
-                                       const mu::data& fixed) const {
-  auto key = std::make_pair(std::string(name), variant);
-  auto it = skeletons_.find(key);
-  if (it == skeletons_.end())
-    it = skeletons_.emplace(key, Skeleton(std::string(embedded_files().at(name)), vars, fixed))
-             .first;
+Skeleton HtmlRenderer::compile(const char* name,
+                               std::pair<std::vector<std::string>, mu::data> how) {
+  return Skeleton(std::string(embedded_files().at(name)), std::move(how.first), how.second);
+}
+
+const std::string& HtmlRenderer::date_long(Day d) const {
+  auto it = date_long_.find(d);
+  if (it == date_long_.end()) it = date_long_.emplace(d, loc_.date_long(d)).first;
   return it->second;
+}
+
+const std::string& HtmlRenderer::day_month(Day d) const {
+  auto it = day_month_.find(d);
+  if (it == day_month_.end()) it = day_month_.emplace(d, loc_.day_month(d)).first;
+  return it->second;
+}
+
+const std::string& HtmlRenderer::weight_text(double w) const {
+  // A school has a handful of weights: a short list, searched from the front.
+  for (const auto& [weight, text] : weights_)
+    if (weight == w) return text;
+  weights_.emplace_back(w, Locale::number(w, 2, false));
+  return weights_.back().second;
+}
+
+const std::string& HtmlRenderer::attendance_text(const Attendance& a) const {
+  auto key = std::make_tuple(a.status, a.reason, a.minutes ? *a.minutes : -1);
+  auto it = attendance_texts_.find(key);
+  if (it != attendance_texts_.end()) return it->second;
+  std::string text =
+      a.status == "late"
+          ? loc_.text("attendance.late") + (a.minutes ? " " + loc_.count(*a.minutes, "minutes") : "")
+          : loc_.text("attendance." + (a.reason.empty() ? std::string("absent") : a.reason));
+  return attendance_texts_.emplace(key, std::move(text)).first->second;
 }
 
 const std::string& HtmlRenderer::nav(int student, const char* current) const {
@@ -179,17 +203,9 @@ std::string HtmlRenderer::layout(const std::string& title, const std::string& he
                                  const std::string& content, int student, const char* current,
                                  const std::string& root) const {
   const std::string& school = j_.school.short_name.empty() ? j_.school.name : j_.school.short_name;
-  if (student >= 0) {
-    static const std::vector<std::string> vars{"title",  "school", "root",  "heading", "content",
-                                               "footer", "child",  "class", "nav"};
-    const Skeleton& sk = skeleton("layout.mustache", 1, vars, {});
-    std::string out;
-    out.reserve(content.size() + 2048);
-    sk.fill(out,
-            {title, school, root, heading, content, footer_, full_name(j_.students[student].person),
-             class_name(student, today_), nav(student, current)});
-    return out;
-  }
+  if (student >= 0)
+    return child_layout(title, heading, student, current, root,
+                        [&](std::string& out) { out += content; });
   // The pages outside the areas (a handful a build) through kainjow; a child's page, by the
   // tens of thousands, never builds its data (the page's content copied into it cost an
   // allocation and a copy of every page: 6 % of the rendering, measured).
@@ -201,6 +217,27 @@ std::string HtmlRenderer::layout(const std::string& title, const std::string& he
   d.set("content", content);
   d.set("footer", loc_.text("footer"));
   return t_->layout.render(d);
+}
+
+template <class Content>
+std::string HtmlRenderer::child_layout(const std::string& title, const std::string& heading,
+                                       int student, const char* current, const std::string& root,
+                                       Content content) const {
+  const std::string& school = j_.school.short_name.empty() ? j_.school.name : j_.school.short_name;
+  static const std::vector<std::string> vars{"title",  "school", "root",  "heading", "content",
+                                             "footer", "child",  "class", "nav"};
+  const Skeleton& sk = skeleton("layout.mustache", 1, vars, {});
+  const StudentCache& c = cache(student);
+  const std::string_view values[]{title,   school, root,          heading,
+                                  "",      footer_, c.name, c.class_today,
+                                  nav(student, current)};
+  std::string out;
+  out.reserve(page_size_);
+  size_t slot = sk.fill_to(out, values, 4);
+  content(out);
+  sk.fill_from(out, values, slot);
+  page_size_ = std::max(page_size_, out.size());
+  return out;
 }
 
 std::string HtmlRenderer::root_page() const {
@@ -257,7 +294,8 @@ void HtmlRenderer::student_part(std::string& out, int student, int li, bool unma
   const std::vector<int>* hw = unmarked ? nullptr : ix_.homework_at(student, li);
   const std::vector<int>* ms = unmarked ? nullptr : ix_.marks_at(student, li);
   if (!a && !hw && !ms) return;
-  std::string ind, marks, att, att_class;
+  std::string ind, marks;
+  std::string_view att, att_class;
   if (hw)
     for (int h : *hw) ind += markdown_html(j_.individual_homework[h].text);
   if (ms) {
@@ -265,8 +303,9 @@ void HtmlRenderer::student_part(std::string& out, int student, int li, bool unma
       const Mark& m = j_.marks[mi];
       static const std::vector<std::string> plain{"value", "value_class", "work", "weight"},
           commented{"value", "value_class", "work", "weight", "comment"};
-      std::string work = m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_;
-      std::string weight = Locale::number(mark_weight(j_, m), 2, false);
+      const std::string& work =
+          m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_;
+      const std::string& weight = weight_text(mark_weight(j_, m));
       const int commented_ix = m.comment.empty() ? 0 : 1;
       const Skeleton*& msk = mark_skeletons_[commented_ix];
       if (!msk)
@@ -278,14 +317,8 @@ void HtmlRenderer::student_part(std::string& out, int student, int li, bool unma
     }
   }
   if (a) {
-    if (a->status == "late") {
-      att = loc_.text("attendance.late") +
-            (a->minutes ? " " + loc_.count(*a->minutes, "minutes") : "");
-      att_class = "late";
-    } else {
-      att = loc_.text("attendance." + (a->reason.empty() ? std::string("absent") : a->reason));
-      att_class = "absent";
-    }
+    att = attendance_text(*a);
+    att_class = a->status == "late" ? "late" : "absent";
   }
   // One skeleton per combination of the template's three sections.
   int mask = (hw ? 1 : 0) | (ms ? 2 : 0) | (a ? 4 : 0);
@@ -332,26 +365,31 @@ std::string HtmlRenderer::week_page(int student, Day monday, bool current) const
   bool unmarked = cache(student).unmarked;
   const auto& weeks = cache(student).weeks;
   auto wit = std::lower_bound(weeks.begin(), weeks.end(), monday);
-  mu::data d;
-  if (wit != weeks.begin()) {
-    mu::data p;
-    p.set("href", week_file(s, *(wit - 1)));
-    p.set("label", loc_.range(*(wit - 1), *(wit - 1) + 6));
-    d.set("prev", p);
+  bool prev = wit != weeks.begin(), next = wit != weeks.end() && wit + 1 != weeks.end();
+  std::string prev_href, prev_label, next_href, next_label, current_href;
+  if (prev) {
+    prev_href = week_file(s, *(wit - 1));
+    prev_label = loc_.range(*(wit - 1), *(wit - 1) + 6);
   }
-  if (wit != weeks.end() && wit + 1 != weeks.end()) {
-    mu::data n;
-    n.set("href", week_file(s, *(wit + 1)));
-    n.set("label", loc_.range(*(wit + 1), *(wit + 1) + 6));
-    d.set("next", n);
+  if (next) {
+    next_href = week_file(s, *(wit + 1));
+    next_label = loc_.range(*(wit + 1), *(wit + 1) + 6);
   }
   // A link to the current week goes to the stable `current` page, so that a week's page
   // does not change when the current week moves on (and is not rewritten every week).
-  if (!current) {
-    mu::data c;
-    c.set("href", page_file(s, "current"));
-    d.set("current_link", c);
-  }
+  if (!current) current_href = page_file(s, "current");
+  const int week_mask = (prev ? 1 : 0) | (next ? 2 : 0) | (current ? 0 : 4);
+  const Skeleton& week = skeleton("week.mustache", week_mask, [&] {
+    mu::data fixed;
+    if (prev) fixed.set("prev", true);
+    if (next) fixed.set("next", true);
+    if (!current) fixed.set("current_link", true);
+    return std::make_pair(std::vector<std::string>{"prev_href", "prev_label", "next_href",
+                                                   "next_label", "current_href", "days"},
+                          fixed);
+  });
+  const std::string_view week_values[]{prev_href,  prev_label,   next_href,
+                                       next_label, current_href, ""};
   // Days shown: the class's school week (5 or 6 days), or more if lessons fall later.
   int days = 5;
   for (const auto& e : s.enrollments)
@@ -362,22 +400,14 @@ std::string HtmlRenderer::week_page(int student, Day monday, bool current) const
                               [&](int li, Day d) { return j_.lessons[li].date < d; });
   for (auto it = lit; it != lessons.end() && j_.lessons[*it].date < monday + 7; ++it)
     days = std::max(days, weekday(j_.lessons[*it].date));
-  std::string days_html;
-  for (int k = 0; k < days; ++k) {
-    Day day = monday + k;
-    std::string ls;
-    bool any = false;
-    for (; lit != lessons.end() && j_.lessons[*lit].date == day; ++lit) {
-      any = true;
-      int li = *lit;
-      const LessonFragments::Fragment& f = (*lessons_)[li];
-      ls += f.before_id;
-      ls += s.id;
-      ls += f.after_id;
-      student_part(ls, student, li, unmarked);
-      ls += f.tail;
-    }
-    {
+  std::string range = loc_.range(monday, monday + days - 1);
+  std::string title = loc_.format("titles.week", {{"range", range}});
+  // The whole page is written into one string: layout, week, each day, each lesson.
+  auto content = [&](std::string& out) {
+    size_t week_slot = week.fill_to(out, week_values, 5);
+    for (int k = 0; k < days; ++k) {
+      Day day = monday + k;
+      bool any = lit != lessons.end() && j_.lessons[*lit].date == day;
       // Skeleton per combination of the day's sections; the values are the slots.
       bool is_today = current && day == today_;
       const Holiday* hol = ix_.holiday_on(day);
@@ -385,29 +415,42 @@ std::string HtmlRenderer::week_page(int student, Day monday, bool current) const
       bool empty = !hol && !any && !absent;
       int mask =
           (is_today ? 1 : 0) | (hol ? 2 : 0) | (absent ? 4 : 0) | (empty ? 8 : 0) | (any ? 16 : 0);
-      std::vector<std::string> vars{"n", "date"};
-      if (hol) vars.push_back("holiday");
-      if (any) vars.push_back("lessons");
-      mu::data fixed;
-      if (is_today) fixed.set("today", true);
-      if (absent) fixed.set("absent_from_class", true);
-      if (empty) fixed.set("empty", true);
-      const Skeleton& sk = skeleton("day.mustache", mask, vars, fixed);
-      std::string n = std::to_string(k + 1), date = loc_.date_long(day);
-      if (hol && any)
-        sk.fill(days_html, {n, date, hol->name, ls});
-      else if (hol)
-        sk.fill(days_html, {n, date, hol->name});
-      else if (any)
-        sk.fill(days_html, {n, date, ls});
-      else
-        sk.fill(days_html, {n, date});
+      const Skeleton*& sk = day_skeletons_[size_t(mask)];
+      if (!sk)
+        sk = &skeleton("day.mustache", mask, [&] {
+          std::vector<std::string> vars{"n", "date"};
+          if (hol) vars.push_back("holiday");
+          if (any) vars.push_back("lessons");
+          mu::data fixed;
+          if (is_today) fixed.set("today", true);
+          if (absent) fixed.set("absent_from_class", true);
+          if (empty) fixed.set("empty", true);
+          return std::make_pair(vars, fixed);
+        });
+      std::string n = std::to_string(k + 1);
+      std::string_view values[4]{n, date_long(day)};
+      size_t count = 2;
+      if (hol) values[count++] = hol->name;
+      if (!any) {
+        sk->fill_all(out, std::span(values, count));
+        continue;
+      }
+      size_t lessons_var = count++;
+      size_t slot = sk->fill_to(out, std::span(values, count), lessons_var);
+      for (; lit != lessons.end() && j_.lessons[*lit].date == day; ++lit) {
+        int li = *lit;
+        const LessonFragments::Fragment& f = (*lessons_)[li];
+        out += f.before_id;
+        out += s.id;
+        out += f.after_id;
+        student_part(out, student, li, unmarked);
+        out += f.tail;
+      }
+      sk->fill_from(out, std::span(values, count), slot);
     }
-  }
-  d.set("days", days_html);
-  std::string range = loc_.range(monday, monday + days - 1);
-  std::string title = loc_.format("titles.week", {{"range", range}});
-  return layout(title, title, t_->week.render(d), student, current ? "current" : "week", "../../");
+    week.fill_from(out, week_values, week_slot);
+  };
+  return child_layout(title, title, student, current ? "current" : "week", "../../", content);
 }
 
 std::string HtmlRenderer::subject_page(int student, int subject) const {
@@ -440,12 +483,12 @@ std::string HtmlRenderer::subject_page(int student, int subject) const {
       if (l.date < per.start || l.date > per.end) continue;
       ++count;
       double w = mark_weight(j_, m);
-      std::string wtext = Locale::number(w, 2, false);
+      const std::string& wtext = weight_text(w);
       static const std::vector<std::string> row_vars{"date", "value", "value_class", "work",
                                                      "weight"};
-      skeleton("mark_row.mustache", 0, row_vars, {})
-          .fill(rows,
-                {loc_.day_month(l.date), m.value, value_class(m.value),
+      if (!mark_row_skeleton_) mark_row_skeleton_ = &skeleton("mark_row.mustache", 0, row_vars, {});
+      mark_row_skeleton_->fill(rows,
+                {day_month(l.date), m.value, value_class(m.value),
                  m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_, wtext});
       if (auto v = numeric_value(set, m.value)) {
         if (!formula.empty()) formula += " + ";
@@ -511,6 +554,8 @@ const HtmlRenderer::StudentCache& HtmlRenderer::cache(int student) const {
     cache_.weeks = ix_.weeks(student);
     cache_.periods = ix_.periods(student);
     cache_.unmarked = ix_.unmarked(student);
+    cache_.name = full_name(j_.students[student].person);
+    cache_.class_today = class_name(student, today_);
     Day w = week_monday(today_);
     const auto& weeks = cache_.weeks;
     if (weeks.empty())

@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -86,13 +88,44 @@ class HtmlRenderer {
   const std::string& nav(int student, const char* current) const;
   void student_part(std::string& out, int student, int lesson, bool unmarked) const;
   /// A template compiled into a skeleton, one per variant of its sections (cached).
+  /// `make` gives the variables and the fixed data, asked only the first time (the names
+  /// are string literals: the cache is keyed by their address).
+  template <class Make>
+  const Skeleton& skeleton(const char* name, int variant, Make make) const {
+    auto key = std::make_pair(name, variant);
+    auto it = skeletons_.find(key);
+    if (it == skeletons_.end()) it = skeletons_.emplace(key, compile(name, make())).first;
+    return it->second;
+  }
   const Skeleton& skeleton(const char* name, int variant, const std::vector<std::string>& vars,
-                           const kainjow::mustache::data& fixed) const;
-  mutable std::map<std::pair<std::string, int>, Skeleton> skeletons_;
-  /// The skeletons of a lesson's row for a student (by which of its three parts it has) and
-  /// of a mark (plain, commented), found once: they are asked for on every row of every page.
+                           const kainjow::mustache::data& fixed) const {
+    return skeleton(name, variant, [&] { return std::make_pair(vars, fixed); });
+  }
+  static Skeleton compile(const char* name,
+                          std::pair<std::vector<std::string>, kainjow::mustache::data> how);
+  mutable std::map<std::pair<const char*, int>, Skeleton> skeletons_;
+  /// The skeletons of a lesson's row for a student (by which of its three parts it has), of
+  /// a mark (plain, commented), of a day (by its sections) and of a subject's mark row,
+  /// found once: they are asked for on every row of every page.
   mutable std::array<const Skeleton*, 8> row_skeletons_{};
   mutable std::array<const Skeleton*, 2> mark_skeletons_{};
+  mutable std::array<const Skeleton*, 32> day_skeletons_{};
+  mutable const Skeleton* mark_row_skeleton_ = nullptr;
+  /// A child's page: the layout filled around the content that `content` appends to the
+  /// page's string, which is the page (no copy of the content into the layout).
+  template <class Content>
+  std::string child_layout(const std::string& title, const std::string& heading, int student,
+                           const char* current, const std::string& root, Content content) const;
+  /// Texts asked for on every row of every page, worked out once per renderer.
+  const std::string& date_long(Day d) const;
+  const std::string& day_month(Day d) const;
+  const std::string& weight_text(double weight) const;
+  const std::string& attendance_text(const Attendance& a) const;
+  mutable std::unordered_map<Day, std::string> date_long_, day_month_;
+  mutable std::vector<std::pair<double, std::string>> weights_;
+  mutable std::map<std::tuple<std::string, std::string, int>, std::string> attendance_texts_;
+  /// The size of the largest child's page so far: the next page's string is reserved so.
+  mutable size_t page_size_ = 16384;
 
   const DiaryIndex& ix_;
   const Journal& j_;
@@ -107,6 +140,7 @@ class HtmlRenderer {
     std::vector<int> periods;
     bool unmarked = false;
     Day landing = 0;
+    std::string name, class_today;  ///< as the layout shows them
   };
   /// Per-student figures used by every page of the student (computed once per student).
   const StudentCache& cache(int student) const;

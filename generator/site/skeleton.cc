@@ -1,5 +1,6 @@
 #include "site/skeleton.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace jp {
@@ -39,15 +40,45 @@ Skeleton::Skeleton(const std::string& text, std::vector<std::string> vars, const
 }
 
 void Skeleton::fill(std::string& out, std::initializer_list<std::string_view> values) const {
-  fill_all(out, std::vector<std::string_view>(values));
+  check(values.size());
+  out += pieces_[0];
+  fill_slots(out, values.begin(), 0, slots_.size());
 }
 
-void Skeleton::fill_all(std::string& out, const std::vector<std::string_view>& values) const {
-  if (values.size() != vars_)
-    throw std::logic_error("skeleton filled with the wrong number of values");
-  const std::string_view* v = values.data();
+void Skeleton::check(size_t values) const {
+  if (values != vars_) throw std::logic_error("skeleton filled with the wrong number of values");
+}
+
+void Skeleton::fill_all(std::string& out, std::span<const std::string_view> values) const {
+  check(values.size());
   out += pieces_[0];
-  for (size_t i = 0; i < slots_.size(); ++i) {
+  fill_slots(out, values.data(), 0, slots_.size());
+}
+
+size_t Skeleton::fill_to(std::string& out, std::span<const std::string_view> values,
+                         size_t var) const {
+  check(values.size());
+  size_t slot = 0;
+  while (slot < slots_.size() && size_t(slots_[slot].var) != var) ++slot;
+  if (slot == slots_.size() || std::count_if(slots_.begin(), slots_.end(), [&](const Slot& s) {
+                                 return size_t(s.var) == var;
+                               }) != 1)
+    throw std::logic_error("a skeleton split at a variable it does not use exactly once");
+  out += pieces_[0];
+  fill_slots(out, values.data(), 0, slot);
+  return slot;
+}
+
+void Skeleton::fill_from(std::string& out, std::span<const std::string_view> values,
+                         size_t slot) const {
+  check(values.size());
+  out += pieces_[slot + 1];
+  fill_slots(out, values.data(), slot + 1, slots_.size());
+}
+
+void Skeleton::fill_slots(std::string& out, const std::string_view* v, size_t from,
+                          size_t to) const {
+  for (size_t i = from; i < to; ++i) {
     std::string_view s = v[slots_[i].var];
     if (!slots_[i].escape) {
       out += s;

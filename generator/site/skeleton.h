@@ -6,6 +6,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <span>
 #include <kainjow/mustache.hpp>
 #include <string>
 #include <string_view>
@@ -21,7 +22,13 @@ class Skeleton {
            const kainjow::mustache::data& fixed = kainjow::mustache::data{});
   /// Appends the template filled with `values` (in the order of `vars`).
   void fill(std::string& out, std::initializer_list<std::string_view> values) const;
-  void fill_all(std::string& out, const std::vector<std::string_view>& values) const;
+  void fill_all(std::string& out, std::span<const std::string_view> values) const;
+  /// Appends the template up to the slot of variable `var` (which the template must use
+  /// exactly once) and returns that slot; the caller appends the slot's content itself,
+  /// then calls fill_from with the slot. A page is so written into one string, without
+  /// its content being built apart and copied into the layout.
+  size_t fill_to(std::string& out, std::span<const std::string_view> values, size_t var) const;
+  void fill_from(std::string& out, std::span<const std::string_view> values, size_t slot) const;
   std::string operator()(std::initializer_list<std::string_view> values) const {
     std::string s;
     fill(s, values);
@@ -29,6 +36,9 @@ class Skeleton {
   }
 
  private:
+  /// Appends slots [from, to) each followed by its piece.
+  void fill_slots(std::string& out, const std::string_view* values, size_t from, size_t to) const;
+  void check(size_t values) const;
   struct Slot {
     int var;
     bool escape;

@@ -1,6 +1,10 @@
 #include "site/render_html.h"
 
 #include <catch2/catch.hpp>
+#include <span>
+#include <stdexcept>
+
+#include "site/skeleton.h"
 
 using namespace jp;
 
@@ -35,4 +39,36 @@ TEST_CASE("markdown: nothing loads from another host; links carry no referrer") 
   // Text that looks like a link tag stays text.
   CHECK(markdown_html("`<a href=\"x\">`") == "<p><code>&lt;a href=&quot;x&quot;&gt;</code></p>\n");
   CHECK(markdown_plain("![рисунок 1](https://tracker.example/i.png)") == "рисунок 1");
+}
+
+TEST_CASE("skeleton: a page split at its content is the page filled whole") {
+  // The diary writes a child's page into one string: the layout up to the content, the
+  // content, the rest. The split must give the same bytes as filling the content in.
+  Skeleton sk("<title>{{title}}</title>{{#child}}<p>{{child}}</p>{{/child}}\n{{{content}}}\n"
+              "<footer>{{footer}}</footer>",
+              {"title", "content", "child", "footer"});
+  const std::string_view values[]{"Неделя <1>", "<ol>\"&\"</ol>", "Иванов & Ко", "«сноска»'"};
+  std::string whole;
+  sk.fill_all(whole, values);
+  CHECK(whole ==
+        "<title>Неделя &lt;1&gt;</title><p>Иванов &amp; Ко</p>\n<ol>\"&\"</ol>\n"
+        "<footer>«сноска»&apos;</footer>");
+  std::string split = "prefix:";
+  const std::string_view no_content[]{values[0], "", values[2], values[3]};
+  size_t slot = sk.fill_to(split, no_content, 1);
+  split += values[1];
+  sk.fill_from(split, no_content, slot);
+  CHECK(split == "prefix:" + whole);
+  CHECK(sk({"a", "b", "c", "d"}) == "<title>a</title><p>c</p>\nb\n<footer>d</footer>");
+}
+
+TEST_CASE("skeleton: splitting at a variable used twice or not at all is refused") {
+  Skeleton twice("{{a}}-{{{b}}}-{{a}}", {"a", "b", "c"});
+  const std::string_view values[]{"1", "2", "3"};
+  std::string out;
+  CHECK_THROWS_AS(twice.fill_to(out, values, 0), std::logic_error);  // twice
+  CHECK_THROWS_AS(twice.fill_to(out, values, 2), std::logic_error);  // not in the template
+  CHECK(twice.fill_to(out, values, 1) == 1);
+  CHECK(out == "1-");
+  CHECK_THROWS_AS(twice.fill_all(out, std::span(values, 2)), std::logic_error);
 }

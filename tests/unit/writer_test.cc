@@ -77,6 +77,31 @@ TEST_CASE("writer: a cold build appears whole; a rebuild touches only what chang
   fs::remove_all(out);
 }
 
+TEST_CASE("writer: a dry run counts what a build would write, and writes nothing") {
+  auto out = temp_path("writer-dry");
+  auto dry = [&](const std::map<std::string, std::string>& files) {
+    OutputFolder folder(out, {}, /*dry_run=*/true);
+    Writer w(folder, "site");
+    for (const auto& [p, b] : files) w.put(p, b);
+    return w.commit();
+  };
+  // Never built: everything would be written (nothing to compare with, so nothing hashed).
+  WriteStats s = dry({{"index.html", "root"}, {"f/a/x.html", "X"}});
+  CHECK(s.written == 2);
+  CHECK(s.unchanged == 0);
+  CHECK_FALSE(fs::exists(out / "site"));
+  publish(out, {{"index.html", "root"}, {"f/a/x.html", "X"}, {"f/a/y.html", "Y"}});
+  auto before = tree(out);
+  // Built: the same bytes are unchanged, changed and new files would be written, a file
+  // no longer offered would be deleted; the dry run compares by hash, never by luck.
+  s = dry({{"index.html", "root"}, {"f/a/x.html", "X2"}, {"f/b/z.html", "Z"}});
+  CHECK(s.unchanged == 1);
+  CHECK(s.written == 2);
+  CHECK(s.deleted == 1);
+  CHECK(tree(out) == before);
+  fs::remove_all(out);
+}
+
 TEST_CASE("writer: a build that never commits leaves the published site and state as they were") {
   auto out = temp_path("writer-abort");
   publish(out, {{"index.html", "v1"}, {"f/a/index.html", "A1"}});
