@@ -32,10 +32,9 @@ std::string value_class(const std::string& v) {
 }  // namespace
 
 struct HtmlRenderer::Templates {
-  // Templates rendered with kainjow data; day, lesson_student, mark, mark_row and
-  // subject_period are only used as skeletons (see skeleton()).
-  mu::mustache layout, root, family, subject, results, attendance, notes, news, nav,
-      result_item, loader;
+  // Templates rendered with kainjow data (the pages outside a child's, and those not yet
+  // written as skeletons); the others are only used as skeletons (see skeleton()).
+  mu::mustache layout, root, family, news, loader;
   static mu::mustache load(const char* name) {
     mu::mustache m{std::string(embedded_files().at(name))};
     if (!m.is_valid())
@@ -46,13 +45,7 @@ struct HtmlRenderer::Templates {
       : layout(load("layout.mustache")),
         root(load("root.mustache")),
         family(load("family.mustache")),
-        subject(load("subject.mustache")),
-        results(load("results.mustache")),
-        attendance(load("attendance.mustache")),
-        notes(load("notes.mustache")),
         news(load("new.mustache")),
-        nav(load("nav.mustache")),
-        result_item(load("result_item.mustache")),
         loader(load("loader.mustache")) {}
 };
 
@@ -110,7 +103,12 @@ HtmlRenderer::HtmlRenderer(const DiaryIndex& index, const Locale& locale, Day to
 
 Skeleton HtmlRenderer::compile(const char* name,
                                std::pair<std::vector<std::string>, mu::data> how) {
-  return Skeleton(std::string(embedded_files().at(name)), std::move(how.first), how.second);
+  std::string text(embedded_files().at(name));
+  // An item of a list written on one line (<li>…</li><li>…</li>) is a file of its own that
+  // ends, as every text file does, with a newline that is not part of the item.
+  if (std::string_view(name).ends_with(".inline.mustache") && text.ends_with('\n'))
+    text.pop_back();
+  return Skeleton(text, std::move(how.first), how.second);
 }
 
 const std::string& HtmlRenderer::date_long(Day d) const {
@@ -133,43 +131,55 @@ const std::string& HtmlRenderer::weight_text(double w) const {
   return weights_.back().second;
 }
 
-const std::string& HtmlRenderer::attendance_text(const Attendance& a) const {
-  auto key = std::make_tuple(a.status, a.reason, a.minutes ? *a.minutes : -1);
+const std::string& HtmlRenderer::attendance_text(const Attendance& a, bool short_form) const {
+  auto key = std::make_tuple(a.status, a.reason, a.minutes ? *a.minutes : -1, short_form);
   auto it = attendance_texts_.find(key);
   if (it != attendance_texts_.end()) return it->second;
+  // The week's row: "Опоздание 5 минут"; the attendance page's list: "опоздание, 5 минут".
+  const std::string group = short_form ? "attendance_short." : "attendance.";
+  const std::string minutes_sep = short_form ? ", " : " ";
   std::string text =
       a.status == "late"
-          ? loc_.text("attendance.late") + (a.minutes ? " " + loc_.count(*a.minutes, "minutes") : "")
-          : loc_.text("attendance." + (a.reason.empty() ? std::string("absent") : a.reason));
+          ? loc_.text(group + "late") +
+                (a.minutes ? minutes_sep + loc_.count(*a.minutes, "minutes") : "")
+          : loc_.text(group + (a.reason.empty() ? std::string("absent") : a.reason));
   return attendance_texts_.emplace(key, std::move(text)).first->second;
 }
 
 const std::string& HtmlRenderer::nav(int student, const char* current) const {
+  // The sections, in the menu's order; the family's page (last) has the same address for
+  // every child. A skeleton per section marked current (variant 6: none, as on a subject).
+  static constexpr const char* keys[]{"current", "results", "attendance", "notes", "new", "family"};
+  static constexpr const char* labels[]{"nav.week",  "nav.results", "nav.attendance",
+                                        "nav.notes", "nav.new",     "nav.family"};
+  size_t variant = 6;
+  for (size_t k = 0; k < 6; ++k)
+    if (current && std::string_view(current) == keys[k]) variant = k;
   if (nav_student_ != student) {
-    nav_cache_.clear();
+    for (auto& n : nav_cache_) n.clear();
     nav_student_ = student;
   }
-  std::string key = current ? current : "";
-  auto it = nav_cache_.find(key);
-  if (it != nav_cache_.end()) return it->second;
+  std::string& out = nav_cache_[variant];
+  if (!out.empty()) return out;
+  const Skeleton& sk = skeleton("nav.mustache", int(variant), [&] {
+    mu::data links = list();
+    for (size_t k = 0; k < 6; ++k) {
+      mu::data l;
+      l.set("href", k < 5 ? Skeleton::marker(k) : std::string("index.html"));
+      l.set("label", loc_.text(labels[k]));
+      if (k == variant) l.set("current", true);
+      links.push_back(l);
+    }
+    mu::data fixed;
+    fixed.set("links", links);
+    return std::make_pair(std::vector<std::string>{"href0", "href1", "href2", "href3", "href4"},
+                          fixed);
+  });
   const Student& s = j_.students[student];
-  mu::data links = list();
-  auto link = [&](const std::string& href, const std::string& label, const char* k) {
-    mu::data l;
-    l.set("href", href);
-    l.set("label", label);
-    if (key == k) l.set("current", true);
-    links.push_back(l);
-  };
-  link(page_file(s, "current"), loc_.text("nav.week"), "current");
-  link(page_file(s, "results"), loc_.text("nav.results"), "results");
-  link(page_file(s, "attendance"), loc_.text("nav.attendance"), "attendance");
-  link(page_file(s, "notes"), loc_.text("nav.notes"), "notes");
-  link(page_file(s, "new"), loc_.text("nav.new"), "new");
-  link("index.html", loc_.text("nav.family"), "family");
-  mu::data d;
-  d.set("links", links);
-  return nav_cache_[key] = t_->nav.render(d);
+  std::string h[5];
+  for (size_t k = 0; k < 5; ++k) h[k] = page_file(s, keys[k]);
+  sk.fill(out, {h[0], h[1], h[2], h[3], h[4]});
+  return out;
 }
 
 HtmlRenderer::~HtmlRenderer() = default;
@@ -453,23 +463,32 @@ std::string HtmlRenderer::week_page(int student, Day monday, bool current) const
   return child_layout(title, title, student, current ? "current" : "week", "../../", content);
 }
 
+const std::string& HtmlRenderer::thresholds() const {
+  if (!thresholds_) {
+    const Settings& set = j_.settings;
+    thresholds_.emplace();
+    if (set.forecast_thresholds.size() == 3)
+      *thresholds_ =
+          loc_.format("forecast_rule",
+                      {{"t5", Locale::number(set.forecast_thresholds[0].second, 2, false)},
+                       {"t4", Locale::number(set.forecast_thresholds[1].second, 2, false)},
+                       {"t3", Locale::number(set.forecast_thresholds[2].second, 2, false)}});
+  }
+  return *thresholds_;
+}
+
 std::string HtmlRenderer::subject_page(int student, int subject) const {
   const Subject& subj = j_.subjects[subject];
   const StudentCache& c = cache(student);
-  mu::data d;
-  if (c.unmarked) d.set("unmarked", true);
   const Settings& set = j_.settings;
-  std::string thresholds;
-  if (set.forecast_thresholds.size() == 3)
-    thresholds = loc_.format("forecast_rule",
-                             {{"t5", Locale::number(set.forecast_thresholds[0].second, 2, false)},
-                              {"t4", Locale::number(set.forecast_thresholds[1].second, 2, false)},
-                              {"t3", Locale::number(set.forecast_thresholds[2].second, 2, false)}});
   // The student's marks in this subject, in date order (marks(student) is date-ordered).
   std::vector<int> marks;
   if (!c.unmarked)
     for (int mi : ix_.marks(student))
       if (j_.lessons[j_.marks[mi].lesson_ix].subject_ix == subject) marks.push_back(mi);
+  static const std::vector<std::string> row_vars{"date", "value", "value_class", "work",
+                                                 "weight"};
+  if (!mark_row_skeleton_) mark_row_skeleton_ = &skeleton("mark_row.mustache", 0, row_vars, {});
   std::string periods_html;
   int n = 0;
   for (int p : c.periods) {
@@ -484,20 +503,18 @@ std::string HtmlRenderer::subject_page(int student, int subject) const {
       ++count;
       double w = mark_weight(j_, m);
       const std::string& wtext = weight_text(w);
-      static const std::vector<std::string> row_vars{"date", "value", "value_class", "work",
-                                                     "weight"};
-      if (!mark_row_skeleton_) mark_row_skeleton_ = &skeleton("mark_row.mustache", 0, row_vars, {});
-      mark_row_skeleton_->fill(rows,
-                {day_month(l.date), m.value, value_class(m.value),
+      mark_row_skeleton_->fill(
+          rows, {day_month(l.date), m.value, value_class(m.value),
                  m.work_type_ix >= 0 ? j_.work_types[m.work_type_ix].name : no_work_type_, wtext});
       if (auto v = numeric_value(set, m.value)) {
         if (!formula.empty()) formula += " + ";
-        formula += m.value + "×" + wtext;
+        formula += m.value;
+        formula += "×";
+        formula += wtext;
         sum += *v * w;
         weights += w;
       }
     }
-    // A skeleton per combination of the period section's parts.
     std::string average, sum_text, weights_text, fc, final_value;
     if (weights > 0) {
       double avg = sum / weights;
@@ -510,42 +527,68 @@ std::string HtmlRenderer::subject_page(int student, int subject) const {
       const FinalMark& f = j_.final_marks[fi];
       if (f.subject_ix == subject && f.period_ix == p) final_value = f.value;
     }
+    // A skeleton per combination of the period section's parts.
     int mask = (count > 0 ? 1 : 0) | (count == 0 && !c.unmarked ? 2 : 0) | (weights > 0 ? 4 : 0) |
                (!fc.empty() ? 8 : 0) | (!final_value.empty() ? 16 : 0);
-    std::vector<std::string> vars{"n", "name", "range"};
     ++n;
-    std::vector<std::string_view> vals;
-    std::string n_text = std::to_string(n), range = loc_.range(per.start, per.end),
-                count_text = std::to_string(count);
-    vals = {n_text, per.name, range};
-    if (mask & 1)
-      vars.insert(vars.end(), {"rows", "count"}), vals.insert(vals.end(), {rows, count_text});
-    if (mask & 4)
-      vars.insert(vars.end(), {"average", "formula", "sum", "weights"}),
-          vals.insert(vals.end(), {average, formula, sum_text, weights_text});
-    if (mask & 8)
-      vars.insert(vars.end(), {"forecast", "thresholds"}),
-          vals.insert(vals.end(), {fc, thresholds});
+    std::string n_text = std::to_string(n), count_text = std::to_string(count);
     std::string vclass = value_class(final_value);
-    if (mask & 16)
-      vars.insert(vars.end(), {"final", "value_class"}),
-          vals.insert(vals.end(), {final_value, vclass});
-    mu::data fixed;
-    if (mask & 2) fixed.set("no_marks", true);
-    skeleton("subject_period.mustache", mask, vars, fixed).fill_all(periods_html, vals);
+    std::string_view vals[15]{n_text, per.name, period_range(p)};
+    size_t count_vals = 3;
+    auto add = [&](std::initializer_list<std::string_view> v) {
+      for (auto x : v) vals[count_vals++] = x;
+    };
+    if (mask & 1) add({rows, count_text});
+    if (mask & 4) add({average, formula, sum_text, weights_text});
+    if (mask & 8) add({fc, thresholds()});
+    if (mask & 16) add({final_value, vclass});
+    const Skeleton*& sk = period_skeletons_[size_t(mask)];
+    if (!sk)
+      sk = &skeleton("subject_period.mustache", mask, [&] {
+        std::vector<std::string> vars{"n", "name", "range"};
+        if (mask & 1) vars.insert(vars.end(), {"rows", "count"});
+        if (mask & 4) vars.insert(vars.end(), {"average", "formula", "sum", "weights"});
+        if (mask & 8) vars.insert(vars.end(), {"forecast", "thresholds"});
+        if (mask & 16) vars.insert(vars.end(), {"final", "value_class"});
+        mu::data fixed;
+        if (mask & 2) fixed.set("no_marks", true);
+        return std::make_pair(vars, fixed);
+      });
+    sk->fill_all(periods_html, std::span(vals, count_vals));
   }
-  d.set("periods", periods_html);
+  static const std::vector<std::string> item_vars{"label", "value"};
+  const Skeleton& item = skeleton("result_item.mustache", 0, item_vars, {});
   std::string results;
   for (int fi : ix_.final_marks(student)) {
     const FinalMark& f = j_.final_marks[fi];
     if (f.subject_ix != subject || f.period_ix >= 0) continue;
-    mu::data r;
-    r.set("label", loc_.text("result_columns." + f.period));
-    r.set("value", f.value);
-    results += t_->result_item.render(r);
+    item.fill(results, {loc_.text("result_columns." + f.period), f.value});
   }
-  put(d, "results", results);
-  return layout(subj.name, subj.name, t_->subject.render(d), student, "subjects", "../../");
+  // "results" is both the section and its content: left out of the variables when empty.
+  const int variant = (c.unmarked ? 1 : 0) | (results.empty() ? 0 : 2);
+  const Skeleton& page = skeleton("subject.mustache", variant, [&] {
+    std::vector<std::string> vars{"periods"};
+    if (!results.empty()) vars.push_back("results");
+    mu::data fixed;
+    if (c.unmarked) fixed.set("unmarked", true);
+    return std::make_pair(vars, fixed);
+  });
+  const std::string_view page_values[]{"", results};
+  return child_layout(subj.name, subj.name, student, "subjects", "../../", [&](std::string& out) {
+    std::span values(page_values, results.empty() ? 1 : 2);
+    size_t slot = page.fill_to(out, values, 0);
+    out += periods_html;
+    page.fill_from(out, values, slot);
+  });
+}
+
+const std::string& HtmlRenderer::period_range(int period) const {
+  auto it = period_ranges_.find(period);
+  if (it == period_ranges_.end())
+    it = period_ranges_
+             .emplace(period, loc_.range(j_.periods[period].start, j_.periods[period].end))
+             .first;
+  return it->second;
 }
 
 const HtmlRenderer::StudentCache& HtmlRenderer::cache(int student) const {
@@ -572,59 +615,61 @@ const HtmlRenderer::StudentCache& HtmlRenderer::cache(int student) const {
 
 std::string HtmlRenderer::results_page(int student) const {
   const Student& s = j_.students[student];
-  mu::data d;
-  if (cache(student).unmarked) d.set("unmarked", true);
+  const bool unmarked = cache(student).unmarked;
   const std::vector<int>& periods = cache(student).periods;
-  mu::data cols = list();
-  for (int p : periods) cols.push_back(mu::data{j_.periods[p].name});
+  static const std::vector<std::string> label{"label"}, value{"value"},
+      row_vars{"href", "subject", "cells"};
+  const Skeleton& column = skeleton("results_column.inline.mustache", 0, label, {});
+  const Skeleton& cell_sk = skeleton("results_cell.inline.mustache", 0, value, {});
+  const Skeleton& row_sk = skeleton("results_row.mustache", 0, row_vars, {});
+  std::string columns, rows;
   bool exam = false, final = false;
   for (int fi : ix_.final_marks(student)) {
     exam = exam || j_.final_marks[fi].period == "exam";
     final = final || j_.final_marks[fi].period == "final";
   }
-  if (exam) cols.push_back(mu::data{loc_.text("result_columns.exam")});
-  if (final) cols.push_back(mu::data{loc_.text("result_columns.final")});
-  d.set("columns", cols);
-  mu::data rows = list();
-  for (int subject : ix_.subjects(student)) {
-    mu::data r;
-    r.set("subject", j_.subjects[subject].name);
-    r.set("href", subject_file(s, j_.subjects[subject]));
-    auto cell = [&](int period_ix, const std::string& special) {
-      for (int fi : ix_.final_marks(student)) {
-        const FinalMark& f = j_.final_marks[fi];
-        if (f.subject_ix == subject && f.period_ix == period_ix &&
-            (period_ix >= 0 || f.period == special))
-          return f.value;
-      }
-      return std::string("—");
-    };
-    mu::data cells = list();
-    for (int p : periods) cells.push_back(mu::data{cell(p, "")});
-    if (exam) cells.push_back(mu::data{cell(-1, "exam")});
-    if (final) cells.push_back(mu::data{cell(-1, "final")});
-    r.set("cells", cells);
-    rows.push_back(r);
+  if (!unmarked) {  // the table is not shown in the first grade
+    for (int p : periods) column.fill(columns, {j_.periods[p].name});
+    if (exam) column.fill(columns, {loc_.text("result_columns.exam")});
+    if (final) column.fill(columns, {loc_.text("result_columns.final")});
+    for (int subject : ix_.subjects(student)) {
+      auto cell = [&](int period_ix, const std::string& special) -> std::string_view {
+        for (int fi : ix_.final_marks(student)) {
+          const FinalMark& f = j_.final_marks[fi];
+          if (f.subject_ix == subject && f.period_ix == period_ix &&
+              (period_ix >= 0 || f.period == special))
+            return f.value;
+        }
+        return "—";
+      };
+      std::string cells;
+      for (int p : periods) cell_sk.fill(cells, {cell(p, "")});
+      if (exam) cell_sk.fill(cells, {cell(-1, "exam")});
+      if (final) cell_sk.fill(cells, {cell(-1, "final")});
+      row_sk.fill(rows, {subject_file(s, j_.subjects[subject]), j_.subjects[subject].name, cells});
+    }
   }
-  d.set("rows", rows);
+  const Skeleton& sk = skeleton("results.mustache", unmarked ? 1 : 0, [&] {
+    mu::data fixed;
+    if (unmarked) fixed.set("unmarked", true);
+    return std::make_pair(std::vector<std::string>{"columns", "rows"}, fixed);
+  });
   std::string title = loc_.text("titles.results");
-  return layout(title, title, t_->results.render(d), student, "results", "../../");
+  return child_layout(title, title, student, "results", "../../",
+                      [&](std::string& out) { sk.fill(out, {columns, rows}); });
 }
 
 std::string HtmlRenderer::attendance_page(int student) const {
-  mu::data d;
-  mu::data rows = list();
+  static const std::vector<std::string> row_vars{"period", "absent",    "illness",
+                                                 "valid",  "unexcused", "late"};
+  const Skeleton& row_sk = skeleton("attendance_row.mustache", 0, row_vars, {});
+  std::string rows;
   AttendanceCount total;
   for (int ai : ix_.attendance(student)) total.add(j_.attendance[ai]);
-  auto row = [&](const std::string& name, const AttendanceCount& c) {
-    mu::data r;
-    r.set("period", name);
-    r.set("absent", std::to_string(c.absent));
-    r.set("illness", std::to_string(c.illness));
-    r.set("valid", std::to_string(c.valid));
-    r.set("unexcused", std::to_string(c.unexcused));
-    r.set("late", std::to_string(c.late));
-    rows.push_back(r);
+  auto row = [&](std::string_view name, const AttendanceCount& c) {
+    std::string n[5]{std::to_string(c.absent), std::to_string(c.illness), std::to_string(c.valid),
+                     std::to_string(c.unexcused), std::to_string(c.late)};
+    row_sk.fill(rows, {name, n[0], n[1], n[2], n[3], n[4]});
   };
   for (int p : cache(student).periods) {
     const Period& per = j_.periods[p];
@@ -637,67 +682,62 @@ std::string HtmlRenderer::attendance_page(int student) const {
     row(per.name, c);
   }
   row(loc_.text("year_total"), total);
-  d.set("rows", rows);
-  d.set("summary",
-        loc_.format("attendance_summary", {{"missed", loc_.count(total.absent, "lessons_missed")},
-                                           {"illness", std::to_string(total.illness)},
-                                           {"lates", loc_.count(total.late, "lates")}}));
-  mu::data items = list();
+  std::string summary =
+      loc_.format("attendance_summary", {{"missed", loc_.count(total.absent, "lessons_missed")},
+                                         {"illness", std::to_string(total.illness)},
+                                         {"lates", loc_.count(total.late, "lates")}});
+  static const std::vector<std::string> item_vars{"date", "subject", "what"};
+  const Skeleton& item_sk = skeleton("absence.inline.mustache", 0, item_vars, {});
+  std::string items;
   for (int ai : ix_.attendance(student)) {
     const Attendance& a = j_.attendance[ai];
     const Lesson& l = j_.lessons[a.lesson_ix];
-    mu::data x;
-    x.set("date", loc_.date_long(l.date));
-    x.set("subject", j_.subjects[l.subject_ix].name);
-    std::string what = a.status == "late"
-                           ? loc_.text("attendance_short.late") +
-                                 (a.minutes ? ", " + loc_.count(*a.minutes, "minutes") : "")
-                           : loc_.text("attendance_short." +
-                                       (a.reason.empty() ? std::string("absent") : a.reason));
-    x.set("what", what);
-    items.push_back(x);
+    item_sk.fill(items, {date_long(l.date), j_.subjects[l.subject_ix].name,
+                         attendance_text(a, /*short_form=*/true)});
   }
-  if (!items.is_empty_list()) {
-    d.set("list", items);
-    d.set("has_list", true);
-  }
+  const bool has_list = !items.empty();
+  const Skeleton& sk = skeleton("attendance.mustache", has_list ? 1 : 0, [&] {
+    mu::data fixed;
+    if (has_list) fixed.set("has_list", true);
+    return std::make_pair(std::vector<std::string>{"rows", "summary", "list"}, fixed);
+  });
   std::string title = loc_.text("titles.attendance");
-  return layout(title, title, t_->attendance.render(d), student, "attendance", "../../");
+  return child_layout(title, title, student, "attendance", "../../",
+                      [&](std::string& out) { sk.fill(out, {rows, summary, items}); });
 }
 
 std::string HtmlRenderer::notes_page(int student) const {
-  mu::data d;
-  mu::data remarks = list();
+  static const std::vector<std::string> remark_vars{"kind_class", "date", "teacher", "kind",
+                                                    "text"},
+      event_vars{"date", "title", "text"};
+  const Skeleton& remark_sk = skeleton("remark.inline.mustache", 0, remark_vars, {});
+  const Skeleton& event_sk = skeleton("event.inline.mustache", 0, event_vars, {});
+  std::string remarks, events;
   for (int ri : ix_.remarks(student)) {
     const Remark& r = j_.remarks[ri];
-    mu::data x;
-    x.set("date", loc_.date_full(r.date));
-    x.set("teacher", full_name(j_.teachers[r.teacher_ix].person));
-    x.set("kind", loc_.text("remark_kinds." + r.kind));
-    x.set("kind_class", r.kind);
-    x.set("text", markdown_html(r.text));
-    remarks.push_back(x);
+    remark_sk.fill(remarks, {r.kind, loc_.date_full(r.date), full_name(j_.teachers[r.teacher_ix].person),
+                             loc_.text("remark_kinds." + r.kind), markdown_html(r.text)});
   }
-  if (!remarks.is_empty_list()) {
-    d.set("remarks", remarks);
-    d.set("has_remarks", true);
-  }
-  mu::data events = list();
   for (int ei : ix_.events(student)) {
     const Event& e = j_.events[ei];
-    mu::data x;
-    x.set("date", e.end_date && *e.end_date != e.date ? loc_.range(e.date, *e.end_date)
-                                                      : loc_.date_full(e.date));
-    x.set("title", e.title);
-    if (!e.text.empty()) x.set("text", markdown_html(e.text));
-    events.push_back(x);
+    // A school's event is on the page of every child: its text is made once per renderer.
+    auto it = event_html_.find(ei);
+    if (it == event_html_.end())
+      it = event_html_.emplace(ei, e.text.empty() ? std::string() : markdown_html(e.text)).first;
+    event_sk.fill(events, {e.end_date && *e.end_date != e.date ? loc_.range(e.date, *e.end_date)
+                                                               : loc_.date_full(e.date),
+                           e.title, it->second});
   }
-  if (!events.is_empty_list()) {
-    d.set("events", events);
-    d.set("has_events", true);
-  }
+  const int variant = (remarks.empty() ? 0 : 1) | (events.empty() ? 0 : 2);
+  const Skeleton& sk = skeleton("notes.mustache", variant, [&] {
+    mu::data fixed;
+    if (!remarks.empty()) fixed.set("has_remarks", true);
+    if (!events.empty()) fixed.set("has_events", true);
+    return std::make_pair(std::vector<std::string>{"remarks", "events"}, fixed);
+  });
   std::string title = loc_.text("titles.notes");
-  return layout(title, title, t_->notes.render(d), student, "notes", "../../");
+  return child_layout(title, title, student, "notes", "../../",
+                      [&](std::string& out) { sk.fill(out, {remarks, events}); });
 }
 
 std::string HtmlRenderer::new_page(int student, const NewSince& since) const {

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -111,6 +112,7 @@ class HtmlRenderer {
   mutable std::array<const Skeleton*, 2> mark_skeletons_{};
   mutable std::array<const Skeleton*, 32> day_skeletons_{};
   mutable const Skeleton* mark_row_skeleton_ = nullptr;
+  mutable std::array<const Skeleton*, 32> period_skeletons_{};  ///< a subject's period
   /// A child's page: the layout filled around the content that `content` appends to the
   /// page's string, which is the page (no copy of the content into the layout).
   template <class Content>
@@ -120,10 +122,17 @@ class HtmlRenderer {
   const std::string& date_long(Day d) const;
   const std::string& day_month(Day d) const;
   const std::string& weight_text(double weight) const;
-  const std::string& attendance_text(const Attendance& a) const;
+  /// What a lesson's attendance record says: as on the week's page, or (short_form) as in
+  /// the attendance page's list.
+  const std::string& attendance_text(const Attendance& a, bool short_form = false) const;
   mutable std::unordered_map<Day, std::string> date_long_, day_month_;
   mutable std::vector<std::pair<double, std::string>> weights_;
-  mutable std::map<std::tuple<std::string, std::string, int>, std::string> attendance_texts_;
+  mutable std::unordered_map<int, std::string> event_html_;  ///< an event's text as HTML
+  const std::string& thresholds() const;        ///< the forecast's rule, as the page says it
+  const std::string& period_range(int period) const;
+  mutable std::optional<std::string> thresholds_;
+  mutable std::unordered_map<int, std::string> period_ranges_;
+  mutable std::map<std::tuple<std::string, std::string, int, bool>, std::string> attendance_texts_;
   /// The size of the largest child's page so far: the next page's string is reserved so.
   mutable size_t page_size_ = 16384;
 
@@ -147,7 +156,7 @@ class HtmlRenderer {
   mutable int cache_student_ = -1;
   mutable StudentCache cache_;
   mutable int nav_student_ = -1;
-  mutable std::map<std::string, std::string> nav_cache_;
+  mutable std::array<std::string, 7> nav_cache_;  ///< by the section marked current
 };
 
 }  // namespace jp

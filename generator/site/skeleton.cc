@@ -7,11 +7,12 @@ namespace jp {
 
 namespace mu = kainjow::mustache;
 
-namespace {
 // A marker survives rendering in a recognisable form either way: `&` becomes `&amp;`
 // where the template escapes and stays `&` where it does not ({{{var}}}).
-std::string marker(size_t i) { return std::string("\x01&") + char('A' + i) + "\x02"; }
-}  // namespace
+std::string Skeleton::marker(size_t i) {
+  if (i >= 26) throw std::logic_error("a skeleton has at most 26 slots");
+  return std::string("\x01&") + char('A' + i) + "\x02";
+}
 
 Skeleton::Skeleton(const std::string& text, std::vector<std::string> vars, const mu::data& fixed)
     : vars_(vars.size()) {

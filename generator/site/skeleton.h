@@ -20,6 +20,9 @@ class Skeleton {
   /// template needs (section switches). Throws if a slot's variable is used in a section.
   Skeleton(const std::string& template_text, std::vector<std::string> vars,
            const kainjow::mustache::data& fixed = kainjow::mustache::data{});
+  /// The stand-in rendered for slot `i`: placed in `fixed` (a list's items), it makes a
+  /// slot of a value kainjow finds below the top level. The slot takes the i-th value.
+  static std::string marker(size_t i);
   /// Appends the template filled with `values` (in the order of `vars`).
   void fill(std::string& out, std::initializer_list<std::string_view> values) const;
   void fill_all(std::string& out, std::span<const std::string_view> values) const;
