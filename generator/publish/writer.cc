@@ -245,7 +245,7 @@ void Writer::stage(const std::string& rel, std::string_view bytes) {
   mode_t dir_mode = options_.private_files ? 0700 : 0755;
   const FileStat st = disk_.write_file(staging_ / rel, bytes, mode, dir_mode);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard lock(mu_);
     stats_[rel] = st;
   }
   publish_step();
@@ -284,7 +284,7 @@ void Writer::put_many(const std::vector<std::string>& rels, std::string_view byt
                       const std::string& fingerprint) {
   std::string hash = hash_for(rels, bytes);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard lock(mu_);
     for (const auto& rel : rels) {
       fp_updated_[rel] = fingerprint;
       const Published* p = published(rel);
@@ -309,29 +309,43 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
       if (const Published* p = published(rels[i]); p && p->on_disk && p->doubt)
         if (auto on_disk = disk_.read_file(target_ / rels[i]))
           equal_on_disk[i] = sha256_hex(*on_disk) == hash;
-  std::vector<std::string> fresh;  // not published before: staged as new files
-  bool overwrite = false;          // published before, changed: packed
-  uint64_t offset = 0;             // where in the pack the bytes go
+  if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
+  // A path published before is settled without the lock when its bytes are unchanged (its
+  // `offered` flag is atomic, `published_` only read): the two threads no longer queue for
+  // the lock on every page, which cost a sixth of the rendering.
+  std::vector<Published*> ps(rels.size());
+  std::vector<char> settled(rels.size(), 0);
+  size_t unchanged = 0;
+  for (size_t i = 0; i < rels.size(); ++i) {
+    Published* p = ps[i] = published(rels[i]);
+    if (!p) continue;
+    if (p->offered.exchange(true))
+      throw std::logic_error("the build offered " + rels[i] + " twice");
+    if (p->on_disk && !p->doubt && p->hash == hash) settled[i] = 1, ++unchanged;
+  }
+  unchanged_ += unchanged;
+  if (unchanged == rels.size()) return;
+  std::vector<size_t> fresh;  // not published before: staged as new files
+  bool overwrite = false;     // published before, changed: packed
+  uint64_t offset = 0;        // where in the pack the bytes go
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
+    std::lock_guard lock(mu_);
     for (size_t i = 0; i < rels.size(); ++i) {
+      if (settled[i]) continue;
       const std::string& rel = rels[i];
-      Published* p = published(rel);
-      if (p ? p->offered.exchange(true) : updated_.count(rel) > 0)
-        throw std::logic_error("the build offered " + rel + " twice");
-      if (p && p->on_disk && !p->doubt && p->hash == hash) {
-        ++unchanged_;
-        continue;
-      }
-      if (equal_on_disk[i]) {  // the state learns the file as it is
+      Published* p = ps[i];
+      if (!p) {
+        if (!updated_.try_emplace(rel, hash).second)
+          throw std::logic_error("the build offered " + rel + " twice");
+      } else if (equal_on_disk[i]) {  // the state learns the file as it is
         updated_[rel] = hash;
         stats_[rel] = p->disk;
         ++unchanged_;
         continue;
+      } else {
+        updated_[rel] = hash;
       }
       ++written_;
-      updated_[rel] = hash;
       changed_.push_back(rel);
       if (p) {
         overwrite = true;
@@ -339,7 +353,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
         stats_.erase(rel);
       } else {
         staged_.push_back(rel);
-        fresh.push_back(rel);
+        fresh.push_back(i);
       }
     }
     // The room in the pack is taken under the lock, the bytes written outside it: the
@@ -353,7 +367,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
     pack_out_->write(bytes, offset);
     publish_step();
   }
-  for (const auto& rel : fresh) stage(rel, bytes);
+  for (size_t i : fresh) stage(rels[i], bytes);
 }
 
 FileHashes Writer::state() const {
@@ -364,7 +378,7 @@ FileHashes Writer::state() const {
 }
 
 void Writer::close_offers() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard lock(mu_);
   if (closed_) return;
   closed_ = true;
   for (const auto& [path, p] : published_)
@@ -374,7 +388,7 @@ void Writer::close_offers() {
 
 WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   close_offers();
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard lock(mu_);
   WriteStats stats;
   stats.written = written_, stats.unchanged = unchanged_, stats.deleted = removed_.size();
   stats.repaired = repairs_.size();
