@@ -18,11 +18,6 @@ namespace mu = kainjow::mustache;
 
 namespace {
 
-/// Sets a key only for a non-empty value: in kainjow an empty string still opens a section.
-void put(mu::data& d, const std::string& key, const std::string& value) {
-  if (!value.empty()) d.set(key, value);
-}
-
 mu::data list() { return mu::data{mu::data::type::list}; }
 
 std::string value_class(const std::string& v) {
@@ -57,32 +52,54 @@ LessonFragments::LessonFragments(const DiaryIndex& ix, const Locale& loc)
 
 void LessonFragments::build(int li) const {
   const Journal& j = ix_.journal();
-  const Locale& loc = loc_;
-  const DiaryIndex& ix = ix_;
-  // kainjow keeps render state in the template: one per thread.
-  thread_local mu::mustache tmpl{std::string(embedded_files().at("lesson.mustache"))};
   const Lesson& l = j.lessons[size_t(li)];
-  mu::data x;
-  x.set("number", std::to_string(l.number));
-  if (const Bell* b = ix.bell(l.number))
-    x.set("time",
-          fmt::format("{}:{:02}–{}:{:02}", b->start / 60, b->start % 60, b->end / 60, b->end % 60));
-  put(x, "room", l.room);
   const Subject& subj = j.subjects[l.subject_ix];
-  x.set("subject", subj.name);
-  // \x01 stands for the student id (file names are per student), \x02 for the student's part.
-  x.set("subject_href", std::string("\x01~subject~") + subj.id + ".html");
-  if (l.group_ref.class_ix >= 0) x.set("group", j.group(l.group_ref).name);
-  if (l.kind != "lesson") x.set("kind", loc.text("lesson_kinds." + l.kind));
-  if (l.cancelled) x.set("cancelled", true);
-  x.set("teacher", full_name(j.teachers[l.teacher_ix].person));
-  if (l.substitute_ix >= 0) x.set("substitute", full_name(j.teachers[l.substitute_ix].person));
-  put(x, "topic", l.topic);
+  // The values, and which of the template's sections are open; \x01 stands for the
+  // student id (file names are per student), \x02 for the student's part.
+  std::vector<std::string> vars{"number", "subject_href", "subject", "teacher", "student"};
+  std::vector<std::string> values{std::to_string(l.number),
+                                  std::string("\x01~subject~") + subj.id + ".html", subj.name,
+                                  full_name(j.teachers[l.teacher_ix].person), "\x02"};
+  int mask = 0, bit = 1;
+  // A section opens when its value is set, empty or not (as in kainjow).
+  auto section = [&](const char* var, bool open, auto value) {
+    if (open) {
+      mask |= bit;
+      vars.emplace_back(var);
+      values.push_back(value());
+    }
+    bit <<= 1;
+  };
+  const Bell* bell = ix_.bell(l.number);
+  section("time", bell != nullptr, [&] {
+    return fmt::format("{}:{:02}–{}:{:02}", bell->start / 60, bell->start % 60, bell->end / 60,
+                       bell->end % 60);
+  });
+  section("room", !l.room.empty(), [&] { return l.room; });
+  section("group", l.group_ref.class_ix >= 0, [&] { return j.group(l.group_ref).name; });
+  section("kind", l.kind != "lesson", [&] { return loc_.text("lesson_kinds." + l.kind); });
+  section("substitute", l.substitute_ix >= 0,
+          [&] { return full_name(j.teachers[l.substitute_ix].person); });
+  section("topic", !l.topic.empty(), [&] { return l.topic; });
   // Grade 1 gets no homework (Положение 3.11).
-  if (!l.homework.empty() && j.classes[l.class_ix].grade != 1)
-    x.set("homework", markdown_html(l.homework));
-  x.set("student", std::string("\x02"));
-  std::string html = tmpl.render(x);
+  section("homework", !l.homework.empty() && j.classes[l.class_ix].grade != 1,
+          [&] { return markdown_html(l.homework); });
+  if (l.cancelled) mask |= bit;
+  // A skeleton per combination of the sections, per thread (a lesson's fragment is made by
+  // whichever thread first needs it); kainjow rendered every lesson of the year before.
+  thread_local std::map<int, Skeleton> skeletons;
+  auto it = skeletons.find(mask);
+  if (it == skeletons.end()) {
+    mu::data fixed;
+    if (l.cancelled) fixed.set("cancelled", true);
+    it = skeletons
+             .emplace(mask, Skeleton(std::string(embedded_files().at("lesson.mustache")), vars,
+                                     fixed))
+             .first;
+  }
+  std::vector<std::string_view> views(values.begin(), values.end());
+  std::string html;
+  it->second.fill_all(html, views);
   size_t a = html.find('\x01'), b = html.find('\x02');
   Fragment& f = frags_[size_t(li)];
   f.before_id = html.substr(0, a);
