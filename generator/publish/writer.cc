@@ -267,6 +267,7 @@ bool Writer::keep(const std::vector<std::string>& rels, const std::string& finge
   for (size_t i = 0; i < rels.size(); ++i)
     if (ps[i]->offered.exchange(true))
       throw std::logic_error("the build offered " + rels[i] + " twice");
+  if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
   unchanged_ += rels.size();
   return true;
 }
@@ -309,7 +310,6 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
       if (const Published* p = published(rels[i]); p && p->on_disk && p->doubt)
         if (auto on_disk = disk_.read_file(target_ / rels[i]))
           equal_on_disk[i] = sha256_hex(*on_disk) == hash;
-  if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
   // A path published before is settled without the lock when its bytes are unchanged (its
   // `offered` flag is atomic, `published_` only read): the two threads no longer queue for
   // the lock on every page, which cost a sixth of the rendering.
@@ -323,6 +323,9 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
       throw std::logic_error("the build offered " + rels[i] + " twice");
     if (p->on_disk && !p->doubt && p->hash == hash) settled[i] = 1, ++unchanged;
   }
+  // After the exchanges: close_offers sets `closed_` before it reads the `offered` flags,
+  // so an offer racing with it either is seen there or sees `closed_` here.
+  if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
   unchanged_ += unchanged;
   if (unchanged == rels.size()) return;
   std::vector<size_t> fresh;  // not published before: staged as new files
@@ -330,6 +333,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   uint64_t offset = 0;        // where in the pack the bytes go
   {
     std::lock_guard lock(mu_);
+    if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
     for (size_t i = 0; i < rels.size(); ++i) {
       if (settled[i]) continue;
       const std::string& rel = rels[i];

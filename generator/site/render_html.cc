@@ -143,7 +143,7 @@ const std::string& HtmlRenderer::day_month(Day d) const {
 const std::string& HtmlRenderer::weight_text(double w) const {
   // A school has a handful of weights: a short list, searched from the front.
   for (const auto& [weight, text] : weights_)
-    if (weight == w) return text;
+    if (weight == w || (weight != weight && w != w)) return text;  // NaN too, once
   weights_.emplace_back(w, Locale::number(w, 2, false));
   return weights_.back().second;
 }
@@ -665,6 +665,9 @@ std::string HtmlRenderer::results_page(int student) const {
       if (final) cell_sk.fill(cells, {cell(-1, "final")});
       row_sk.fill(rows, {subject_file(s, j_.subjects[subject]), j_.subjects[subject].name, cells});
     }
+    // kainjow left an empty line in a table without rows (a pupil with no subject yet):
+    // the same bytes as before, so such pages are not rewritten.
+    if (rows.empty()) rows = "\n";
   }
   const Skeleton& sk = skeleton("results.mustache", unmarked ? 1 : 0, [&] {
     mu::data fixed;

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -90,10 +92,10 @@ class HtmlRenderer {
   void student_part(std::string& out, int student, int lesson, bool unmarked) const;
   /// A template compiled into a skeleton, one per variant of its sections (cached).
   /// `make` gives the variables and the fixed data, asked only the first time (the names
-  /// are string literals: the cache is keyed by their address).
+  /// are string literals, kept as views).
   template <class Make>
   const Skeleton& skeleton(const char* name, int variant, Make make) const {
-    auto key = std::make_pair(name, variant);
+    auto key = std::make_pair(std::string_view(name), variant);
     auto it = skeletons_.find(key);
     if (it == skeletons_.end()) it = skeletons_.emplace(key, compile(name, make())).first;
     return it->second;
@@ -104,7 +106,7 @@ class HtmlRenderer {
   }
   static Skeleton compile(const char* name,
                           std::pair<std::vector<std::string>, kainjow::mustache::data> how);
-  mutable std::map<std::pair<const char*, int>, Skeleton> skeletons_;
+  mutable std::map<std::pair<std::string_view, int>, Skeleton> skeletons_;
   /// The skeletons of a lesson's row for a student (by which of its three parts it has), of
   /// a mark (plain, commented), of a day (by its sections) and of a subject's mark row,
   /// found once: they are asked for on every row of every page.
@@ -126,7 +128,7 @@ class HtmlRenderer {
   /// the attendance page's list.
   const std::string& attendance_text(const Attendance& a, bool short_form = false) const;
   mutable std::unordered_map<Day, std::string> date_long_, day_month_;
-  mutable std::vector<std::pair<double, std::string>> weights_;
+  mutable std::deque<std::pair<double, std::string>> weights_;  ///< (references stay valid)
   mutable std::unordered_map<int, std::string> event_html_;  ///< an event's text as HTML
   const std::string& thresholds() const;        ///< the forecast's rule, as the page says it
   const std::string& period_range(int period) const;

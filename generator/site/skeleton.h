@@ -17,7 +17,9 @@ namespace jp {
 class Skeleton {
  public:
   /// `vars` are the variables to leave as slots; `fixed` holds every other value the
-  /// template needs (section switches). Throws if a slot's variable is used in a section.
+  /// template needs (section switches). A slot's variable may also name a section
+  /// ({{#room}}…{{room}}…{{/room}}): its marker opens the section, so a variable is listed
+  /// only for a variant where its section is open. Throws on a damaged marker.
   Skeleton(const std::string& template_text, std::vector<std::string> vars,
            const kainjow::mustache::data& fixed = kainjow::mustache::data{});
   /// The stand-in rendered for slot `i`: placed in `fixed` (a list's items), it makes a
