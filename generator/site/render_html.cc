@@ -20,6 +20,15 @@ namespace {
 
 mu::data list() { return mu::data{mu::data::type::list}; }
 
+/// The value of `key` in a renderer's cache, made by `make` the first time (node-based maps:
+/// the reference stays valid as the map grows).
+template <class Map, class Make>
+const typename Map::mapped_type& memo(Map& map, const typename Map::key_type& key, Make make) {
+  auto it = map.find(key);
+  if (it == map.end()) it = map.emplace(key, make()).first;
+  return it->second;
+}
+
 std::string value_class(const std::string& v) {
   return v.size() == 1 && v[0] >= '1' && v[0] <= '5' ? v : "x";
 }
@@ -129,15 +138,11 @@ Skeleton HtmlRenderer::compile(const char* name,
 }
 
 const std::string& HtmlRenderer::date_long(Day d) const {
-  auto it = date_long_.find(d);
-  if (it == date_long_.end()) it = date_long_.emplace(d, loc_.date_long(d)).first;
-  return it->second;
+  return memo(date_long_, d, [&] { return loc_.date_long(d); });
 }
 
 const std::string& HtmlRenderer::day_month(Day d) const {
-  auto it = day_month_.find(d);
-  if (it == day_month_.end()) it = day_month_.emplace(d, loc_.day_month(d)).first;
-  return it->second;
+  return memo(day_month_, d, [&] { return loc_.day_month(d); });
 }
 
 const std::string& HtmlRenderer::weight_text(double w) const {
@@ -150,17 +155,15 @@ const std::string& HtmlRenderer::weight_text(double w) const {
 
 const std::string& HtmlRenderer::attendance_text(const Attendance& a, bool short_form) const {
   auto key = std::make_tuple(a.status, a.reason, a.minutes ? *a.minutes : -1, short_form);
-  auto it = attendance_texts_.find(key);
-  if (it != attendance_texts_.end()) return it->second;
-  // The week's row: "Опоздание 5 минут"; the attendance page's list: "опоздание, 5 минут".
-  const std::string group = short_form ? "attendance_short." : "attendance.";
-  const std::string minutes_sep = short_form ? ", " : " ";
-  std::string text =
-      a.status == "late"
-          ? loc_.text(group + "late") +
-                (a.minutes ? minutes_sep + loc_.count(*a.minutes, "minutes") : "")
-          : loc_.text(group + (a.reason.empty() ? std::string("absent") : a.reason));
-  return attendance_texts_.emplace(key, std::move(text)).first->second;
+  return memo(attendance_texts_, key, [&] {
+    // The week's row: "Опоздание 5 минут"; the attendance page's list: "опоздание, 5 минут".
+    const std::string group = short_form ? "attendance_short." : "attendance.";
+    const std::string minutes_sep = short_form ? ", " : " ";
+    return a.status == "late"
+               ? loc_.text(group + "late") +
+                     (a.minutes ? minutes_sep + loc_.count(*a.minutes, "minutes") : "")
+               : loc_.text(group + (a.reason.empty() ? std::string("absent") : a.reason));
+  });
 }
 
 const std::string& HtmlRenderer::nav(int student, const char* current) const {
@@ -600,12 +603,8 @@ std::string HtmlRenderer::subject_page(int student, int subject) const {
 }
 
 const std::string& HtmlRenderer::period_range(int period) const {
-  auto it = period_ranges_.find(period);
-  if (it == period_ranges_.end())
-    it = period_ranges_
-             .emplace(period, loc_.range(j_.periods[period].start, j_.periods[period].end))
-             .first;
-  return it->second;
+  return memo(period_ranges_, period,
+              [&] { return loc_.range(j_.periods[period].start, j_.periods[period].end); });
 }
 
 const HtmlRenderer::StudentCache& HtmlRenderer::cache(int student) const {
@@ -741,12 +740,12 @@ std::string HtmlRenderer::notes_page(int student) const {
   for (int ei : ix_.events(student)) {
     const Event& e = j_.events[ei];
     // A school's event is on the page of every child: its text is made once per renderer.
-    auto it = event_html_.find(ei);
-    if (it == event_html_.end())
-      it = event_html_.emplace(ei, e.text.empty() ? std::string() : markdown_html(e.text)).first;
+    const std::string& text = memo(event_html_, ei, [&] {
+      return e.text.empty() ? std::string() : markdown_html(e.text);
+    });
     event_sk.fill(events, {e.end_date && *e.end_date != e.date ? loc_.range(e.date, *e.end_date)
                                                                : loc_.date_full(e.date),
-                           e.title, it->second});
+                           e.title, text});
   }
   const int variant = (remarks.empty() ? 0 : 1) | (events.empty() ? 0 : 2);
   const Skeleton& sk = skeleton("notes.mustache", variant, [&] {
