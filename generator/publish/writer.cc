@@ -267,9 +267,13 @@ bool Writer::keep(const std::vector<std::string>& rels, const std::string& finge
   for (size_t i = 0; i < rels.size(); ++i)
     if (ps[i]->offered.exchange(true))
       throw std::logic_error("the build offered " + rels[i] + " twice");
-  if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
+  check_open(rels.front());
   unchanged_ += rels.size();
   return true;
+}
+
+void Writer::check_open(const std::string& rel) const {
+  if (closed_) throw std::logic_error("the build offered " + rel + " after the commit");
 }
 
 std::string Writer::hash_for(const std::vector<std::string>& rels, std::string_view bytes) {
@@ -311,8 +315,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
         if (auto on_disk = disk_.read_file(target_ / rels[i]))
           equal_on_disk[i] = sha256_hex(*on_disk) == hash;
   // A path published before is settled without the lock when its bytes are unchanged (its
-  // `offered` flag is atomic, `published_` only read): the two threads no longer queue for
-  // the lock on every page, which cost a sixth of the rendering.
+  // `offered` flag is atomic, `published_` only read): most offers of a rebuild take no lock.
   std::vector<Published*> ps(rels.size());
   std::vector<char> settled(rels.size(), 0);
   size_t unchanged = 0;
@@ -325,7 +328,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   }
   // After the exchanges: close_offers sets `closed_` before it reads the `offered` flags,
   // so an offer racing with it either is seen there or sees `closed_` here.
-  if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
+  check_open(rels.front());
   unchanged_ += unchanged;
   if (unchanged == rels.size()) return;
   std::vector<size_t> fresh;  // not published before: staged as new files
@@ -333,7 +336,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   uint64_t offset = 0;        // where in the pack the bytes go
   {
     std::lock_guard lock(mu_);
-    if (closed_) throw std::logic_error("the build offered " + rels.front() + " after the commit");
+    check_open(rels.front());
     for (size_t i = 0; i < rels.size(); ++i) {
       if (settled[i]) continue;
       const std::string& rel = rels[i];

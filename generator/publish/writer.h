@@ -123,6 +123,8 @@ class Writer {
   void stage(const std::string& rel, std::string_view bytes);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
                   const std::string& hash);
+  /// Throws when an offer comes after close_offers (a bug of the caller).
+  void check_open(const std::string& rel) const;
   /// The SHA-256 of `bytes`, or "" in a dry run where no path was published before.
   std::string hash_for(const std::vector<std::string>& rel_paths, std::string_view bytes);
   bool in_scope(const std::string& rel) const;
