@@ -264,6 +264,20 @@ class RealDisk : public Disk {
     if (!ok) fail("write", p, e);
     return file_stat(st);
   }
+  bool link(const fs::path& existing, const fs::path& p, mode_t dir_mode) override {
+    int r = ::link(existing.c_str(), p.c_str());
+    if (r != 0 && errno == ENOENT && ::access(existing.c_str(), F_OK) == 0) {
+      make_real_dirs(p.parent_path(), dir_mode);
+      r = ::link(existing.c_str(), p.c_str());
+    }
+    if (r == 0) return true;
+    // A file system without hard links (FAT, some network mounts), or a file linked as
+    // often as it may be: a copy does as well.
+    if (errno == EPERM || errno == EXDEV || errno == EMLINK || errno == EOPNOTSUPP ||
+        errno == ENOSYS)
+      return false;
+    fail("link", p, errno);
+  }
   void make_dir(const fs::path& p, mode_t mode) override {
     if (::mkdir(p.c_str(), mode) != 0) fail("create", p, errno);
   }

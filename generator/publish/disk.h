@@ -95,6 +95,11 @@ class Disk {
   /// missing; returns its stat. Throws "cannot write PATH: ..." (a link: refused).
   virtual FileStat write_file(const std::filesystem::path& p, std::string_view bytes, mode_t mode,
                               mode_t dir_mode) = 0;
+  /// Gives the file `existing` a second name `p` (a hard link; `p`'s folder made with
+  /// `dir_mode` if missing). False when the file system cannot link (then the caller writes
+  /// a copy); throws "cannot link PATH: ..." on any other failure.
+  virtual bool link(const std::filesystem::path& existing, const std::filesystem::path& p,
+                    mode_t dir_mode) = 0;
   /// Makes one folder; throws "cannot create PATH: ..." if it cannot (or it exists).
   virtual void make_dir(const std::filesystem::path& p, mode_t mode) = 0;
   /// Removes `p` and everything under it (never following links); absent is fine, and

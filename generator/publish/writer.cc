@@ -162,6 +162,7 @@ void Writer::check_disk() {
     std::unique_ptr<Disk::Folder> dir = disk_.open_folder(target_);
     disk_dirs_.insert("");
     (void)walk(*dir, "");
+    check_links();
   }
   for (const auto& [rel, p] : published_)
     if (!p.on_disk && !p.doubt)  // (doubt: an odd entry in its place, reported above)
@@ -187,16 +188,28 @@ size_t Writer::walk(Disk::Folder& dir, const std::string& rel_dir) {
     if (regular) ++files;
     if (!in_scope(rel)) continue;
     auto it = published_.find(rel);
-    const char* odd = regular                         ? (e.links > 1 ? "a hard link" : nullptr)
+    if (regular && e.links > 1) {
+      // A file with several names may be the writer's own (a child's page linked into each
+      // guardian's area, see stage), or a restored copy of it (`cp -a`, `rsync -H`): it
+      // is, when every name is a path of this output, known once the walk is over
+      // (check_links). Until then it is neither touched nor its mode changed (a chmod
+      // would reach every name).
+      Published& p = it != published_.end() ? it->second : published_[rel];
+      p.on_disk = true;
+      p.disk = e.stat;
+      p.links = e.links;
+      link_groups_[e.stat.inode].push_back(rel);
+      continue;
+    }
+    const char* odd = regular                       ? nullptr
                       : e.kind == Disk::Entry::link ? "a symbolic link"
                       : e.kind == Disk::Entry::fifo ? "a FIFO"
                                                     : "not a regular file";
     if (odd) {
-      // Never followed, never written through: the entry itself goes (a link's target,
-      // or the other name of a hard link, is left alone), and the file is written anew.
-      // Not on disk any more: a published path is written again, an unknown one forgotten.
+      // Never followed, never written through: the entry itself goes (a link's target is
+      // left alone), and the file is written anew. Not on disk any more: a published path
+      // is written again, an unknown one forgotten.
       dir.remove(name);
-      if (regular) --files;
       repairs_.push_back(fmt::format("{}/{}: {}, removed", output_, rel, odd));
       if (it != published_.end()) it->second.on_disk = false, it->second.doubt = true;
       continue;
@@ -212,17 +225,54 @@ size_t Writer::walk(Disk::Folder& dir, const std::string& rel_dir) {
     Published& p = it->second;
     p.on_disk = true;
     p.disk = e.stat;
-    if (!p.saved.known() || p.saved != p.disk) {
-      p.doubt = true;
-      repairs_.push_back(fmt::format("{}/{}: changed since it was published", output_, rel));
-    } else if (options_.compare_content) {
-      p.doubt = true;  // --full: every file is compared by content, not only by stat
-    }
+    check_stat(rel, p);
   }
   // A folder holding no file at all (made by hand, or emptied of odd entries) is removed at
   // commit; the others only when their last published file goes.
   if (files == 0 && !rel_dir.empty()) empty_dirs_.push_back(rel_dir);
   return files;
+}
+
+void Writer::check_stat(const std::string& rel, Published& p) {
+  if (!p.saved.known() || p.saved != p.disk) {
+    p.doubt = true;
+    repairs_.push_back(fmt::format("{}/{}: changed since it was published", output_, rel));
+  } else if (options_.compare_content) {
+    p.doubt = true;  // --full: every file is compared by content, not only by stat
+  }
+}
+
+void Writer::check_links() {
+  for (auto it = link_groups_.begin(); it != link_groups_.end();) {
+    std::vector<std::string>& names = it->second;
+    std::sort(names.begin(), names.end());
+    // Every name of the inode is in the output: the names are files of the output like
+    // any other (each checked against the state; a commit writes through all of them only
+    // when all get the same bytes). A name elsewhere (a link made by hand to a file
+    // outside, or from outside to a page) would see every write made through one in here:
+    // each name in here is deleted at commit (never written through) and, if offered,
+    // written anew as a file of its own.
+    if (names.size() == published_.at(names.front()).links) {
+      if (options_.private_files) disk_.chmod(target_ / names.front(), 0600);
+      for (const auto& rel : names) {
+        Published& p = published_.at(rel);
+        if (!p.hash.empty()) {
+          check_stat(rel, p);
+        } else {  // not in the state
+          p.doubt = true;
+          repairs_.push_back(fmt::format("{}/{}: not written by journalpress", output_, rel));
+        }
+      }
+      ++it;
+      continue;
+    }
+    for (const auto& rel : names) {
+      Published& p = published_.at(rel);
+      p.doubt = p.foreign_link = true;
+      repairs_.push_back(fmt::format("{}/{}: a hard link, removed", output_, rel));
+    }
+    it = link_groups_.erase(it);
+  }
 }
 
 Writer::Published* Writer::published(const std::string& rel) {
@@ -240,13 +290,22 @@ std::string Writer::published_bytes(const std::string& rel) const {
   return disk_.read_file(target_ / rel).value_or("");
 }
 
-void Writer::stage(const std::string& rel, std::string_view bytes) {
+void Writer::stage(const std::vector<std::string>& rels, std::string_view bytes) {
   mode_t mode = options_.private_files ? 0600 : 0644;
   mode_t dir_mode = options_.private_files ? 0700 : 0755;
-  const FileStat st = disk_.write_file(staging_ / rel, bytes, mode, dir_mode);
+  // One file, and a hard link for each other path (a child's page in its second guardian's
+  // area): a cold site has ~40 % such copies, and a link costs the kernel a fraction of a
+  // new file and its bytes. The disk check knows these links as the writer's own (walk).
+  const FileStat st = disk_.write_file(staging_ / rels.front(), bytes, mode, dir_mode);
+  std::vector<FileStat> sts(rels.size(), st);
+  for (size_t i = 1; i < rels.size(); ++i) {
+    if (!disk_.link(staging_ / rels.front(), staging_ / rels[i], dir_mode))
+      sts[i] = disk_.write_file(staging_ / rels[i], bytes, mode, dir_mode);
+    publish_step();
+  }
   {
     std::lock_guard lock(mu_);
-    stats_[rel] = st;
+    for (size_t i = 0; i < rels.size(); ++i) stats_[rels[i]] = sts[i];
   }
   publish_step();
 }
@@ -311,7 +370,7 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   std::vector<char> equal_on_disk(rels.size(), 0);
   if (!dry_run_)
     for (size_t i = 0; i < rels.size(); ++i)
-      if (const Published* p = published(rels[i]); p && p->on_disk && p->doubt)
+      if (const Published* p = published(rels[i]); p && p->on_disk && p->doubt && !p->foreign_link)
         if (auto on_disk = disk_.read_file(target_ / rels[i]))
           equal_on_disk[i] = sha256_hex(*on_disk) == hash;
   // A path published before is settled without the lock when its bytes are unchanged (its
@@ -374,7 +433,11 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
     pack_out_->write(bytes, offset);
     publish_step();
   }
-  for (size_t i : fresh) stage(rels[i], bytes);
+  if (fresh.empty()) return;
+  std::vector<std::string> to_stage;
+  to_stage.reserve(fresh.size());
+  for (size_t i : fresh) to_stage.push_back(rels[i]);
+  stage(to_stage, bytes);
 }
 
 FileHashes Writer::state() const {
@@ -440,10 +503,39 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   std::sort(packed_.begin(), packed_.end(),
             [](const Packed& a, const Packed& b) { return a.rel < b.rel; });
   std::string pack_rel = fs::relative(pack_, folder_.dir()).string();
+  // A file with several names (linked by stage) is written over in place once, through
+  // all of them, when each name gets the same new bytes; else each changed name gets a
+  // file of its own (deleted, then written anew), and the others keep the old one.
+  std::unordered_map<std::string, const std::string*> packed_hash;
+  for (const auto& p : packed_) packed_hash.emplace(p.rel, &updated_.at(p.rel));
+  std::unordered_map<long long, bool> in_place;  // inode -> written over (once) in place
   for (const auto& p : packed_) {
+    const Published* pub = published(p.rel);
+    bool fresh = pub && pub->foreign_link;
+    if (pub && !fresh && pub->links > 1) {
+      auto group = link_groups_.find(pub->disk.inode);
+      if (group == link_groups_.end()) {
+        fresh = true;
+      } else {
+        auto [at, first] = in_place.try_emplace(pub->disk.inode, true);
+        if (first)
+          for (const auto& name : group->second) {
+            if (std::binary_search(removed_.begin(), removed_.end(), name)) continue;
+            auto h = packed_hash.find(name);
+            if (h == packed_hash.end() || *h->second != *packed_hash.at(p.rel)) at->second = false;
+          }
+        fresh = !at->second;
+        // The same bytes through every name: the first name's write is the group's.
+        if (!fresh && !first) {
+          stats_[p.rel] = {(long long)p.length, mtime_ns, pub->disk.inode};
+          continue;
+        }
+      }
+    }
+    if (fresh) plan += fmt::format("D {}/{}\n", output_, p.rel);
     plan += fmt::format("P {} {}\t{}/{}\n", p.offset, p.length, output_, p.rel);
     // Written over in place: the same inode, the new size, the commit's mtime.
-    if (const Published* pub = published(p.rel); pub && pub->on_disk && pub->disk.inode >= 0)
+    if (!fresh && pub && pub->on_disk && pub->disk.inode >= 0)
       stats_[p.rel] = {(long long)p.length, mtime_ns, pub->disk.inode};
   }
   // Files no longer offered go, and every folder left without a file: those of removed

@@ -4,16 +4,19 @@
 // disk against the folder's state (size, mtime and inode of every published file): a file
 // deleted, edited or added by hand, a symbolic link or any other odd entry is noticed, and
 // the build repairs it. Files whose bytes did not change are not touched (their mtimes stay,
-// so rsync sends nothing). New files are first written under the folder's staging area, and
-// the new bytes of changed files are appended to one pack file; only when the whole build
-// has succeeded does `commit` publish them:
+// so rsync sends nothing). New files are first written under the folder's staging area (the
+// same bytes under several paths as one file with a hard link per path), and the new bytes
+// of changed files are appended to one pack file; only when the whole build has succeeded
+// does `commit` publish them:
 //
 //   1. the commit point: one SQLite transaction in `DIR/.journalpress/state.db` holds the
 //      new state of the output (every path, hash, fingerprint) and the plan of the commit;
 //   2. the plan is carried out: new files and folders move into place (a new folder, such
 //      as a new family's area or a cold site, moves in one rename), changed files are
 //      written over in place from the pack (on ext4 ten times cheaper than a rename or a
-//      truncate), files no longer wanted are deleted, emptied folders removed;
+//      truncate; a linked file only when all its names get the same bytes, else each
+//      changed name is deleted and written anew), files no longer wanted are deleted,
+//      emptied folders removed;
 //   3. a second transaction records the new files' stat and drops the plan.
 //
 // A run killed before 1 leaves the previous publication and its state intact; killed after
@@ -116,11 +119,19 @@ class Writer {
   const std::vector<std::string>& removed() const { return removed_; }
 
  private:
+  struct Published;
   void load_state();
   void check_disk();
   /// Checks the entries of `dir` and below; returns the regular files found there.
   size_t walk(Disk::Folder& dir, const std::string& rel_dir);
-  void stage(const std::string& rel, std::string_view bytes);
+  /// After the walk: a file with several names is the writer's own when every name is a
+  /// path the state recorded with its inode; the others are foreign links.
+  void check_links();
+  /// Puts `p` in doubt when its stat is not the one the state recorded.
+  void check_stat(const std::string& rel, Published& p);
+  /// Writes `bytes` as new files under the staging area: the first path, and the others
+  /// as hard links to it (copies where the file system cannot link).
+  void stage(const std::vector<std::string>& rels, std::string_view bytes);
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
                   const std::string& hash);
   /// Throws when an offer comes after close_offers (a bug of the caller).
@@ -143,10 +154,18 @@ class Writer {
     FileStat saved, disk;           ///< as the state recorded it; as found now
     bool on_disk = false;
     bool doubt = false;  ///< on disk, but not as recorded: compared by content when offered
+    /// A hard link shared with a name outside the output (or not the writer's): deleted at
+    /// commit, never written through; written anew if offered.
+    bool foreign_link = false;
+    unsigned links = 1;  ///< the names of its inode, as found
     std::atomic<bool> offered{false};
   };
   std::unordered_map<std::string, Published> published_;
   Published* published(const std::string& rel);
+  /// Files found with several names: inode -> the names (relative), until check_links;
+  /// after it, only the writer's own groups (a changed group is written over in place only
+  /// when every name gets the same bytes).
+  std::unordered_map<long long, std::vector<std::string>> link_groups_;
   std::unordered_set<std::string> disk_dirs_;  ///< folders found on disk (relative)
   std::vector<std::string> empty_dirs_;        ///< of them, those holding no file at all
   std::vector<std::string> repairs_;

@@ -1,8 +1,10 @@
 // A file system in memory under the publishing protocol (publish/disk.h), for the unit
 // tests of the plans (disk_test.cc) and of the Writer (writer_test.cc). Paths are kept as
-// strings; entries other than files and folders (links, FIFOs) and hard links are marked,
-// so the Writer's disk check can meet them. Every file has a stat: an inode given when it
-// is made, a clock ticking at each write (or the commit's own mtime).
+// strings; entries other than files and folders (links, FIFOs) are marked, so the Writer's
+// disk check can meet them. Every file has a stat: an inode given when it is made, a clock
+// ticking at each write (or the commit's own mtime). Names sharing an inode are hard links
+// (`link`): a write through one is seen through all; `links` marks a name linked from
+// outside the tree.
 #pragma once
 
 #include <algorithm>
@@ -37,7 +39,8 @@ class MemoryDisk : public Disk {
   std::map<std::string, mode_t> modes;        ///< file path -> mode
   std::map<std::string, FileStat> stats;      ///< file path -> size, mtime, inode
   std::map<std::string, Entry::Kind> odd;     ///< links, FIFOs...: path -> kind
-  std::map<std::string, unsigned> links;      ///< file path -> hard links, when more than 1
+  /// file path -> hard links, when more than its names in the tree (linked from outside)
+  std::map<std::string, unsigned> links;
   long budget = -1;  ///< changes left before the kill; -1: none; -2: killed, dead
   long changes = 0;                           ///< changes made
 
@@ -49,6 +52,17 @@ class MemoryDisk : public Disk {
     if (fresh) modes[p] = mode;
     FileStat& s = stats[p];
     s = {(long long)bytes.size(), ++clock_, fresh ? ++inode_ : s.inode};
+    if (!fresh) through_links(p);
+  }
+
+  /// The names of `p`'s inode (p included), sorted.
+  std::vector<std::string> names_of(const std::string& p) const {
+    std::vector<std::string> names;
+    auto it = stats.find(p);
+    if (it == stats.end() || it->second.inode < 0) return {p};  // (a file set by hand)
+    for (const auto& [q, st] : stats)
+      if (st.inode == it->second.inode && files.count(q)) names.push_back(q);
+    return names;
   }
 
   bool exists(const std::filesystem::path& p) override {
@@ -147,6 +161,20 @@ class MemoryDisk : public Disk {
     if (!live()) return {};
     return put(p.string(), bytes, mode, ++clock_);
   }
+  bool link(const std::filesystem::path& existing, const std::filesystem::path& p,
+            mode_t dir_mode) override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (!files.count(existing.string()) || exists(p))
+      throw std::runtime_error("cannot link " + p.string());
+    make_dirs(p.parent_path(), dir_mode);
+    if (!live()) return true;
+    if (!can_link) return false;
+    files[p.string()] = files[existing.string()];
+    modes[p.string()] = modes[existing.string()];
+    stats[p.string()] = stats[existing.string()];
+    return true;
+  }
+  bool can_link = true;  ///< false: a file system without hard links
   void make_dir(const std::filesystem::path& p, mode_t mode) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     if (exists(p) || !dirs.count(p.parent_path().string()))
@@ -205,7 +233,14 @@ class MemoryDisk : public Disk {
     if (fresh) modes[p] = mode;
     FileStat& s = stats[p];
     s = {(long long)bytes.size(), mtime_ns, fresh ? ++inode_ : s.inode};
-    return s;
+    FileStat r = s;
+    if (!fresh) through_links(p);
+    return r;
+  }
+  /// A write in place is seen through every name of the inode.
+  void through_links(const std::string& p) {
+    for (const auto& q : names_of(p))
+      if (q != p) files[q] = files[p], stats[q] = stats[p];
   }
   void erase_entry(const std::string& p) {
     files.erase(p), modes.erase(p), stats.erase(p), odd.erase(p), links.erase(p);
@@ -218,6 +253,7 @@ class MemoryDisk : public Disk {
       e.kind = Entry::file;
       if (auto m = modes.find(p); m != modes.end()) e.mode = m->second;
       if (auto s = stats.find(p); s != stats.end()) e.stat = s->second;
+      e.links = unsigned(names_of(p).size());
       if (auto l = links.find(p); l != links.end()) e.links = l->second;
     } else if (auto o = odd.find(p); o != odd.end()) {
       e.kind = o->second, e.mode = 0777;

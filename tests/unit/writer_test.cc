@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "helpers.h"
@@ -302,7 +304,7 @@ TEST_CASE("writer: the disk is checked; hand edits, added files and links are pu
                        "site/hard.html: a hard link, removed",
                    });
   CHECK(s.written == 3);  // p, q and b/index written again
-  CHECK(s.deleted == 1);  // added.html
+  CHECK(s.deleted == 2);  // added.html, and hard.html's name (the file outside stays)
   CHECK(tree(out / "site") == clean);
   CHECK(slurp(outside) == "outside");
   // Touched but not changed: compared by content, kept as it is, and the state learns it.
@@ -425,6 +427,18 @@ struct MemoryOutput {
     for (const auto& [p, b] : files) w.put(p, b);
     return w.commit();
   }
+  /// One build of `site` offering each page's bytes under all its paths at once (put_many,
+  /// as a child's page goes into each guardian's area).
+  using Pages = std::vector<std::pair<std::vector<std::string>, std::string>>;
+  WriteStats publish_pages(const Pages& pages, std::vector<std::string>* repairs = nullptr) {
+    OutputFolder folder(out, {}, false, nullptr, &disk);
+    Writer w(folder, "site");
+    if (repairs) *repairs = w.repairs();
+    for (const auto& [paths, b] : pages) w.put_many(paths, b);
+    return w.commit();
+  }
+  /// The inode of a file under site/.
+  long long inode(const std::string& rel) const { return disk.stats.at(path(rel)).inode; }
   std::string path(const std::string& rel) const { return (out / "site" / rel).string(); }
   /// What is under site/ in memory: a file's bytes, "dir", or the kind of an odd entry.
   std::map<std::string, std::string> tree() const {
@@ -524,7 +538,7 @@ TEST_CASE("writer (in memory): hand edits, deletions, strays and odd entries are
                    });
   CHECK(s.repaired == 7);
   CHECK(s.written == 3);  // p, q and b/index written again
-  CHECK(s.deleted == 1);  // added.html
+  CHECK(s.deleted == 2);  // added.html, and hard.html's name (the file outside stays)
   CHECK(m.tree() == clean);
   CHECK(m.disk.odd.empty());
   CHECK(m.leftovers() == 0);
@@ -611,26 +625,26 @@ TEST_CASE("writer (in memory): a build that never commits leaves the output as i
   CHECK(m.leftovers() == 0);
 }
 
-TEST_CASE("writer (in memory): a build killed at any step leaves the old output or the new one",
-          "[writer][memory]") {
-  // Every step of a build that changes the disk (staging, packing, the plan's renames,
-  // overwrites, deletions, the clean-up) is a cut point. The state is real SQLite: a
-  // transaction not committed when the kill comes is rolled back, as after a kill -9.
-  const std::map<std::string, std::string> old_files = {
-      {"index.html", "old index"}, {"f/a/week.html", "old week, longer"},
-      {"f/gone/page.html", "revoked"}, {"f/gone/index.html", "revoked index"}};
-  const std::map<std::string, std::string> new_files = {{"index.html", "new index"},
-                                                        {"f/a/week.html", "new week"},
-                                                        {"new.html", "a new shared page"},
-                                                        {"f/b/week.html", "a new family"}};
+namespace {
+MemoryOutput::Pages pages_of(const std::map<std::string, std::string>& files) {
+  MemoryOutput::Pages pages;
+  for (const auto& [p, b] : files) pages.push_back({{p}, b});
+  return pages;
+}
+
+/// Kills a build of `new_pages` over `old_pages` after each of its changes to the disk in
+/// turn: the next run leaves the old output or the new one, and the build after it finds
+/// nothing out of place. `more` checks each output after that build.
+void kill_at_every_step(const MemoryOutput::Pages& old_pages, const MemoryOutput::Pages& new_pages,
+                        const std::function<void(MemoryOutput&)>& more = {}) {
   std::map<std::string, std::string> old_tree, new_tree;
   long steps = 0;
   {
     MemoryOutput whole("writer-memory-whole");
-    whole.publish(old_files);
+    whole.publish_pages(old_pages);
     old_tree = whole.tree();
     const long before = whole.disk.changes;
-    whole.publish(new_files);
+    whole.publish_pages(new_pages);
     steps = whole.disk.changes - before;
     new_tree = whole.tree();
   }
@@ -639,9 +653,9 @@ TEST_CASE("writer (in memory): a build killed at any step leaves the old output 
   for (long budget = 0; budget < steps; ++budget) {
     INFO("killed after " << budget << " of " << steps << " changes");
     MemoryOutput m("writer-memory-kill");
-    m.publish(old_files);
+    m.publish_pages(old_pages);
     m.disk.budget = budget;
-    CHECK_THROWS_AS(m.publish(new_files), jp::test::Killed);
+    CHECK_THROWS_AS(m.publish_pages(new_pages), jp::test::Killed);
     m.disk.budget = -1;  // the next run
     { OutputFolder recovering(m.out, {}, false, nullptr, &m.disk); }
     const auto after = m.tree();
@@ -650,11 +664,243 @@ TEST_CASE("writer (in memory): a build killed at any step leaves the old output 
     CHECK(m.leftovers() == 0);  // staging and pack dropped or used up
     // And the state agrees with the disk: the next build finds nothing out of place.
     std::vector<std::string> repairs;
-    WriteStats s = m.publish(new_files, &repairs);
+    WriteStats s = m.publish_pages(new_pages, &repairs);
     CHECK(repairs.empty());
     CHECK(m.tree() == new_tree);
     if (after == new_tree) CHECK(s.written == 0);
+    if (more) more(m);
   }
   CHECK(cut_old > 0);  // killed before the commit point
   CHECK(cut_new > 0);  // after it: finished by the recovery
+}
+}  // namespace
+
+TEST_CASE("writer (in memory): a build killed at any step leaves the old output or the new one",
+          "[writer][memory]") {
+  // Every step of a build that changes the disk (staging, packing, the plan's renames,
+  // overwrites, deletions, the clean-up) is a cut point. The state is real SQLite: a
+  // transaction not committed when the kill comes is rolled back, as after a kill -9.
+  kill_at_every_step(pages_of({{"index.html", "old index"},
+                               {"f/a/week.html", "old week, longer"},
+                               {"f/gone/page.html", "revoked"},
+                               {"f/gone/index.html", "revoked index"}}),
+                     pages_of({{"index.html", "new index"},
+                               {"f/a/week.html", "new week"},
+                               {"new.html", "a new shared page"},
+                               {"f/b/week.html", "a new family"}}));
+}
+
+TEST_CASE("writer (in memory): a page offered under several paths is one file with a name each",
+          "[writer][memory]") {
+  // A cold site links a child's page into its second guardian's area rather than writing a
+  // copy. The links are the writer's own: a rebuild accepts them; a name is written over
+  // in place only when every name of the file gets the same bytes.
+  MemoryOutput m("writer-memory-links");
+  WriteStats s = m.publish_pages({{{"index.html"}, "root"},
+                                  {{"f/a/p.html", "f/b/p.html"}, "P1"},
+                                  {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}});
+  CHECK(s.written == 6);
+  CHECK(m.inode("f/a/p.html") == m.inode("f/b/p.html"));
+  CHECK(m.inode("f/a/q.html") == m.inode("f/c/q.html"));
+  CHECK(m.inode("f/a/p.html") != m.inode("f/a/q.html"));
+  CHECK(m.tree().at("f/b/p.html") == "P1");
+  CHECK(m.leftovers() == 0);
+  std::vector<std::string> repairs;
+  s = m.publish_pages({{{"index.html"}, "root"},
+                       {{"f/a/p.html", "f/b/p.html"}, "P1"},
+                       {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}},
+                      &repairs);
+  CHECK(repairs.empty());
+  CHECK(s.written == 0);
+  CHECK(s.unchanged == 6);
+
+  SECTION("every name gets the same new bytes: written over once, in place") {
+    const long long p = m.inode("f/a/p.html");
+    const long before = m.disk.changes;
+    s = m.publish_pages({{{"index.html"}, "root"},
+                         {{"f/a/p.html", "f/b/p.html"}, "P2, longer"},
+                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}});
+    CHECK(s.written == 2);
+    CHECK(m.tree().at("f/a/p.html") == "P2, longer");
+    CHECK(m.tree().at("f/b/p.html") == "P2, longer");
+    CHECK(m.inode("f/b/p.html") == p);
+    CHECK(m.inode("f/a/p.html") == p);
+    // The pack made and written, one overwrite, the pack removed (the staging area's
+    // making and removal besides): one overwrite, not two.
+    CHECK(m.disk.changes - before == 6);
+  }
+  SECTION("one name changed, the other not: the changed one gets a file of its own") {
+    s = m.publish_pages({{{"index.html"}, "root"},
+                         {{"f/a/p.html"}, "P2"},
+                         {{"f/b/p.html"}, "P1"},
+                         {{"f/a/q.html", "f/b/q.html"}, "Q2"},
+                         {{"f/c/q.html"}, "Q3"}});
+    CHECK(s.written == 4);
+    const auto t = m.tree();
+    CHECK(t.at("f/a/p.html") == "P2");
+    CHECK(t.at("f/b/p.html") == "P1");
+    CHECK(t.at("f/a/q.html") == "Q2");
+    CHECK(t.at("f/b/q.html") == "Q2");
+    CHECK(t.at("f/c/q.html") == "Q3");
+    CHECK(m.inode("f/a/p.html") != m.inode("f/b/p.html"));
+    CHECK(m.inode("f/a/q.html") != m.inode("f/c/q.html"));
+    // And the next build finds every file as it recorded it.
+    s = m.publish_pages({{{"index.html"}, "root"},
+                         {{"f/a/p.html"}, "P2"},
+                         {{"f/b/p.html"}, "P1"},
+                         {{"f/a/q.html", "f/b/q.html"}, "Q2"},
+                         {{"f/c/q.html"}, "Q3"}},
+                        &repairs);
+    CHECK(repairs.empty());
+    CHECK(s.written == 0);
+  }
+  SECTION("a name no longer offered goes; the others are written over in place") {
+    const long long q = m.inode("f/a/q.html");
+    s = m.publish_pages({{{"index.html"}, "root"},
+                         {{"f/a/p.html", "f/b/p.html"}, "P1"},
+                         {{"f/a/q.html", "f/c/q.html"}, "Q2"}});
+    CHECK(s.deleted == 1);
+    CHECK_FALSE(m.tree().count("f/b/q.html"));
+    CHECK(m.tree().at("f/c/q.html") == "Q2");
+    CHECK(m.inode("f/c/q.html") == q);
+    s = m.publish_pages({{{"index.html"}, "root"},
+                         {{"f/a/p.html", "f/b/p.html"}, "P1"},
+                         {{"f/a/q.html", "f/c/q.html"}, "Q2"}},
+                        &repairs);
+    CHECK(repairs.empty());
+    CHECK(s.written == 0);
+  }
+  SECTION("a name of a published file made by hand outside the output: never written through") {
+    const std::string outside = (m.out / "outside.html").string();
+    REQUIRE(m.disk.link(m.path("f/a/p.html"), outside, 0755));
+    for (const char* bytes : {"P1", "P2"}) {  // offered unchanged, then changed
+      s = m.publish_pages({{{"index.html"}, "root"},
+                           {{"f/a/p.html", "f/b/p.html"}, bytes},
+                           {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}},
+                          &repairs);
+      if (std::string(bytes) == "P1")
+        CHECK(repairs == std::vector<std::string>{"site/f/a/p.html: a hard link, removed",
+                                                  "site/f/b/p.html: a hard link, removed"});
+      CHECK(m.disk.files.at(outside) == "P1");
+      CHECK(m.tree().at("f/a/p.html") == bytes);
+      CHECK(m.tree().at("f/b/p.html") == bytes);
+      CHECK(m.disk.names_of(outside).size() == 1);
+    }
+    s = m.publish_pages({{{"index.html"}, "root"},
+                         {{"f/a/p.html", "f/b/p.html"}, "P2"},
+                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}},
+                        &repairs);
+    CHECK(repairs.empty());
+    CHECK(s.written == 0);
+  }
+  SECTION("a page edited by hand through one name is put right in all") {
+    m.disk.edit(m.path("f/b/q.html"), "edited");
+    CHECK(m.tree().at("f/a/q.html") == "edited");  // one file
+    s = m.publish_pages({{{"index.html"}, "root"},
+                         {{"f/a/p.html", "f/b/p.html"}, "P1"},
+                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}},
+                        &repairs);
+    CHECK(repairs.size() == 3);  // each name: changed since it was published
+    for (const char* q : {"f/a/q.html", "f/b/q.html", "f/c/q.html"}) CHECK(m.tree().at(q) == "Q1");
+  }
+}
+
+TEST_CASE("writer (in memory): on a file system without hard links each path gets a copy",
+          "[writer][memory]") {
+  MemoryOutput m("writer-memory-nolinks");
+  m.disk.can_link = false;
+  MemoryOutput::Pages pages = {{{"f/a/p.html", "f/b/p.html"}, "P1"}};
+  m.publish_pages(pages);
+  CHECK(m.tree().at("f/b/p.html") == "P1");
+  CHECK(m.inode("f/a/p.html") != m.inode("f/b/p.html"));
+  std::vector<std::string> repairs;
+  WriteStats s = m.publish_pages({{{"f/a/p.html", "f/b/p.html"}, "P2"}}, &repairs);
+  CHECK(repairs.empty());
+  CHECK(s.written == 2);
+  CHECK(m.tree().at("f/a/p.html") == "P2");
+  CHECK(m.tree().at("f/b/p.html") == "P2");
+}
+
+TEST_CASE("writer (in memory): a build of linked pages killed at any step leaves the old output "
+          "or the new one",
+          "[writer][memory]") {
+  // Linked pages (see above) whose names part ways, change together, go or come.
+  using Pages = MemoryOutput::Pages;
+  const Pages old_pages = {{{"f/a/p.html", "f/b/p.html"}, "P1"},
+                           {{"f/a/q.html", "f/b/q.html"}, "Q1"},
+                           {{"f/a/r.html", "f/b/r.html", "f/c/r.html"}, "R1"}};
+  const Pages new_pages = {{{"f/a/p.html"}, "P2"},
+                           {{"f/b/p.html"}, "P3, longer"},
+                           {{"f/a/q.html", "f/b/q.html"}, "Q2"},
+                           {{"f/a/r.html", "f/b/r.html"}, "R1"},
+                           {{"f/c/r.html"}, "R2"},
+                           {{"f/d/s.html", "f/e/s.html"}, "S1"}};
+  kill_at_every_step(old_pages, new_pages, [](MemoryOutput& m) {
+    // The names that parted ways no longer share a file: a later change of one leaves the other.
+    CHECK(m.inode("f/a/p.html") != m.inode("f/b/p.html"));
+    CHECK(m.inode("f/c/r.html") != m.inode("f/a/r.html"));
+    CHECK(m.inode("f/a/q.html") == m.inode("f/b/q.html"));
+  });
+}
+
+TEST_CASE("writer: a page under several paths is one file on the kernel's disk, linked safely") {
+  auto out = temp_path("writer-links");
+  auto links = [&](const char* rel) {
+    struct stat st {};
+    ::stat((out / "site" / rel).c_str(), &st);
+    return st.st_nlink;
+  };
+  auto offer = [&](const std::vector<std::pair<std::vector<std::string>, std::string>>& pages,
+                   std::vector<std::string>* repairs = nullptr) {
+    OutputFolder folder(out, {});
+    Writer w(folder, "site");
+    if (repairs) *repairs = w.repairs();
+    for (const auto& [paths, b] : pages) w.put_many(paths, b);
+    return w.commit();
+  };
+  offer({{{"f/a/p.html", "f/b/p.html"}, "P1"}});
+  CHECK(links("f/a/p.html") == 2);
+  std::vector<std::string> repairs;
+  WriteStats s = offer({{{"f/a/p.html", "f/b/p.html"}, "P1"}}, &repairs);
+  CHECK(repairs.empty());
+  CHECK(s.written == 0);
+  // A copy of the folder with its links (`cp -a`, a restored backup): every inode differs
+  // from the state's, so each file is compared by content; the links stay, nothing is
+  // written.
+  {
+    const fs::path copy = temp_path("writer-links-copy");
+    REQUIRE(std::system(("cp -a " + out.string() + " " + copy.string()).c_str()) == 0);
+    OutputFolder folder(copy, {});
+    Writer w(folder, "site");
+    CHECK(w.repairs() == std::vector<std::string>{"site/f/a/p.html: changed since it was published",
+                                                  "site/f/b/p.html: changed since it was published"});
+    w.put_many({"f/a/p.html", "f/b/p.html"}, "P1");
+    CHECK(w.commit().written == 0);
+    struct stat st {};
+    ::stat((copy / "site/f/b/p.html").c_str(), &st);
+    CHECK(st.st_nlink == 2);
+    fs::remove_all(copy);
+  }
+  // A name made by hand outside the output: removed from the output's files, never
+  // written through.
+  const fs::path outside = out / "outside.html";
+  REQUIRE(::link((out / "site/f/a/p.html").c_str(), outside.c_str()) == 0);
+  s = offer({{{"f/a/p.html", "f/b/p.html"}, "P2"}}, &repairs);
+  CHECK(repairs.size() == 2);
+  CHECK(slurp(outside) == "P1");
+  CHECK(slurp(out / "site/f/a/p.html") == "P2");
+  CHECK(slurp(out / "site/f/b/p.html") == "P2");
+  CHECK(links("f/a/p.html") == 1);
+  // One name changed, the other not: they part ways.
+  offer({{{"f/a/q.html", "f/b/q.html"}, "Q1"}, {{"f/a/p.html", "f/b/p.html"}, "P2"}});
+  CHECK(links("f/a/q.html") == 2);
+  s = offer({{{"f/a/q.html"}, "Q2"}, {{"f/b/q.html"}, "Q1"}, {{"f/a/p.html", "f/b/p.html"}, "P2"}});
+  CHECK(slurp(out / "site/f/a/q.html") == "Q2");
+  CHECK(slurp(out / "site/f/b/q.html") == "Q1");
+  CHECK(links("f/b/q.html") == 1);
+  s = offer({{{"f/a/q.html"}, "Q2"}, {{"f/b/q.html"}, "Q1"}, {{"f/a/p.html", "f/b/p.html"}, "P2"}},
+            &repairs);
+  CHECK(repairs.empty());
+  CHECK(s.written == 0);
+  fs::remove_all(out);
 }
