@@ -280,6 +280,11 @@ Writer::Published* Writer::published(const std::string& rel) {
   return it == published_.end() ? nullptr : &it->second;
 }
 
+const Writer::Published* Writer::published(const std::string& rel) const {
+  auto it = published_.find(rel);
+  return it == published_.end() ? nullptr : &it->second;
+}
+
 std::string Writer::published_hash(const std::string& rel) const {
   auto it = published_.find(rel);
   return it == published_.end() ? "" : it->second.hash;
@@ -290,22 +295,22 @@ std::string Writer::published_bytes(const std::string& rel) const {
   return disk_.read_file(target_ / rel).value_or("");
 }
 
-void Writer::stage(const std::vector<std::string>& rels, std::string_view bytes) {
+void Writer::stage(const std::vector<Update*>& files, std::string_view bytes) {
   mode_t mode = options_.private_files ? 0600 : 0644;
   mode_t dir_mode = options_.private_files ? 0700 : 0755;
   // One file, and a hard link for each other path (a child's page in its second guardian's
   // area): a cold site has ~40 % such copies, and a link costs the kernel a fraction of a
   // new file and its bytes. The disk check knows these links as the writer's own (walk).
-  const FileStat st = disk_.write_file(staging_ / rels.front(), bytes, mode, dir_mode);
-  std::vector<FileStat> sts(rels.size(), st);
-  for (size_t i = 1; i < rels.size(); ++i) {
-    if (!disk_.link(staging_ / rels.front(), staging_ / rels[i], dir_mode))
-      sts[i] = disk_.write_file(staging_ / rels[i], bytes, mode, dir_mode);
+  const fs::path first = staging_ / *files.front()->rel;
+  const FileStat st = disk_.write_file(first, bytes, mode, dir_mode);
+  for (size_t i = 0; i < files.size(); ++i) {
+    Update& u = *files[i];
+    u.stat = st;  // (no lock: this offer's own rows)
+    u.has_stat = true;
+    if (i == 0) continue;
+    const fs::path other = staging_ / *u.rel;
+    if (!disk_.link(first, other, dir_mode)) u.stat = disk_.write_file(other, bytes, mode, dir_mode);
     publish_step();
-  }
-  {
-    std::lock_guard lock(mu_);
-    for (size_t i = 0; i < rels.size(); ++i) stats_[rels[i]] = sts[i];
   }
   publish_step();
 }
@@ -346,25 +351,15 @@ std::string Writer::hash_for(const std::vector<std::string>& rels, std::string_v
 
 void Writer::put_many(const std::vector<std::string>& rels, std::string_view bytes,
                       const std::string& fingerprint) {
-  std::string hash = hash_for(rels, bytes);
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& rel : rels) {
-      fp_updated_[rel] = fingerprint;
-      const Published* p = published(rel);
-      // Changed bytes are saved with their fingerprint anyway; this lists the others.
-      if (p && p->hash == hash && p->fingerprint != fingerprint) fp_changed_.push_back(rel);
-    }
-  }
-  put_hashed(rels, bytes, hash);
+  put_hashed(rels, bytes, hash_for(rels, bytes), &fingerprint);
 }
 
 void Writer::put_many(const std::vector<std::string>& rels, std::string_view bytes) {
-  put_hashed(rels, bytes, hash_for(rels, bytes));
+  put_hashed(rels, bytes, hash_for(rels, bytes), nullptr);
 }
 
 void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view bytes,
-                        const std::string& hash) {
+                        const std::string& hash, const std::string* fingerprint) {
   // A file in doubt (changed by hand, or found on disk but not in the state) is compared
   // by content before the lock: equal, it stays as it is (its mtime too).
   std::vector<char> equal_on_disk(rels.size(), 0);
@@ -375,51 +370,66 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
           equal_on_disk[i] = sha256_hex(*on_disk) == hash;
   // A path published before is settled without the lock when its bytes are unchanged (its
   // `offered` flag is atomic, `published_` only read): most offers of a rebuild take no lock.
-  std::vector<Published*> ps(rels.size());
+  std::vector<Entry*> ps(rels.size(), nullptr);
+  // 0: to record; 1: settled; 2: settled, but its fingerprint changed (a row to save)
   std::vector<char> settled(rels.size(), 0);
-  size_t unchanged = 0;
+  size_t unchanged = 0, to_record = rels.size();
   for (size_t i = 0; i < rels.size(); ++i) {
-    Published* p = ps[i] = published(rels[i]);
-    if (!p) continue;
-    if (p->offered.exchange(true))
+    auto it = published_.find(rels[i]);
+    if (it == published_.end()) continue;
+    Published& p = it->second;
+    ps[i] = &*it;
+    if (p.offered.exchange(true))
       throw std::logic_error("the build offered " + rels[i] + " twice");
-    if (p->on_disk && !p->doubt && p->hash == hash) settled[i] = 1, ++unchanged;
+    if (p.on_disk && !p.doubt && p.hash == hash) {
+      ++unchanged;
+      const bool new_fingerprint = fingerprint && p.fingerprint != *fingerprint;
+      settled[i] = new_fingerprint ? 2 : 1;
+      to_record -= !new_fingerprint;
+    }
   }
   // After the exchanges: close_offers sets `closed_` before it reads the `offered` flags,
   // so an offer racing with it either is seen there or sees `closed_` here.
   check_open(rels.front());
   unchanged_ += unchanged;
-  if (unchanged == rels.size()) return;
-  std::vector<size_t> fresh;  // not published before: staged as new files
-  bool overwrite = false;     // published before, changed: packed
-  uint64_t offset = 0;        // where in the pack the bytes go
+  if (to_record == 0) return;
+  std::vector<Update*> fresh;  // not published before: staged as new files
+  bool overwrite = false;      // published before, changed: packed
+  uint64_t offset = 0;         // where in the pack the bytes go
   {
     std::lock_guard lock(mu_);
     check_open(rels.front());
     for (size_t i = 0; i < rels.size(); ++i) {
-      if (settled[i]) continue;
-      const std::string& rel = rels[i];
-      Published* p = ps[i];
-      if (!p) {
-        if (!updated_.try_emplace(rel, hash).second)
-          throw std::logic_error("the build offered " + rel + " twice");
-      } else if (equal_on_disk[i]) {  // the state learns the file as it is
-        updated_[rel] = hash;
-        stats_[rel] = p->disk;
+      if (settled[i] == 1) continue;
+      Update& u = updates_.emplace_back();
+      if (fingerprint) u.fingerprint = *fingerprint, u.has_fingerprint = true;
+      if (Entry* e = ps[i]) {
+        u.rel = &e->first;
+        u.pub = &e->second;
+        u.pub->update = &u;
+      } else {
+        u.own_rel = rels[i];
+        u.rel = &u.own_rel;
+      }
+      if (settled[i] == 2) continue;  // the bytes as published, a new fingerprint
+      u.hash = hash;
+      u.has_hash = true;
+      if (u.pub && equal_on_disk[i]) {  // the state learns the file as it is
+        u.stat = u.pub->disk;
+        u.has_stat = true;
         ++unchanged_;
         continue;
-      } else {
-        updated_[rel] = hash;
       }
       ++written_;
-      changed_.push_back(rel);
-      if (p) {
+      u.written = true;
+      if (u.pub) {
         overwrite = true;
-        packed_.push_back({rel, pack_size_, bytes.size()});
-        stats_.erase(rel);
+        u.packed = true;
+        u.offset = pack_size_;
+        u.length = bytes.size();
+        packed_.push_back(&u);
       } else {
-        staged_.push_back(rel);
-        fresh.push_back(i);
+        fresh.push_back(&u);
       }
     }
     // The room in the pack is taken under the lock, the bytes written outside it: the
@@ -427,23 +437,32 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
     offset = pack_size_;
     if (overwrite) pack_size_ += bytes.size();
   }
+  for (size_t i = 1; i < fresh.size(); ++i)  // (one offer's paths: two or three)
+    for (size_t j = 0; j < i; ++j)
+      if (*fresh[i]->rel == *fresh[j]->rel)
+        throw std::logic_error("the build offered " + *fresh[i]->rel + " twice");
   if (dry_run_) return;
   // One copy of the bytes for all the paths just recorded at this offset.
   if (overwrite) {
     pack_out_->write(bytes, offset);
     publish_step();
   }
-  if (fresh.empty()) return;
-  std::vector<std::string> to_stage;
-  to_stage.reserve(fresh.size());
-  for (size_t i : fresh) to_stage.push_back(rels[i]);
-  stage(to_stage, bytes);
+  if (!fresh.empty()) stage(fresh, bytes);
 }
 
 FileHashes Writer::state() const {
-  FileHashes r = updated_;
+  FileHashes r;
+  for (const Update& u : updates_)
+    if (u.has_hash) r[*u.rel] = u.hash;
   for (const auto& [path, p] : published_)
     if (p.offered && !r.count(path)) r.emplace(path, p.hash);
+  return r;
+}
+
+std::vector<std::string> Writer::changed() const {
+  std::vector<std::string> r;
+  for (const Update& u : updates_)
+    if (u.written) r.push_back(*u.rel);
   return r;
 }
 
@@ -454,6 +473,14 @@ void Writer::close_offers() {
   for (const auto& [path, p] : published_)
     if (!p.offered) removed_.push_back(path);
   std::sort(removed_.begin(), removed_.end());
+  // A new path offered twice is found here, once, rather than looked up at every offer.
+  for (const Update& u : updates_)
+    if (!u.pub) staged_.push_back(&u);
+  std::sort(staged_.begin(), staged_.end(),
+            [](const Update* a, const Update* b) { return *a->rel < *b->rel; });
+  for (size_t i = 1; i < staged_.size(); ++i)
+    if (*staged_[i]->rel == *staged_[i - 1]->rel)
+      throw std::logic_error("the build offered " + *staged_[i]->rel + " twice");
 }
 
 WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
@@ -476,8 +503,8 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   // highest missing folder, in one rename. Paths are relative to the output folder.
   std::string staging_rel = fs::relative(staging_, folder_.dir()).string();
   std::set<std::string> moved_dirs;
-  std::sort(staged_.begin(), staged_.end());
-  for (const auto& rel : staged_) {
+  for (const Update* u : staged_) {  // (sorted by close_offers)
+    const std::string& rel = *u->rel;
     if (!disk_dirs_.count("")) {
       if (moved_dirs.insert(".").second) plan += fmt::format("R {}\t{}\n", staging_rel, output_);
       continue;
@@ -501,18 +528,17 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   // bytes); after a power loss, `build --full` compares every file by content.
   pack_out_.reset();
   std::sort(packed_.begin(), packed_.end(),
-            [](const Packed& a, const Packed& b) { return a.rel < b.rel; });
+            [](const Update* a, const Update* b) { return *a->rel < *b->rel; });
   std::string pack_rel = fs::relative(pack_, folder_.dir()).string();
   // A file with several names (linked by stage) is written over in place once, through
   // all of them, when each name gets the same new bytes; else each changed name gets a
   // file of its own (deleted, then written anew), and the others keep the old one.
-  std::unordered_map<std::string, const std::string*> packed_hash;
-  for (const auto& p : packed_) packed_hash.emplace(p.rel, &updated_.at(p.rel));
   std::unordered_map<long long, bool> in_place;  // inode -> written over (once) in place
-  for (const auto& p : packed_) {
-    const Published* pub = published(p.rel);
-    bool fresh = pub && pub->foreign_link;
-    if (pub && !fresh && pub->links > 1) {
+  std::vector<Update*> written_over;             // in the order of the plan's P lines
+  for (Update* u : packed_) {
+    const Published* pub = u->pub;
+    bool fresh = pub->foreign_link;
+    if (!fresh && pub->links > 1) {
       auto group = link_groups_.find(pub->disk.inode);
       if (group == link_groups_.end()) {
         fresh = true;
@@ -521,22 +547,24 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
         if (first)
           for (const auto& name : group->second) {
             if (std::binary_search(removed_.begin(), removed_.end(), name)) continue;
-            auto h = packed_hash.find(name);
-            if (h == packed_hash.end() || *h->second != *packed_hash.at(p.rel)) at->second = false;
+            const Update* other = published(name)->update;
+            if (!other || !other->packed || other->hash != u->hash) at->second = false;
           }
         fresh = !at->second;
         // The same bytes through every name: the first name's write is the group's.
         if (!fresh && !first) {
-          stats_[p.rel] = {(long long)p.length, mtime_ns, pub->disk.inode};
+          u->stat = {(long long)u->length, mtime_ns, pub->disk.inode};
+          u->has_stat = true;
           continue;
         }
       }
     }
-    if (fresh) plan += fmt::format("D {}/{}\n", output_, p.rel);
-    plan += fmt::format("P {} {}\t{}/{}\n", p.offset, p.length, output_, p.rel);
+    if (fresh) plan += fmt::format("D {}/{}\n", output_, *u->rel);
+    plan += fmt::format("P {} {}\t{}/{}\n", u->offset, u->length, output_, *u->rel);
+    written_over.push_back(u);
     // Written over in place: the same inode, the new size, the commit's mtime.
-    if (!fresh && pub && pub->on_disk && pub->disk.inode >= 0)
-      stats_[p.rel] = {(long long)p.length, mtime_ns, pub->disk.inode};
+    u->has_stat = !fresh && pub->on_disk && pub->disk.inode >= 0;
+    if (u->has_stat) u->stat = {(long long)u->length, mtime_ns, pub->disk.inode};
   }
   // Files no longer offered go, and every folder left without a file: those of removed
   // files, and folders found on disk that hold nothing journalpress published.
@@ -555,22 +583,16 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
     Transaction tx(db, Transaction::immediate);
     OutputFilesWriter rows(db, output_);
     const std::string no_fingerprint;
-    auto save = [&](const std::string& rel) {
-      const Published* p = published(rel);
-      auto h = updated_.find(rel);
-      auto f = fp_updated_.find(rel);
+    for (const Update& u : updates_) {
+      const Published* p = u.pub;
       const std::string& fingerprint =
-          f != fp_updated_.end() ? f->second : p ? p->fingerprint : no_fingerprint;
-      // The stat: as staged or found equal on disk; as saved when the bytes on disk are
-      // the published ones; else unknown until the plan has written the file.
-      auto s = stats_.find(rel);
-      bool same_bytes = p && !p->doubt && (h == updated_.end() || h->second == p->hash);
-      FileStat fst = s != stats_.end() ? s->second : same_bytes ? p->saved : FileStat{};
-      rows.upsert(rel, h != updated_.end() ? h->second : p->hash, fingerprint, fst);
-    };
-    for (const auto& [rel, hash] : updated_) save(rel);
-    for (const auto& rel : fp_changed_)
-      if (!updated_.count(rel)) save(rel);
+          u.has_fingerprint ? u.fingerprint : p ? p->fingerprint : no_fingerprint;
+      // The stat: as staged, found equal on disk or to be written in place; as saved when
+      // the bytes on disk are the published ones; else unknown until the plan has run.
+      const bool same_bytes = p && !p->doubt && (!u.has_hash || u.hash == p->hash);
+      const FileStat st = u.has_stat ? u.stat : same_bytes ? p->saved : FileStat{};
+      rows.upsert(*u.rel, u.has_hash ? u.hash : p->hash, fingerprint, st);
+    }
     for (const auto& rel : removed_) rows.remove(rel);
     record_pending_plan(db, output_, plan, pack_rel);
     if (in_transaction) in_transaction(db);
@@ -584,11 +606,11 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   {
     Transaction tx(db, Transaction::immediate);
     OutputFilesWriter rows(db, output_);
-    std::string prefix = output_ + "/";
-    for (const auto& [path, s] : overwritten) {
-      auto predicted = stats_.find(path.substr(prefix.size()));
-      if (predicted != stats_.end() && predicted->second == s) continue;  // as recorded
-      rows.update_stat(path.substr(prefix.size()), s);
+    // apply_plan answers in the order of the P lines.
+    for (size_t i = 0; i < overwritten.size(); ++i) {
+      const Update& u = *written_over.at(i);
+      if (u.has_stat && u.stat == overwritten[i].second) continue;  // as recorded
+      rows.update_stat(*u.rel, overwritten[i].second);
     }
     clear_pending_plan(db, output_);
     tx.commit();

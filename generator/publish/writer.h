@@ -29,6 +29,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -114,12 +115,14 @@ class Writer {
   size_t published_count() const { return published_.size(); }
   /// The whole new state (path -> SHA-256) after commit (tests).
   FileHashes state() const;
-  /// Paths whose bytes changed or that were added; paths removed.
-  const std::vector<std::string>& changed() const { return changed_; }
+  /// Paths whose bytes changed or that were added, in the order offered; paths removed.
+  std::vector<std::string> changed() const;
   const std::vector<std::string>& removed() const { return removed_; }
 
  private:
   struct Published;
+  struct Update;
+  using Entry = std::pair<const std::string, Published>;
   void load_state();
   void check_disk();
   /// Checks the entries of `dir` and below; returns the regular files found there.
@@ -131,9 +134,10 @@ class Writer {
   void check_stat(const std::string& rel, Published& p);
   /// Writes `bytes` as new files under the staging area: the first path, and the others
   /// as hard links to it (copies where the file system cannot link).
-  void stage(const std::vector<std::string>& rels, std::string_view bytes);
+  void stage(const std::vector<Update*>& files, std::string_view bytes);
+  /// `fingerprint`: null when the caller gave none.
   void put_hashed(const std::vector<std::string>& rel_paths, std::string_view bytes,
-                  const std::string& hash);
+                  const std::string& hash, const std::string* fingerprint);
   /// Throws when an offer comes after close_offers (a bug of the caller).
   void check_open(const std::string& rel) const;
   /// The SHA-256 of `bytes`, or "" in a dry run where no path was published before.
@@ -159,9 +163,11 @@ class Writer {
     bool foreign_link = false;
     unsigned links = 1;  ///< the names of its inode, as found
     std::atomic<bool> offered{false};
+    Update* update = nullptr;  ///< its row to save, set by the offer that took it
   };
   std::unordered_map<std::string, Published> published_;
   Published* published(const std::string& rel);
+  const Published* published(const std::string& rel) const;
   /// Files found with several names: inode -> the names (relative), until check_links;
   /// after it, only the writer's own groups (a changed group is written over in place only
   /// when every name gets the same bytes).
@@ -170,20 +176,27 @@ class Writer {
   std::vector<std::string> empty_dirs_;        ///< of them, those holding no file at all
   std::vector<std::string> repairs_;
 
-  /// A changed file published before: its new bytes are at `offset` in the pack.
-  struct Packed {
-    std::string rel;
-    uint64_t offset, length;
+  /// A row the commit saves: a path written (new or changed), found equal on disk, or
+  /// with a new fingerprint only. Made under the lock (a deque: it never moves), then
+  /// filled by the offer that made it alone; read by the commit. A published path points
+  /// to its own, so no offer looks a path up in a shared map.
+  struct Update {
+    const std::string* rel = nullptr;  ///< the key of `pub` in published_, or `own_rel`
+    std::string own_rel, hash, fingerprint;
+    Published* pub = nullptr;  ///< null: a new path (staged)
+    FileStat stat;             ///< when `has_stat`: as staged, found, or to be written
+    bool has_hash = false, has_fingerprint = false, has_stat = false;
+    bool written = false;  ///< staged or packed (else: found equal, or a fingerprint only)
+    bool packed = false;   ///< new bytes at `offset` in the pack, `length` long
+    uint64_t offset = 0, length = 0;
   };
-  std::vector<Packed> packed_;
+  std::deque<Update> updates_;
+  std::vector<Update*> packed_;
+  /// The new paths, sorted by close_offers (which finds one offered twice).
+  std::vector<const Update*> staged_;
   std::unique_ptr<Disk::PackWriter> pack_out_;
   uint64_t pack_size_ = 0;
-  /// Rows to save at commit: the new hash (written or found equal on disk), the new
-  /// fingerprint, and the stat when known (staged files; files found equal).
-  FileHashes updated_, fp_updated_;
-  std::unordered_map<std::string, FileStat> stats_;
-  std::vector<std::string> fp_changed_;
-  std::vector<std::string> staged_, changed_, removed_;
+  std::vector<std::string> removed_;
   bool committed_ = false;
   std::atomic<bool> closed_{false};  ///< read by offers without the lock
   /// Taken by every offer for a microsecond or two: a waiter spins a little before it
