@@ -168,10 +168,10 @@ class Writer {
   std::unordered_map<std::string, Published> published_;
   Published* published(const std::string& rel);
   const Published* published(const std::string& rel) const;
-  /// Files found with several names: inode -> the names (relative), until check_links;
-  /// after it, only the writer's own groups (a changed group is written over in place only
-  /// when every name gets the same bytes).
-  std::unordered_map<long long, std::vector<std::string>> link_groups_;
+  /// The names of files found with several names: (inode, entry), sorted by inode by
+  /// check_links. A changed file is written over in place only when every name gets the
+  /// same bytes (commit).
+  std::vector<std::pair<long long, Entry*>> linked_;
   std::unordered_set<std::string> disk_dirs_;  ///< folders found on disk (relative)
   std::vector<std::string> empty_dirs_;        ///< of them, those holding no file at all
   std::vector<std::string> repairs_;
