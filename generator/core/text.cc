@@ -117,6 +117,13 @@ std::string nfc(std::string_view s) {
   return r;
 }
 
+std::string casefold(std::string_view s) {
+  gchar* out = g_utf8_casefold(s.data(), gssize(s.size()));
+  std::string r(out ? out : "");
+  g_free(out);
+  return r;
+}
+
 bool is_zero_width(char32_t cp) {
   return cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF ||
          cp == 0x00AD || cp == 0x200E || cp == 0x200F || cp == 0x061C;

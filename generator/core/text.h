@@ -31,6 +31,10 @@ void put_cp(std::string& out, char32_t cp);
 /// Number of code points in valid UTF-8.
 size_t utf8_length(std::string_view s);
 
+/// `s` case-folded (all of Unicode, glib's tables): for comparing names as case-blind
+/// programs do (`Четверть` and `четверть` are one worksheet name to Excel).
+std::string casefold(std::string_view s);
+
 /// True for the code points that must not reach a page, a PDF or a spreadsheet unseen:
 /// C0 and C1 control characters (NUL included), DEL, and the bidirectional overrides and
 /// isolates U+202A-U+202E, U+2066-U+2069 (they reorder what a reader sees: "Trojan Source").

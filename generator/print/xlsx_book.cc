@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
 
 #include "core/files.h"
+#include "core/text.h"
 
 namespace jp {
 
@@ -41,12 +43,46 @@ Book::~Book() {
   if (wb_) workbook_close(wb_);
 }
 
-lxw_worksheet* Book::sheet(std::string name) {
-  // Excel: at most 31 characters, none of []:*?/\ .
-  for (char& c : name)
-    if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = '-';
+std::string excel_sheet_name(std::string_view wanted, const std::vector<std::string>& taken) {
+  constexpr size_t kMax = 31;  // characters (Excel's limit, and libxlsxwriter's check)
+  std::string base;
+  for (size_t i = 0; i < wanted.size();) {
+    char32_t cp = next_cp(wanted, i);
+    put_cp(base, std::u32string_view(U"[]:*?/\\").find(cp) != std::u32string_view::npos ? U'-' : cp);
+  }
+  // No apostrophe first or last (Excel quotes sheet names in formulas with them).
+  while (!base.empty() && base.front() == '\'') base.erase(0, 1);
+  while (!base.empty() && base.back() == '\'') base.pop_back();
+  if (base.empty()) base = "-";
+  // The first `n` characters of `s`; when cut, without the apostrophes or spaces it ends in.
+  auto cut = [](const std::string& s, size_t n) {
+    size_t i = 0;
+    for (size_t k = 0; k < n && i < s.size(); ++k) next_cp(s, i);
+    if (i == s.size()) return s;
+    std::string r = s.substr(0, i);
+    while (r.size() > 1 && (r.back() == '\'' || r.back() == ' ')) r.pop_back();
+    return r;
+  };
+  auto used = [&](const std::string& name) {
+    const std::string key = casefold(name);
+    return std::any_of(taken.begin(), taken.end(),
+                       [&](const std::string& t) { return casefold(t) == key; });
+  };
+  std::string name = cut(base, kMax);
+  for (int n = 2; used(name); ++n) {
+    const std::string suffix = fmt::format(" ({})", n);
+    name = cut(base, kMax - suffix.size()) + suffix;
+  }
+  return name;
+}
+
+lxw_worksheet* Book::sheet(const std::string& wanted) {
+  const std::string name = excel_sheet_name(wanted, names_);
   lxw_worksheet* ws = workbook_add_worksheet(wb_, name.c_str());
-  if (!ws) throw std::runtime_error("libxlsxwriter could not add the worksheet " + name);
+  if (!ws)
+    throw std::runtime_error(fmt::format("libxlsxwriter could not add the worksheet {} (for {})",
+                                         name, quoted_for_message(wanted)));
+  names_.push_back(name);
   return ws;
 }
 
