@@ -224,8 +224,17 @@ mkfifo "$area/fifo.html"
 ln "$tmp/outside.txt" "hand/private/hardlink.csv"
 mkdir -p hand/site/f/empty-by-hand
 echo "letter?" > hand/letters/zz.pdf
+# A child's page is one file with a name in each guardian's area; a third name made by hand
+# outside the output, and an edit through it.
+twin=$(find hand/site -type f -links 2 -name '*~week~*' | head -1)
+[[ -n $twin ]] && ok "links: a child's page is one file in its guardians' areas" || bad "links: no linked page in the site"
+ln "$twin" outside-link.html
+echo "<p>edited through a link made outside</p>" >>outside-link.html
 cp hand.db hand-next.db
 build hand.db hand 2024-02-16 || { bad "hand: the build after edits failed"; cat last.log; }
+grep -q "edited through a link made outside" outside-link.html && [[ $(stat -c %h outside-link.html) == 1 ]] \
+  && ! grep -q "edited through" "$twin" && ok "hand: a hard link made outside is never written through" \
+  || bad "hand: a hard link made outside was written through or kept"
 grep -q "entries on disk not as published" last.log && ok "hand: the build reports what it put right ($(grep -c ': ' last.log) lines)" || bad "hand: no report"
 [[ $(cat outside.txt) == outside ]] && [[ ! -L ${pages[3]} ]] && ok "hand: links removed, never written through" || bad "hand: a link was followed"
 same_as_clean "hand edits" hand-next.db hand 2024-02-16 && ok "hand: equals a clean build"
