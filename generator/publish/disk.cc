@@ -118,6 +118,7 @@ Disk::Entry entry_of(const struct stat& st) {
                                   : Disk::Entry::other;
   e.mode = st.st_mode & 07777;
   e.links = unsigned(st.st_nlink);
+  e.device = static_cast<unsigned long long>(st.st_dev);
   e.stat = file_stat(st);
   return e;
 }

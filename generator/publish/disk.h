@@ -59,6 +59,7 @@ class Disk {
     Kind kind = missing;
     mode_t mode = 0;       ///< permission bits (not known for a folder met in a walk)
     unsigned links = 1;    ///< hard links of a file
+    unsigned long long device = 0;  ///< the file system it is on (st_dev)
     FileStat stat;         ///< size, mtime, inode of a file
     int error = 0;         ///< lstat only: the errno when it could not be read (kind missing)
   };

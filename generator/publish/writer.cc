@@ -24,6 +24,10 @@ namespace fs = std::filesystem;
 //   M <file mode> <folder mode>     (octal; the modes of what is created)
 //   R <from>\t<to>                  rename, if `from` still exists
 //   P <offset> <length>\t<path>     the pack's bytes at offset, written over the file in place
+//   F <offset> <length>\t<path>     the same as a file of its own: the name is deleted first
+//                                   (one of several names of a file, the others unchanged)
+//   A <path>\t<path written>        another name of the file a P line writes: its stat is
+//                                   read after the write (for the state)
 //   D <path>                        delete (a file, or an odd entry)
 //   E <folder>                      remove if empty (deepest first)
 // Applying a plan twice gives the same result, so a commit cut short is finished by
@@ -35,8 +39,10 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
   struct Overwrite {
     uint64_t off = 0, len = 0;
     std::string rel;
+    bool fresh = false;  // F: delete the name first
   };
   std::vector<Overwrite> overwrites;
+  std::vector<std::pair<std::string, std::string>> aliases;  // A: name, the name written
   std::set<fs::path, std::greater<>> dirs;
   mode_t file_mode = 0644, dir_mode = 0755;
   long long mtime_ns = -1;
@@ -48,13 +54,17 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
     if (line[0] == 'M') {
       std::istringstream modes(arg);
       modes >> std::oct >> file_mode >> dir_mode >> std::dec >> mtime_ns;
-    } else if (line[0] == 'P') {
+    } else if (line[0] == 'P' || line[0] == 'F') {
       auto tab = line.find('\t');
       std::istringstream nums(line.substr(2, tab - 2));
       Overwrite o;
       nums >> o.off >> o.len;
       o.rel = line.substr(tab + 1);
+      o.fresh = line[0] == 'F';
       overwrites.push_back(std::move(o));
+    } else if (line[0] == 'A') {
+      auto tab = arg.find('\t');
+      aliases.emplace_back(arg.substr(0, tab), arg.substr(tab + 1));
     } else if (line[0] == 'R') {
       auto tab = arg.find('\t');
       fs::path from = dir / arg.substr(0, tab), to = dir / arg.substr(tab + 1);
@@ -70,8 +80,10 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
       dirs.insert(dir / arg);
     }
   }
-  std::vector<std::pair<std::string, FileStat>> stats(overwrites.size());
+  // The overwrites' stats in the order of their lines, then the other names' (A lines).
+  std::vector<std::pair<std::string, FileStat>> stats(overwrites.size() + aliases.size());
   for (size_t i = 0; i < overwrites.size(); ++i) stats[i].first = overwrites[i].rel;
+  for (size_t i = 0; i < aliases.size(); ++i) stats[overwrites.size() + i].first = aliases[i].first;
   if (!overwrites.empty()) {
     std::unique_ptr<Disk::Pack> pack_file = disk.open_pack(pack);
     if (!pack_file && recovering) {
@@ -86,11 +98,28 @@ std::vector<std::pair<std::string, FileStat>> apply_plan(const fs::path& dir,
     auto overwrite = [&](size_t i, unsigned) {
       const Overwrite& o = overwrites[i];
       if (recovering && pack_size < o.off + o.len) return;  // cut short: as above
+      // A name that parts from the other names of its file: a file of its own (deleted and
+      // written again if the plan is applied again).
+      if (o.fresh) {
+        disk.remove_file(dir / o.rel);
+        publish_step();
+      }
       stats[i].second =
           disk.overwrite(dir / o.rel, pack_file->read(o.off, o.len), file_mode, dir_mode, mtime_ns);
       publish_step();
     };
     for_each(pool, overwrites.size(), overwrite);
+    // A file written through one name has the same stat under the others; read, not
+    // assumed (a file system keeping whole seconds stores another mtime than the one set).
+    std::unordered_map<std::string, size_t> written;
+    for (size_t i = 0; i < overwrites.size(); ++i) written.emplace(overwrites[i].rel, i);
+    for (size_t i = 0; i < aliases.size(); ++i) {
+      auto w = written.find(aliases[i].second);
+      if (w == written.end() || !stats[w->second].second.known()) continue;  // not written
+      const Disk::Entry e = disk.lstat(dir / aliases[i].first);
+      if (e.kind == Disk::Entry::file && e.stat.inode == stats[w->second].second.inode)
+        stats[overwrites.size() + i].second = e.stat;
+    }
   }
   for (const auto& d : dirs) disk.remove_if_empty(d);  // deepest first
   return stats;
@@ -199,7 +228,8 @@ size_t Writer::walk(Disk::Folder& dir, const std::string& rel_dir) {
       p.on_disk = true;
       p.disk = e.stat;
       p.links = e.links;
-      linked_.emplace_back(e.stat.inode, &entry);
+      p.device = e.device;
+      linked_.emplace_back(FileId{e.device, e.stat.inode}, &entry);
       continue;
     }
     const char* odd = regular                       ? nullptr
@@ -467,6 +497,7 @@ std::vector<std::string> Writer::changed() const {
 
 void Writer::close_offers() {
   std::lock_guard lock(mu_);
+  if (!offered_twice_.empty()) throw std::logic_error(offered_twice_);
   if (closed_) return;
   closed_ = true;
   for (const auto& [path, p] : published_)
@@ -478,8 +509,10 @@ void Writer::close_offers() {
   std::sort(staged_.begin(), staged_.end(),
             [](const Update* a, const Update* b) { return *a->rel < *b->rel; });
   for (size_t i = 1; i < staged_.size(); ++i)
-    if (*staged_[i]->rel == *staged_[i - 1]->rel)
-      throw std::logic_error("the build offered " + *staged_[i]->rel + " twice");
+    if (*staged_[i]->rel == *staged_[i - 1]->rel) {
+      offered_twice_ = "the build offered " + *staged_[i]->rel + " twice";
+      throw std::logic_error(offered_twice_);
+    }
 }
 
 WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
@@ -532,43 +565,57 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   // A file with several names (linked by stage) is written over in place once, through
   // all of them, when each name gets the same new bytes; else each changed name gets a
   // file of its own (deleted, then written anew), and the others keep the old one.
-  std::unordered_map<long long, bool> in_place;  // inode -> written over (once) in place
-  std::vector<Update*> written_over;             // in the order of the plan's P lines
+  struct Group {
+    bool in_place = true;
+    const std::string* written = nullptr;  ///< the name its P line writes
+  };
+  std::map<FileId, Group> groups;
+  std::vector<Update*> written_over, other_names;  // P and F lines; A lines
+  std::string aliases;
   for (Update* u : packed_) {
     const Published* pub = u->pub;
     bool fresh = pub->foreign_link;
     if (!fresh && pub->links > 1) {
-      // (not foreign: every name of the inode is one of linked_'s, in the output)
-      auto [lo, hi] = std::equal_range(
-          linked_.begin(), linked_.end(), std::pair<long long, Entry*>(pub->disk.inode, nullptr),
-          [](const auto& a, const auto& b) { return a.first < b.first; });
+      // (not foreign: every name of the file is one of linked_'s, in the output)
+      const FileId id{pub->device, pub->disk.inode};
+      auto [lo, hi] = std::equal_range(linked_.begin(), linked_.end(),
+                                       std::pair<FileId, Entry*>(id, nullptr),
+                                       [](const auto& a, const auto& b) { return a.first < b.first; });
       if (lo == hi) {
         fresh = true;
       } else {
-        auto [at, first] = in_place.try_emplace(pub->disk.inode, true);
-        if (first)
+        auto [at, first] = groups.try_emplace(id);
+        Group& g = at->second;
+        if (first) {
+          g.written = u->rel;
           for (auto m = lo; m != hi; ++m) {
             const Published& name = m->second->second;
             if (!name.offered) continue;  // removed: its name goes first
             const Update* other = name.update;
-            if (!other || !other->packed || other->hash != u->hash) at->second = false;
+            if (!other || !other->packed || other->hash != u->hash) g.in_place = false;
           }
-        fresh = !at->second;
-        // The same bytes through every name: the first name's write is the group's.
+        }
+        fresh = !g.in_place;
+        // The same bytes through every name: the first name's write is the group's, the
+        // others' stats are read after it (A).
         if (!fresh && !first) {
           u->stat = {(long long)u->length, mtime_ns, pub->disk.inode};
           u->has_stat = true;
+          aliases += fmt::format("A {}/{}\t{}/{}\n", output_, *u->rel, output_, *g.written);
+          other_names.push_back(u);
           continue;
         }
       }
     }
-    if (fresh) plan += fmt::format("D {}/{}\n", output_, *u->rel);
-    plan += fmt::format("P {} {}\t{}/{}\n", u->offset, u->length, output_, *u->rel);
+    plan += fmt::format("{} {} {}\t{}/{}\n", fresh ? 'F' : 'P', u->offset, u->length, output_,
+                        *u->rel);
     written_over.push_back(u);
     // Written over in place: the same inode, the new size, the commit's mtime.
     u->has_stat = !fresh && pub->on_disk && pub->disk.inode >= 0;
     if (u->has_stat) u->stat = {(long long)u->length, mtime_ns, pub->disk.inode};
   }
+  plan += aliases;
+  written_over.insert(written_over.end(), other_names.begin(), other_names.end());
   // Files no longer offered go, and every folder left without a file: those of removed
   // files, and folders found on disk that hold nothing journalpress published.
   std::set<std::string> emptied;
@@ -609,7 +656,7 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
   {
     Transaction tx(db, Transaction::immediate);
     OutputFilesWriter rows(db, output_);
-    // apply_plan answers in the order of the P lines.
+    // apply_plan answers in the order of the P and F lines, then of the A lines.
     for (size_t i = 0; i < overwritten.size(); ++i) {
       const Update& u = *written_over.at(i);
       if (u.has_stat && u.stat == overwritten[i].second) continue;  // as recorded

@@ -28,10 +28,12 @@
 #pragma once
 
 #include <atomic>
+#include <compare>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <pthread.h>
@@ -162,16 +164,27 @@ class Writer {
     /// commit, never written through; written anew if offered.
     bool foreign_link = false;
     unsigned links = 1;  ///< the names of its inode, as found
+    unsigned long long device = 0;  ///< the file system it was found on
     std::atomic<bool> offered{false};
     Update* update = nullptr;  ///< its row to save, set by the offer that took it
   };
   std::unordered_map<std::string, Published> published_;
   Published* published(const std::string& rel);
   const Published* published(const std::string& rel) const;
-  /// The names of files found with several names: (inode, entry), sorted by inode by
+  /// A file: its file system and inode (a folder mounted inside the output has inodes of
+  /// its own numbering).
+  struct FileId {
+    unsigned long long device;
+    long long inode;
+    auto operator<=>(const FileId&) const = default;
+  };
+  /// The names of files found with several names: (file, entry), sorted by file by
   /// check_links. A changed file is written over in place only when every name gets the
   /// same bytes (commit).
-  std::vector<std::pair<long long, Entry*>> linked_;
+  std::vector<std::pair<FileId, Entry*>> linked_;
+  /// The duplicate offer close_offers found ("" none): every later close_offers or commit
+  /// fails with it too.
+  std::string offered_twice_;
   std::unordered_set<std::string> disk_dirs_;  ///< folders found on disk (relative)
   std::vector<std::string> empty_dirs_;        ///< of them, those holding no file at all
   std::vector<std::string> repairs_;

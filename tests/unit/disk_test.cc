@@ -119,3 +119,31 @@ TEST_CASE("disk: recovery without the pack keeps the old bytes rather than faili
   CHECK_THROWS_WITH(apply_plan("/o", kPlan, "/o/.journalpress/site.pack", false, nullptr, e),
                     Catch::Contains("site.pack"));
 }
+
+TEST_CASE("disk: a name parting from its file's other names keeps its bytes without the pack") {
+  // F: the name is deleted and written as a file of its own. Recovered without its pack
+  // (removed by hand), it keeps the old file, as a P line's file keeps its old bytes; the
+  // next build compares it by content.
+  MemoryDisk d;
+  for (const char* dir : {"/o", "/o/site", "/o/site/a", "/o/site/b", "/o/.journalpress"})
+    d.dirs[dir] = 0755;
+  d.edit("/o/site/a/p.html", "old");
+  REQUIRE(d.link("/o/site/a/p.html", "/o/site/b/p.html", 0755));
+  const std::string plan =
+      "M 644 755 1700000000000000000\n"
+      "F 0 3\tsite/a/p.html\n"
+      "A site/b/q.html\tsite/a/q.html\n";
+  auto stats = apply_plan("/o", plan, "/o/.journalpress/site.pack", true, nullptr, d);
+  CHECK(d.files.at("/o/site/a/p.html") == "old");
+  CHECK(d.names_of("/o/site/a/p.html").size() == 2);
+  REQUIRE(stats.size() == 2);
+  for (const auto& [path, st] : stats) CHECK_FALSE(st.known());
+  // With its pack: a file of its own, the other name untouched.
+  d.edit("/o/.journalpress/site.pack", "new");
+  stats = apply_plan("/o", plan, "/o/.journalpress/site.pack", false, nullptr, d);
+  CHECK(d.files.at("/o/site/a/p.html") == "new");
+  CHECK(d.files.at("/o/site/b/p.html") == "old");
+  CHECK(d.names_of("/o/site/a/p.html").size() == 1);
+  CHECK(stats[0].second.known());
+  CHECK_FALSE(stats[1].second.known());  // an A line whose name was not written: unknown
+}

@@ -127,7 +127,9 @@ class MemoryDisk : public Disk {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     make_dirs(target.parent_path(), dir_mode);
     if (!live()) return {};
-    return put(target.string(), bytes, mode, mtime_ns >= 0 ? mtime_ns : ++clock_);
+    long long t = mtime_ns >= 0 ? mtime_ns : ++clock_;
+    if (whole_seconds) t -= t % 1000000000LL;
+    return put(target.string(), bytes, mode, t);
   }
 
   Entry lstat(const std::filesystem::path& p) override {
@@ -175,6 +177,8 @@ class MemoryDisk : public Disk {
     return true;
   }
   bool can_link = true;  ///< false: a file system without hard links
+  /// A file system keeping whole seconds: a time set is stored cut to the second.
+  bool whole_seconds = false;
   void make_dir(const std::filesystem::path& p, mode_t mode) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     if (exists(p) || !dirs.count(p.parent_path().string()))
