@@ -309,11 +309,6 @@ Writer::Published* Writer::published(const std::string& rel) {
   return it == published_.end() ? nullptr : &it->second;
 }
 
-const Writer::Published* Writer::published(const std::string& rel) const {
-  auto it = published_.find(rel);
-  return it == published_.end() ? nullptr : &it->second;
-}
-
 std::string Writer::published_hash(const std::string& rel) const {
   auto it = published_.find(rel);
   return it == published_.end() ? "" : it->second.hash;

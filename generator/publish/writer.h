@@ -170,7 +170,6 @@ class Writer {
   };
   std::unordered_map<std::string, Published> published_;
   Published* published(const std::string& rel);
-  const Published* published(const std::string& rel) const;
   /// A file: its file system and inode (a folder mounted inside the output has inodes of
   /// its own numbering).
   struct FileId {
