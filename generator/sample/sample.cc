@@ -1189,7 +1189,12 @@ int run_sample(const SampleOptions& o, std::ostream& out) {
   ojson events = events_json(g);
 
   fs::create_directories(fs::path(o.out) / "journal");
-  write_file(fs::path(o.out) / "school.json", {{"exported_at", "2024-06-30T20:00:00+03:00"},
+  // Exported in the evening of its last day (`--until`, else the year's end): day N+1's
+  // sample is a later export than day N's, so importing them out of order is refused as
+  // a real journal's would be.
+  const std::string exported_at =
+      format_date(std::min(until, D("2024-06-30"))) + "T20:00:00+03:00";
+  write_file(fs::path(o.out) / "school.json", {{"exported_at", exported_at},
                                                {"school", school},
                                                {"year", year},
                                                {"settings", settings},
