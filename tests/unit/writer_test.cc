@@ -714,9 +714,13 @@ TEST_CASE("writer (in memory): a page offered under several paths is one file wi
   // copy. The links are the writer's own: a rebuild accepts them; a name is written over
   // in place only when every name of the file gets the same bytes.
   MemoryOutput m("writer-memory-links");
-  WriteStats s = m.publish_pages({{{"index.html"}, "root"},
-                                  {{"f/a/p.html", "f/b/p.html"}, "P1"},
-                                  {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}});
+  // The root page; p in two areas; q in three.
+  auto pages = [](const char* p, const char* q) -> MemoryOutput::Pages {
+    return {{{"index.html"}, "root"},
+            {{"f/a/p.html", "f/b/p.html"}, p},
+            {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, q}};
+  };
+  WriteStats s = m.publish_pages(pages("P1", "Q1"));
   CHECK(s.written == 6);
   CHECK(m.inode("f/a/p.html") == m.inode("f/b/p.html"));
   CHECK(m.inode("f/a/q.html") == m.inode("f/c/q.html"));
@@ -724,9 +728,7 @@ TEST_CASE("writer (in memory): a page offered under several paths is one file wi
   CHECK(m.tree().at("f/b/p.html") == "P1");
   CHECK(m.leftovers() == 0);
   std::vector<std::string> repairs;
-  s = m.publish_pages({{{"index.html"}, "root"},
-                       {{"f/a/p.html", "f/b/p.html"}, "P1"},
-                       {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}},
+  s = m.publish_pages(pages("P1", "Q1"),
                       &repairs);
   CHECK(repairs.empty());
   CHECK(s.written == 0);
@@ -735,9 +737,7 @@ TEST_CASE("writer (in memory): a page offered under several paths is one file wi
   SECTION("every name gets the same new bytes: written over once, in place") {
     const long long p = m.inode("f/a/p.html");
     const long before = m.disk.changes;
-    s = m.publish_pages({{{"index.html"}, "root"},
-                         {{"f/a/p.html", "f/b/p.html"}, "P2, longer"},
-                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}});
+    s = m.publish_pages(pages("P2, longer", "Q1"));
     CHECK(s.written == 2);
     CHECK(m.tree().at("f/a/p.html") == "P2, longer");
     CHECK(m.tree().at("f/b/p.html") == "P2, longer");
@@ -746,9 +746,7 @@ TEST_CASE("writer (in memory): a page offered under several paths is one file wi
     // The pack made and written, one overwrite, the pack removed (the staging area's
     // making and removal besides): one overwrite, not two.
     CHECK(m.disk.changes - before == 6);
-    s = m.publish_pages({{{"index.html"}, "root"},
-                         {{"f/a/p.html", "f/b/p.html"}, "P2, longer"},
-                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}},
+    s = m.publish_pages(pages("P2, longer", "Q1"),
                         &repairs);
     CHECK(repairs.empty());
     CHECK(s.written == 0);
@@ -757,13 +755,9 @@ TEST_CASE("writer (in memory): a page offered under several paths is one file wi
     // The commit's mtime is set through one name; the disk keeps another one (cut to the
     // second): each name's stat is read back, or the next build finds them all in doubt.
     m.disk.whole_seconds = true;
-    s = m.publish_pages({{{"index.html"}, "root"},
-                         {{"f/a/p.html", "f/b/p.html"}, "P2"},
-                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q2"}});
+    s = m.publish_pages(pages("P2", "Q2"));
     CHECK(s.written == 5);
-    s = m.publish_pages({{{"index.html"}, "root"},
-                         {{"f/a/p.html", "f/b/p.html"}, "P2"},
-                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q2"}},
+    s = m.publish_pages(pages("P2", "Q2"),
                         &repairs);
     CHECK(repairs.empty());
     CHECK(s.written == 0);
@@ -825,9 +819,7 @@ TEST_CASE("writer (in memory): a page offered under several paths is one file wi
       CHECK(m.tree().at("f/b/p.html") == bytes);
       CHECK(m.disk.names_of(outside).size() == 1);
     }
-    s = m.publish_pages({{{"index.html"}, "root"},
-                         {{"f/a/p.html", "f/b/p.html"}, "P2"},
-                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}},
+    s = m.publish_pages(pages("P2", "Q1"),
                         &repairs);
     CHECK(repairs.empty());
     CHECK(s.written == 0);
@@ -835,9 +827,7 @@ TEST_CASE("writer (in memory): a page offered under several paths is one file wi
   SECTION("a page edited by hand through one name is put right in all") {
     m.disk.edit(m.path("f/b/q.html"), "edited");
     CHECK(m.tree().at("f/a/q.html") == "edited");  // one file
-    s = m.publish_pages({{{"index.html"}, "root"},
-                         {{"f/a/p.html", "f/b/p.html"}, "P1"},
-                         {{"f/a/q.html", "f/b/q.html", "f/c/q.html"}, "Q1"}},
+    s = m.publish_pages(pages("P1", "Q1"),
                         &repairs);
     CHECK(repairs.size() == 3);  // each name: changed since it was published
     for (const char* q : {"f/a/q.html", "f/b/q.html", "f/c/q.html"}) CHECK(m.tree().at(q) == "Q1");
