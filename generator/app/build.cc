@@ -187,7 +187,16 @@ int build(const BuildOptions& o, std::ostream& out) {
     // the operating system when the process ends right after the build (the command line).
     auto journal = std::make_unique<Journal>(read_journal(o.db, ds, &pool));
     ctx.mark("journal read");
-    auto index = std::make_unique<DiaryIndex>(*journal);
+    // What after_read begins reads the journal: it ends before the journal goes, also when
+    // a check below refuses the build.
+    struct Settle {
+      std::vector<Output*>& outputs;
+      ~Settle() {
+        for (Output* x : outputs) x->settle();
+      }
+    } settle{todo};
+    for (Output* x : todo) x->after_read(ctx, *journal);
+    auto index = std::make_unique<DiaryIndex>(*journal, &pool);
     ctx.mark("journal indexed");
     for (Output* x : todo) x->check(ctx, *index);
     // A character no font of the chain has is drawn as a box: said, with its record.

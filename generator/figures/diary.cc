@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/thread_pool.h"
+
 namespace jp {
 
 void AttendanceCount::add(const Attendance& a) {
@@ -19,10 +21,21 @@ void AttendanceCount::add(const Attendance& a) {
     ++unexcused;  // an absence without a reason counts as without good reason
 }
 
-DiaryIndex::DiaryIndex(const Journal& j) : j_(j) {
+DiaryIndex::DiaryIndex(const Journal& j, ThreadPool* pool) : j_(j) {
   size_t n = j.students.size();
   lessons_.resize(n), marks_.resize(n), attendance_.resize(n), finals_.resize(n),
       remarks_.resize(n);
+  // Three parts that touch disjoint members, on the cores: the index is built between
+  // reading the journal and rendering, while nothing else runs (~0.1 s for 1,100 pupils).
+  for_each(pool, 3, [&](size_t part, unsigned) {
+    if (part == 0) index_lessons();
+    if (part == 1) index_records();
+    if (part == 2) index_lookups();
+  });
+}
+
+void DiaryIndex::index_lessons() {
+  const Journal& j = j_;
   // Lessons by class, in date and number order.
   std::vector<std::vector<int>> by_class(j.classes.size());
   for (size_t i = 0; i < j.lessons.size(); ++i) by_class[j.lessons[i].class_ix].push_back(int(i));
@@ -31,7 +44,7 @@ DiaryIndex::DiaryIndex(const Journal& j) : j_(j) {
       const Lesson &x = j.lessons[a], &y = j.lessons[b];
       return std::tie(x.date, x.number, a) < std::tie(y.date, y.number, b);
     });
-  for (size_t s = 0; s < n; ++s) {
+  for (size_t s = 0; s < j.students.size(); ++s) {
     const Student& st = j.students[s];
     for (const auto& e : st.enrollments) {
       for (int li : by_class[e.class_ix]) {
@@ -50,31 +63,41 @@ DiaryIndex::DiaryIndex(const Journal& j) : j_(j) {
       return std::tie(x.date, x.number, a) < std::tie(y.date, y.number, b);
     });
   }
-  for (size_t i = 0; i < j.marks.size(); ++i) {
-    const Mark& m = j.marks[i];
-    marks_[m.student_ix].push_back(int(i));
-    marks_at_[key(m.student_ix, m.lesson_ix)].push_back(int(i));
-  }
+}
+
+void DiaryIndex::index_records() {
+  const Journal& j = j_;
+  for (size_t i = 0; i < j.marks.size(); ++i) marks_[j.marks[i].student_ix].push_back(int(i));
   for (auto& v : marks_)
     std::stable_sort(v.begin(), v.end(), [&](int a, int b) {
       const Lesson &x = j.lessons[j.marks[a].lesson_ix], &y = j.lessons[j.marks[b].lesson_ix];
       return std::tie(x.date, x.number) < std::tie(y.date, y.number);
     });
-  for (size_t i = 0; i < j.attendance.size(); ++i) {
-    const Attendance& a = j.attendance[i];
-    attendance_[a.student_ix].push_back(int(i));
-    attendance_at_[key(a.student_ix, a.lesson_ix)] = int(i);
-  }
-  for (size_t i = 0; i < j.individual_homework.size(); ++i) {
-    const auto& h = j.individual_homework[i];
-    homework_at_[key(h.student_ix, h.lesson_ix)].push_back(int(i));
-  }
+  for (size_t i = 0; i < j.attendance.size(); ++i)
+    attendance_[j.attendance[i].student_ix].push_back(int(i));
   for (size_t i = 0; i < j.final_marks.size(); ++i)
     finals_[j.final_marks[i].student_ix].push_back(int(i));
   for (size_t i = 0; i < j.remarks.size(); ++i) remarks_[j.remarks[i].student_ix].push_back(int(i));
   for (auto& v : remarks_)
     std::stable_sort(v.begin(), v.end(),
                      [&](int a, int b) { return j.remarks[a].date < j.remarks[b].date; });
+}
+
+void DiaryIndex::index_lookups() {
+  const Journal& j = j_;
+  const size_t n = j.students.size();
+  for (size_t i = 0; i < j.marks.size(); ++i) {
+    const Mark& m = j.marks[i];
+    marks_at_[key(m.student_ix, m.lesson_ix)].push_back(int(i));
+  }
+  for (size_t i = 0; i < j.attendance.size(); ++i) {
+    const Attendance& a = j.attendance[i];
+    attendance_at_[key(a.student_ix, a.lesson_ix)] = int(i);
+  }
+  for (size_t i = 0; i < j.individual_homework.size(); ++i) {
+    const auto& h = j.individual_homework[i];
+    homework_at_[key(h.student_ix, h.lesson_ix)].push_back(int(i));
+  }
   for (size_t i = 0; i < j.bells.size(); ++i) bell_ix_[j.bells[i].number] = int(i);
   // At most 16 MB (a school of 3,800 pupils and 35,000 lessons); larger, every pair is looked up.
   const size_t bits = n * j.lessons.size();

@@ -12,6 +12,8 @@
 
 namespace jp {
 
+class ThreadPool;
+
 /// Attendance totals (Положение 3.10: the diary shows attendance).
 struct AttendanceCount {
   int absent = 0, illness = 0, valid = 0, unexcused = 0, late = 0;
@@ -21,7 +23,8 @@ struct AttendanceCount {
 /// Everything the diary needs per student, computed once for the whole school.
 class DiaryIndex {
  public:
-  explicit DiaryIndex(const Journal& j);
+  /// `pool`: the cores to build it on (none: this thread).
+  explicit DiaryIndex(const Journal& j, ThreadPool* pool = nullptr);
 
   const Journal& journal() const { return j_; }
   /// Lessons the student attended or should have (own class on enrolled days, own
@@ -52,6 +55,10 @@ class DiaryIndex {
   Average average(int student, int subject, Day from, Day to) const;
 
  private:
+  // The constructor's three parts, on disjoint members.
+  void index_lessons();  ///< lessons_
+  void index_records();  ///< marks_, attendance_, finals_, remarks_
+  void index_lookups();  ///< marks_at_, attendance_at_, homework_at_, bell_ix_, any_at_
   static uint64_t key(int a, int b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
   /// False when the student has no mark, attendance entry or individual homework at the
   /// lesson: most (student, lesson) pairs a page or a printout asks about (a bit each, read

@@ -3,33 +3,56 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <concepts>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/text.h"
+#include "core/thread_pool.h"
 #include "ingest/load.h"
 
 namespace jp {
 namespace {
 
-using Index = std::unordered_map<std::string, int>;
+/// Ids to their records' places. The keys are views of the ids in the journal, which is not
+/// resized while it is validated (a copy of each of 240,000 mark ids was a third of the
+/// marks' index).
+using Index = std::unordered_map<std::string_view, int>;
+
+/// A record's label in a diagnostic ("id m1", "student s1, lesson l1"), made only when a
+/// diagnostic is: a valid journal needs none, and making one for each of a large school's
+/// 400,000 records was a fifth of reading its journal back (every build does).
+class Label {
+ public:
+  Label(std::string text) : text_(std::move(text)) {}
+  template <std::invocable F>
+  Label(F make) : make_(std::move(make)) {}
+  std::string str() const { return make_ ? make_() : text_; }
+
+ private:
+  std::string text_;
+  std::function<std::string()> make_;
+};
 
 /// Reports problems of one record: file, pointer and label from its Src.
 struct At {
   const Journal& j;
   Diagnostics& diag;
-  void operator()(const char* section, const Src& src, const std::string& label,
+  void operator()(const char* section, const Src& src, const Label& label,
                   const std::string& field, const std::string& msg) {
     std::string ptr = record_pointer(section, src);
     if (!field.empty()) ptr += "/" + field;
-    diag.error(j.files.empty() ? std::string() : j.files[src.file], ptr, label, msg);
+    diag.error(j.files.empty() ? std::string() : j.files[src.file], ptr, label.str(), msg);
   }
 };
 
 template <class T>
 Index build_index(const std::vector<T>& items, const char* section, At& at,
                   bool names_files = false) {
-  Index idx, folded;
+  Index idx;
+  std::unordered_map<std::string, int> folded;
   idx.reserve(items.size() * 2);
   if (names_files) folded.reserve(items.size() * 2);
   for (size_t i = 0; i < items.size(); ++i) {
@@ -59,7 +82,7 @@ Index build_index(const std::vector<T>& items, const char* section, At& at,
   return idx;
 }
 
-int find(const Index& idx, const std::string& id) {
+int find(const Index& idx, std::string_view id) {
   auto it = idx.find(id);
   return it == idx.end() ? -1 : it->second;
 }
@@ -73,9 +96,10 @@ std::string in_year_msg(const Year& y) {
 /// also the order of the diagnostics.
 class Validator {
  public:
-  Validator(Journal& j, Diagnostics& diag)
+  Validator(Journal& j, Diagnostics& diag, ThreadPool* pool)
       : j_(j),
         diag_(diag),
+        pool_(pool),
         at_{j, diag},
         y_(j.year),
         have_year_(!y_.label.empty()),
@@ -103,6 +127,7 @@ class Validator {
  private:
   Journal& j_;
   Diagnostics& diag_;
+  ThreadPool* pool_;
   At at_;
   const Year& y_;
   const bool have_year_;
@@ -120,7 +145,7 @@ class Validator {
 
   bool in_year(Day d) const { return !year_ok_ || (d >= y_.start && d <= y_.end); }
 
-  void check_in_year(const char* section, const Src& src, const std::string& label,
+  void check_in_year(const char* section, const Src& src, const Label& label,
                      const char* field, Day d) {
     if (!in_year(d))
       at_(section, src, label, field,
@@ -128,7 +153,7 @@ class Validator {
   }
 
   /// A `start`..`end` record (a period, a holiday): in order, and inside the year.
-  void check_span(const char* section, const Src& src, const std::string& label, const char* noun,
+  void check_span(const char* section, const Src& src, const Label& label, const char* noun,
                   Day start, Day end) {
     if (start > end)
       at_(section, src, label, "end",
@@ -148,7 +173,7 @@ class Validator {
   void check_periods() {
     periods_ = build_index(j_.periods, "periods", at_);
     for (const auto& p : j_.periods) {
-      std::string label = "id " + p.id;
+      Label label([&] { return "id " + p.id; });
       if (p.id == "exam" || p.id == "final")
         at_("periods", p.src, label, "id",
             fmt::format("the period id {} is reserved for exam and final marks", in_quotes(p.id)));
@@ -179,7 +204,7 @@ class Validator {
 
   void check_holidays() {
     for (const auto& h : j_.holidays) {
-      std::string label = "name " + h.name;
+      Label label([&] { return "name " + h.name; });
       check_span("holidays", h.src, label, "holiday", h.start, h.end);
     }
   }
@@ -195,7 +220,7 @@ class Validator {
   void resolve_classes() {
     for (size_t c = 0; c < j_.classes.size(); ++c) {
       SchoolClass& cl = j_.classes[c];
-      std::string label = "id " + cl.id;
+      Label label([&] { return "id " + cl.id; });
       cl.homeroom_ix = -1;
       if (!cl.homeroom_teacher.empty()) {
         cl.homeroom_ix = find(teachers_, cl.homeroom_teacher);
@@ -224,13 +249,13 @@ class Validator {
   void resolve_students() {
     students_ = build_index(j_.students, "students", at_, true);
     for (auto& s : j_.students) {
-      std::string label = "id " + s.id;
+      Label label([&] { return "id " + s.id; });
       for (size_t e = 0; e < s.enrollments.size(); ++e)
         resolve_enrollment(s, label, e, s.enrollments[e]);
     }
   }
 
-  void resolve_enrollment(const Student& s, const std::string& label, size_t e, Enrollment& en) {
+  void resolve_enrollment(const Student& s, const Label& label, size_t e, Enrollment& en) {
     std::string field = fmt::format("enrollments/{}", e);
     en.class_ix = find(classes_, en.class_id);
     if (en.class_ix < 0) {
@@ -278,7 +303,7 @@ class Validator {
   void resolve_lessons() {
     lessons_ = build_index(j_.lessons, "lessons", at_);
     for (auto& l : j_.lessons) {
-      std::string label = "id " + l.id;
+      Label label([&] { return "id " + l.id; });
       l.class_ix = find(classes_, l.class_id);
       l.subject_ix = find(subjects_, l.subject);
       l.teacher_ix = find(teachers_, l.teacher);
@@ -300,7 +325,7 @@ class Validator {
     }
   }
 
-  void resolve_lesson_group(Lesson& l, const std::string& label) {
+  void resolve_lesson_group(Lesson& l, const Label& label) {
     l.group_ref = {};
     if (l.group.empty()) return;
     auto it = groups_.find(l.group);
@@ -333,20 +358,20 @@ class Validator {
   }
 
   /// A mark or an attendance entry: its lesson took place and its student was in it.
-  void check_student_in_lesson(const char* section, const Src& src, const std::string& label,
-                               const char* what, int student_ix, int lesson_ix) {
+  void check_student_in_lesson(At& at, const char* section, const Src& src, const Label& label,
+                               const char* what, int student_ix, int lesson_ix) const {
     const Lesson& l = j_.lessons[lesson_ix];
     if (l.cancelled)
-      at_(section, src, label, "",
+      at(section, src, label, "",
           fmt::format("lesson {} on {} was cancelled and cannot carry {}", in_quotes(l.id),
                       format_date(l.date), what));
     else if (auto msg = enrolled_msg(j_.students[student_ix], l); !msg.empty())
-      at_(section, src, label, "", msg);
+      at(section, src, label, "", msg);
   }
 
   void resolve_individual_homework() {
     for (auto& h : j_.individual_homework) {
-      std::string label = fmt::format("lesson {}, student {}", h.lesson, h.student);
+      Label label([&] { return fmt::format("lesson {}, student {}", h.lesson, h.student); });
       h.lesson_ix = find(lessons_, h.lesson);
       h.student_ix = find(students_, h.student);
       if (h.lesson_ix < 0 && unknown("lessons", h.lesson))
@@ -367,50 +392,69 @@ class Validator {
       allowed_marks_ += (allowed_marks_.empty() ? "" : ", ") + in_quotes(v);
   }
 
-  void check_mark_value(const char* section, const Src& src, const std::string& label,
-                        const char* field, const std::string& value) {
+  void check_mark_value(At& at, const char* section, const Src& src, const Label& label,
+                        const char* field, const std::string& value) const {
     if (!mark_values_.count(value) && unknown("settings", "settings"))
-      at_(section, src, label, field,
+      at(section, src, label, field,
           fmt::format("mark {} is not one of the school's marks ({})", in_quotes(value), allowed_marks_));
   }
 
   void resolve_marks() {
     collect_mark_values();
-    marks_ = build_index(j_.marks, "marks", at_);
-    for (auto& m : j_.marks) {
-      std::string label = "id " + m.id;
-      m.student_ix = find(students_, m.student);
-      m.lesson_ix = find(lessons_, m.lesson);
-      if (m.student_ix < 0 && unknown("students", m.student))
-        at_("marks", m.src, label, "student", fmt::format("unknown student {}", in_quotes(m.student)));
-      if (m.lesson_ix < 0 && unknown("lessons", m.lesson))
-        at_("marks", m.src, label, "lesson", fmt::format("unknown lesson {}", in_quotes(m.lesson)));
-      m.work_type_ix = -1;
-      if (!m.work_type.empty() && (m.work_type_ix = find(work_types_, m.work_type)) < 0 &&
-          unknown("work_types", m.work_type))
-        at_("marks", m.src, label, "work_type",
-            fmt::format("unknown work type {}", in_quotes(m.work_type)));
-      m.author_ix = -1;
-      if (!m.author.empty() && (m.author_ix = find(teachers_, m.author)) < 0 &&
-          unknown("teachers", m.author))
-        at_("marks", m.src, label, "author", fmt::format("unknown teacher {}", in_quotes(m.author)));
-      check_mark_value("marks", m.src, label, "value", m.value);
-      if (m.student_ix < 0 || m.lesson_ix < 0) continue;
-      check_student_in_lesson("marks", m.src, label, "marks", m.student_ix, m.lesson_ix);
-    }
+    // The largest section (240,000 marks in a large school), resolved on the cores: the
+    // id index and ranges of marks are parts of their own, each with its own diagnostics,
+    // appended in the order one thread makes them.
+    const size_t n = j_.marks.size();
+    const size_t ranges = pool_ && n >= 20000 ? size_t(pool_->size()) * 2 : 1;
+    std::vector<Diagnostics> found(ranges + 1);
+    for_each(pool_, ranges + 1, [&](size_t part, unsigned) {
+      At at{j_, found[part]};
+      if (part == 0) {
+        marks_ = build_index(j_.marks, "marks", at);
+        return;
+      }
+      for (size_t i = n * (part - 1) / ranges; i < n * part / ranges; ++i)
+        resolve_mark(at, j_.marks[i]);
+    });
+    for (auto& d : found) diag_.append(std::move(d));
+  }
+
+  /// The place of the record `id` in `index` (-1 if none), with "unknown NOUN" said
+  /// unless the loader already rejected that record (`of`: its section).
+  int ref(At& at, const char* section, const Src& src, const Label& label, const char* field,
+          const Index& index, const char* of, const char* noun, const std::string& id) const {
+    int ix = find(index, id);
+    if (ix < 0 && unknown(of, id))
+      at(section, src, label, field, fmt::format("unknown {} {}", noun, in_quotes(id)));
+    return ix;
+  }
+
+  /// One mark; reads only what the sections before it resolved (safe on several threads).
+  void resolve_mark(At& at, Mark& m) const {
+    Label label([&] { return "id " + m.id; });
+    m.student_ix = ref(at, "marks", m.src, label, "student", students_, "students", "student",
+                       m.student);
+    m.lesson_ix = ref(at, "marks", m.src, label, "lesson", lessons_, "lessons", "lesson", m.lesson);
+    m.work_type_ix = m.work_type.empty() ? -1
+                                         : ref(at, "marks", m.src, label, "work_type", work_types_,
+                                               "work_types", "work type", m.work_type);
+    m.author_ix = m.author.empty() ? -1
+                                   : ref(at, "marks", m.src, label, "author", teachers_,
+                                         "teachers", "teacher", m.author);
+    check_mark_value(at, "marks", m.src, label, "value", m.value);
+    if (m.student_ix < 0 || m.lesson_ix < 0) return;
+    check_student_in_lesson(at, "marks", m.src, label, "marks", m.student_ix, m.lesson_ix);
   }
 
   void resolve_attendance() {
     std::unordered_map<uint64_t, const Attendance*> seen;
     seen.reserve(j_.attendance.size() * 2);
     for (auto& a : j_.attendance) {
-      std::string label = fmt::format("student {}, lesson {}", a.student, a.lesson);
-      a.student_ix = find(students_, a.student);
-      a.lesson_ix = find(lessons_, a.lesson);
-      if (a.student_ix < 0 && unknown("students", a.student))
-        at_("attendance", a.src, label, "student", fmt::format("unknown student {}", in_quotes(a.student)));
-      if (a.lesson_ix < 0 && unknown("lessons", a.lesson))
-        at_("attendance", a.src, label, "lesson", fmt::format("unknown lesson {}", in_quotes(a.lesson)));
+      Label label([&] { return fmt::format("student {}, lesson {}", a.student, a.lesson); });
+      a.student_ix = ref(at_, "attendance", a.src, label, "student", students_, "students",
+                         "student", a.student);
+      a.lesson_ix =
+          ref(at_, "attendance", a.src, label, "lesson", lessons_, "lessons", "lesson", a.lesson);
       if (a.student_ix < 0 || a.lesson_ix < 0) continue;
       uint64_t key = (uint64_t(uint32_t(a.student_ix)) << 32) | uint32_t(a.lesson_ix);
       auto [it, fresh] = seen.emplace(key, &a);
@@ -419,15 +463,14 @@ class Validator {
             fmt::format("a second entry for this student and lesson; the first is at {}: {}",
                         j_.files[it->second->src.file],
                         record_pointer("attendance", it->second->src)));
-      check_student_in_lesson("attendance", a.src, label, "attendance", a.student_ix, a.lesson_ix);
+      check_student_in_lesson(at_, "attendance", a.src, label, "attendance", a.student_ix, a.lesson_ix);
     }
   }
 
   void resolve_final_marks() {
     std::unordered_map<std::string, const FinalMark*> seen;
     for (auto& f : j_.final_marks) {
-      std::string label =
-          fmt::format("student {}, subject {}, period {}", f.student, f.subject, f.period);
+      Label label([&] { return fmt::format("student {}, subject {}, period {}", f.student, f.subject, f.period); });
       f.student_ix = find(students_, f.student);
       f.subject_ix = find(subjects_, f.subject);
       f.period_ix = -1;
@@ -446,11 +489,10 @@ class Validator {
       if (f.subject_ix < 0 && unknown("subjects", f.subject))
         at_("final_marks", f.src, label, "subject",
             fmt::format("unknown subject {}", in_quotes(f.subject)));
-      f.author_ix = -1;
-      if (!f.author.empty() && (f.author_ix = find(teachers_, f.author)) < 0 &&
-          unknown("teachers", f.author))
-        at_("final_marks", f.src, label, "author", fmt::format("unknown teacher {}", in_quotes(f.author)));
-      check_mark_value("final_marks", f.src, label, "value", f.value);
+      f.author_ix = f.author.empty() ? -1
+                                     : ref(at_, "final_marks", f.src, label, "author", teachers_,
+                                           "teachers", "teacher", f.author);
+      check_mark_value(at_, "final_marks", f.src, label, "value", f.value);
       auto [it, fresh] = seen.emplace(f.student + '\x1f' + f.subject + '\x1f' + f.period, &f);
       if (!fresh)
         at_("final_marks", f.src, label, "",
@@ -464,7 +506,7 @@ class Validator {
 
   // The period must apply to the grade the student was in during it (or, for a
   // student not enrolled during the period, to one of their grades this year).
-  void check_final_mark_grade(const FinalMark& f, const std::string& label) {
+  void check_final_mark_grade(const FinalMark& f, const Label& label) {
     const Period& p = j_.periods[f.period_ix];
     const Student& s = j_.students[f.student_ix];
     std::vector<int> grades;
@@ -484,7 +526,7 @@ class Validator {
 
   void resolve_mark_changes() {
     for (auto& c : j_.mark_changes) {
-      std::string label = fmt::format("mark {}, changed_at {}", c.mark, c.changed_at);
+      Label label([&] { return fmt::format("mark {}, changed_at {}", c.mark, c.changed_at); });
       c.mark_ix = find(marks_, c.mark);
       // A deleted mark (new: null) is no longer in `marks`; any other change must name one.
       if (c.mark_ix < 0 && c.new_value && unknown("marks", c.mark))
@@ -493,21 +535,19 @@ class Validator {
       if (c.teacher_ix < 0 && unknown("teachers", c.teacher))
         at_("mark_changes", c.src, label, "teacher",
             fmt::format("unknown teacher {}", in_quotes(c.teacher)));
-      if (c.old_value) check_mark_value("mark_changes", c.src, label, "old", *c.old_value);
-      if (c.new_value) check_mark_value("mark_changes", c.src, label, "new", *c.new_value);
+      if (c.old_value) check_mark_value(at_, "mark_changes", c.src, label, "old", *c.old_value);
+      if (c.new_value) check_mark_value(at_, "mark_changes", c.src, label, "new", *c.new_value);
     }
   }
 
   void resolve_remarks() {
     build_index(j_.remarks, "remarks", at_);
     for (auto& r : j_.remarks) {
-      std::string label = "id " + r.id;
-      r.student_ix = find(students_, r.student);
-      r.teacher_ix = find(teachers_, r.teacher);
-      if (r.student_ix < 0 && unknown("students", r.student))
-        at_("remarks", r.src, label, "student", fmt::format("unknown student {}", in_quotes(r.student)));
-      if (r.teacher_ix < 0 && unknown("teachers", r.teacher))
-        at_("remarks", r.src, label, "teacher", fmt::format("unknown teacher {}", in_quotes(r.teacher)));
+      Label label([&] { return "id " + r.id; });
+      r.student_ix = ref(at_, "remarks", r.src, label, "student", students_, "students",
+                         "student", r.student);
+      r.teacher_ix = ref(at_, "remarks", r.src, label, "teacher", teachers_, "teachers",
+                         "teacher", r.teacher);
       check_in_year("remarks", r.src, label, "date", r.date);
     }
   }
@@ -515,7 +555,7 @@ class Validator {
   void resolve_events() {
     build_index(j_.events, "events", at_);
     for (auto& e : j_.events) {
-      std::string label = "id " + e.id;
+      Label label([&] { return "id " + e.id; });
       check_in_year("events", e.src, label, "date", e.date);
       if (e.end_date) {
         check_in_year("events", e.src, label, "end_date", *e.end_date);
@@ -541,6 +581,6 @@ class Validator {
 
 }  // namespace
 
-void validate(Journal& j, Diagnostics& diag) { Validator(j, diag).run(); }
+void validate(Journal& j, Diagnostics& diag, ThreadPool* pool) { Validator(j, diag, pool).run(); }
 
 }  // namespace jp

@@ -8,7 +8,10 @@
 
 namespace jp {
 
-/// Resolves references and checks the rules; appends an error for each violation.
-void validate(Journal& j, Diagnostics& diag);
+class ThreadPool;
+
+/// Resolves references and checks the rules; appends an error for each violation, in input
+/// order. `pool`: the cores for the marks (none: this thread).
+void validate(Journal& j, Diagnostics& diag, ThreadPool* pool = nullptr);
 
 }  // namespace jp

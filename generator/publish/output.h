@@ -21,6 +21,7 @@ namespace jp {
 
 class Db;
 class DiaryIndex;
+struct Journal;
 class OutputFolder;
 class ThreadPool;
 
@@ -102,6 +103,12 @@ class Output {
   virtual bool may_be_empty() const { return false; }
   /// Work that may overlap the journal's reading (loading a writer's state).
   virtual void before_read(BuildContext&) {}
+  /// Work that may overlap the building of the journal's index (reading what depends on
+  /// the journal alone). Not on `ctx.db`: a connection is used by one thread at a time.
+  virtual void after_read(BuildContext&, const Journal&) {}
+  /// Waits for the work after_read began (the driver calls it before the journal goes,
+  /// also when a build fails between the two).
+  virtual void settle() {}
   /// Checks against the journal once it is read, before any output publishes (a period
   /// the journal does not have), throwing with what is wrong.
   virtual void check(BuildContext&, const DiaryIndex&) {}

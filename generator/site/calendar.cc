@@ -203,6 +203,7 @@ CalendarSource::CalendarSource(const DiaryIndex& ix, const Locale& loc, Day toda
     : ix_(ix),
       loc_(loc),
       today_(today),
+      offset_(zone_offset_minutes(ix.journal().school.timezone).value_or(180)),
       made_(std::make_unique<std::once_flag[]>(ix.journal().lessons.size())),
       homework_(ix.journal().lessons.size()),
       events_(ix.journal().students.size()) {}
@@ -289,7 +290,7 @@ CalendarSource::Events CalendarSource::child_events(int c) const {
 
 std::string CalendarSource::family(const std::vector<int>& children) const {
   const Journal& j = ix_.journal();
-  int offset = zone_offset_minutes(j.school.timezone).value_or(180);
+  const int offset = offset_;
   Calendar cal(j.school.id, j.school.timezone);
   std::string names;
   for (int c : children) {

@@ -43,6 +43,7 @@ class CalendarSource {
   const DiaryIndex& ix_;
   const Locale& loc_;
   Day today_;
+  int offset_;  ///< the school zone's offset from UTC, minutes: read once (it is a file)
   std::unique_ptr<std::once_flag[]> made_;
   mutable std::vector<std::string> homework_;
   PerChild<Events> events_;

@@ -53,7 +53,9 @@ std::string name_uuid(const std::string& name) {
 }
 
 FeedSource::FeedSource(const DiaryIndex& ix, const NewSince* since)
-    : ix_(ix), entries_(ix.journal().students.size()), changed_(ix.journal().marks.size()) {
+    : ix_(ix),
+      offset_(zone_offset_minutes(ix.journal().school.timezone).value_or(180)),
+      entries_(ix.journal().students.size()), changed_(ix.journal().marks.size()) {
   const Journal& j = ix.journal();
   for (const MarkChange& c : j.mark_changes)
     if (c.mark_ix >= 0 && size_t(c.mark_ix) < changed_.size() && c.changed_ts)
@@ -84,7 +86,7 @@ std::vector<FeedSource::Entry> FeedSource::child_entries(int c, const Locale& lo
                                                          const FeedOptions& o) const {
   const DiaryIndex& ix = ix_;
   const Journal& j = ix.journal();
-  int offset = zone_offset_minutes(j.school.timezone).value_or(180);
+  const int offset = offset_;
   // A day's moment when the record has none of its own: its lesson's start, else noon.
   auto at = [&](Day d, int minutes) { return int64_t(d) * 86400 + (minutes - offset) * 60LL; };
   auto lesson_at = [&](const Lesson& l) {
@@ -170,7 +172,7 @@ std::vector<FeedSource::Entry> FeedSource::child_entries(int c, const Locale& lo
 std::string FeedSource::family(const std::vector<int>& children, const Locale& loc,
                                const FeedOptions& o) const {
   const Journal& j = ix_.journal();
-  int offset = zone_offset_minutes(j.school.timezone).value_or(180);
+  const int offset = offset_;
   auto at = [&](Day d, int minutes) { return int64_t(d) * 86400 + (minutes - offset) * 60LL; };
   const std::string school = j.school.id;
   std::vector<Entry> entries;

@@ -52,6 +52,7 @@ class FeedSource {
   struct Made;
   std::vector<Entry> child_entries(int child, const Locale& loc, const FeedOptions& o) const;
   const DiaryIndex& ix_;
+  int offset_;  ///< the school zone's offset from UTC, minutes: read once (it is a file)
   PerChild<Made> entries_;
   std::vector<int64_t> changed_;  ///< by mark: its last change (UTC seconds), 0 none
   /// By record: new since the previous publication (marks, final marks, remarks).

@@ -5,8 +5,11 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <utility>
 
+#include "figures/new_since.h"
 #include "publish/output.h"
+#include "store/build_state.h"
 
 namespace jp {
 
@@ -32,12 +35,18 @@ class SiteOutput : public Output {
   std::string fingerprint() const override { return fingerprint_; }
   std::string depends_on() const override { return "journal, date, keys and templates"; }
   void before_read(BuildContext& ctx) override;
+  void after_read(BuildContext& ctx, const Journal& j) override;
+  void settle() override {
+    if (since_.valid()) since_.wait();
+  }
   void render(BuildContext& ctx, const DiaryIndex& ix) override;
 
  private:
   SiteSettings s_;
   std::string fingerprint_;
   std::future<std::unique_ptr<Writer>> state_;
+  /// What is new since the last publication, and the record of this one.
+  std::future<std::pair<NewSince, Publication>> since_;
 };
 
 }  // namespace jp

@@ -205,7 +205,7 @@ Journal read_journal(const std::string& db_path, const DatasetRef& ref, ThreadPo
   for_each(pool, 2, read);
   reading.commit();
   Diagnostics diag;
-  validate(j, diag);
+  validate(j, diag, pool);
   if (diag.errors() > 0)
     throw std::runtime_error(fmt::format("the journal stored in {} does not resolve: {}", db_path,
                                          format(diag.all().front())));

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "core/thread_pool.h"
 #include "helpers.h"
 
 using namespace jp;
@@ -68,4 +69,47 @@ TEST_CASE("validate: custom mark scales are honoured") {
          "marks": [{"id": "m1", "student": "s1", "lesson": "l1", "value": "9"}],
          "final_marks": [], "mark_changes": [])"));
   CHECK(d.empty());
+}
+
+TEST_CASE("validate: the marks resolved on the cores give what one thread gives, in order") {
+  // Enough marks for the ranges (20,000 and more), with an error of each kind spread over
+  // them: unknown references, duplicate ids, a value off the scale, a student not in the
+  // lesson's group.
+  std::string marks;
+  const int n = 25000;
+  for (int i = 0; i < n; ++i) {
+    std::string id = "m" + std::to_string(i), student = "s1", lesson = "l1", value = "5";
+    if (i % 997 == 5) student = "nobody" + std::to_string(i);
+    if (i % 1499 == 7) id = "m" + std::to_string(i / 2);  // an id given before
+    if (i % 2003 == 11) value = "9";
+    if (i % 3001 == 13) lesson = "nowhere";
+    if (i % 4001 == 17) student = "s2";  // not in 5a-en1, lesson l2's group
+    if (i % 4001 == 17) lesson = "l2";
+    marks += (marks.empty() ? "" : ",\n") + std::string(R"({"id": ")") + id +
+             R"(", "student": ")" + student + R"(", "lesson": ")" + lesson +
+             R"(", "value": ")" + value + "\"}";
+  }
+  const std::string text =
+      base_journal(R"("marks": [)" + marks + R"(], "final_marks": [], "mark_changes": [])");
+  auto run = [&](ThreadPool* pool, std::vector<int>& resolved) {
+    Diagnostics d;
+    Journal j = load_journal_text("j.json", text, d);
+    REQUIRE(d.errors() == 0);
+    validate(j, d, pool);
+    for (const Mark& m : j.marks) resolved.push_back(m.student_ix * 100000 + m.lesson_ix);
+    std::vector<std::string> all;
+    for (const auto& x : d.all()) all.push_back(format(x));
+    return all;
+  };
+  std::vector<int> one_ix, two_ix, four_ix;
+  ThreadPool two(2), four(4);
+  const auto one = run(nullptr, one_ix);
+  CHECK(one.size() > 60);  // every kind of error, many times
+  CHECK(run(&two, two_ix) == one);
+  CHECK(run(&four, four_ix) == one);
+  CHECK(two_ix == one_ix);
+  CHECK(four_ix == one_ix);
+  // In input order: the duplicate ids first (the index), then each mark's own.
+  CHECK(one.front().find("duplicate id") != std::string::npos);
+  CHECK(one.back().find("/marks/24") != std::string::npos);
 }
