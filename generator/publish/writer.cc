@@ -629,8 +629,9 @@ WriteStats Writer::commit(const std::function<void(Db&)>& in_transaction) {
     OutputFilesWriter rows(db, output_);
     const std::string no_fingerprint;
     // In key order: SQLite then appends to the rows' B-tree instead of splitting pages at
-    // random places (the order of the offers follows the render threads). Measured with
-    // the large school's 111,000 rows: 0.26 s -> 0.10 s, and a tenth smaller state.
+    // random places (the order of the offers follows the render threads). The large
+    // school's 111,000 rows: 21.0 MB of state instead of 22.6 MB; inserted by the sqlite3
+    // shell, 0.10 s instead of 0.26 s (in the build the gain is inside its noise).
     std::vector<const Update*> by_path;
     by_path.reserve(updates_.size());
     for (const Update& u : updates_)
