@@ -156,7 +156,7 @@ int build(const BuildOptions& o, std::ostream& out) {
   ctx.dry_run = o.dry_run, ctx.full = o.full, ctx.out = o.out;
   ctx.content_digest = facts.content_digest;
   ctx.templates_digest = templates_digest();
-  ctx.db = &db, ctx.pool = &pool, ctx.log = &out;
+  ctx.db = &db, ctx.pool = &pool, ctx.log = &out, ctx.exit_after = o.exit_after;
   if (o.report) ctx.counts = &o.report->outputs;
 
   auto outputs = requested_outputs(o, ds, facts, site_key);

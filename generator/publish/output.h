@@ -47,6 +47,10 @@ struct BuildContext {
   ThreadPool* pool = nullptr;
   std::ostream* log = nullptr;
   std::vector<OutputCounts>* counts = nullptr;  ///< filled if given
+  /// The process ends right after the build (the command line): what is large and no longer
+  /// needed once committed (a writer's rows of 100,000 paths) is left to the operating
+  /// system rather than freed piece by piece.
+  bool exit_after = false;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   /// Seconds since the build started.
   double seconds() const;

@@ -160,7 +160,7 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   LessonFragments lessons(ix, Locale::ru());
   std::atomic<size_t> pages{0}, files{0}, kept{0};
   std::unique_ptr<PageInputs> inputs;
-  if (!o.inputs_digest.empty()) inputs = std::make_unique<PageInputs>(ix, o.inputs_digest, o.today);
+  if (!o.inputs_digest.empty()) inputs = std::make_unique<PageInputs>(ix, o.inputs_digest, o.today, &pool);
   pool.for_each(j.students.size(), [&](size_t s, unsigned worker) {
     const auto& areas = areas_of[s];
     if (areas.empty()) return;

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "core/record_hash.h"
+#include "core/thread_pool.h"
 
 namespace jp {
 namespace {
@@ -16,15 +18,25 @@ uint64_t str(uint64_t h, std::string_view s) { return hash_text(h, s); }
 
 std::string PageInputs::hex(uint64_t h) { return fmt::format("{:016x}", h); }
 
-PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day today)
+PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day today,
+                       ThreadPool* pool)
     : ix_(ix), j_(ix.journal()), today_(today) {
   const Journal& j = j_;
   // The school-wide inputs, and events (shown to whole classes).
   global_ = table_hash(j.events, school_wide_hash(j, str(0, global)));
 
-  auto each = [](const auto& records, std::vector<uint64_t>& into) {
+  // Every record hashed once, on the cores in runs of records: this comes between the
+  // families' pages and the children's, while nothing else runs (~0.05 s for a large
+  // school's 400,000 records on one core).
+  std::vector<std::function<void()>> runs;
+  auto each = [&runs](const auto& records, std::vector<uint64_t>& into) {
+    constexpr size_t run = 32768;
     into.resize(records.size());
-    for (size_t i = 0; i < records.size(); ++i) into[i] = record_hash(records[i]);
+    for (size_t from = 0; from < records.size(); from += run)
+      runs.push_back([&records, &into, from] {
+        for (size_t i = from; i < std::min(records.size(), from + run); ++i)
+          into[i] = record_hash(records[i]);
+      });
   };
   each(j.lessons, lesson_);
   each(j.marks, mark_);
@@ -32,6 +44,7 @@ PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day toda
   each(j.individual_homework, homework_);
   each(j.final_marks, final_);
   each(j.remarks, remark_);
+  for_each(pool, runs.size(), [&](size_t k, unsigned) { runs[k](); });
   homework_of_.resize(j.students.size());
   for (size_t i = 0; i < j.individual_homework.size(); ++i)
     if (int s = j.individual_homework[i].student_ix; s >= 0)

@@ -17,10 +17,14 @@
 
 namespace jp {
 
+class ThreadPool;
+
 class PageInputs {
  public:
   /// `global`: what every page depends on beyond the journal (version, templates).
-  PageInputs(const DiaryIndex& ix, const std::string& global, Day today);
+  /// `pool`: the cores to hash the records on (none: this thread).
+  PageInputs(const DiaryIndex& ix, const std::string& global, Day today,
+             ThreadPool* pool = nullptr);
 
   /// A student's inputs, gathered once for all their pages.
   struct Student {

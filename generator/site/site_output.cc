@@ -145,6 +145,8 @@ void SiteOutput::render(BuildContext& ctx, const DiaryIndex& ix) {
     save_publication(*ctx.db, j.school.id, next);
     ctx.mark("state saved");
   }
+  // Committed: its destructor has nothing left to do but free (~0.05 s for a large school).
+  if (ctx.exit_after) (void)writer.release();
   *ctx.log << fmt::format(
       "site{}: {} pages rendered in {:.2f} s ({:.0f} pages/s), {} kept (inputs unchanged), {} "
       "files for {} family areas: {} written, {} unchanged, {} deleted; {:.2f} s in all{}\n",
