@@ -501,8 +501,21 @@ void Writer::close_offers() {
   // A new path offered twice is found here, once, rather than looked up at every offer.
   for (const Update& u : updates_)
     if (!u.pub) staged_.push_back(&u);
-  std::sort(staged_.begin(), staged_.end(),
-            [](const Update* a, const Update* b) { return *a->rel < *b->rel; });
+  // Sorted in two halves on the cores, then merged: a cold site's 111,000 paths took
+  // ~0.04 s on one core, with nothing else to do.
+  auto by_rel = [](const Update* a, const Update* b) { return *a->rel < *b->rel; };
+  if (staged_.size() < 4096) {
+    std::sort(staged_.begin(), staged_.end(), by_rel);
+  } else {
+    const auto middle = staged_.begin() + ptrdiff_t(staged_.size() / 2);
+    for_each(folder_.pool(), 2, [&](size_t half, unsigned) {
+      if (half == 0)
+        std::sort(staged_.begin(), middle, by_rel);
+      else
+        std::sort(middle, staged_.end(), by_rel);
+    });
+    std::inplace_merge(staged_.begin(), middle, staged_.end(), by_rel);
+  }
   for (size_t i = 1; i < staged_.size(); ++i)
     if (*staged_[i]->rel == *staged_[i - 1]->rel) {
       offered_twice_ = "the build offered " + *staged_[i]->rel + " twice";
