@@ -246,6 +246,13 @@ fi
 r=$tmp/reports
 "$bin" import "$src/tests/golden/003_reports/in" --db "$tmp/r.db" >/dev/null 2>&1
 check reports-unknown-period 2 'journalpress: error: --period: there is no period "q9" in s1 2023/2024; the periods are: q1, q2, h1, y' -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --period q9 --today 2024-01-10
+# Refused by the reports' check after the journal was read, with the site's writer loaded and
+# its "new since" worked out on the pool meanwhile: both are settled before the lock goes,
+# and nothing is left behind (no staging, no site).
+check site-reports-unknown-period 2 'there is no period "q9"' -- "$bin" build --db "$tmp/r.db" --out "$tmp/sr" --site --site-key "$tmp/secrets/site.key" --reports --period q9 --today 2024-01-10
+left=$(ls -A "$tmp/sr/.journalpress" 2>/dev/null | grep -v -x -e lock -e state.db -e state.db-wal -e state.db-shm | tr '\n' ' ')
+[[ -z $left && ! -e $tmp/sr/site ]] && echo "ok   site and reports refused after the read: nothing left behind" ||
+  { echo "FAIL site and reports refused after the read: left [$left]"; fail=1; }
 check reports-from-after-to 2 "--to 2023-11-01 is before --from 2023-12-01" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --from 2023-12-01 --to 2023-11-01 --today 2024-01-10
 check reports-from-alone 2 "a date range needs both --from and --to (YYYY-MM-DD)" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --from 2023-12-01 --today 2024-01-10
 check reports-period-and-dates 2 "--period and --from/--to both given: choose a reporting period or a date range" -- "$bin" build --db "$tmp/r.db" --out "$r" --reports --period q2 --from 2023-11-01 --to 2023-12-01 --today 2024-01-10

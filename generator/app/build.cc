@@ -182,21 +182,24 @@ int build(const BuildOptions& o, std::ostream& out) {
     todo.push_back(x.get());
   }
   if (!todo.empty()) {
-    for (Output* x : todo) x->before_read(ctx);
     // The journal and its index (~300 MB of small objects, ~0.3 s to free) are left to
     // the operating system when the process ends right after the build (the command line).
-    auto journal = std::make_unique<Journal>(read_journal(o.db, ds, &pool));
-    ctx.mark("journal read");
-    // What after_read begins reads the journal: it ends before the journal goes, also when
-    // a check below refuses the build.
+    std::unique_ptr<Journal> journal;
+    std::unique_ptr<DiaryIndex> index;
+    // What before_read and after_read begin on the pool (a writer loading its state from the
+    // output folder, work that reads the journal) ends here, while the folder, its lock and
+    // the journal are still there: also when reading the journal or a check fails.
     struct Settle {
       std::vector<Output*>& outputs;
       ~Settle() {
         for (Output* x : outputs) x->settle();
       }
     } settle{todo};
+    for (Output* x : todo) x->before_read(ctx);
+    journal = std::make_unique<Journal>(read_journal(o.db, ds, &pool));
+    ctx.mark("journal read");
     for (Output* x : todo) x->after_read(ctx, *journal);
-    auto index = std::make_unique<DiaryIndex>(*journal, &pool);
+    index = std::make_unique<DiaryIndex>(*journal, &pool);
     ctx.mark("journal indexed");
     for (Output* x : todo) x->check(ctx, *index);
     // A character no font of the chain has is drawn as a box: said, with its record.

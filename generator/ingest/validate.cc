@@ -26,6 +26,7 @@ using Index = std::unordered_map<std::string_view, int>;
 /// 400,000 records was a fifth of reading its journal back (every build does).
 class Label {
  public:
+  // Implicit both ways: a call site passes a string it has, or a lambda that makes one.
   Label(std::string text) : text_(std::move(text)) {}
   template <std::invocable F>
   Label(F make) : make_(std::move(make)) {}
@@ -405,6 +406,8 @@ class Validator {
     // id index and ranges of marks are parts of their own, each with its own diagnostics,
     // appended in the order one thread makes them.
     const size_t n = j_.marks.size();
+    // Two ranges a core, so that a core that finishes early takes another; a small journal
+    // (under 20,000 marks, a few milliseconds) stays on one.
     const size_t ranges = pool_ && n >= 20000 ? size_t(pool_->size()) * 2 : 1;
     std::vector<Diagnostics> found(ranges + 1);
     for_each(pool_, ranges + 1, [&](size_t part, unsigned) {

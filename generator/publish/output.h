@@ -47,9 +47,9 @@ struct BuildContext {
   ThreadPool* pool = nullptr;
   std::ostream* log = nullptr;
   std::vector<OutputCounts>* counts = nullptr;  ///< filled if given
-  /// The process ends right after the build (the command line): what is large and no longer
-  /// needed once committed (a writer's rows of 100,000 paths) is left to the operating
-  /// system rather than freed piece by piece.
+  /// The process ends soon after the build (the command line; `nightly`, after publishing):
+  /// what is large and no longer needed once committed (a writer's rows of 100,000 paths)
+  /// is left to the operating system rather than freed piece by piece.
   bool exit_after = false;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   /// Seconds since the build started.
@@ -110,8 +110,9 @@ class Output {
   /// Work that may overlap the building of the journal's index (reading what depends on
   /// the journal alone). Not on `ctx.db`: a connection is used by one thread at a time.
   virtual void after_read(BuildContext&, const Journal&) {}
-  /// Waits for the work after_read began (the driver calls it before the journal goes,
-  /// also when a build fails between the two).
+  /// Waits for the work before_read and after_read began and drops what render did not
+  /// take (the driver calls it before the journal, the output folder and its lock go, also
+  /// when a build fails before render). Must not throw.
   virtual void settle() {}
   /// Checks against the journal once it is read, before any output publishes (a period
   /// the journal does not have), throwing with what is wrong.

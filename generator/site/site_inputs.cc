@@ -30,7 +30,7 @@ PageInputs::PageInputs(const DiaryIndex& ix, const std::string& global, Day toda
   // school's 400,000 records on one core).
   std::vector<std::function<void()>> runs;
   auto each = [&runs](const auto& records, std::vector<uint64_t>& into) {
-    constexpr size_t run = 32768;
+    constexpr size_t run = 32768;  // ~4 ms of hashing: enough runs to share, few to hand out
     into.resize(records.size());
     for (size_t from = 0; from < records.size(); from += run)
       runs.push_back([&records, &into, from] {

@@ -102,6 +102,16 @@ void SiteOutput::after_read(BuildContext& ctx, const Journal& j) {
   });
 }
 
+void SiteOutput::settle() {
+  if (since_.valid()) since_.wait();
+  // A writer render did not take (the build failed first) goes now, while the run still
+  // holds the folder's lock: it removes its staging, which a later run may be using.
+  if (state_.valid()) try {
+      (void)state_.get();
+    } catch (...) {  // (its failure is not the build's: the build already failed)
+    }
+}
+
 void SiteOutput::render(BuildContext& ctx, const DiaryIndex& ix) {
   const Journal& j = ix.journal();
   SiteOptions so;

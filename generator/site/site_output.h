@@ -36,9 +36,7 @@ class SiteOutput : public Output {
   std::string depends_on() const override { return "journal, date, keys and templates"; }
   void before_read(BuildContext& ctx) override;
   void after_read(BuildContext& ctx, const Journal& j) override;
-  void settle() override {
-    if (since_.valid()) since_.wait();
-  }
+  void settle() override;
   void render(BuildContext& ctx, const DiaryIndex& ix) override;
 
  private:
