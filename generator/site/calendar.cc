@@ -8,6 +8,7 @@
 
 #include "core/dates.h"
 #include "core/markdown.h"
+#include "figures/rules.h"
 
 namespace jp {
 namespace {
@@ -203,7 +204,7 @@ CalendarSource::CalendarSource(const DiaryIndex& ix, const Locale& loc, Day toda
     : ix_(ix),
       loc_(loc),
       today_(today),
-      offset_(zone_offset_minutes(ix.journal().school.timezone).value_or(180)),
+      offset_(school_offset_minutes(ix.journal().school)),
       made_(std::make_unique<std::once_flag[]>(ix.journal().lessons.size())),
       homework_(ix.journal().lessons.size()),
       events_(ix.journal().students.size()) {}

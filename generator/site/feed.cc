@@ -8,6 +8,7 @@
 #include "core/hash.h"
 #include "core/markdown.h"
 #include "core/text.h"
+#include "figures/rules.h"
 #include "site/render_html.h"
 
 namespace jp {
@@ -54,7 +55,7 @@ std::string name_uuid(const std::string& name) {
 
 FeedSource::FeedSource(const DiaryIndex& ix, const NewSince* since)
     : ix_(ix),
-      offset_(zone_offset_minutes(ix.journal().school.timezone).value_or(180)),
+      offset_(school_offset_minutes(ix.journal().school)),
       entries_(ix.journal().students.size()), changed_(ix.journal().marks.size()) {
   const Journal& j = ix.journal();
   for (const MarkChange& c : j.mark_changes)
