@@ -117,7 +117,14 @@ ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const Ar
     const ArchiveDocument& task = docs[t];
     // Inputs unchanged and the file on disk as published: neither rendered nor signed.
     if (keep && w.keep({task.name}, task.fingerprint)) {
-      std::string hash = w.published_hash(task.name);
+      // The manifest's SHA-256 of the file as it is (the state keeps a content hash of its
+      // own, not SHA-256): a few megabytes a night.
+      std::string kept = w.published_bytes(task.name);
+      if (kept.empty())
+        throw std::runtime_error(fmt::format(
+            "{}: gone from the archive while this build ran (deleted by hand?); build again",
+            task.name));
+      std::string hash = sha256_hex(kept);
       std::lock_guard<std::mutex> lock(mu);
       hashes[task.name] = hash;
       ++(task.pdf ? r.pdfs : r.workbooks);

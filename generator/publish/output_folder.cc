@@ -96,6 +96,7 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, 
     std::error_code ec;
     if (fs::exists(state_dir_ / "state.db", ec))
       db_ = std::make_unique<Db>((state_dir_ / "state.db").string(), false);
+    open_content_hash();
     return;
   }
   make_state_dir(dir_);
@@ -132,6 +133,7 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, 
         fmt::format("{} was written by a newer journalpress (state version {}, this one knows {})",
                     state.string(), version, kOutputStateVersion));
   stamp_output_state(*db_);
+  open_content_hash();
   recover();
   // Files of earlier versions of journalpress, which kept their staging beside the outputs.
   for (const auto& e : fs::directory_iterator(dir_)) {
@@ -142,6 +144,22 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, 
       fs::remove_all(e.path(), ec);
     }
   }
+}
+
+namespace {
+constexpr const char* kContentKey = "content-hash-key";
+}
+
+void OutputFolder::open_content_hash() {
+  std::string key = db_ ? read_state_secret(*db_, kContentKey) : "";
+  if (key.size() != ContentHash::kKeyBytes) {
+    // A new state (or one of version 1, or a key cut short by hand): a new key. The rows'
+    // hashes made under another key then no longer match, and those files are compared by
+    // content or written again: never taken as unchanged by mistake.
+    key = ContentHash::new_key();
+    if (db_ && !dry_run_) write_state_secret(*db_, kContentKey, key);
+  }
+  content_hash_ = std::make_unique<ContentHash>(key);
 }
 
 Disk& OutputFolder::disk() const { return *disk_; }

@@ -2,9 +2,9 @@
 // it, in `DIR/.journalpress/` (owner-only), as ninja keeps `.ninja_log` in its build folder:
 //
 //   lock         flock()ed for the whole run; holds the holder's pid, start time, command
-//   state.db     SQLite: every published file of every output (path, SHA-256, input
+//   state.db     SQLite: every published file of every output (path, content hash, input
 //                fingerprint, size, mtime, inode), the pending commit of each output, the
-//                fingerprint of the last complete build
+//                fingerprint of the last complete build, the key of the content hash
 //   staging-*/   new files of a build in progress (removed at the next start)
 //   pack-*       the new bytes of changed files of a build in progress
 //
@@ -19,6 +19,7 @@
 #include <string>
 
 #include "publish/run_lock.h"
+#include "core/hash.h"
 #include "store/output_state.h"
 
 namespace jp {
@@ -57,6 +58,10 @@ class OutputFolder {
   Disk& disk() const;
   /// The state database; null in a dry run of a folder never built.
   Db* state() { return db_.get(); }
+  /// The hash its state compares published files by, under the folder's own key (made at
+  /// its first build, kept in the state; a dry run of a folder without one uses a key of
+  /// its own, having no hash to compare with).
+  const ContentHash& content_hash() const { return *content_hash_; }
 
   /// The fingerprint of the last complete build of `output` ("" if none, or if a build of
   /// it was cut short since).
@@ -77,6 +82,8 @@ class OutputFolder {
   Disk* disk_;
   std::unique_ptr<RunLock> lock_;
   std::unique_ptr<Db> db_;
+  std::unique_ptr<ContentHash> content_hash_;
+  void open_content_hash();
 };
 
 /// Records the fingerprint of a complete build of `output` (inside the caller's

@@ -50,7 +50,7 @@ namespace jp {
 
 class ThreadPool;
 
-/// Path (relative to the output) -> SHA-256. Unordered: a site has ~100,000 files and
+/// Path (relative to the output) -> content hash. Unordered: a site has ~100,000 files and
 /// every one is looked up each build.
 using FileHashes = std::unordered_map<std::string, std::string>;
 
@@ -93,8 +93,6 @@ class Writer {
   /// was published with this fingerprint and is on disk as published; false, with nothing
   /// recorded, otherwise (the caller renders and offers the bytes with put_many).
   bool keep(const std::vector<std::string>& rel_paths, const std::string& fingerprint);
-  /// The SHA-256 a published file was recorded with ("" if none): what a kept file holds.
-  std::string published_hash(const std::string& rel_path) const;
   /// The bytes of a file this output published, as they are on disk now ("" if it was not
   /// published or is gone): the archive compares a new document with the signed copy.
   std::string published_bytes(const std::string& rel_path) const;
@@ -115,7 +113,7 @@ class Writer {
   const std::vector<std::string>& repairs() const { return repairs_; }
   /// How many files the state lists (in scope).
   size_t published_count() const { return published_.size(); }
-  /// The whole new state (path -> SHA-256) after commit (tests).
+  /// The whole new state (path -> content hash) after commit (tests).
   FileHashes state() const;
   /// Paths whose bytes changed or that were added, in the order offered; paths removed.
   std::vector<std::string> changed() const;
@@ -142,9 +140,14 @@ class Writer {
                   const std::string& hash, const std::string* fingerprint);
   /// Throws when an offer comes after close_offers (a bug of the caller).
   void check_open(const std::string& rel) const;
-  /// The SHA-256 of `bytes`, or "" in a dry run where no path was published before.
+  /// The content hash of `bytes` (the folder's ContentHash), or "" in a dry run where no
+  /// path was published before.
   std::string hash_for(const std::vector<std::string>& rel_paths, std::string_view bytes);
   bool in_scope(const std::string& rel) const;
+  /// Whether `bytes` (whose content hash is `hash`) are those `p` was published with.
+  /// `old_hash`: the SHA-256 of `bytes`, made here when first needed.
+  static bool same_as_published(const Published& p, std::string_view bytes,
+                                const std::string& hash, std::string& old_hash);
 
   OutputFolder& folder_;
   std::string output_;

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS files(output TEXT NOT NULL, path TEXT NOT NULL, hash 
 CREATE TABLE IF NOT EXISTS pending(output TEXT PRIMARY KEY, plan TEXT NOT NULL, pack TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS builds(output TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
   built_at TEXT NOT NULL, today TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS secrets(name TEXT PRIMARY KEY, value BLOB NOT NULL);
 )";
 
 void bind_state_file_stat(Stmt& st, int first, const FileStat& s) {
@@ -103,6 +104,22 @@ void OutputFilesWriter::update_stat(const std::string& path, const FileStat& sta
         db_.handle(), "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE output = ? AND path = ?");
   bind_state_file_stat(*update_stat_, 1, stat);
   update_stat_->bind(4, output_).bind(5, path).run();
+}
+
+std::string read_state_secret(Db& state, const std::string& name) {
+  // (A state of version 1 opened read-only by a dry run has no such table: no secret.)
+  Stmt has(state.handle(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'secrets'");
+  if (!has.step() || has.integer(0) == 0) return "";
+  Stmt st(state.handle(), "SELECT value FROM secrets WHERE name = ?");
+  st.bind(1, name);
+  return st.step() ? st.text(0) : "";  // (text() gives a blob's bytes as they are)
+}
+
+void write_state_secret(Db& state, const std::string& name, const std::string& value) {
+  Stmt(state.handle(), "INSERT OR REPLACE INTO secrets(name, value) VALUES(?,?)")
+      .bind(1, name)
+      .bind_blob(2, value.data(), value.size())
+      .run();
 }
 
 std::vector<PendingPlan> pending_plans(Db& state) {

@@ -24,7 +24,11 @@ struct FileStat {
 };
 
 /// The version of the schema this program writes (`PRAGMA user_version`).
-constexpr long long kOutputStateVersion = 1;
+/// 2: `files.hash` is the folder's keyed content hash (core/hash.h ContentHash, 32 hex
+/// digits, its key in `secrets`); version 1 kept SHA-256 (64 hex digits), which a writer
+/// still compares until the file is offered again. An older journalpress refuses a state of
+/// version 2 rather than take those hashes for SHA-256 (the archive's manifest did).
+constexpr long long kOutputStateVersion = 2;
 
 struct OpenedOutputState {
   std::unique_ptr<Db> db;
@@ -73,6 +77,10 @@ class OutputFilesWriter {
   std::string output_;
   std::unique_ptr<Stmt> upsert_, remove_, update_stat_;
 };
+
+/// A secret of the folder kept in its state ("" when there is none yet).
+std::string read_state_secret(Db& state, const std::string& name);
+void write_state_secret(Db& state, const std::string& name, const std::string& value);
 
 /// A commit past its commit point: the plan still to apply and the pack it reads.
 struct PendingPlan {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <thread>
 
+#include "core/hash.h"
 #include "helpers.h"
 #include "memory_disk.h"
 #include "publish/output_folder.h"
@@ -102,6 +103,110 @@ TEST_CASE("writer: a dry run counts what a build would write, and writes nothing
   CHECK(s.deleted == 1);
   CHECK(tree(out) == before);
   fs::remove_all(out);
+}
+
+TEST_CASE("writer: a state of version 1 (SHA-256 rows) is taken over without rewriting a file") {
+  auto out = temp_path("writer-v1");
+  const std::map<std::string, std::string> files = {
+      {"index.html", "root"}, {"f/a/x.html", "X"}, {"f/a/y.html", "Y"}};
+  publish(out, files);
+  // As version 1 left it: SHA-256 of each file's bytes, no key, user_version 1.
+  {
+    Db db((out / ".journalpress/state.db").string(), false);
+    for (const auto& [p, b] : files)
+      Stmt(db.handle(), "UPDATE files SET hash = ? WHERE output = 'site' AND path = ?")
+          .bind_text(1, sha256_hex(b))
+          .bind(2, p)
+          .run();
+    db.exec("DROP TABLE secrets; PRAGMA user_version = 1");
+  }
+  auto stat_of = [&](const std::string& p) {
+    struct stat st {};
+    REQUIRE(::stat((out / "site" / p).c_str(), &st) == 0);
+    return std::pair<long long, long long>(st.st_ino, st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+  };
+  const auto index_before = stat_of("index.html"), y_before = stat_of("f/a/y.html");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto offer = [&](Writer& w) {
+    w.put("index.html", "root");
+    w.put("f/a/x.html", "X2");
+    w.put_many({"f/a/y.html"}, "Y", "fp-y");  // the same bytes, a fingerprint new to the row
+  };
+  // A dry run reads the old state as it is (no key in it yet): the same counts.
+  {
+    OutputFolder folder(out, {}, /*dry_run=*/true);
+    Writer w(folder, "site");
+    offer(w);
+    WriteStats s = w.commit();
+    CHECK(s.written == 1);
+    CHECK(s.unchanged == 2);
+  }
+  auto rows = [&] {
+    Db db((out / ".journalpress/state.db").string(), false);
+    Stmt st(db.handle(), "SELECT path, hash, fingerprint FROM files WHERE output = 'site' ORDER BY path");
+    std::map<std::string, std::pair<std::string, std::string>> r;
+    while (st.step()) r[st.text(0)] = {st.text(1), st.is_null(2) ? "" : st.text(2)};
+    return r;
+  };
+  WriteStats s;
+  {
+    OutputFolder folder(out, {});
+    Writer w(folder, "site");
+    offer(w);
+    s = w.commit();
+    // Every row the build offered now holds the folder's content hash of the file's bytes.
+    for (const auto& [p, row] : rows()) {
+      INFO(p);
+      CHECK(row.first == folder.content_hash().hex(slurp(out / "site" / p)));
+    }
+  }
+  CHECK(s.written == 1);
+  CHECK(s.unchanged == 2);
+  CHECK(s.repaired == 0);
+  CHECK(slurp(out / "site/f/a/x.html") == "X2");
+  CHECK(stat_of("index.html") == index_before);
+  CHECK(stat_of("f/a/y.html") == y_before);
+  CHECK(rows()["f/a/y.html"].second == "fp-y");
+  {
+    Db db((out / ".journalpress/state.db").string(), false);
+    Stmt v(db.handle(), "PRAGMA user_version");
+    REQUIRE(v.step());
+    CHECK(v.integer(0) == kOutputStateVersion);
+  }
+  // And the next build finds everything as published.
+  {
+    OutputFolder folder(out, {});
+    Writer w(folder, "site");
+    offer(w);
+    s = w.commit();
+  }
+  CHECK(s.written == 0);
+  CHECK(s.unchanged == 3);
+  fs::remove_all(out);
+}
+
+TEST_CASE("writer: a folder's content hash is its own, kept in its state") {
+  auto a = temp_path("writer-key-a"), b = temp_path("writer-key-b");
+  publish(a, {{"index.html", "root"}});
+  publish(b, {{"index.html", "root"}});
+  std::string ha, hb, ha2;
+  {
+    OutputFolder fa(a, {});
+    ha = fa.content_hash().hex("root");
+  }
+  {
+    OutputFolder fb(b, {});
+    hb = fb.content_hash().hex("root");
+  }
+  {
+    OutputFolder fa(a, {}, /*dry_run=*/true);
+    ha2 = fa.content_hash().hex("root");
+  }
+  CHECK(ha == ha2);  // the same key at every build of the folder, a dry run too
+  CHECK(ha != hb);   // and another folder's is another
+  CHECK(ha.size() == ContentHash::kHexDigits);
+  fs::remove_all(a);
+  fs::remove_all(b);
 }
 
 TEST_CASE("writer: a build that never commits leaves the published site and state as they were") {
