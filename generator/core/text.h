@@ -66,5 +66,7 @@ std::string_view plural(long n, std::string_view one, std::string_view few, std:
 
 /// `&`, `<`, `>` and `"` as XML's and HTML's entities (text and attribute values).
 std::string xml_escape(const std::string& s);
+/// The same, appended to `out`.
+void xml_escape_to(std::string& out, std::string_view s);
 
 }  // namespace jp

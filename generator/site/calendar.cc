@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "core/dates.h"
 #include "core/markdown.h"
@@ -94,75 +95,76 @@ void put(std::string& o, std::string_view name, std::string_view value, bool tex
   o += "\r\n";
 }
 
-/// One VEVENT, its lines folded.
-std::string vevent(const std::string& domain, const std::string& zone, const std::string& uid,
-                   Day start, Day end_exclusive, const std::string& summary,
-                   const std::string& description, int from_minutes, int to_minutes,
-                   bool cancelled) {
-  std::string o = "BEGIN:VEVENT\r\n";
-  put(o, "UID", uid + "@" + domain + ".journalpress", true);
+/// `DESCRIPTION:text` as a folded content line (RFC 5545 folds each property on its own:
+/// a line made once serves every event that carries it), or "" for no text.
+std::string description_line(std::string_view text) {
+  std::string o;
+  if (!text.empty()) put(o, "DESCRIPTION", text, true);
+  return o;
+}
+
+}  // namespace
+
+/// What every VEVENT of a build writes the same way: the UID's domain, the zone's names.
+struct CalendarSource::Names {
+  std::string uid_suffix, dtstart_zone, dtend_zone;
+  Names(const std::string& domain, const std::string& zone)
+      : uid_suffix("@" + domain + ".journalpress"),
+        dtstart_zone("DTSTART;TZID=" + zone),
+        dtend_zone("DTEND;TZID=" + zone) {}
+};
+
+namespace {
+
+/// One VEVENT, its lines folded. `description`: its DESCRIPTION line (description_line).
+std::string vevent(const CalendarSource::Names& names, std::string_view uid, Day start,
+                   Day end_exclusive, std::string_view summary, std::string_view description,
+                   int from_minutes, int to_minutes, bool cancelled) {
+  std::string o;
+  o.reserve(192 + uid.size() + summary.size() + description.size());
+  o += "BEGIN:VEVENT\r\n";
+  std::string id(uid);
+  id += names.uid_suffix;
+  put(o, "UID", id, true);
   // The record's own day, not the build's: an unchanged event is the same bytes tomorrow.
   put(o, "DTSTAMP", ics_date(start) + "T000000Z");
   if (from_minutes >= 0) {
-    put(o, "DTSTART;TZID=" + zone, ics_time(start, from_minutes));
-    put(o, "DTEND;TZID=" + zone, ics_time(start, std::max(to_minutes, from_minutes)));
+    put(o, names.dtstart_zone, ics_time(start, from_minutes));
+    put(o, names.dtend_zone, ics_time(start, std::max(to_minutes, from_minutes)));
   } else {
     put(o, "DTSTART;VALUE=DATE", ics_date(start));
     put(o, "DTEND;VALUE=DATE", ics_date(end_exclusive));
   }
   put(o, "SUMMARY", summary, true);
-  if (!description.empty()) put(o, "DESCRIPTION", description, true);
+  o += description;
   o += "TRANSP:TRANSPARENT\r\n";
   if (cancelled) o += "STATUS:CANCELLED\r\n";
   o += "END:VEVENT\r\n";
   return o;
 }
 
-class Calendar {
- public:
-  Calendar(std::string school_id, std::string zone)
-      : domain_(std::move(school_id)), zone_(std::move(zone)) {}
-  /// An event. `start`/`end` are VALUE=DATE days (end exclusive) unless `minutes` are given.
-  void event(const std::string& uid, Day start, Day end_exclusive, const std::string& summary,
-             const std::string& description = "", int from_minutes = -1, int to_minutes = -1,
-             bool cancelled = false) {
-    if (!uids_.insert(uid).second) return;  // twins share holidays, periods, events
-    body_ += vevent(domain_, zone_, uid, start, end_exclusive, summary, description, from_minutes,
-                    to_minutes, cancelled);
-  }
-  /// An event made already (vevent), unless one of its uid is in.
-  void add(const std::string& uid, const std::string& text) {
-    if (uids_.insert(uid).second) body_ += text;
-  }
-  std::string text(const std::string& name, int offset_minutes) const {
-    std::string o;
-    o += ics_line("BEGIN:VCALENDAR");
-    o += ics_line("VERSION:2.0");
-    o += ics_line(std::string("PRODID:-//journalpress//diary ") + JOURNALPRESS_VERSION + "//RU");
-    o += ics_line("CALSCALE:GREGORIAN");
-    o += ics_line("METHOD:PUBLISH");
-    o += ics_line("NAME:" + ics_text(name));
-    o += ics_line("X-WR-CALNAME:" + ics_text(name));
-    o += ics_line("X-WR-TIMEZONE:" + zone_);
-    // The zone's one offset (Russian zones have had no DST since 2014: core/dates), valid
-    // from 1970 on, which covers every school year the journal can hold.
-    o += ics_line("BEGIN:VTIMEZONE");
-    o += ics_line("TZID:" + zone_);
-    o += ics_line("BEGIN:STANDARD");
-    o += ics_line("DTSTART:19700101T000000");
-    o += ics_line("TZOFFSETFROM:" + offset_text(offset_minutes));
-    o += ics_line("TZOFFSETTO:" + offset_text(offset_minutes));
-    o += ics_line("END:STANDARD");
-    o += ics_line("END:VTIMEZONE");
-    o += body_;
-    o += ics_line("END:VCALENDAR");
-    return o;
-  }
-
- private:
-  std::string domain_, zone_, body_;
-  std::set<std::string> uids_;
-};
+/// The calendar's lines before its events.
+void calendar_head(std::string& o, const std::string& zone, const std::string& name,
+                   int offset_minutes) {
+  o += ics_line("BEGIN:VCALENDAR");
+  o += ics_line("VERSION:2.0");
+  o += ics_line(std::string("PRODID:-//journalpress//diary ") + JOURNALPRESS_VERSION + "//RU");
+  o += ics_line("CALSCALE:GREGORIAN");
+  o += ics_line("METHOD:PUBLISH");
+  o += ics_line("NAME:" + ics_text(name));
+  o += ics_line("X-WR-CALNAME:" + ics_text(name));
+  o += ics_line("X-WR-TIMEZONE:" + zone);
+  // The zone's one offset (Russian zones have had no DST since 2014: core/dates), valid
+  // from 1970 on, which covers every school year the journal can hold.
+  o += ics_line("BEGIN:VTIMEZONE");
+  o += ics_line("TZID:" + zone);
+  o += ics_line("BEGIN:STANDARD");
+  o += ics_line("DTSTART:19700101T000000");
+  o += ics_line("TZOFFSETFROM:" + offset_text(offset_minutes));
+  o += ics_line("TZOFFSETTO:" + offset_text(offset_minutes));
+  o += ics_line("END:STANDARD");
+  o += ics_line("END:VTIMEZONE");
+}
 
 std::string first_name(const Student& s) {
   return s.person.first_name.empty() ? full_name(s.person) : s.person.first_name;
@@ -205,17 +207,30 @@ CalendarSource::CalendarSource(const DiaryIndex& ix, const Locale& loc, Day toda
       loc_(loc),
       today_(today),
       offset_(school_offset_minutes(ix.journal().school)),
+      names_(std::make_unique<Names>(ix.journal().school.id, ix.journal().school.timezone)),
       made_(std::make_unique<std::once_flag[]>(ix.journal().lessons.size())),
       homework_(ix.journal().lessons.size()),
-      events_(ix.journal().students.size()) {}
+      events_(ix.journal().students.size()) {
+  // Every family's calendar lists the holidays: their events are made once.
+  std::set<std::string> uids;
+  for (const Holiday& h : ix.journal().holidays) {
+    std::string uid = "holiday-" + format_date(h.start);
+    if (!uids.insert(uid).second) continue;  // (two holidays from one day: the first)
+    std::string text = vevent(*names_, uid, h.start, h.end + 1,
+                              loc.format("feeds.holiday", {{"name", h.name}}), "", -1, -1, false);
+    holidays_.emplace_back(std::move(uid), std::move(text));
+  }
+}
 
 CalendarSource::~CalendarSource() = default;
 
 const std::string& CalendarSource::homework(int lesson) const {
+  // The folded DESCRIPTION line itself: the same for every student of the class.
   std::call_once(made_[lesson], [&] {
     const Lesson& l = ix_.journal().lessons[lesson];
-    homework_[lesson] = markdown_plain(l.homework, true) + "\n" +
-                        loc_.format("feeds.set_on", {{"date", loc_.date_full(l.date)}});
+    homework_[lesson] = description_line(
+        markdown_plain(l.homework, true) + "\n" +
+        loc_.format("feeds.set_on", {{"date", loc_.date_full(l.date)}}));
   });
   return homework_[lesson];
 }
@@ -231,13 +246,12 @@ CalendarSource::Events CalendarSource::child_events(int c) const {
   const DiaryIndex& ix = ix_;
   const Locale& loc = loc_;
   const Journal& j = ix.journal();
-  const std::string& domain = j.school.id;
-  const std::string& zone = j.school.timezone;
-  Events out;
+  EventList out;
+  // `description`: its DESCRIPTION line (description_line).
   auto event = [&](std::string uid, Day start, Day end_exclusive, const std::string& summary,
-                   const std::string& description = "", int from_minutes = -1, int to_minutes = -1,
+                   std::string_view description = "", int from_minutes = -1, int to_minutes = -1,
                    bool cancelled = false) {
-    std::string text = vevent(domain, zone, uid, start, end_exclusive, summary, description,
+    std::string text = vevent(*names_, uid, start, end_exclusive, summary, description,
                               from_minutes, to_minutes, cancelled);
     out.emplace_back(std::move(uid), std::move(text));
   };
@@ -257,8 +271,8 @@ CalendarSource::Events CalendarSource::child_events(int c) const {
       std::string kind = loc.text("lesson_kinds." + l.kind);
       std::string topic = l.topic.empty() ? "" : l.topic;
       event("work-" + l.id + "-" + st.id, l.date, l.date + 1,
-            loc.format("feeds.work", {{"name", name}, {"kind", kind}, {"subject", subject}}), topic,
-            bell ? bell->start : -1, bell ? bell->end : -1, l.cancelled);
+            loc.format("feeds.work", {{"name", name}, {"kind", kind}, {"subject", subject}}),
+            description_line(topic), bell ? bell->start : -1, bell ? bell->end : -1, l.cancelled);
     }
     if (ix.unmarked(c) || l.cancelled) continue;  // grade 1 has no homework
     const std::vector<int>* own = ix.homework_at(c, li);
@@ -273,7 +287,7 @@ CalendarSource::Events CalendarSource::child_events(int c) const {
       for (int h : *own)
         event(fmt::format("individual-{}-{}-{}", l.id, st.id, h - (*own)[0]), *due, *due + 1,
               loc.format("feeds.individual", {{"name", name}, {"subject", subject}}),
-              markdown_plain(j.individual_homework[h].text, true) + "\n" + set_on);
+              description_line(markdown_plain(j.individual_homework[h].text, true) + "\n" + set_on));
     }
   }
   for (int p : ix.periods(c)) {
@@ -284,28 +298,36 @@ CalendarSource::Events CalendarSource::child_events(int c) const {
   for (int e : ix.events(c)) {
     const Event& ev = j.events[e];
     event("event-" + ev.id, ev.date, ev.end_date.value_or(ev.date) + 1, ev.title,
-          markdown_plain(ev.text, true));
+          description_line(markdown_plain(ev.text, true)));
   }
-  return out;
+  return std::make_shared<const EventList>(std::move(out));
 }
 
 std::string CalendarSource::family(const std::vector<int>& children) const {
   const Journal& j = ix_.journal();
-  const int offset = offset_;
-  Calendar cal(j.school.id, j.school.timezone);
+  std::vector<Events> held;  // (kept here: the last family to use a child's events frees them)
   std::string names;
   for (int c : children) {
     names += (names.empty() ? "" : ", ") + first_name(j.students[c]);
     events_.with(
-        c, [&] { return child_events(c); },
-        [&](const Events& events) {
-          for (const auto& [uid, text] : events) cal.add(uid, text);
-        });
+        c, [&] { return child_events(c); }, [&](const Events& events) { held.push_back(events); });
   }
-  for (const Holiday& h : j.holidays)
-    cal.event("holiday-" + format_date(h.start), h.start, h.end + 1,
-              loc_.format("feeds.holiday", {{"name", h.name}}));
-  return cal.text(loc_.format("feeds.calendar_name", {{"names", names}}), offset);
+  // An event of twins' (a period's end, the school's events) is listed once.
+  std::unordered_set<std::string_view> seen;
+  std::vector<const std::string*> texts;
+  size_t size = 4096;
+  for (const Events& events : held)
+    for (const auto& [uid, text] : *events)
+      if (seen.insert(uid).second) texts.push_back(&text), size += text.size();
+  for (const auto& [uid, text] : holidays_) size += text.size();
+  std::string o;
+  o.reserve(size);
+  calendar_head(o, j.school.timezone, loc_.format("feeds.calendar_name", {{"names", names}}),
+                offset_);
+  for (const std::string* text : texts) o += *text;
+  for (const auto& [uid, text] : holidays_) o += text;
+  o += ics_line("END:VCALENDAR");
+  return o;
 }
 
 }  // namespace jp

@@ -34,16 +34,23 @@ class CalendarSource {
   /// The calendar of the given children (one family). Times are in the school's zone,
   /// given as a VTIMEZONE; lines end in CRLF and are folded at 75 octets.
   std::string family(const std::vector<int>& children) const;
+  /// The names every event of the build writes alike (calendar.cc).
+  struct Names;
 
  private:
-  /// A child's events (uid, VEVENT text) in the order its families' calendars list them.
-  using Events = std::vector<std::pair<std::string, std::string>>;
+  /// A child's events (uid, VEVENT text) in the order its families' calendars list them;
+  /// shared, as a family's calendar holds them past its use of the PerChild slot.
+  using EventList = std::vector<std::pair<std::string, std::string>>;
+  using Events = std::shared_ptr<const EventList>;
   Events child_events(int child) const;
+  /// A lesson's homework as the folded DESCRIPTION line of its events, made once.
   const std::string& homework(int lesson) const;
   const DiaryIndex& ix_;
   const Locale& loc_;
   Day today_;
   int offset_;  ///< the school zone's offset from UTC, minutes: read once (it is a file)
+  std::unique_ptr<Names> names_;
+  EventList holidays_;  ///< every calendar's holiday events, made once
   std::unique_ptr<std::once_flag[]> made_;
   mutable std::vector<std::string> homework_;
   PerChild<Events> events_;

@@ -31,14 +31,18 @@ std::string rfc3339(int64_t utc, int offset_minutes) {
 
 }  // namespace
 
+/// An entry of a child's, its `<entry>` element written once for all the child's families.
 struct FeedSource::Entry {
   int64_t updated = 0;  ///< UTC seconds
-  std::string id, title, content, link;
+  std::string id;
   bool fresh = false;  ///< new since the previous publication
+  std::string xml;     ///< `<entry>...</entry>\n`
 };
 
 struct FeedSource::Made {
-  std::vector<Entry> entries;
+  /// Shared: a family's feed holds them past its use of the PerChild slot, which the last
+  /// family to use it empties.
+  std::shared_ptr<const std::vector<Entry>> entries;
   Day today = 0;
   bool links = false;
   const Locale* loc = nullptr;
@@ -104,10 +108,29 @@ std::vector<FeedSource::Entry> FeedSource::child_entries(int c, const Locale& lo
   auto listed = [&](int64_t when, bool fresh) { return (when >= from || fresh) && when < until; };
   const Student& st = j.students[c];
   std::string name = st.person.first_name.empty() ? full_name(st.person) : st.person.first_name;
-  auto add = [&](int64_t when, bool fresh, const std::string& id, std::string title,
-                 std::string content, std::string link) {
-    entries.push_back({when, name_uuid(school + "\n" + st.id + "\n" + id), std::move(title),
-                       std::move(content), o.links ? std::move(link) : std::string(), fresh});
+  auto add = [&](int64_t when, bool fresh, const std::string& id, const std::string& title,
+                 const std::string& content, const std::string& link) {
+    Entry& e = entries.emplace_back();
+    e.updated = when;
+    e.id = name_uuid(school + "\n" + st.id + "\n" + id);
+    e.fresh = fresh;
+    std::string& x = e.xml;
+    x.reserve(256 + title.size() + content.size());
+    x += "<entry>\n<id>";
+    x += e.id;
+    x += "</id>\n<title>";
+    xml_escape_to(x, title);
+    x += "</title>\n<updated>";
+    x += rfc3339(when, offset);
+    x += "</updated>\n";
+    if (o.links && !link.empty()) {
+      x += "<link rel=\"alternate\" type=\"text/html\" href=\"";
+      xml_escape_to(x, link);
+      x += "\"/>\n";
+    }
+    x += "<content type=\"text\">";
+    xml_escape_to(x, content.empty() ? title : content);
+    x += "</content>\n</entry>\n";
   };
   if (!ix.unmarked(c)) {
     for (int mi : ix.marks(c)) {
@@ -176,31 +199,35 @@ std::string FeedSource::family(const std::vector<int>& children, const Locale& l
   const int offset = offset_;
   auto at = [&](Day d, int minutes) { return int64_t(d) * 86400 + (minutes - offset) * 60LL; };
   const std::string school = j.school.id;
-  std::vector<Entry> entries;
+  std::vector<std::shared_ptr<const std::vector<Entry>>> held;
   std::string names;
   for (int c : children) {
     const Student& st = j.students[c];
     std::string name = st.person.first_name.empty() ? full_name(st.person) : st.person.first_name;
     names += (names.empty() ? "" : ", ") + name;
-    auto make = [&] { return Made{child_entries(c, loc, o), o.today, o.links, &loc}; };
+    auto own = [&] { return std::make_shared<const std::vector<Entry>>(child_entries(c, loc, o)); };
+    auto make = [&] { return Made{own(), o.today, o.links, &loc}; };
     entries_.with(c, make, [&](const Made& m) {
       if (m.today == o.today && m.links == o.links && m.loc == &loc)
-        entries.insert(entries.end(), m.entries.begin(), m.entries.end());
+        held.push_back(m.entries);
       else  // made for other options: made again for these
-        for (Entry& e : child_entries(c, loc, o)) entries.push_back(std::move(e));
+        held.push_back(own());
     });
   }
+  std::vector<const Entry*> entries;
+  for (const auto& h : held)
+    for (const Entry& e : *h) entries.push_back(&e);
   // Newest first; equal times by id, so the bytes do not depend on the input's order.
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return std::tie(b.updated, a.id) < std::tie(a.updated, b.id);
+  std::sort(entries.begin(), entries.end(), [](const Entry* a, const Entry* b) {
+    return std::tie(b->updated, a->id) < std::tie(a->updated, b->id);
   });
   // At most kMaxEntries, the newest; what is new since the previous publication stays.
   size_t n = 0;
-  std::erase_if(entries, [&](const Entry& e) { return n++ >= kMaxEntries && !e.fresh; });
+  std::erase_if(entries, [&](const Entry* e) { return n++ >= kMaxEntries && !e->fresh; });
   const std::string& school_name =
       j.school.short_name.empty() ? j.school.name : j.school.short_name;
   // The feed changes when its entries do, not every day: its time is its newest entry's.
-  int64_t updated = entries.empty() ? at(j.year.start, 0) : entries.front().updated;
+  int64_t updated = entries.empty() ? at(j.year.start, 0) : entries.front()->updated;
   std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
   x += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ru\">\n";
   x += "<id>" + name_uuid("feed\n" + school + "\n" + o.area) + "</id>\n";
@@ -210,16 +237,12 @@ std::string FeedSource::family(const std::vector<int>& children, const Locale& l
   x += "<link rel=\"self\" href=\"feed.atom\"/>\n";
   x +=
       std::string("<generator version=\"") + JOURNALPRESS_VERSION + "\">journalpress</generator>\n";
-  for (const Entry& e : entries) {
-    x += "<entry>\n<id>" + e.id + "</id>\n";
-    x += "<title>" + xml_escape(e.title) + "</title>\n";
-    x += "<updated>" + rfc3339(e.updated, offset) + "</updated>\n";
-    if (!e.link.empty())
-      x += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(e.link) + "\"/>\n";
-    x += "<content type=\"text\">" + xml_escape(e.content.empty() ? e.title : e.content) +
-         "</content>\n</entry>\n";
-  }
-  return x + "</feed>\n";
+  size_t size = x.size() + 16;
+  for (const Entry* e : entries) size += e->xml.size();
+  x.reserve(size);
+  for (const Entry* e : entries) x += e->xml;
+  x += "</feed>\n";
+  return x;
 }
 
 }  // namespace jp
