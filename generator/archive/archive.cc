@@ -116,15 +116,11 @@ ArchiveResult build_archive(const DiaryIndex& ix, const Signer& signer, const Ar
   pool.for_each(docs.size(), [&](size_t t, unsigned) {
     const ArchiveDocument& task = docs[t];
     // Inputs unchanged and the file on disk as published: neither rendered nor signed.
-    if (keep && w.keep({task.name}, task.fingerprint)) {
-      // The manifest's SHA-256 of the file as it is (the state keeps a content hash of its
-      // own, not SHA-256): a few megabytes a night.
-      std::string kept = w.published_bytes(task.name);
-      if (kept.empty())
-        throw std::runtime_error(fmt::format(
-            "{}: gone from the archive while this build ran (deleted by hand?); build again",
-            task.name));
-      std::string hash = sha256_hex(kept);
+    // Its manifest line is the SHA-256 its row recorded when it was published (the archive's
+    // writer records SHA-256): never one of bytes read back, which the stat check cannot
+    // tell from rot. A row without one is rendered (and compared) instead.
+    std::string hash = w.published_hash(task.name);
+    if (keep && hash.size() == 64 && w.keep({task.name}, task.fingerprint)) {
       std::lock_guard<std::mutex> lock(mu);
       hashes[task.name] = hash;
       ++(task.pdf ? r.pdfs : r.workbooks);

@@ -12,6 +12,15 @@
 
 namespace jp {
 
+namespace {
+/// SHA-256 rows: they are the signed manifest's lines of the documents kept.
+WriterOptions archive_writer_options() {
+  WriterOptions o;
+  o.sha256 = true;
+  return o;
+}
+}  // namespace
+
 void ArchiveOutput::prepare(BuildContext& ctx) {
   // The archive is signed (Положение 6.x): load and check the signer before any work.
   if (signer_options_.key.key.empty() || signer_options_.cert.empty())
@@ -28,14 +37,14 @@ void ArchiveOutput::prepare(BuildContext& ctx) {
 }
 
 std::vector<PublishedFolder> ArchiveOutput::folders() const {
-  return {{"archive/" + archive_year_dir(year_label_), {}}};
+  return {{"archive/" + archive_year_dir(year_label_), archive_writer_options()}};
 }
 
 void ArchiveOutput::render(BuildContext& ctx, const DiaryIndex& ix) {
   auto t0 = std::chrono::steady_clock::now();
   std::string year_dir = archive_year_dir(ix.journal());
   std::string folder = "archive/" + year_dir;
-  std::unique_ptr<Writer> w = ctx.writer(folder);
+  std::unique_ptr<Writer> w = ctx.writer(folder, archive_writer_options());
   ctx.report_repairs(*w);
   ArchiveOptions ao;
   ao.today = ctx.today, ao.when = std::time(nullptr);

@@ -24,7 +24,8 @@ std::string sha256_hex(std::string_view bytes) {
   static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char out[32];
   unsigned int len = 0;
-  if (!md || !EVP_Digest(bytes.data(), bytes.size(), out, &len, md, nullptr))
+  if (!md) throw std::runtime_error("OpenSSL has no SHA-256 (its default provider is not loaded)");
+  if (!EVP_Digest(bytes.data(), bytes.size(), out, &len, md, nullptr))
     throw std::runtime_error("OpenSSL SHA-256 failed: " + ossl::error_text());
   return to_hex(out, len);
 }

@@ -25,7 +25,10 @@ std::string to_hex(const unsigned char* p, size_t n);
 /// pages of up to L 16-byte blocks collide with probability at most (L+1)/2^128, whatever
 /// their bytes. The IV is fixed: this is a keyed hash compared inside the folder, never a
 /// tag anyone else sees or checks, so nonce reuse gives away nothing (the tag is GHASH
-/// XOR one constant block).
+/// XOR one constant block). All of this holds while the state file stays secret: it holds
+/// the key beside the hashes (owner-only, like the site key), and GHASH being linear,
+/// whoever has a copy of it (a backup, a support bundle) could craft a colliding page.
+/// The archive, whose manifest publishes SHA-256, records SHA-256 instead (WriterOptions).
 class ContentHash {
  public:
   static constexpr size_t kKeyBytes = 16;

@@ -309,6 +309,11 @@ Writer::Published* Writer::published(const std::string& rel) {
   return it == published_.end() ? nullptr : &it->second;
 }
 
+std::string Writer::published_hash(const std::string& rel) const {
+  auto it = published_.find(rel);
+  return it == published_.end() ? "" : it->second.hash;
+}
+
 std::string Writer::published_bytes(const std::string& rel) const {
   if (!published_.count(rel)) return "";
   return disk_.read_file(target_ / rel).value_or("");
@@ -365,21 +370,21 @@ std::string Writer::hash_for(const std::vector<std::string>& rels, std::string_v
   if (dry_run_ && std::none_of(rels.begin(), rels.end(),
                                [&](const std::string& rel) { return published(rel) != nullptr; }))
     return "";
-  return folder_.content_hash().hex(bytes);
+  return hash_of_kind(options_.sha256 ? 64 : ContentHash::kHexDigits, bytes);
 }
 
-namespace {
-/// A hash of a version 1 state: SHA-256, 64 hex digits (the content hash has 32).
-bool is_old_hash(const std::string& hash) { return hash.size() == 64; }
-}  // namespace
+std::string Writer::hash_of_kind(size_t size, std::string_view bytes) const {
+  return size == 64 ? sha256_hex(bytes) : folder_.content_hash().hex(bytes);
+}
 
 bool Writer::same_as_published(const Published& p, std::string_view bytes,
-                               const std::string& hash, std::string& old_hash) {
-  if (!is_old_hash(p.hash)) return p.hash == hash;
-  // A row of a state of version 1 (SHA-256, 64 hex digits): compared as it was made, once,
-  // so that an upgrade rewrites nothing; the row then takes the content hash.
-  if (old_hash.empty()) old_hash = sha256_hex(bytes);
-  return p.hash == old_hash;
+                               const std::string& hash, std::string& other) const {
+  if (p.hash.size() == hash.size()) return p.hash == hash;
+  // A row made by the other hash: SHA-256 from a state of version 1 (64 hex digits), or the
+  // content hash in a folder whose output now asks for SHA-256. Compared as it was made, so
+  // that nothing is rewritten for it; the row is then saved again with this writer's hash.
+  if (other.empty()) other = hash_of_kind(p.hash.size(), bytes);
+  return p.hash == other;
 }
 
 void Writer::put_many(const std::vector<std::string>& rels, std::string_view bytes,
@@ -400,14 +405,14 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
     for (size_t i = 0; i < rels.size(); ++i)
       if (const Published* p = published(rels[i]); p && p->on_disk && p->doubt && !p->foreign_link)
         if (auto on_disk = disk_.read_file(target_ / rels[i]))
-          equal_on_disk[i] = folder_.content_hash().hex(*on_disk) == hash;
+          equal_on_disk[i] = hash_of_kind(hash.size(), *on_disk) == hash;
   // A path published before is settled without the lock when its bytes are unchanged (its
   // `offered` flag is atomic, `published_` only read): most offers of a rebuild take no lock.
   std::vector<Entry*> ps(rels.size(), nullptr);
   // 0: to record; 1: settled; 2: settled, but its fingerprint changed (a row to save)
   std::vector<char> settled(rels.size(), 0);
   size_t unchanged = 0, to_record = rels.size();
-  std::string old_hash;  // the SHA-256 of `bytes`, made only for rows of a version 1 state
+  std::string other;  // `bytes` by the other hash, made only for rows made by it
   for (size_t i = 0; i < rels.size(); ++i) {
     auto it = published_.find(rels[i]);
     if (it == published_.end()) continue;
@@ -415,10 +420,11 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
     ps[i] = &*it;
     if (p.offered.exchange(true))
       throw std::logic_error("the build offered " + rels[i] + " twice");
-    if (p.on_disk && !p.doubt && same_as_published(p, bytes, hash, old_hash)) {
+    if (p.on_disk && !p.doubt && same_as_published(p, bytes, hash, other)) {
       ++unchanged;
-      // A row of a version 1 state is saved again with the content hash.
-      const bool new_row = (fingerprint && p.fingerprint != *fingerprint) || is_old_hash(p.hash);
+      // A row made by the other hash is saved again with this writer's.
+      const bool new_row =
+          (fingerprint && p.fingerprint != *fingerprint) || p.hash.size() != hash.size();
       settled[i] = new_row ? 2 : 1;
       to_record -= !new_row;
     }

@@ -70,6 +70,10 @@ struct WriterOptions {
   /// Compares every file offered with the bytes on disk, not only those whose stat changed
   /// (`build --full`: after a power loss, or to be sure).
   bool compare_content = false;
+  /// Records files by SHA-256 instead of the folder's content hash: the archive, whose
+  /// signed MANIFEST.sha256 lists the SHA-256 of every file as published (a kept document's
+  /// line comes from its row, never from bytes read back from a disk that may have rotted).
+  bool sha256 = false;
 };
 
 class Writer {
@@ -93,6 +97,9 @@ class Writer {
   /// was published with this fingerprint and is on disk as published; false, with nothing
   /// recorded, otherwise (the caller renders and offers the bytes with put_many).
   bool keep(const std::vector<std::string>& rel_paths, const std::string& fingerprint);
+  /// The hash a published file was recorded with ("" if none): with `sha256`, what a kept
+  /// file holds.
+  std::string published_hash(const std::string& rel_path) const;
   /// The bytes of a file this output published, as they are on disk now ("" if it was not
   /// published or is gone): the archive compares a new document with the signed copy.
   std::string published_bytes(const std::string& rel_path) const;
@@ -140,14 +147,16 @@ class Writer {
                   const std::string& hash, const std::string* fingerprint);
   /// Throws when an offer comes after close_offers (a bug of the caller).
   void check_open(const std::string& rel) const;
-  /// The content hash of `bytes` (the folder's ContentHash), or "" in a dry run where no
-  /// path was published before.
+  /// The hash of `bytes` (the folder's ContentHash, or SHA-256 with `sha256`), or "" in a
+  /// dry run where no path was published before.
   std::string hash_for(const std::vector<std::string>& rel_paths, std::string_view bytes);
   bool in_scope(const std::string& rel) const;
-  /// Whether `bytes` (whose content hash is `hash`) are those `p` was published with.
-  /// `old_hash`: the SHA-256 of `bytes`, made here when first needed.
-  static bool same_as_published(const Published& p, std::string_view bytes,
-                                const std::string& hash, std::string& old_hash);
+  /// Whether `bytes` (whose hash is `hash`) are those `p` was published with, whichever of
+  /// the two hashes its row holds. `other`: `bytes` by the other hash, made when needed.
+  bool same_as_published(const Published& p, std::string_view bytes, const std::string& hash,
+                         std::string& other) const;
+  /// The hash of `bytes` that a row of `size` hex digits holds.
+  std::string hash_of_kind(size_t size, std::string_view bytes) const;
 
   OutputFolder& folder_;
   std::string output_;

@@ -211,7 +211,9 @@ CalendarSource::CalendarSource(const DiaryIndex& ix, const Locale& loc, Day toda
       made_(std::make_unique<std::once_flag[]>(ix.journal().lessons.size())),
       homework_(ix.journal().lessons.size()),
       events_(ix.journal().students.size()) {
-  // Every family's calendar lists the holidays: their events are made once.
+  // Every family's calendar lists the holidays: their events are made once. They are
+  // de-duplicated among themselves only: a child's uids start with work-, homework-,
+  // individual-, period-end- or event-, never holiday-.
   std::set<std::string> uids;
   for (const Holiday& h : ix.journal().holidays) {
     std::string uid = "holiday-" + format_date(h.start);

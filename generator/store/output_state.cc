@@ -107,7 +107,7 @@ void OutputFilesWriter::update_stat(const std::string& path, const FileStat& sta
 }
 
 std::string read_state_secret(Db& state, const std::string& name) {
-  // (A state of version 1 opened read-only by a dry run has no such table: no secret.)
+  // (A state of version 1 opened by a dry run, which creates nothing, has no such table.)
   Stmt has(state.handle(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'secrets'");
   if (!has.step() || has.integer(0) == 0) return "";
   Stmt st(state.handle(), "SELECT value FROM secrets WHERE name = ?");

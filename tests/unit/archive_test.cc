@@ -383,5 +383,32 @@ TEST_CASE("archive: documents carry their data's date, so a later day keeps them
                        " 2>/dev/null")
                           .c_str()) == 0);
   CHECK(std::regex_search(slurp(info), std::regex("CreationDate: +Mon Jan 15 00:00:00 2024")));
+
+  // A kept document that rotted on disk with its size, mtime and inode unchanged (the stat
+  // check cannot see it): the manifest signed again for another change still lists the
+  // SHA-256 it was published with, so `verify` finds the damage.
+  const fs::path rotted = year / "5a~summary.pdf";
+  const auto mtime = fs::last_write_time(rotted);
+  {
+    std::fstream f(rotted, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.put('\x7f');
+  }
+  fs::last_write_time(rotted, mtime);
+  finals(R"(, {"student": "s4", "subject": "pe", "period": "h1", "value": "4",
+              "created_at": "2024-01-15T09:00:00+03:00"},
+             {"student": "s4", "subject": "math", "period": "final", "value": "5",
+              "created_at": "2024-05-16T09:00:00+03:00"})");
+  err.str("");
+  const int imported = run_import(io, out, err);
+  INFO(err.str());
+  REQUIRE(imported == 0);
+  said = build("2024-07-02");
+  CHECK(folder_files(year).at("10a~summary.pdf") != later.at("10a~summary.pdf"));
+  auto c = check_archive_folder(year, "");
+  bool found = false;
+  for (const auto& problem : c.problems)
+    found |= problem == "5a~summary.pdf: changed (its SHA-256 differs from MANIFEST.sha256)";
+  CHECK(found);
   fs::remove_all(dir);
 }

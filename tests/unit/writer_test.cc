@@ -185,6 +185,44 @@ TEST_CASE("writer: a state of version 1 (SHA-256 rows) is taken over without rew
   fs::remove_all(out);
 }
 
+TEST_CASE("writer: an output that asks for SHA-256 records it, and takes rows of the other hash over") {
+  auto out = temp_path("writer-sha");
+  WriterOptions sha;
+  sha.sha256 = true;
+  auto build = [&](const std::string& bytes, WriteStats* stats = nullptr) {
+    OutputFolder folder(out, {});
+    Writer w(folder, "archive/y", sha);
+    w.put("a.pdf", bytes);
+    WriteStats s = w.commit();
+    if (stats) *stats = s;
+    Db& db = *folder.state();
+    Stmt st(db.handle(), "SELECT hash FROM files WHERE output = 'archive/y' AND path = 'a.pdf'");
+    REQUIRE(st.step());
+    return std::pair<std::string, std::string>(st.text(0), folder.content_hash().hex(bytes));
+  };
+  CHECK(build("PDF-1").first == sha256_hex("PDF-1"));
+  // A row of the content hash (a folder written while the archive recorded it): the same
+  // bytes are found unchanged, not written, and the row takes SHA-256.
+  {
+    OutputFolder folder(out, {});
+    Stmt(folder.state()->handle(), "UPDATE files SET hash = ? WHERE output = 'archive/y'")
+        .bind_text(1, folder.content_hash().hex("PDF-1"))
+        .run();
+  }
+  const auto mtime = fs::last_write_time(out / "archive/y/a.pdf");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  WriteStats s;
+  CHECK(build("PDF-1", &s).first == sha256_hex("PDF-1"));
+  CHECK(s.written == 0);
+  CHECK(s.unchanged == 1);
+  CHECK(fs::last_write_time(out / "archive/y/a.pdf") == mtime);
+  // Changed bytes are written, under either kind of row.
+  CHECK(build("PDF-2", &s).first == sha256_hex("PDF-2"));
+  CHECK(s.written == 1);
+  CHECK(slurp(out / "archive/y/a.pdf") == "PDF-2");
+  fs::remove_all(out);
+}
+
 TEST_CASE("writer: a folder's content hash is its own, kept in its state") {
   auto a = temp_path("writer-key-a"), b = temp_path("writer-key-b");
   publish(a, {{"index.html", "root"}});
