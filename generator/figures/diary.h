@@ -55,10 +55,11 @@ class DiaryIndex {
   Average average(int student, int subject, Day from, Day to) const;
 
  private:
-  // The constructor's three parts, on disjoint members.
-  void index_lessons();  ///< lessons_
-  void index_records();  ///< marks_, attendance_, finals_, remarks_
-  void index_lookups();  ///< marks_at_, attendance_at_, homework_at_, bell_ix_, any_at_
+  // The constructor's four parts, on disjoint members.
+  void index_lessons();   ///< lessons_
+  void index_records();   ///< marks_, attendance_, finals_, remarks_
+  void index_marks_at();  ///< marks_at_
+  void index_lookups();   ///< attendance_at_, homework_at_, bell_ix_, any_at_
   static uint64_t key(int a, int b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
   /// False when the student has no mark, attendance entry or individual homework at the
   /// lesson: most (student, lesson) pairs a page or a printout asks about (a bit each, read

@@ -8,6 +8,7 @@
 #include "core/hash.h"
 #include "core/markdown.h"
 #include "core/text.h"
+#include "core/thread_pool.h"
 #include "figures/rules.h"
 #include "site/render_html.h"
 
@@ -57,7 +58,7 @@ std::string name_uuid(const std::string& name) {
                      h.substr(16, 4), h.substr(20));
 }
 
-FeedSource::FeedSource(const DiaryIndex& ix, const NewSince* since)
+FeedSource::FeedSource(const DiaryIndex& ix, const NewSince* since, ThreadPool* pool)
     : ix_(ix),
       offset_(school_offset_minutes(ix.journal().school)),
       entries_(ix.journal().students.size()), changed_(ix.journal().marks.size()) {
@@ -66,16 +67,26 @@ FeedSource::FeedSource(const DiaryIndex& ix, const NewSince* since)
     if (c.mark_ix >= 0 && size_t(c.mark_ix) < changed_.size() && c.changed_ts)
       changed_[c.mark_ix] = std::max(changed_[c.mark_ix], c.changed_ts->utc);
   if (!since || since->first) return;  // nothing is new against no publication
-  auto fresh = [&](const auto& records, std::vector<char>& out) {
-    out.resize(records.size());
-    for (size_t i = 0; i < records.size(); ++i) {
+  auto fresh = [&](const auto& records, std::vector<char>& out, size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
       uint64_t key = item_key(records[i]);
       out[i] = key && !since->is_known(key);
     }
   };
-  fresh(j.marks, fresh_mark_);
-  fresh(j.final_marks, fresh_final_);
-  fresh(j.remarks, fresh_remark_);
+  fresh_mark_.resize(j.marks.size());
+  fresh_final_.resize(j.final_marks.size());
+  fresh_remark_.resize(j.remarks.size());
+  // On the cores, in disjoint ranges: 400,000 marks hashed took ~0.03 s with the other core
+  // waiting for the feeds to begin.
+  const size_t half = j.marks.size() / 2;
+  for_each(pool, 3, [&](size_t part, unsigned) {
+    if (part == 0) fresh(j.marks, fresh_mark_, 0, half);
+    if (part == 1) fresh(j.marks, fresh_mark_, half, j.marks.size());
+    if (part == 2) {
+      fresh(j.final_marks, fresh_final_, 0, j.final_marks.size());
+      fresh(j.remarks, fresh_remark_, 0, j.remarks.size());
+    }
+  });
 }
 
 std::string family_feed(const DiaryIndex& ix, const std::vector<int>& children, const Locale& loc,

@@ -18,6 +18,8 @@
 
 namespace jp {
 
+class ThreadPool;
+
 struct FeedOptions {
   Day today = 0;
   /// A stable secret-derived name of the family's area (its folder): the feed's own id.
@@ -37,7 +39,8 @@ struct FeedOptions {
 /// families' feeds are made on all cores from one source.
 class FeedSource {
  public:
-  FeedSource(const DiaryIndex& ix, const NewSince* since);
+  /// `pool`: the cores the "new since" flags are worked out on (none: this thread).
+  FeedSource(const DiaryIndex& ix, const NewSince* since, ThreadPool* pool = nullptr);
   ~FeedSource();
   /// Says that family(children, ...) will be asked for: a child of several families then has
   /// its entries made once for all of them. Before any family(), from one thread.

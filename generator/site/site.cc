@@ -113,7 +113,7 @@ SiteResult build_site(const DiaryIndex& ix, const std::map<std::string, long lon
   std::optional<CalendarSource> calendars;
   std::optional<FeedSource> feeds;
   if (o.feeds) {
-    calendars.emplace(ix, Locale::ru(), o.today), feeds.emplace(ix, &since);
+    calendars.emplace(ix, Locale::ru(), o.today), feeds.emplace(ix, &since, &pool);
     for (const FamilyArea& a : family) feeds->expect(a.children);
   }
   // A calendar depends only on the children: the areas of a child's two guardians share
