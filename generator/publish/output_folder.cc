@@ -115,8 +115,15 @@ OutputFolder::OutputFolder(fs::path dir, const LockOptions& lock, bool dry_run, 
   try {
     open_state();
   } catch (const std::runtime_error& e) {
-    // Not a database any more (a power loss, a disk error): set aside, learnt again.
     db_.reset();
+    // A full disk, a read-only folder or a lock held elsewhere say nothing of the file: it is
+    // left as it is, and the build stops (a state set aside would lose what was published).
+    if (!output_state_is_damaged(state.string()))
+      throw std::runtime_error(fmt::format(
+          "{} could not be opened ({}); it is left as it is: free space or fix the folder's "
+          "permissions, then run again",
+          state.string(), e.what()));
+    // Not a database any more (a power loss, a disk error): set aside, learnt again.
     fs::path aside = state;
     aside += ".damaged";
     std::error_code ec;

@@ -47,6 +47,20 @@ OpenedOutputState open_output_state(const std::string& file) {
   return r;
 }
 
+bool output_state_is_damaged(const std::string& file) {
+  // Opened as an immutable file: no lock, no -shm or -wal made, nothing written, so the
+  // answer does not depend on free space or on the folder's permissions. Only what SQLite
+  // itself says of the bytes counts as damage.
+  sqlite3* db = nullptr;
+  std::string uri = "file:" + file + "?immutable=1";
+  int rc = sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  if (db) rc = sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errcode(db) : rc;
+  sqlite3_close(db);
+  return (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
+}
+
 void stamp_output_state(Db& state) {
   state.exec(fmt::format("PRAGMA user_version = {}", kOutputStateVersion));
 }

@@ -40,6 +40,10 @@ struct OpenedOutputState {
 /// touching it). Throws std::runtime_error when the file is not a database.
 OpenedOutputState open_output_state(const std::string& file);
 
+/// Whether SQLite finds `file` not a database or damaged (and so to be set aside), as
+/// opposed to failing for want of space, permission or a lock, which leave it as it is.
+bool output_state_is_damaged(const std::string& file);
+
 /// Stamps the file with kOutputStateVersion (after the caller has accepted its version).
 void stamp_output_state(Db& state);
 

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -179,4 +180,22 @@ TEST_CASE("output_state: a file that is not a database is refused", "[output_sta
     std::fclose(f);
   }
   CHECK_THROWS_AS(open_output_state(path), std::runtime_error);
+  CHECK(output_state_is_damaged(path));
+}
+
+TEST_CASE("output_state: only a file SQLite finds damaged counts as damaged", "[output_state]") {
+  // What decides whether a state that fails to open is set aside (and the folder's record
+  // of what it published learnt again) or left alone with an error (a full disk, a lock,
+  // permissions: the file is fine).
+  std::string good = temp_path("jp-output-state-good.db").string();
+  {
+    OpenedOutputState s = open_output_state(good);
+    stamp_output_state(*s.db);
+  }
+  CHECK_FALSE(output_state_is_damaged(good));
+  CHECK_FALSE(output_state_is_damaged(good + ".missing"));
+  std::string dir = temp_path("jp-output-state-dir.db").string();
+  std::filesystem::create_directories(dir);
+  CHECK_FALSE(output_state_is_damaged(dir));
+  std::filesystem::remove_all(dir);
 }

@@ -223,6 +223,26 @@ TEST_CASE("writer: an output that asks for SHA-256 records it, and takes rows of
   fs::remove_all(out);
 }
 
+TEST_CASE("writer: a state that cannot be opened but is not damaged is left as it is") {
+  // A full disk or a lock says nothing of the file: setting it aside would lose the record
+  // of what was published (seen on a full tmpfs: a healthy state.db became state.db.damaged).
+  // Here the state is a folder, which SQLite cannot open and does not call damaged.
+  auto out = temp_path("writer-state-dir");
+  fs::create_directories(out / ".journalpress/state.db");
+  std::ofstream(out / ".journalpress/state.db/keep") << "x";
+  try {
+    OutputFolder folder(out, {});
+    FAIL("opened");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).find("could not be opened") != std::string::npos);
+    CHECK(std::string(e.what()).find("it is left as it is") != std::string::npos);
+  }
+  CHECK(fs::is_directory(out / ".journalpress/state.db"));
+  CHECK(fs::exists(out / ".journalpress/state.db/keep"));
+  CHECK_FALSE(fs::exists(out / ".journalpress/state.db.damaged"));
+  fs::remove_all(out);
+}
+
 TEST_CASE("writer: a folder's content hash is its own, kept in its state") {
   auto a = temp_path("writer-key-a"), b = temp_path("writer-key-b");
   publish(a, {{"index.html", "root"}});
