@@ -409,7 +409,8 @@ void Writer::put_hashed(const std::vector<std::string>& rels, std::string_view b
   // A path published before is settled without the lock when its bytes are unchanged (its
   // `offered` flag is atomic, `published_` only read): most offers of a rebuild take no lock.
   std::vector<Entry*> ps(rels.size(), nullptr);
-  // 0: to record; 1: settled; 2: settled, but its fingerprint changed (a row to save)
+  // 0: to record; 1: settled; 2: settled, but its fingerprint changed or its row holds the
+  // other hash (a row to save)
   std::vector<char> settled(rels.size(), 0);
   size_t unchanged = 0, to_record = rels.size();
   std::string other;  // `bytes` by the other hash, made only for rows made by it
