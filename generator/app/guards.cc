@@ -96,6 +96,29 @@ void check_paths(const std::vector<PathSetting>& paths) {
   for (const auto& a : all) {
     Role role = a.s->role;
     if (role == Role::output || role == Role::replaced) {
+      // Inside a folder another output folder manages (its site/, private/, ...): that
+      // folder's next build deletes whatever it did not write there, this output's state
+      // and files with it, and until then this output's private files sit in its site.
+      for (fs::path dir = fs::path(a.real).parent_path(); !dir.empty() && dir != dir.parent_path();
+           dir = dir.parent_path()) {
+        std::error_code ec;
+        if (!fs::is_directory(dir / ".journalpress", ec)) continue;
+        // This run's own output folder: the overlap checks below name both settings.
+        if (std::any_of(all.begin(), all.end(), [&](const Resolved& r) {
+              return r.s->role == Role::output && r.real == dir.string();
+            }))
+          continue;
+        fs::path rel = fs::path(a.real).lexically_relative(dir);
+        std::string first = rel.begin() == rel.end() ? "" : rel.begin()->string();
+        if (std::find(std::begin(kOutputParts), std::end(kOutputParts), first) ==
+            std::end(kOutputParts))
+          continue;
+        throw std::runtime_error(fmt::format(
+            "{} lies inside {}, a folder the journalpress output folder {} manages: its next "
+            "build would delete {} there; choose a folder outside it",
+            name(a), (dir / first).string(), dir.string(),
+            role == Role::replaced ? "the published copy" : "this output's files and state"));
+      }
       std::string why = forbidden_folder(a.real);
       if (!why.empty())
         throw std::runtime_error(fmt::format(

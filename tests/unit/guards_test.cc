@@ -121,6 +121,37 @@ TEST_CASE(
                    0) == 0);
 }
 
+TEST_CASE("guards: an output folder or web root inside another output folder's own folders is "
+          "refused",
+          "[guards]") {
+  // Seen by hand: `--out OTHER/site/f` built into another output's site; that output's next
+  // build deleted it all, state included, and until then its private/access.csv was public.
+  Layout s;
+  fs::create_directories(fs::path(s.out) / ".journalpress");
+  const std::string nested = s.out + "/site/f";
+  CHECK(refusal(s.with(s.www, nested)) ==
+        fmt::format("out ({}) lies inside {}/site, a folder the journalpress output folder {} "
+                    "manages: its next build would delete this output's files and state there; "
+                    "choose a folder outside it",
+                    nested, s.out, s.out));
+  // A web root inside another output folder's private/ (this run's own output folder is
+  // checked by the overlap rule, which names both settings).
+  const fs::path other = s.root / "other";
+  fs::create_directories(other / ".journalpress");
+  CHECK(refusal(s.with((other / "private/www").string()))
+            .find("lies inside " + (other / "private").string() +
+                  ", a folder the journalpress output folder " + other.string() +
+                  " manages: its next build would delete the published copy there") !=
+        std::string::npos);
+  CHECK(refusal(s.with(s.out + "/site")).find("lies inside out (" + s.out + ")") !=
+        std::string::npos);
+  // Beside its subfolders (as the database may be), or in a folder without .journalpress: fine.
+  const std::string beside = s.out + "/other-out";
+  CHECK(refusal(s.with(s.www, beside)).find("lies inside") == std::string::npos);
+  fs::remove_all(fs::path(s.out) / ".journalpress");
+  CHECK(refusal(s.with(s.www, nested)) == "");
+}
+
 TEST_CASE("guards: an output folder over the export or the configuration is refused", "[guards]") {
   Layout s;
   CHECK(refusal(s.with(s.www, s.root.string()))
